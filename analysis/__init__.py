@@ -1,0 +1,1 @@
+"""Children looked after: the analysis package behind the report."""
