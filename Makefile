@@ -1,0 +1,47 @@
+# One-command entry points. `make report` and `make test` set up the locked
+# environment first if it is missing or stale (uv, pinned, from PyPI).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+PAPER ?= book/papers/2018-01-09_children-and-young-people.yml
+export UV_PYTHON_DOWNLOADS := never
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup report test test-fast bench clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	@echo "Installing uv $(UV_VERSION) into $(TOOLS)/ ..."
+	@$(PYTHON) -m venv $(TOOLS)
+	@$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	@echo "Installing the locked environment into $(VENV)/ ..."
+	@$(UV) sync --frozen --python 3.11
+	@touch $@
+
+setup: $(VENV)/.synced ## Install uv and the locked environment (done automatically)
+
+report: setup ## Build the book for PAPER (default: the January 2018 paper) into book/_build/html
+	@$(PY) -m analysis build $(PAPER)
+
+test: setup ## Build the default book, then run every test (unit, data, back tests, nbval)
+	@$(PY) -m analysis build $(PAPER)
+	@$(PY) -m pytest tests book/_build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+test-fast: setup ## Unit and data tests only (no book build, no nbval)
+	@$(PY) -m pytest tests -m "not build" -p no:cacheprovider
+
+bench: setup ## Time each build stage and record peak memory in bench/build.json
+	@$(PY) -m analysis bench $(PAPER) --out bench/build.json
+
+clean: ## Remove builds (not the environment)
+	rm -rf book/_build build

@@ -1,0 +1,131 @@
+"""House style for charts and tables.
+
+Every chart in the report is shown through :func:`figure_html`: a title that
+states the finding, the interactive plotly chart (alt text on its container),
+a caption, and the table behind it. Figures are emitted without plotly.js
+(``include_plotlyjs=False``): the book ships ``plotly.min.js`` once in its
+``_static`` folder, so pages load nothing from another host. Chart ids are
+derived from the chart's name, so the same data gives the same HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+
+#: Colour-blind-safe palette (Okabe & Ito), by role.
+COLOURS = {
+    "la": "#0060A8",  # the paper's local authority (darker than Okabe-Ito blue for contrast)
+    "england": "#404040",
+    "region": "#D55E00",
+    "neighbours": "#009E73",
+    "other": "#A8A8A8",
+    "limit95": "#7F7F7F",
+    "limit998": "#303030",
+}
+
+FONT = "Arial, Helvetica, sans-serif"
+
+
+def base_layout(fig: go.Figure, *, y_title: str, x_title: str = "") -> go.Figure:
+    """Apply the house layout: plain background, readable fonts, legend below."""
+    fig.update_layout(
+        template="simple_white",
+        font={"family": FONT, "size": 14, "color": "#1a1a1a"},
+        margin={"l": 60, "r": 20, "t": 20, "b": 60},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
+        hovermode="closest",
+        height=440,
+    )
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor="#e5e5e5", showgrid=True)
+    fig.update_xaxes(title_text=x_title)
+    return fig
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def table_html(table: pd.DataFrame, caption: str = "", formats: dict[str, str] | None = None) -> str:
+    """An accessible HTML table (caption, header row, numbers right-aligned).
+
+    Parameters
+    ----------
+    formats:
+        Column -> format spec (e.g. ``",.0f"``); missing values show as "–".
+    """
+    formats = formats or {}
+    shown = table.copy()
+    for col in shown.columns:
+        spec = formats.get(col)
+        if spec is not None:
+            shown[col] = [("–" if pd.isna(v) else format(v, spec)) for v in table[col]]
+        else:
+            shown[col] = ["–" if (not isinstance(v, str) and pd.isna(v)) else str(v) for v in table[col]]
+    body = shown.to_html(index=False, border=0, classes="cla-table", escape=True)
+    if caption:
+        body = body.replace(">\n  <thead>", f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
+    return body
+
+
+def figure_html(
+    fig: go.Figure,
+    *,
+    name: str,
+    title: str,
+    caption: str,
+    alt: str,
+    table: pd.DataFrame,
+    table_formats: dict[str, str] | None = None,
+) -> str:
+    """The full HTML block for one chart: title, chart, caption, table behind it.
+
+    Parameters
+    ----------
+    name:
+        Short stable name; the chart's element id is built from it.
+    title:
+        A sentence stating the finding.
+    caption:
+        What the chart shows and the source.
+    alt:
+        Alternative text describing the chart for screen-reader users.
+    table:
+        The data behind the chart, shown in a collapsible section.
+    """
+    if not title or not caption or not alt:
+        raise ValueError(f"chart {name!r} needs a title, a caption and alt text")
+    slug = _slug(name)
+    plot = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        div_id=f"chart-{slug}",
+        config={"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]},
+    )
+    return (
+        f'<figure class="cla-figure" id="figure-{slug}">\n'
+        f'<p class="cla-figure-title"><strong>{html.escape(title)}</strong></p>\n'
+        f'<div class="cla-chart" role="img" aria-label="{html.escape(alt, quote=True)}">\n{plot}\n</div>\n'
+        f"<figcaption>{html.escape(caption)}</figcaption>\n"
+        f"<details><summary>Table behind this chart</summary>\n"
+        f"{table_html(table, caption=title, formats=table_formats)}\n</details>\n"
+        f"</figure>"
+    )
+
+
+def show(fig: go.Figure, **kwargs) -> None:
+    """Display :func:`figure_html` in a notebook (same arguments)."""
+    from IPython.display import HTML, display
+
+    display(HTML(figure_html(fig, **kwargs)))
+
+
+def show_table(table: pd.DataFrame, caption: str, formats: dict[str, str] | None = None) -> None:
+    """Display a house-style table in a notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(table, caption=caption, formats=formats)))

@@ -1,0 +1,470 @@
+"""Chapter "Care numbers in context": how many children the authority looks after.
+
+All figures are DfE's published ones (children looked after at 31 March,
+starting and ceasing during the year, rates per 10,000 children aged 0 to 17).
+The functions here build the tables behind the chapter's charts and the
+plain-English findings; the notebook only calls them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import charts, stats
+from analysis.context import Context
+
+LA_LEVEL = "Local authority"
+
+_FLOW = {
+    "cla_31_march": "Looked after at 31 March",
+    "cla_started": "Started to be looked after",
+    "cla_ceased": "Ceased to be looked after",
+}
+
+
+def _level(table: pd.DataFrame, level: str, measure: str) -> pd.DataFrame:
+    return table[(table["geographic_level"] == level) & (table["measure"] == measure)]
+
+
+def _la_values(ctx: Context, measure: str, code: str) -> pd.Series:
+    rows = _level(ctx.table, LA_LEVEL, measure)
+    rows = rows[rows["old_la_code"] == code]
+    return rows.set_index("year")["value"].astype(float)
+
+
+def _national(ctx: Context, measure: str) -> pd.Series:
+    return _level(ctx.table, "National", measure).set_index("year")["value"].astype(float)
+
+
+def _regional(ctx: Context, measure: str) -> pd.Series:
+    rows = _level(ctx.table, "Regional", measure)
+    rows = rows[rows["region_code"] == ctx.la.region_code]
+    return rows.set_index("year")["value"].astype(float)
+
+
+def _neighbour_mean(ctx: Context, measure: str) -> tuple[pd.Series, pd.Series]:
+    rows = _level(ctx.table, LA_LEVEL, measure)
+    rows = rows[rows["old_la_code"].isin(ctx.neighbour_codes)].dropna(subset=["value"])
+    grouped = rows.groupby("year")["value"]
+    return grouped.mean().astype(float), grouped.count()
+
+
+def trend(ctx: Context) -> pd.DataFrame:
+    """Children looked after at 31 March, each year from ``first_year`` to the paper's year.
+
+    Columns: year; the authority's count and rate; England's, the region's and
+    the neighbours' average rate; how many neighbours had a published rate.
+    """
+    years = pd.Index(range(ctx.first_year, ctx.year + 1), name="year")
+    mean, n = _neighbour_mean(ctx, "cla_31_march_rate")
+    out = pd.DataFrame(
+        {
+            "la_count": _la_values(ctx, "cla_31_march", ctx.la.old_la_code),
+            "la_rate": _la_values(ctx, "cla_31_march_rate", ctx.la.old_la_code),
+            "england_rate": _national(ctx, "cla_31_march_rate"),
+            "region_rate": _regional(ctx, "cla_31_march_rate"),
+            "neighbour_mean_rate": mean,
+            "neighbours_with_data": n,
+        }
+    ).reindex(years)
+    out["neighbours_with_data"] = out["neighbours_with_data"].fillna(0).astype(int)
+    return out.reset_index()
+
+
+def flows(ctx: Context) -> pd.DataFrame:
+    """Children starting and ceasing to be looked after each year, count and rate, with England's rates."""
+    years = pd.Index(range(ctx.first_year, ctx.year + 1), name="year")
+    out = pd.DataFrame(
+        {
+            "started": _la_values(ctx, "cla_started", ctx.la.old_la_code),
+            "started_rate": _la_values(ctx, "cla_started_rate", ctx.la.old_la_code),
+            "ceased": _la_values(ctx, "cla_ceased", ctx.la.old_la_code),
+            "ceased_rate": _la_values(ctx, "cla_ceased_rate", ctx.la.old_la_code),
+            "england_started_rate": _national(ctx, "cla_started_rate"),
+            "england_ceased_rate": _national(ctx, "cla_ceased_rate"),
+        }
+    ).reindex(years)
+    return out.reset_index()
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Everything behind the funnel plot for one year."""
+
+    year: int
+    points: pd.DataFrame  # one row per authority: old_la_code, la_name, count, population, rate, group
+    target_rate: float  # England's rate, per 10,000, unrounded
+    limits: pd.DataFrame  # population and the four limits, as rates
+    la_position: str  # against England
+    neighbour_target_rate: float
+    la_position_vs_neighbours: str
+    overdispersion: stats.Overdispersion
+
+
+def _population(ctx: Context, year: int) -> pd.DataFrame:
+    """The 0-17 population per authority DfE used for ``year`` (ONS's estimate where DfE's is not published)."""
+    dfe = _level(ctx.table, LA_LEVEL, "population_0_17_dfe")
+    ons = _level(ctx.table, LA_LEVEL, "population_0_17_ons")
+    dfe = dfe[dfe["year"] == year].set_index("old_la_code")["value"]
+    ons = ons[ons["year"] == year].set_index("old_la_code")["value"]
+    return dfe.combine_first(ons).astype(float)
+
+
+def funnel(ctx: Context, year: int | None = None) -> Funnel:
+    """Rates of every authority for ``year`` against their child population, with Poisson control limits.
+
+    The target is England's rate (all authorities' children looked after over
+    their child population). Authorities without a published count or a
+    population are left out.
+    """
+    year = ctx.year if year is None else year
+    counts = _level(ctx.table, LA_LEVEL, "cla_31_march")
+    counts = counts[counts["year"] == year].dropna(subset=["value"]).set_index("old_la_code")
+    pts = pd.DataFrame({"la_name": counts["la_name"], "count": counts["value"].astype(float)})
+    pts["population"] = _population(ctx, year).reindex(pts.index)
+    pts = pts.dropna(subset=["population"])
+    pts = pts[pts["population"] > 0]
+    pts["rate"] = stats.rate(pts["count"].to_numpy(), pts["population"].to_numpy())
+    pts["group"] = np.where(
+        pts.index == ctx.la.old_la_code,
+        ctx.la.la_name,
+        np.where(pts.index.isin(ctx.neighbour_codes), "Neighbour", "Other authority"),
+    )
+    target = float(pts["count"].sum() / pts["population"].sum() * stats.PER)
+
+    grid = np.unique(np.geomspace(max(pts["population"].min() * 0.8, 500), pts["population"].max() * 1.1, 200).round())
+    limits = pd.DataFrame({"population": grid})
+    for level in stats.LIMITS:
+        lower, upper = stats.control_limits(target, grid, level)
+        pct = f"{level:.1%}".replace(".0%", "%")
+        limits[f"lower_{pct}"] = lower
+        limits[f"upper_{pct}"] = upper
+
+    me = pts.loc[ctx.la.old_la_code]
+    neighbours = pts[pts["group"] == "Neighbour"]
+    neighbour_target = float(neighbours["rate"].mean()) if len(neighbours) else float("nan")
+    return Funnel(
+        year=year,
+        points=pts.reset_index(),
+        target_rate=target,
+        limits=limits,
+        la_position=stats.funnel_position(me["count"], me["population"], target),
+        neighbour_target_rate=neighbour_target,
+        la_position_vs_neighbours=(
+            stats.funnel_position(me["count"], me["population"], neighbour_target)
+            if len(neighbours)
+            else "no neighbour data"
+        ),
+        overdispersion=stats.overdispersion(pts["count"], pts["population"], target),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Plain-English findings, generated from the numbers
+# ---------------------------------------------------------------------------
+
+
+def _compare_words(position: str) -> str:
+    return {
+        "above 99.8% limit": "significantly higher than",
+        "above 95% limit": "higher than (at the 95% level)",
+        "within limits": "not significantly different from",
+        "below 95% limit": "lower than (at the 95% level)",
+        "below 99.8% limit": "significantly lower than",
+    }.get(position, "not comparable with")
+
+
+def _change_words(first: float, last: float) -> str:
+    if pd.isna(first) or pd.isna(last):
+        return "changed (not all years are published)"
+    if last > first:
+        return "rose"
+    if last < first:
+        return "fell"
+    return "was unchanged"
+
+
+def findings(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> list[str]:
+    """Plain-English findings for the chapter, each one sentence, generated from the numbers."""
+    la = ctx.la.la_name
+    first, last = tr.iloc[0], tr.iloc[-1]
+    out = [
+        f"At 31 March {ctx.year}, {la} looked after {last.la_count:,.0f} children, "
+        f"{last.la_rate:.0f} per 10,000 children aged under 18."
+    ]
+    out.append(
+        f"The rate {_change_words(first.la_rate, last.la_rate)} from {first.la_rate:.0f} in {int(first.year)} "
+        f"to {last.la_rate:.0f} in {int(last.year)}; England's went from {first.england_rate:.0f} to "
+        f"{last.england_rate:.0f}."
+    )
+    out.append(
+        f"Allowing for the size of its child population, {la}'s rate is {_compare_words(fn.la_position)} "
+        f"England's ({fn.la_position} on the funnel plot)."
+    )
+    if not pd.isna(fn.neighbour_target_rate):
+        out.append(
+            f"Against the average of its {ctx.neighbour_label} ({fn.neighbour_target_rate:.0f} per 10,000), "
+            f"{la}'s rate is {_compare_words(fn.la_position_vs_neighbours)} that average."
+        )
+    if fn.overdispersion.overdispersed:
+        out.append(
+            f"Rates vary between authorities far more than chance alone would make them "
+            f"(overdispersion factor {fn.overdispersion.phi:.0f}), so many authorities sit outside the "
+            "limits: being outside them says an authority differs, not why."
+        )
+    return out
+
+
+def headline(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> str:
+    """One sentence that states the chapter's main finding (used as a chart title and in the summary)."""
+    last = tr.iloc[-1]
+    return (
+        f"{ctx.la.la_name}'s rate of children in care ({last.la_rate:.0f} per 10,000) is "
+        f"{_compare_words(fn.la_position)} England's ({last.england_rate:.0f}) in {ctx.year}"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------
+
+
+def trend_chart(ctx: Context, tr: pd.DataFrame) -> dict:
+    """The trend chart and its title, caption, alt text and table (for :func:`analysis.charts.show`)."""
+    la = ctx.la.la_name
+    fig = go.Figure()
+    series = [
+        ("la_rate", la, charts.COLOURS["la"], "solid", 4),
+        ("england_rate", "England", charts.COLOURS["england"], "dash", 2),
+        ("region_rate", ctx.la.region_name, charts.COLOURS["region"], "dot", 2),
+        ("neighbour_mean_rate", "Neighbours' average", charts.COLOURS["neighbours"], "dashdot", 2),
+    ]
+    for col, label, colour, dash, width in series:
+        if tr[col].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=tr["year"], y=tr[col], name=label, mode="lines+markers",
+                    line={"color": colour, "dash": dash, "width": width},
+                    hovertemplate=f"{label}<br>%{{x}}: %{{y:.0f}} per 10,000<extra></extra>",
+                )
+            )
+    charts.base_layout(fig, y_title="Children looked after per 10,000 under-18s", x_title="Year (31 March)")
+    fig.update_xaxes(dtick=1)
+    first, last = tr.iloc[0], tr.iloc[-1]
+    title = (
+        f"{la}'s rate of children in care {_change_words(first.la_rate, last.la_rate)} from "
+        f"{first.la_rate:.0f} to {last.la_rate:.0f} per 10,000 between {int(first.year)} and {int(last.year)}; "
+        f"England's was {last.england_rate:.0f} in {int(last.year)}"
+    )
+    table = tr.rename(
+        columns={
+            "year": "Year",
+            "la_count": f"{la}: children looked after",
+            "la_rate": f"{la}: rate",
+            "england_rate": "England: rate",
+            "region_rate": f"{ctx.la.region_name}: rate",
+            "neighbour_mean_rate": "Neighbours' average rate",
+            "neighbours_with_data": "Neighbours with data",
+        }
+    )
+    return {
+        "fig": fig,
+        "name": "cla-rate-trend",
+        "title": title,
+        "caption": (
+            f"Children looked after at 31 March per 10,000 children aged under 18, {int(first.year)} to "
+            f"{int(last.year)}. Neighbours' average is the simple mean of the {ctx.neighbour_label}' rates. "
+            "Source: DfE, Children looked after in England including adoptions (latest release of each year)."
+        ),
+        "alt": (
+            f"Line chart of the rate of children looked after per 10,000 from {int(first.year)} to {int(last.year)}. "
+            f"{la} goes from {first.la_rate:.0f} to {last.la_rate:.0f}; England from {first.england_rate:.0f} to "
+            f"{last.england_rate:.0f}; {ctx.la.region_name} from {first.region_rate:.0f} to {last.region_rate:.0f}."
+        ),
+        "table": table,
+        "table_formats": {c: ",.0f" for c in table.columns if c != "Year" and c != "Neighbours with data"}
+        | {"Neighbours' average rate": ".1f"},
+    }
+
+
+def flows_chart(ctx: Context, fl: pd.DataFrame) -> dict:
+    """Starting and ceasing rates chart, with title, caption, alt text and table."""
+    la = ctx.la.la_name
+    fig = go.Figure()
+    for col, label, colour, dash in (
+        ("started_rate", f"{la}: started", charts.COLOURS["la"], "solid"),
+        ("ceased_rate", f"{la}: ceased", charts.COLOURS["region"], "solid"),
+        ("england_started_rate", "England: started", charts.COLOURS["la"], "dot"),
+        ("england_ceased_rate", "England: ceased", charts.COLOURS["region"], "dot"),
+    ):
+        if fl[col].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=fl["year"], y=fl[col], name=label, mode="lines+markers",
+                    line={"color": colour, "dash": dash, "width": 3 if label.startswith(la) else 2},
+                    hovertemplate=f"{label}<br>%{{x}}: %{{y:.0f}} per 10,000<extra></extra>",
+                )
+            )
+    charts.base_layout(fig, y_title="Children per 10,000 under-18s", x_title="Year ending 31 March")
+    fig.update_xaxes(dtick=1)
+    known = fl.dropna(subset=["started", "ceased"])
+    gap = (known["started"] - known["ceased"]).sum()
+    span = f"{int(known['year'].min())} to {int(known['year'].max())}" if len(known) else "the years shown"
+    more = "more" if gap >= 0 else "fewer"
+    title = (
+        f"From {span}, {abs(gap):,.0f} {more} children started to be looked after in {la} than ceased, "
+        f"so the number in care {'grew' if gap > 0 else 'shrank' if gap < 0 else 'held steady'}"
+    )
+    table = fl.rename(
+        columns={
+            "year": "Year",
+            "started": "Started",
+            "started_rate": "Started: rate",
+            "ceased": "Ceased",
+            "ceased_rate": "Ceased: rate",
+            "england_started_rate": "England started: rate",
+            "england_ceased_rate": "England ceased: rate",
+        }
+    )
+    return {
+        "fig": fig,
+        "name": "cla-flows",
+        "title": title,
+        "caption": (
+            "Children starting and ceasing to be looked after during each year ending 31 March, per 10,000 "
+            "children aged under 18 (rates as published by DfE; a rate is missing where DfE did not publish one). "
+            "Source: DfE, Children looked after in England including adoptions."
+        ),
+        "alt": (
+            f"Line chart of the rates at which children started and ceased to be looked after in {la} and England, "
+            f"{span}. Over the period {abs(gap):,.0f} {more} children started than ceased."
+        ),
+        "table": table,
+        "table_formats": {c: ",.0f" for c in table.columns if c != "Year"},
+    }
+
+
+def funnel_chart(ctx: Context, fn: Funnel) -> dict:
+    """The funnel plot, with title, caption, alt text and table."""
+    la = ctx.la.la_name
+    pts = fn.points
+    fig = go.Figure()
+    lim = fn.limits
+    for level, colour, dash in (("95%", charts.COLOURS["limit95"], "dash"), ("99.8%", charts.COLOURS["limit998"], "dot")):
+        for side in ("lower", "upper"):
+            fig.add_trace(
+                go.Scatter(
+                    x=lim["population"], y=lim[f"{side}_{level}"], mode="lines",
+                    line={"color": colour, "dash": dash, "width": 1.5},
+                    name=f"{level} limits", legendgroup=level, showlegend=side == "upper", hoverinfo="skip",
+                )
+            )
+    fig.add_hline(y=fn.target_rate, line={"color": charts.COLOURS["england"], "width": 1.5})
+    for group, colour, size, symbol in (
+        ("Other authority", charts.COLOURS["other"], 7, "circle"),
+        ("Neighbour", charts.COLOURS["neighbours"], 10, "diamond"),
+        (la, charts.COLOURS["la"], 16, "star"),
+    ):
+        sub = pts[pts["group"] == group]
+        fig.add_trace(
+            go.Scatter(
+                x=sub["population"], y=sub["rate"], mode="markers", name=group if group != "Neighbour" else "Statistical neighbour",
+                marker={"color": colour, "size": size, "symbol": symbol, "line": {"color": "#1a1a1a", "width": 0.5}},
+                text=sub["la_name"],
+                hovertemplate="%{text}<br>population %{x:,.0f}<br>%{y:.1f} per 10,000<extra></extra>",
+            )
+        )
+    charts.base_layout(fig, y_title="Children looked after per 10,000 under-18s", x_title="Children aged 0 to 17 (log scale)")
+    fig.update_xaxes(type="log")
+    me_rate = float(pts.loc[pts["group"] == la, "rate"].iloc[0])
+    title = (
+        f"Allowing for population size, {la}'s rate ({me_rate:.1f} per 10,000) is "
+        f"{_compare_words(fn.la_position)} England's ({fn.target_rate:.1f}) in {fn.year}"
+    )
+    table = pts.assign(Position=[
+        stats.funnel_position(c, p, fn.target_rate) for c, p in zip(pts["count"], pts["population"])
+    ]).rename(
+        columns={
+            "old_la_code": "LA code", "la_name": "Local authority", "count": "Children looked after",
+            "population": "Children aged 0-17", "rate": "Rate per 10,000", "group": "Group",
+        }
+    ).sort_values("Rate per 10,000", ascending=False)
+    n_out = int((table["Position"] != "within limits").sum())
+    return {
+        "fig": fig,
+        "name": "cla-funnel",
+        "title": title,
+        "caption": (
+            f"Each point is a local authority at 31 March {fn.year}: its rate of children looked after against its "
+            f"population aged 0 to 17. The horizontal line is England's rate ({fn.target_rate:.1f} per 10,000); the "
+            "curves are 95% and 99.8% Poisson control limits around it. Source: DfE children looked after; "
+            "population as used by DfE (ONS mid-year estimates)."
+        ),
+        "alt": (
+            f"Funnel plot of {len(pts)} local authorities' rates of children looked after in {fn.year} against child "
+            f"population. {la} is at {me_rate:.1f} per 10,000, "
+            f"{fn.la_position}; England's rate is {fn.target_rate:.1f}. {n_out} authorities lie outside the 95% limits."
+        ),
+        "table": table,
+        "table_formats": {"Children looked after": ",.0f", "Children aged 0-17": ",.0f", "Rate per 10,000": ".1f"},
+    }
+
+
+
+# ---------------------------------------------------------------------------
+# Key figures and the findings block
+# ---------------------------------------------------------------------------
+
+
+def key_figures(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> list[dict]:
+    """The chapter's key figures, as records for :func:`analysis.keyfigures.glue_all`."""
+    last = tr.iloc[-1]
+    year = ctx.year
+    return [
+        {"name": "la_name", "value": ctx.la.la_name, "unit": "text", "label": "Local authority the paper is about"},
+        {"name": "paper_year", "value": year, "unit": "year", "label": "Reporting year (year ending 31 March)"},
+        {"name": "cla_count", "value": last.la_count, "unit": "children",
+         "label": f"Children looked after by {ctx.la.la_name} at 31 March {year} (DfE)"},
+        {"name": "cla_rate_per_10k", "value": last.la_rate, "unit": "per 10,000 children",
+         "label": f"{ctx.la.la_name}'s rate of children looked after at 31 March {year} (DfE)"},
+        {"name": "england_rate_per_10k", "value": last.england_rate, "unit": "per 10,000 children",
+         "label": f"England's rate of children looked after at 31 March {year} (DfE)"},
+        {"name": "region_rate_per_10k", "value": last.region_rate, "unit": "per 10,000 children",
+         "label": f"{ctx.la.region_name}'s rate of children looked after at 31 March {year} (DfE)"},
+        {"name": "neighbour_mean_rate_per_10k", "value": round(float(last.neighbour_mean_rate), 1),
+         "unit": "per 10,000 children",
+         "label": f"Average of the published rates of {ctx.la.la_name}'s {ctx.neighbour_label}, {year}"},
+        {"name": "neighbours_with_data", "value": int(last.neighbours_with_data), "unit": "authorities",
+         "label": f"Number of {ctx.neighbour_label} with a published rate in {year}"},
+        {"name": "funnel_position", "value": fn.la_position, "unit": "position",
+         "label": f"Where {ctx.la.la_name}'s rate sits on the funnel plot around England's rate, {year}"},
+        {"name": "funnel_position_vs_neighbours", "value": fn.la_position_vs_neighbours, "unit": "position",
+         "label": f"Where {ctx.la.la_name}'s rate sits against its neighbours' average, {year}"},
+        {"name": "overdispersion_factor", "value": round(fn.overdispersion.phi, 1), "unit": "ratio",
+         "label": f"Spiegelhalter overdispersion factor of authorities' rates around England's, {year}"},
+    ]
+
+
+def release_note(ctx: Context) -> str:
+    """Which DfE release the paper year's figures for the authority come from."""
+    rows = ctx.table[
+        (ctx.table["old_la_code"] == ctx.la.old_la_code)
+        & (ctx.table["year"] == ctx.year)
+        & (ctx.table["measure"] == "cla_31_march")
+    ]
+    if rows.empty:
+        return ""
+    return f"Figures for {ctx.year} are from the release: {rows['release'].iloc[0]}."
+
+
+def findings_markdown(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> str:
+    """The findings as a Markdown bullet list (glued into the chapter's opening)."""
+    lines = [f"- {sentence}" for sentence in findings(ctx, tr, fn)]
+    note = release_note(ctx)
+    if note:
+        lines.append(f"- {note}")
+    return "\n".join(lines)

@@ -1,0 +1,178 @@
+"""The paper file: every parameter of one run of the report.
+
+A paper file is a small YAML document under ``book/papers/``. It names the
+committee paper the report backs, the local authority, the reporting year, the
+comparators and where the data lives. :func:`load_paper` validates it with a
+pydantic model and, if anything is wrong, raises one
+:class:`~analysis.errors.InputError` that lists every bad field and what is
+valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from analysis.errors import InputError
+
+#: The repository root (the folder holding ``analysis/``).
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+#: The paper ``make report`` builds.
+DEFAULT_PAPER = REPO_ROOT / "book" / "papers" / "2018-01-09_children-and-young-people.yml"
+
+#: Chapters a paper may ask for, in book order: name -> notebook file.
+CHAPTERS: dict[str, str] = {
+    "care_numbers": "10_care_numbers.ipynb",
+}
+
+_EDITION = re.compile(r"^\d{4}\.\d+(\.\d+)?(-[a-z0-9.]+)?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Comparators(_Strict):
+    """Who the local authority is compared with.
+
+    ``neighbours`` is either the year of a DfE statistical-neighbour model
+    (2021 or 2025) or an explicit list of local authorities (codes or names).
+    """
+
+    neighbours: Union[Literal[2021, 2025], list[str]] = Field(
+        2021, description="2021 or 2025 (DfE statistical-neighbour model) or a list of local authorities"
+    )
+    region: bool = True
+    england: bool = True
+
+    @field_validator("neighbours", mode="before")
+    @classmethod
+    def _neighbours(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        if isinstance(value, list):
+            if not value:
+                raise ValueError("an explicit list of neighbours must name at least one local authority")
+            return [str(v) for v in value]
+        return value
+
+
+class DataLocations(_Strict):
+    """Where the run reads its data, relative to the repository root."""
+
+    published: Path = Path("data/published")
+
+
+class Paper(_Strict):
+    """A validated paper file."""
+
+    title: str = Field(min_length=3)
+    committee: str = Field(min_length=3)
+    meeting_date: dt.date
+    edition: str = Field(description="version of this edition, YYYY.N (e.g. 2018.1)")
+    local_authority: str = Field(min_length=2, description="new code (E10000003), old code (873) or name")
+    year: int = Field(ge=2000, le=2100, description="reporting year, the year ending 31 March")
+    first_year: int = Field(2013, ge=2000, le=2100, description="first year shown in trends")
+    comparators: Comparators = Comparators()
+    data: DataLocations = DataLocations()
+    chapters: list[Literal[tuple(CHAPTERS)]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: list(CHAPTERS)
+    )
+
+    @field_validator("local_authority", mode="before")
+    @classmethod
+    def _la_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("edition")
+    @classmethod
+    def _edition(cls, value: str) -> str:
+        if not _EDITION.match(value):
+            raise ValueError("must look like YYYY.N, for example 2018.1")
+        return value
+
+    def published_dir(self) -> Path:
+        """Absolute path of the folder of published figures."""
+        path = self.data.published
+        return path if path.is_absolute() else REPO_ROOT / path
+
+    def parameters(self) -> dict[str, Any]:
+        """The paper as plain JSON-able values, as passed to every notebook."""
+        return self.model_dump(mode="json")
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"  - {where}: unknown field"
+    if kind == "missing":
+        return f"  - {where}: required field is missing"
+    msg = error["msg"]
+    if kind in ("literal_error",) and "chapters" in where:
+        msg = f"must be one of {', '.join(CHAPTERS)}"
+    if "neighbours" in where:
+        msg = "must be 2021 or 2025 (DfE statistical-neighbour model) or a list of local authorities"
+        where = "comparators.neighbours"
+    got = error.get("input")
+    got_text = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
+    return f"  - {where}: {msg}{got_text}"
+
+
+def parse_paper(raw: Any, source: str = "paper") -> Paper:
+    """Validate a mapping as a :class:`Paper`.
+
+    Raises
+    ------
+    InputError
+        Listing every invalid field, one per line, with what is valid.
+    """
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: expected a YAML mapping of fields (title, committee, ...), got {type(raw).__name__}")
+    try:
+        return Paper.model_validate(raw)
+    except ValidationError as exc:
+        lines, seen = [], set()
+        for err in exc.errors():
+            line = _describe(err)
+            if line not in seen:
+                seen.add(line)
+                lines.append(line)
+        raise InputError(f"{source} is not a valid paper file:\n" + "\n".join(lines)) from None
+
+
+def load_paper(path: str | Path | dict[str, Any]) -> Paper:
+    """Read and validate a paper file (or an already-parsed mapping).
+
+    Parameters
+    ----------
+    path:
+        Path to a YAML paper file (relative paths are tried from the working
+        directory, then from the repository root), or a mapping with its fields.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, is not YAML, or has invalid fields.
+    """
+    if isinstance(path, dict):
+        return parse_paper(path)
+    candidate = Path(path)
+    if not candidate.is_absolute() and not candidate.exists():
+        candidate = REPO_ROOT / candidate
+    if not candidate.is_file():
+        papers = sorted(p.name for p in (REPO_ROOT / "book" / "papers").glob("*.yml"))
+        raise InputError(f"{path}: paper file not found. Papers in book/papers/: {', '.join(papers) or 'none'}")
+    try:
+        raw = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        raise InputError(f"{path}: not valid YAML{at}") from None
+    return parse_paper(raw, source=str(path))

@@ -1,0 +1,80 @@
+"""Paper files: validation lists every bad field; the shipped papers are valid."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.errors import InputError
+from analysis.paper import DEFAULT_PAPER, REPO_ROOT, load_paper
+
+PAPERS = sorted((REPO_ROOT / "book" / "papers").glob("*.yml"))
+
+
+def _write(tmp_path: Path, data) -> Path:
+    path = tmp_path / "paper.yml"
+    path.write_text(yaml.safe_dump(data) if not isinstance(data, str) else data)
+    return path
+
+
+def _valid() -> dict:
+    return yaml.safe_load(DEFAULT_PAPER.read_text())
+
+
+@pytest.mark.parametrize("path", PAPERS, ids=lambda p: p.name)
+def test_shipped_papers_are_valid(path):
+    paper = load_paper(path)
+    assert paper.year >= paper.first_year
+
+
+def test_two_papers_ship_default_2017_and_latest():
+    years = sorted(load_paper(p).year for p in PAPERS)
+    assert len(PAPERS) >= 2
+    assert load_paper(DEFAULT_PAPER).year == 2017
+    assert load_paper(DEFAULT_PAPER).local_authority == "Cambridgeshire"
+    assert years[-1] == 2025
+
+
+def test_every_bad_field_is_listed_in_one_message(tmp_path):
+    data = _valid()
+    data.update(year="twenty", edition="v1", colour="blue")
+    data["comparators"]["neighbours"] = 2019
+    data["chapters"] = ["care_numbers", "astrology"]
+    del data["committee"]
+    with pytest.raises(InputError) as err:
+        load_paper(_write(tmp_path, data))
+    msg = err.value.message
+    assert "is not a valid paper file" in msg
+    assert "  - year:" in msg and "'twenty'" in msg
+    assert "  - edition: Value error, must look like YYYY.N" in msg
+    assert "  - colour: unknown field" in msg
+    assert "  - committee: required field is missing" in msg
+    assert "  - comparators.neighbours: must be 2021 or 2025" in msg
+    assert "  - chapters.1: must be one of care_numbers" in msg
+
+
+def test_explicit_neighbour_list_is_accepted(tmp_path):
+    data = _valid()
+    data["comparators"]["neighbours"] = ["Oxfordshire", 916, "E10000014"]
+    paper = load_paper(_write(tmp_path, data))
+    assert paper.comparators.neighbours == ["Oxfordshire", "916", "E10000014"]
+
+
+def test_missing_file_lists_the_papers_there(tmp_path):
+    with pytest.raises(InputError, match=r"paper file not found. Papers in book/papers/: .*2018-01-09"):
+        load_paper(tmp_path / "nope.yml")
+
+
+def test_not_yaml_names_line(tmp_path):
+    with pytest.raises(InputError, match=r"not valid YAML at line 2"):
+        load_paper(_write(tmp_path, "title: x\n  bad: [unclosed\n"))
+
+
+def test_not_a_mapping(tmp_path):
+    with pytest.raises(InputError, match="expected a YAML mapping"):
+        load_paper(_write(tmp_path, "- a\n- b\n"))
+
+
+def test_parameters_round_trip():
+    paper = load_paper(DEFAULT_PAPER)
+    assert load_paper(paper.parameters()) == paper

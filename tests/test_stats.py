@@ -1,0 +1,100 @@
+"""Rates and funnel-plot control limits against hand-computed cases."""
+
+import math
+
+import numpy as np
+import pytest
+
+from analysis import stats
+
+
+def _cdf(k: int, lam: float) -> float:
+    """Poisson CDF summed by hand (independent of scipy)."""
+    return sum(math.exp(-lam + i * math.log(lam) - math.lgamma(i + 1)) for i in range(k + 1))
+
+
+def _limit_by_hand(lam: float, p: float) -> float:
+    y = 0
+    while _cdf(y, lam) < p:
+        y += 1
+    f_y, f_below = _cdf(y, lam), (_cdf(y - 1, lam) if y > 0 else 0.0)
+    return max(y - (f_y - p) / (f_y - f_below), 0.0)  # a count limit cannot go below zero
+
+
+class TestRate:
+    def test_cambridgeshire_2017(self):
+        # 686 children, 133,720 children aged 0-17 -> 51.3 per 10,000 (DfE publishes 51)
+        assert stats.rate(686, 133_720) == pytest.approx(51.301, abs=1e-3)
+
+    def test_zero_population_is_nan_not_an_error(self):
+        assert math.isnan(stats.rate(5, 0))
+
+    def test_vectorised(self):
+        np.testing.assert_allclose(stats.rate([10, 20], [10_000, 40_000]), [10.0, 5.0])
+
+
+class TestPoissonLimit:
+    def test_upper_975_for_mean_4_by_hand(self):
+        # F(7)=0.948866, F(8)=0.978637 -> y=8, a=(0.978637-0.975)/(0.978637-0.948866)=0.12217
+        assert stats.poisson_limit(4.0, 0.975) == pytest.approx(7.8778, abs=1e-3)
+
+    def test_lower_025_for_mean_4_by_hand(self):
+        # F(0)=0.018316, F(1)=0.091578 -> y=1, a=(0.091578-0.025)/0.073263=0.90876
+        assert stats.poisson_limit(4.0, 0.025) == pytest.approx(0.0912, abs=1e-3)
+
+    @pytest.mark.parametrize("lam", [0.7, 3.0, 12.5, 60.0, 250.0])
+    @pytest.mark.parametrize("p", [0.001, 0.025, 0.975, 0.999])
+    def test_matches_hand_summation(self, lam, p):
+        assert stats.poisson_limit(lam, p) == pytest.approx(_limit_by_hand(lam, p), abs=1e-6)
+
+    def test_limits_are_continuous_in_expected_count(self):
+        lam = np.linspace(50, 60, 2001)
+        upper = stats.poisson_limit(lam, 0.999)
+        assert np.all(np.diff(upper) > -1e-9)  # never jumps down
+        assert np.max(np.diff(upper)) < 0.05  # and never jumps up
+
+
+class TestFunnelPosition:
+    # population 100,000, target 50 per 10,000 -> expected count 500 (sd about 22.4)
+    @pytest.mark.parametrize(
+        "count, position",
+        [
+            (600, "above 99.8% limit"),
+            (555, "above 95% limit"),
+            (500, "within limits"),
+            (540, "within limits"),
+            (450, "below 95% limit"),
+            (400, "below 99.8% limit"),
+        ],
+    )
+    def test_positions(self, count, position):
+        assert stats.funnel_position(count, 100_000, 50.0) == position
+
+    def test_limits_narrow_as_population_grows(self):
+        lo_small, hi_small = stats.control_limits(50.0, 10_000, 0.95)
+        lo_big, hi_big = stats.control_limits(50.0, 1_000_000, 0.95)
+        assert hi_small - lo_small > hi_big - lo_big > 0
+        assert lo_big < 50.0 < hi_big
+
+    def test_95_limits_contain_about_95_percent_of_poisson_draws(self):
+        rng = np.random.default_rng(1)
+        pop = 150_000
+        lo, hi = stats.control_limits(60.0, pop, 0.95)
+        draws = stats.rate(rng.poisson(60.0 * pop / 10_000, 20_000), pop)
+        inside = np.mean((draws >= lo) & (draws <= hi))
+        assert 0.94 < inside < 0.965
+
+
+class TestOverdispersion:
+    def test_pure_poisson_is_not_overdispersed(self):
+        rng = np.random.default_rng(2)
+        pops = rng.integers(20_000, 300_000, 150)
+        counts = rng.poisson(60.0 * pops / 10_000)
+        od = stats.overdispersion(counts, pops, 60.0)
+        assert 0.7 < od.phi < 1.4 and not od.overdispersed
+
+    def test_spread_rates_are_overdispersed(self):
+        rng = np.random.default_rng(3)
+        pops = rng.integers(20_000, 300_000, 150)
+        counts = rng.poisson(rng.uniform(30, 110, 150) * pops / 10_000)
+        assert stats.overdispersion(counts, pops, 60.0).overdispersed
