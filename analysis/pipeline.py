@@ -34,7 +34,7 @@ from typing import Any
 import nbformat
 import yaml
 
-from analysis import keyfigures, offline
+from analysis import keyfigures, offline, pages, published
 from analysis.context import load as load_context
 from analysis.errors import BuildError
 from analysis.paper import CHAPTERS, REPO_ROOT, Paper, load_paper
@@ -125,6 +125,8 @@ def _copy_sources(stage_src: Path, paper: Paper) -> None:
     config.setdefault("html", {})["extra_footer"] = f"<p>{footer}</p>"
     (stage_src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     (stage_src / "_toc.yml").write_text(_toc(paper), encoding="utf-8")
+    manifest = published.load_manifest(paper.published_dir())
+    (stage_src / "data-sources.md").write_text(pages.data_sources_markdown(manifest, paper), encoding="utf-8")
 
 
 def _toc(paper: Paper) -> str:
