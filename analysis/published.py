@@ -1,0 +1,471 @@
+"""Read the committed public-data layer in ``data/published``.
+
+This is the reader the notebooks use. It runs from the committed files alone
+(no access to the original DfE/ONS downloads is needed); those files are made
+by :func:`analysis.refresh.refresh`, and ``data/README.md`` describes them.
+
+The main table, ``cla_published.csv``, is tidy: one row per reporting year,
+area and measure, holding only the latest published vintage of each value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import InputError
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "published"
+"""Default folder of the committed public data."""
+
+TABLE_FILE = "cla_published.csv"
+REVISIONS_FILE = "revisions.csv"
+NEIGHBOURS_FILE = "statistical_neighbours.csv"
+MANIFEST_FILE = "manifest.json"
+
+COLUMNS = (
+    "year",
+    "geographic_level",
+    "new_la_code",
+    "old_la_code",
+    "la_name",
+    "region_code",
+    "region_name",
+    "measure",
+    "value",
+    "marker",
+    "release",
+    "source",
+)
+"""Columns of ``cla_published.csv``, in order (a contract)."""
+
+MEASURES = (
+    "cla_31_march",
+    "cla_31_march_rate",
+    "cla_started",
+    "cla_started_rate",
+    "cla_ceased",
+    "cla_ceased_rate",
+    "population_0_17_dfe",
+    "population_0_17_ons",
+)
+"""Measure names in ``cla_published.csv`` (a contract other code relies on)."""
+
+NEIGHBOUR_COLUMNS = (
+    "model",
+    "old_la_code",
+    "la_name",
+    "rank",
+    "neighbour_old_la_code",
+    "neighbour_la_name",
+    "closeness",
+)
+"""Columns of ``statistical_neighbours.csv``, in order."""
+
+REVISION_COLUMNS = (
+    "year",
+    "geographic_level",
+    "old_la_code",
+    "region_code",
+    "area_name",
+    "measure",
+    "old_value",
+    "old_marker",
+    "old_release",
+    "old_source",
+    "new_value",
+    "new_marker",
+    "new_release",
+    "new_source",
+)
+"""Columns of ``revisions.csv``, in order."""
+
+NATIONAL = "National"
+REGIONAL = "Regional"
+LOCAL_AUTHORITY = "Local authority"
+ENGLAND_CODE = "E92000001"
+
+_STRING_COLUMNS = tuple(c for c in COLUMNS if c not in ("year", "value"))
+_DISPLAY_PATH = "data/published/" + TABLE_FILE
+
+
+def _folder(data_dir: Path | str | None) -> Path:
+    return DATA_DIR if data_dir is None else Path(data_dir)
+
+
+def _read_csv(path: Path, expected: tuple[str, ...], what: str) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputError(
+            f"{path}: file not found; expected {what} with columns "
+            f"{', '.join(expected)} (run `python -m analysis data refresh SOURCE_DIR`)."
+        )
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in expected if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(missing)}; expected {what} with "
+            f"columns {', '.join(expected)}."
+        )
+    return frame
+
+
+def load_published(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Load the tidy table of published CLA figures.
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        Folder holding ``cla_published.csv``; defaults to :data:`DATA_DIR`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`: ``year`` as int, ``value`` as float (NaN when
+        suppressed or not available, see ``marker``), every other column as
+        strings (codes keep their leading zeros; blank is ``""``).
+
+    Raises
+    ------
+    InputError
+        If the file is missing or lacks an expected column.
+    """
+    path = _folder(data_dir) / TABLE_FILE
+    frame = _read_csv(path, COLUMNS, "the tidy table of published CLA figures")
+    frame = frame.loc[:, list(COLUMNS)].copy()
+    try:
+        frame["year"] = frame["year"].astype(int)
+        frame["value"] = pd.to_numeric(frame["value"].replace("", None), errors="raise").astype(float)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"{path}: columns year and value must be numbers ({exc}).") from exc
+    frame.attrs["source_path"] = str(path)
+    return frame
+
+
+def load_neighbours(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Load DfE's statistical-neighbour groupings (2021 and 2025 models).
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        Folder holding ``statistical_neighbours.csv``; defaults to :data:`DATA_DIR`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`NEIGHBOUR_COLUMNS`; ``model`` and ``rank`` as int, codes
+        and names as strings. Rank 1 is the closest neighbour.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or lacks an expected column.
+    """
+    path = _folder(data_dir) / NEIGHBOURS_FILE
+    frame = _read_csv(path, NEIGHBOUR_COLUMNS, "statistical-neighbour groupings")
+    frame = frame.loc[:, list(NEIGHBOUR_COLUMNS)].copy()
+    frame["model"] = frame["model"].astype(int)
+    frame["rank"] = frame["rank"].astype(int)
+    return frame
+
+
+def load_manifest(data_dir: Path | str | None = None) -> dict:
+    """Load the provenance manifest (publishers, releases, licence, source hashes).
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        Folder holding ``manifest.json``; defaults to :data:`DATA_DIR`.
+
+    Returns
+    -------
+    dict
+        The parsed JSON manifest.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or is not valid JSON.
+    """
+    path = _folder(data_dir) / MANIFEST_FILE
+    if not path.is_file():
+        raise InputError(f"{path}: file not found; expected the JSON provenance manifest.")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc}).") from exc
+
+
+@dataclass(frozen=True)
+class LocalAuthority:
+    """A local authority as found in the published table.
+
+    Attributes
+    ----------
+    old_la_code : str
+        DfE's 3-digit code, the key of every series (e.g. ``"873"``).
+    new_la_code : str
+        ONS GSS code in the latest year published (e.g. ``"E10000003"``).
+    la_name : str
+        Name, one spelling per authority (the latest published).
+    region_code, region_name : str
+        The English region (``E12...``); London boroughs are in London.
+    years : tuple of int
+        Sorted reporting years with a ``cla_31_march`` value.
+    """
+
+    old_la_code: str
+    new_la_code: str
+    la_name: str
+    region_code: str
+    region_name: str
+    years: tuple[int, ...]
+
+
+_STOP_TOKENS = {"city", "of", "county", "the", "borough", "council", "royal"}
+
+
+def _normalise(text: str) -> str:
+    text = str(text).lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def _name_keys(name: str) -> tuple[str, str, str]:
+    norm = _normalise(name)
+    tokens = norm.split()
+    core = [t for t in tokens if t not in _STOP_TOKENS] or tokens
+    return norm, " ".join(sorted(tokens)), " ".join(sorted(core))
+
+
+def _la_rows(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["geographic_level"] == LOCAL_AUTHORITY]
+
+
+def _describe(table: pd.DataFrame, old_code: str) -> LocalAuthority:
+    rows = _la_rows(table)
+    rows = rows[rows["old_la_code"] == old_code]
+    counts = rows[(rows["measure"] == "cla_31_march") & rows["value"].notna()]
+    latest_pool = counts if len(counts) else rows
+    latest = latest_pool.sort_values(["year", "measure"]).iloc[-1]
+    return LocalAuthority(
+        old_la_code=old_code,
+        new_la_code=str(latest["new_la_code"]),
+        la_name=str(latest["la_name"]),
+        region_code=str(latest["region_code"]),
+        region_name=str(latest["region_name"]),
+        years=tuple(sorted(int(y) for y in counts["year"].unique())),
+    )
+
+
+def resolve_la(table: pd.DataFrame, query: str | int) -> LocalAuthority:
+    """Find a local authority by new code, old code or name.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table from :func:`load_published`.
+    query : str or int
+        A GSS code (``"E10000003"``, any code the authority has had), a DfE
+        3-digit code (``"873"`` or ``873``) or a name. Names match ignoring
+        case, punctuation, ``&``/``and``, word order (``"City of Bristol"``
+        finds ``"Bristol, City of"``) and the words "City", "County", "of",
+        "the", "Borough" (``"Durham"`` finds ``"County Durham"``).
+
+    Returns
+    -------
+    LocalAuthority
+        When a name matches several authorities (``"Dorset"`` before and
+        after the 2019 reorganisation), the one with the latest data.
+
+    Raises
+    ------
+    InputError
+        If nothing matches; the message suggests up to 3 close names.
+    """
+    source = table.attrs.get("source_path", _DISPLAY_PATH)
+    rows = _la_rows(table)
+    text = str(query).strip()
+    if not text:
+        raise InputError(f"An empty string is not a local authority in {source}.")
+    codes: list[str] = []
+    if re.fullmatch(r"[A-Za-z]\d{8}", text):
+        codes = sorted(set(rows.loc[rows["new_la_code"].str.upper() == text.upper(), "old_la_code"]))
+    elif re.fullmatch(r"\d{1,3}", text):
+        padded = text.zfill(3)
+        codes = sorted(set(rows.loc[rows["old_la_code"] == padded, "old_la_code"]))
+    else:
+        names = rows[["old_la_code", "la_name"]].drop_duplicates()
+        query_keys = _name_keys(text)
+        for level in range(3):
+            codes = sorted({code for code, name in names.itertuples(index=False) if _name_keys(name)[level] == query_keys[level]})
+            if codes:
+                break
+    if not codes:
+        all_names = sorted(set(rows["la_name"]))
+        by_norm = {_normalise(n): n for n in all_names}
+        close = difflib.get_close_matches(_normalise(text), list(by_norm), n=3, cutoff=0.6)
+        hint = f" Did you mean: {', '.join(by_norm[c] for c in close)}?" if close else ""
+        raise InputError(
+            f"{text!r} is not a local authority in {source}: give a name, a DfE 3-digit "
+            f"code (e.g. 873) or a GSS code (e.g. E10000003).{hint}"
+        )
+    described = [_describe(table, code) for code in codes]
+    return max(described, key=lambda la: (la.years[-1] if la.years else 0, la.old_la_code))
+
+
+def available_years(table: pd.DataFrame, measure: str = "cla_31_march", *, old_la_code: str | int | None = None) -> list[int]:
+    """Reporting years in which a measure has at least one value.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table from :func:`load_published`.
+    measure : str, default "cla_31_march"
+        One of :data:`MEASURES`.
+    old_la_code : str or int, optional
+        Restrict to one local authority.
+
+    Returns
+    -------
+    list of int
+        Sorted years (year ending 31 March).
+    """
+    _check_measure(measure)
+    rows = table[(table["measure"] == measure) & table["value"].notna()]
+    if old_la_code is not None:
+        rows = rows[(rows["geographic_level"] == LOCAL_AUTHORITY) & (rows["old_la_code"] == str(old_la_code).zfill(3))]
+    return sorted(int(y) for y in rows["year"].unique())
+
+
+def _check_measure(measure: str) -> None:
+    if measure not in MEASURES:
+        raise InputError(f"Unknown measure {measure!r}; expected one of {', '.join(MEASURES)}.")
+
+
+def _area_rows(table: pd.DataFrame, measure: str, old_la_code, region_code, national: bool) -> pd.DataFrame:
+    _check_measure(measure)
+    chosen = sum([old_la_code is not None, region_code is not None, bool(national)])
+    if chosen != 1:
+        raise InputError("Give exactly one of old_la_code=, region_code= or national=True.")
+    rows = table[table["measure"] == measure]
+    if old_la_code is not None:
+        return rows[(rows["geographic_level"] == LOCAL_AUTHORITY) & (rows["old_la_code"] == str(old_la_code).zfill(3))]
+    if region_code is not None:
+        return rows[(rows["geographic_level"] == REGIONAL) & (rows["region_code"] == str(region_code))]
+    return rows[rows["geographic_level"] == NATIONAL]
+
+
+def series(
+    table: pd.DataFrame,
+    measure: str,
+    *,
+    old_la_code: str | int | None = None,
+    region_code: str | None = None,
+    national: bool = False,
+) -> pd.Series:
+    """One area's values of a measure by year.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table from :func:`load_published`.
+    measure : str
+        One of :data:`MEASURES`.
+    old_la_code : str or int, optional
+        A local authority's DfE 3-digit code.
+    region_code : str, optional
+        A region's GSS code (``E12...``, or ``E13...`` for Inner/Outer London).
+    national : bool, default False
+        England.
+
+    Returns
+    -------
+    pandas.Series
+        Float values indexed by ``year`` (NaN where suppressed), named after the
+        measure; empty if the area has no rows.
+
+    Raises
+    ------
+    InputError
+        If the measure is unknown or not exactly one area is given.
+    """
+    rows = _area_rows(table, measure, old_la_code, region_code, national)
+    out = rows.set_index("year")["value"].sort_index().astype(float)
+    out.name = measure
+    return out
+
+
+def value(
+    table: pd.DataFrame,
+    measure: str,
+    year: int,
+    *,
+    old_la_code: str | int | None = None,
+    region_code: str | None = None,
+    national: bool = False,
+) -> float | None:
+    """One published value.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table from :func:`load_published`.
+    measure : str
+        One of :data:`MEASURES`.
+    year : int
+        Reporting year (year ending 31 March).
+    old_la_code, region_code, national
+        The area, exactly one of them (see :func:`series`).
+
+    Returns
+    -------
+    float or None
+        The value, or None when it is suppressed or not published.
+    """
+    s = series(table, measure, old_la_code=old_la_code, region_code=region_code, national=national)
+    if int(year) not in s.index:
+        return None
+    v = s.loc[int(year)]
+    return None if pd.isna(v) else float(v)
+
+
+def neighbours(neighbour_table: pd.DataFrame, old_la_code: str | int, model: int | str) -> list[str]:
+    """An authority's statistical neighbours, closest first.
+
+    Parameters
+    ----------
+    neighbour_table : pandas.DataFrame
+        The table from :func:`load_neighbours`.
+    old_la_code : str or int
+        The authority's DfE 3-digit code.
+    model : int or str
+        The model year, 2021 or 2025.
+
+    Returns
+    -------
+    list of str
+        Old (3-digit) codes ordered by rank; empty if the authority is not in
+        that model (e.g. an authority created after it).
+
+    Raises
+    ------
+    InputError
+        If the model is not in the table.
+    """
+    models = sorted(set(int(m) for m in neighbour_table["model"]))
+    try:
+        model_int = int(model)
+    except (TypeError, ValueError):
+        model_int = -1
+    if model_int not in models:
+        raise InputError(f"Unknown statistical-neighbour model {model!r}; expected one of {', '.join(map(str, models))}.")
+    rows = neighbour_table[
+        (neighbour_table["model"].astype(int) == model_int)
+        & (neighbour_table["old_la_code"] == str(old_la_code).zfill(3))
+    ]
+    return [str(c) for c in rows.sort_values("rank")["neighbour_old_la_code"]]
