@@ -142,8 +142,16 @@ def load_published(data_dir: Path | str | None = None) -> pd.DataFrame:
         frame["value"] = pd.to_numeric(frame["value"].replace("", None), errors="raise").astype(float)
     except (ValueError, TypeError) as exc:
         raise InputError(f"{path}: columns year and value must be numbers ({exc}).") from exc
-    frame.attrs["source_path"] = str(path)
+    frame.attrs["source_path"] = _display(path)
     return frame
+
+
+def _display(path: Path) -> str:
+    """The path relative to the repository when inside it (for messages)."""
+    try:
+        return path.resolve().relative_to(DATA_DIR.parents[1]).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def load_neighbours(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -308,8 +316,14 @@ def resolve_la(table: pd.DataFrame, query: str | int) -> LocalAuthority:
     if not codes:
         all_names = sorted(set(rows["la_name"]))
         by_norm = {_normalise(n): n for n in all_names}
-        close = difflib.get_close_matches(_normalise(text), list(by_norm), n=3, cutoff=0.6)
-        hint = f" Did you mean: {', '.join(by_norm[c] for c in close)}?" if close else ""
+        wanted = _normalise(text)
+        # Names containing every word of the query first ("Hull"), then spelling neighbours.
+        containing = [n for n in by_norm if wanted and set(wanted.split()) <= set(n.split())]
+        close = containing + [
+            c for c in difflib.get_close_matches(wanted, list(by_norm), n=3, cutoff=0.6) if c not in containing
+        ]
+        close = close[:3]
+        hint = " Did you mean: " + ", ".join(f'"{by_norm[c]}"' for c in close) + "?" if close else ""
         raise InputError(
             f"{text!r} is not a local authority in {source}: give a name, a DfE 3-digit "
             f"code (e.g. 873) or a GSS code (e.g. E10000003).{hint}"
