@@ -842,7 +842,7 @@ def _build(source_dir: Path) -> tuple[dict[str, bytes], RefreshSummary]:
     used = set(table["release"])
     release_rows = [
         {
-            "release": r.name,
+            "name": r.name,
             "release_year": r.year,
             "precedence": order[r.name],
             "publisher": r.publisher,
