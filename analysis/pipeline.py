@@ -157,27 +157,48 @@ def _tag_cells(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def _execute(name: str, source: Path, target: Path, paper: Paper) -> float:
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Send this process's stderr (inherited by the notebook kernel) to ``path`` for the duration.
+
+    The kernel's own start-up and shut-down chatter goes to that log rather than
+    the user's terminal; cell errors are reported by papermill regardless.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _execute(name: str, source: Path, target: Path, paper: Paper, log_path: Path) -> float:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(
+        with _stderr_to(log_path):
+            papermill.execute_notebook(
             str(source),
             str(target),
-            parameters={"paper": paper.parameters()},
-            kernel_name="python3",
-            cwd=str(REPO_ROOT),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=CELL_TIMEOUT,
-        )
+                parameters={"paper": paper.parameters()},
+                kernel_name="python3",
+                cwd=str(REPO_ROOT),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=CELL_TIMEOUT,
+            )
     except PapermillExecutionError as exc:
         first = (exc.source or "").strip().splitlines()[:1]
         raise BuildError(
             f"notebook {name} failed at cell {exc.cell_index} (execution count {exc.exec_count})"
             f"{': ' + first[0] if first else ''}\n  {exc.ename}: {exc.evalue}"
+            f"\n  (the kernel's log is logs/{log_path.name} in the failed build's folder)"
         ) from None
     _tag_cells(target)
     return time.perf_counter() - start
@@ -246,7 +267,11 @@ def build(
             for i, chapter in enumerate(paper.chapters, 1):
                 name = CHAPTERS[chapter]
                 log(f"      ({i}/{len(paper.chapters)}) {name}")
-                seconds[name] = _execute(name, NOTEBOOKS / name, chapters / name, paper)
+                logs = staging / "logs"
+                logs.mkdir(exist_ok=True)
+                seconds[name] = _execute(
+                    name, NOTEBOOKS / name, chapters / name, paper, logs / f"{Path(name).stem}.kernel.log"
+                )
                 log(f"          {seconds[name]:.1f} s")
 
         with progress.step("Rendering the book with Jupyter Book (warnings are errors)"):

@@ -36,20 +36,40 @@ def _la_values(ctx: Context, measure: str, code: str) -> pd.Series:
     return rows.set_index("year")["value"].astype(float)
 
 
-def _national(ctx: Context, measure: str) -> pd.Series:
-    return _level(ctx.table, "National", measure).set_index("year")["value"].astype(float)
+def _rates(table: pd.DataFrame, level: str, count_measure: str) -> pd.DataFrame:
+    """Rates per 10,000 for every area at ``level``: DfE's published rate, else count / ONS population.
+
+    DfE did not publish rates in every release (none for 2013, none for
+    started and ceased before 2015); there the rate is computed the way DfE
+    computes it, from the count and ONS's mid-year 0-17 estimate. Columns: key
+    (old LA code or region code, or "E92000001"), year, rate, computed (bool).
+    """
+    key = {"Local authority": "old_la_code", "Regional": "region_code", "National": "geographic_level"}[level]
+
+    def values(measure: str) -> pd.Series:
+        rows = _level(table, level, measure).dropna(subset=["value"])
+        return rows.set_index([key, "year"])["value"].astype(float)
+
+    published = values(f"{count_measure}_rate")
+    computed = stats.rate(values(count_measure), values("population_0_17_ons").reindex(values(count_measure).index))
+    computed = pd.Series(np.round(computed), index=values(count_measure).index).dropna()
+    out = pd.DataFrame({"rate": published.combine_first(computed)})
+    out["computed"] = ~out.index.isin(published.index)
+    out.index = out.index.set_names(["key", "year"])
+    return out.reset_index()
 
 
-def _regional(ctx: Context, measure: str) -> pd.Series:
-    rows = _level(ctx.table, "Regional", measure)
-    rows = rows[rows["region_code"] == ctx.la.region_code]
-    return rows.set_index("year")["value"].astype(float)
+def _rate_series(ctx: Context, level: str, count_measure: str, key: str) -> tuple[pd.Series, list[int]]:
+    """One area's rate by year, and the years where it was computed rather than published."""
+    rows = _rates(ctx.table, level, count_measure)
+    rows = rows[rows["key"] == key].set_index("year")
+    return rows["rate"], sorted(int(y) for y in rows.index[rows["computed"]])
 
 
-def _neighbour_mean(ctx: Context, measure: str) -> tuple[pd.Series, pd.Series]:
-    rows = _level(ctx.table, LA_LEVEL, measure)
-    rows = rows[rows["old_la_code"].isin(ctx.neighbour_codes)].dropna(subset=["value"])
-    grouped = rows.groupby("year")["value"]
+def _neighbour_mean(ctx: Context, count_measure: str) -> tuple[pd.Series, pd.Series]:
+    rows = _rates(ctx.table, LA_LEVEL, count_measure)
+    rows = rows[rows["key"].isin(ctx.neighbour_codes)]
+    grouped = rows.groupby("year")["rate"]
     return grouped.mean().astype(float), grouped.count()
 
 
@@ -60,18 +80,20 @@ def trend(ctx: Context) -> pd.DataFrame:
     the neighbours' average rate; how many neighbours had a published rate.
     """
     years = pd.Index(range(ctx.first_year, ctx.year + 1), name="year")
-    mean, n = _neighbour_mean(ctx, "cla_31_march_rate")
+    mean, n = _neighbour_mean(ctx, "cla_31_march")
+    la_rate, computed = _rate_series(ctx, LA_LEVEL, "cla_31_march", ctx.la.old_la_code)
     out = pd.DataFrame(
         {
             "la_count": _la_values(ctx, "cla_31_march", ctx.la.old_la_code),
-            "la_rate": _la_values(ctx, "cla_31_march_rate", ctx.la.old_la_code),
-            "england_rate": _national(ctx, "cla_31_march_rate"),
-            "region_rate": _regional(ctx, "cla_31_march_rate"),
+            "la_rate": la_rate,
+            "england_rate": _rate_series(ctx, "National", "cla_31_march", "National")[0],
+            "region_rate": _rate_series(ctx, "Regional", "cla_31_march", ctx.la.region_code)[0],
             "neighbour_mean_rate": mean,
             "neighbours_with_data": n,
         }
     ).reindex(years)
     out["neighbours_with_data"] = out["neighbours_with_data"].fillna(0).astype(int)
+    out["rate_computed"] = out.index.isin(computed)
     return out.reset_index()
 
 
@@ -81,13 +103,15 @@ def flows(ctx: Context) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "started": _la_values(ctx, "cla_started", ctx.la.old_la_code),
-            "started_rate": _la_values(ctx, "cla_started_rate", ctx.la.old_la_code),
+            "started_rate": _rate_series(ctx, LA_LEVEL, "cla_started", ctx.la.old_la_code)[0],
             "ceased": _la_values(ctx, "cla_ceased", ctx.la.old_la_code),
-            "ceased_rate": _la_values(ctx, "cla_ceased_rate", ctx.la.old_la_code),
-            "england_started_rate": _national(ctx, "cla_started_rate"),
-            "england_ceased_rate": _national(ctx, "cla_ceased_rate"),
+            "ceased_rate": _rate_series(ctx, LA_LEVEL, "cla_ceased", ctx.la.old_la_code)[0],
+            "england_started_rate": _rate_series(ctx, "National", "cla_started", "National")[0],
+            "england_ceased_rate": _rate_series(ctx, "National", "cla_ceased", "National")[0],
         }
     ).reindex(years)
+    computed = set(_rate_series(ctx, LA_LEVEL, "cla_started", ctx.la.old_la_code)[1])
+    out["rate_computed"] = out.index.isin(sorted(computed))
     return out.reset_index()
 
 
@@ -233,6 +257,17 @@ def headline(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> str:
 # ---------------------------------------------------------------------------
 
 
+def _computed_note(tab: pd.DataFrame) -> str:
+    years = [int(y) for y in tab.loc[tab["rate_computed"].astype(bool), "year"]]
+    if not years:
+        return ""
+    listed = ", ".join(str(y) for y in years)
+    return (
+        f"DfE did not publish a rate for {listed}: there the rate is computed the way DfE computes it, "
+        "from the published count and ONS's estimate of children aged 0 to 17. "
+    )
+
+
 def trend_chart(ctx: Context, tr: pd.DataFrame) -> dict:
     """The trend chart and its title, caption, alt text and table (for :func:`analysis.charts.show`)."""
     la = ctx.la.la_name
@@ -269,16 +304,20 @@ def trend_chart(ctx: Context, tr: pd.DataFrame) -> dict:
             "region_rate": f"{ctx.la.region_name}: rate",
             "neighbour_mean_rate": "Neighbours' average rate",
             "neighbours_with_data": "Neighbours with data",
+            "rate_computed": "Rate computed, not published",
         }
     )
+    table["Rate computed, not published"] = table["Rate computed, not published"].map({True: "yes", False: "no"})
     return {
         "fig": fig,
         "name": "cla-rate-trend",
         "title": title,
         "caption": (
             f"Children looked after at 31 March per 10,000 children aged under 18, {int(first.year)} to "
-            f"{int(last.year)}. Neighbours' average is the simple mean of the {ctx.neighbour_label}' rates. "
-            "Source: DfE, Children looked after in England including adoptions (latest release of each year)."
+            f"{int(last.year)}. Neighbours' average is the simple mean of the rates of the {ctx.neighbour_label}. "
+            f"{_computed_note(tr)}"
+            "Source: DfE, Children looked after in England including adoptions (latest release of each year); "
+            "ONS mid-year population estimates."
         ),
         "alt": (
             f"Line chart of the rate of children looked after per 10,000 from {int(first.year)} to {int(last.year)}. "
@@ -286,7 +325,7 @@ def trend_chart(ctx: Context, tr: pd.DataFrame) -> dict:
             f"{last.england_rate:.0f}; {ctx.la.region_name} from {first.region_rate:.0f} to {last.region_rate:.0f}."
         ),
         "table": table,
-        "table_formats": {c: ",.0f" for c in table.columns if c != "Year" and c != "Neighbours with data"}
+        "table_formats": {c: ",.0f" for c in table.columns if c.endswith(("rate", "looked after"))}
         | {"Neighbours' average rate": ".1f"},
     }
 
@@ -328,23 +367,25 @@ def flows_chart(ctx: Context, fl: pd.DataFrame) -> dict:
             "ceased_rate": "Ceased: rate",
             "england_started_rate": "England started: rate",
             "england_ceased_rate": "England ceased: rate",
+            "rate_computed": "Rate computed, not published",
         }
     )
+    table["Rate computed, not published"] = table["Rate computed, not published"].map({True: "yes", False: "no"})
     return {
         "fig": fig,
         "name": "cla-flows",
         "title": title,
         "caption": (
             "Children starting and ceasing to be looked after during each year ending 31 March, per 10,000 "
-            "children aged under 18 (rates as published by DfE; a rate is missing where DfE did not publish one). "
-            "Source: DfE, Children looked after in England including adoptions."
+            f"children aged under 18. {_computed_note(fl)}"
+            "Source: DfE, Children looked after in England including adoptions; ONS mid-year population estimates."
         ),
         "alt": (
             f"Line chart of the rates at which children started and ceased to be looked after in {la} and England, "
             f"{span}. Over the period {abs(gap):,.0f} {more} children started than ceased."
         ),
         "table": table,
-        "table_formats": {c: ",.0f" for c in table.columns if c != "Year"},
+        "table_formats": {c: ",.0f" for c in table.columns if c.startswith(("Started", "Ceased", "England"))},
     }
 
 
