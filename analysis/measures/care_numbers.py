@@ -41,7 +41,8 @@ def _rates(table: pd.DataFrame, level: str, count_measure: str) -> pd.DataFrame:
 
     DfE did not publish rates in every release (none for 2013, none for
     started and ceased before 2015); there the rate is computed the way DfE
-    computes it, from the count and ONS's mid-year 0-17 estimate. Columns: key
+    computes it, from the count and the 0-17 population DfE used that year, or
+    where DfE published none (2013) ONS's current mid-year estimate. Columns: key
     (old LA code or region code, or "E92000001"), year, rate, computed (bool).
     """
     key = {"Local authority": "old_la_code", "Regional": "region_code", "National": "geographic_level"}[level]
@@ -51,7 +52,8 @@ def _rates(table: pd.DataFrame, level: str, count_measure: str) -> pd.DataFrame:
         return rows.set_index([key, "year"])["value"].astype(float)
 
     published = values(f"{count_measure}_rate")
-    computed = stats.rate(values(count_measure), values("population_0_17_ons").reindex(values(count_measure).index))
+    population = values("population_0_17_dfe").combine_first(values("population_0_17_ons"))
+    computed = stats.rate(values(count_measure), population.reindex(values(count_measure).index))
     computed = pd.Series(np.round(computed), index=values(count_measure).index).dropna()
     out = pd.DataFrame({"rate": published.combine_first(computed)})
     out["computed"] = ~out.index.isin(published.index)
@@ -264,7 +266,8 @@ def _computed_note(tab: pd.DataFrame) -> str:
     listed = ", ".join(str(y) for y in years)
     return (
         f"DfE did not publish a rate for {listed}: there the rate is computed the way DfE computes it, "
-        "from the published count and ONS's estimate of children aged 0 to 17. "
+        "from the published count and the population of children aged 0 to 17 DfE used that year (for 2013, "
+        "ONS's current estimate, revised since 2013). "
     )
 
 

@@ -1,0 +1,239 @@
+"""The built book: offline, key figures equal DfE's, bad input handled, last good build kept.
+
+These tests read the default build in book/_build (``make test`` builds it
+first; if it is missing or was built from another paper, the fixture builds it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import offline, pipeline, stats
+from analysis.errors import BuildError
+from analysis.paper import DEFAULT_PAPER, REPO_ROOT, load_paper
+
+pytestmark = pytest.mark.build
+
+HTML = REPO_ROOT / "book" / "_build" / "html"
+REQUIRED = ["cla_count", "cla_rate_per_10k", "england_rate_per_10k", "neighbour_mean_rate_per_10k", "funnel_position"]
+
+
+@pytest.fixture(scope="session")
+def built() -> Path:
+    paper = load_paper(DEFAULT_PAPER).parameters()
+    stamp = HTML / "paper.json"
+    if not stamp.is_file() or json.loads(stamp.read_text()) != paper:
+        pipeline.build(DEFAULT_PAPER)
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def figures(built) -> dict:
+    return json.loads((built / "key-figures.json").read_text())
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(folder).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- offline
+
+
+def test_no_page_loads_anything_from_another_host(built):
+    pages = list(built.rglob("*.html"))
+    assert len(pages) >= 5
+    assert offline.external_references(built) == []
+
+
+def test_plotly_js_is_shipped_once_and_loaded_locally(built):
+    copies = [p for p in built.rglob("*.js") if "plotly" in p.name.lower()]
+    assert [p.relative_to(built).as_posix() for p in copies] == ["_static/plotly.min.js"]
+    chapter = (built / "chapters" / "10_care_numbers.html").read_text()
+    assert chapter.count("Plotly.newPlot") == 3
+    assert re.search(r'<script src="\.\./_static/plotly\.min\.js(\?v=\w+)?"></script>', chapter)
+    for page in built.rglob("*.html"):
+        assert "plotly.js v" not in page.read_text(), f"{page} inlines plotly.js"
+
+
+def test_every_glue_reference_rendered(built):
+    for page in built.rglob("*.html"):
+        text = page.read_text()
+        assert "{glue:" not in text and "glue:text" not in text, page
+
+
+# --------------------------------------------------------------------------- key figures
+
+
+def test_key_figures_json_has_the_required_figures(figures):
+    for name in REQUIRED:
+        assert set(figures[name]) == {"value", "unit", "label", "notebook"}, name
+        assert figures[name]["notebook"] == "chapters/10_care_numbers.ipynb"
+    assert figures["funnel_position"]["value"] in stats.POSITIONS
+
+
+def test_glued_values_equal_dfe_published_for_cambridgeshire(figures):
+    table = pd.read_csv(REPO_ROOT / "data" / "published" / "cla_published.csv", dtype={"old_la_code": str})
+    la = table[(table["old_la_code"] == "873") & (table["year"] == 2017)].set_index("measure")["value"]
+    england = table[(table["geographic_level"] == "National") & (table["year"] == 2017)].set_index("measure")["value"]
+    assert figures["cla_count"]["value"] == la["cla_31_march"] == 686
+    assert figures["cla_rate_per_10k"]["value"] == la["cla_31_march_rate"] == 51
+    assert figures["england_rate_per_10k"]["value"] == england["cla_31_march_rate"] == 62
+
+
+def test_glued_values_equal_the_raw_dfe_file(figures, shared_data):
+    raw = pd.read_csv(shared_data / "dfe-cla-la-level" / "sfr_2018_2019" / "CLA2019.csv", dtype=str)
+    cambs = raw[raw["geog_c"] == "873"].iloc[0]
+    england = raw[raw["geog_l"] == "NATIONAL"].iloc[0]
+    assert figures["cla_count"]["value"] == int(cambs["CLA_Mar2017"])
+    assert figures["cla_rate_per_10k"]["value"] == int(cambs["CLA_Rate2017"])
+    assert figures["england_rate_per_10k"]["value"] == int(england["CLA_Rate2017"])
+
+
+def test_neighbour_mean_recomputed_from_the_raw_neighbour_file(figures, shared_data):
+    sn = pd.read_csv(shared_data / "statistical-neighbours" / "New_Statistical_Neighbour_Groupings_April_2021.csv", dtype=str, encoding="utf-8-sig")
+    row = sn[sn["LA number"] == "873"].iloc[0]
+    codes = [row[f"SN{i}"] for i in range(1, 11)]
+    table = pd.read_csv(REPO_ROOT / "data" / "published" / "cla_published.csv", dtype={"old_la_code": str})
+    rates = table[(table["old_la_code"].isin(codes)) & (table["year"] == 2017) & (table["measure"] == "cla_31_march_rate")]
+    assert len(rates) == 10
+    assert figures["neighbour_mean_rate_per_10k"]["value"] == pytest.approx(rates["value"].mean(), abs=0.05)
+
+
+def test_prose_shows_the_glued_numbers(built, figures):
+    chapter = (built / "chapters" / "10_care_numbers.html").read_text()
+    intro = (built / "intro.html").read_text()
+    count = f"{figures['cla_count']['value']:,}"
+    assert f'<span class="pasted-text">{count}</span>' in chapter
+    assert f'<span class="pasted-text">{count}</span>' in intro
+    assert f'<span class="pasted-text">{figures["funnel_position"]["value"]}</span>' in chapter
+
+
+def test_every_chart_has_title_caption_alt_and_table(built):
+    chapter = (built / "chapters" / "10_care_numbers.html").read_text()
+    figures_html = chapter.split('<figure class="cla-figure"')[1:]
+    assert len(figures_html) == 3
+    for block in figures_html:
+        assert '<p class="cla-figure-title"><strong>' in block
+        assert re.search(r'role="img" aria-label="[^"]{40,}"', block)
+        assert "<figcaption>" in block and "Table behind this chart" in block and "<table" in block
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def test_source_notebooks_have_no_outputs_and_no_function_definitions():
+    for path in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs for c in code), f"{path.name} has stored outputs"
+        assert not any(re.search(r"^\s*(def|class) ", c.source, re.M) for c in code), f"{path.name} defines a function"
+        params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+        assert len(params) == 1, f"{path.name} needs exactly one parameters cell"
+
+
+def test_executed_notebooks_are_in_the_build_tree(built):
+    executed = REPO_ROOT / "book" / "_build" / "executed" / "10_care_numbers.ipynb"
+    nb = nbformat.read(executed, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "Cambridgeshire" in injected[0].source
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _paper(tmp_path: Path, **changes) -> Path:
+    data = yaml.safe_load(DEFAULT_PAPER.read_text())
+    for key, value in changes.items():
+        if "." in key:
+            outer, inner = key.split(".")
+            data[outer][inner] = value
+        else:
+            data[key] = value
+    path = tmp_path / "paper.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"local_authority": "Cambridgeshir"}, r"Cambridgeshir.*not a local authority.*Cambridgeshire"),
+        ({"local_authority": "E99999999"}, r"E99999999.*not a local authority"),
+        ({"year": 2030}, r"year: 2030 is outside the data for Cambridgeshire; years with published figures: 2013-2025"),
+        ({"year": "soon"}, r"  - year: .*'soon'"),
+        ({"comparators.neighbours": ["Oxfordshire", "Atlantis"]}, r"comparators.neighbours: .*Atlantis"),
+        ({"first_year": 2020}, r"first_year: 2020 is after year 2017"),
+    ],
+)
+def test_bad_paper_exits_2_with_a_short_message_and_keeps_the_build(built, tmp_path, cli, changes, expected):
+    before = _digest(built)
+    result = cli("build", str(_paper(tmp_path, **changes)))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: ")
+    assert re.search(expected, result.stderr, re.S), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert _digest(built) == before
+
+
+def test_missing_data_file_names_it(built, tmp_path, cli):
+    empty = tmp_path / "nodata"
+    empty.mkdir()
+    result = cli("build", str(_paper(tmp_path, **{"data.published": str(empty)})))
+    assert result.returncode == 2
+    assert "cla_published.csv: file not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_malformed_data_file_names_file_and_column(built, tmp_path, cli):
+    bad = tmp_path / "bad"
+    shutil.copytree(REPO_ROOT / "data" / "published", bad)
+    table = pd.read_csv(bad / "cla_published.csv", dtype=str).drop(columns=["measure"])
+    table.to_csv(bad / "cla_published.csv", index=False)
+    result = cli("build", str(_paper(tmp_path, **{"data.published": str(bad)})))
+    assert result.returncode == 2
+    assert "cla_published.csv: missing column(s) measure" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_paper_file(cli):
+    result = cli("build", "book/papers/no-such-paper.yml")
+    assert result.returncode == 2 and "paper file not found" in result.stderr
+
+
+def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_build(built, tmp_path, monkeypatch):
+    out_root = tmp_path / "_build"
+    shutil.copytree(built, out_root / "html")
+    before = _digest(out_root / "html")
+    broken = tmp_path / "notebooks"
+    broken.mkdir()
+    nb = nbformat.read(REPO_ROOT / "notebooks" / "10_care_numbers.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(nb, broken / "10_care_numbers.ipynb")
+    monkeypatch.setattr(pipeline, "NOTEBOOKS", broken)
+    with pytest.raises(BuildError, match=r"notebook 10_care_numbers.ipynb failed at cell \d+ .*1 / 0\n  ZeroDivisionError"):
+        pipeline.build(DEFAULT_PAPER, out_root=out_root, log=lambda line: None)
+    assert _digest(out_root / "html") == before
+    assert (out_root / "failed" / "logs").is_dir()
+    assert not list(out_root.glob(".staging-*"))
+
+
+def test_latest_year_paper_builds(tmp_path):
+    paper = REPO_ROOT / "book" / "papers" / "2026-01-13_children-and-young-people-latest.yml"
+    result = pipeline.build(paper, out_root=tmp_path, log=lambda line: None)
+    figures = result.key_figures
+    assert figures["paper_year"]["value"] == 2025
+    assert figures["cla_count"]["value"] == 705 and figures["cla_rate_per_10k"]["value"] == 49
+    assert figures["england_rate_per_10k"]["value"] == 67
+    assert offline.external_references(result.html_dir) == []
