@@ -11,7 +11,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PAPER ?= book/papers/2018-01-09_children-and-young-people.yml
 export UV_PYTHON_DOWNLOADS := never
-export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup report test test-fast bench clean
 
@@ -25,7 +24,7 @@ $(UV):
 
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	@echo "Installing the locked environment into $(VENV)/ ..."
-	@$(UV) sync --frozen --python 3.11
+	@$(UV) sync --frozen --python 3.11 --compile-bytecode
 	@touch $@
 
 setup: $(VENV)/.synced ## Install uv and the locked environment (done automatically)
