@@ -24,7 +24,7 @@ $(UV):
 
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	@echo "Installing the locked environment into $(VENV)/ ..."
-	@$(UV) sync --frozen --python 3.11 --compile-bytecode
+	@$(UV) sync --frozen --python 3.11 --compile-bytecode --quiet
 	@touch $@
 
 setup: $(VENV)/.synced ## Install uv and the locked environment (done automatically)

@@ -61,6 +61,7 @@ def load(paper: str | Path | dict[str, Any] | Paper) -> Context:
         paper = load_paper(paper)
     data_dir = paper.published_dir()
     table = published.load_published(data_dir)
+    published.load_manifest(data_dir)  # provenance must be readable before anything is built
     la = published.resolve_la(table, paper.local_authority)
     years = la.years
     if paper.year not in years:

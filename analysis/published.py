@@ -104,7 +104,15 @@ def _read_csv(path: Path, expected: tuple[str, ...], what: str) -> pd.DataFrame:
             f"{path}: file not found; expected {what} with columns "
             f"{', '.join(expected)} (run `python -m analysis data refresh SOURCE_DIR`)."
         )
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {exc.start}); expected a CSV file, {what}."
+        ) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty file"
+        raise InputError(f"{path}: not a readable CSV file ({reason}); expected {what}.") from None
     missing = [c for c in expected if c not in frame.columns]
     if missing:
         raise InputError(
@@ -137,11 +145,17 @@ def load_published(data_dir: Path | str | None = None) -> pd.DataFrame:
     path = _folder(data_dir) / TABLE_FILE
     frame = _read_csv(path, COLUMNS, "the tidy table of published CLA figures")
     frame = frame.loc[:, list(COLUMNS)].copy()
-    try:
-        frame["year"] = frame["year"].astype(int)
-        frame["value"] = pd.to_numeric(frame["value"].replace("", None), errors="raise").astype(float)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{path}: columns year and value must be numbers ({exc}).") from exc
+    for column, blank_ok in (("year", False), ("value", True)):
+        text = frame[column].str.strip()
+        numbers = pd.to_numeric(text.where(text != "", None), errors="coerce")
+        bad = numbers.isna() & ((text != "") | (not blank_ok))
+        if bad.any():
+            first = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(
+                f"{path}: row {first + 2}, column {column}: {frame[column].iloc[first]!r} is not a number "
+                f"({int(bad.sum())} such row(s)); expected {'a year' if column == 'year' else 'a number, or blank with a marker'}."
+            )
+        frame[column] = numbers.astype(int) if column == "year" else numbers.astype(float)
     frame.attrs["source_path"] = _display(path)
     return frame
 

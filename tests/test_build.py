@@ -207,6 +207,48 @@ def test_malformed_data_file_names_file_and_column(built, tmp_path, cli):
     assert "cla_published.csv: missing column(s) measure" in result.stderr and "Traceback" not in result.stderr
 
 
+def _garbage(folder: Path) -> None:
+    (folder / "cla_published.csv").write_bytes(bytes(range(128, 256)) * 20)
+
+
+def _empty(folder: Path) -> None:
+    (folder / "cla_published.csv").write_text("")
+
+
+def _not_a_number(folder: Path) -> None:
+    lines = (folder / "cla_published.csv").read_text().splitlines()
+    cells = lines[2].split(",")
+    cells[8] = "lots"
+    lines[2] = ",".join(cells)
+    (folder / "cla_published.csv").write_text("\n".join(lines) + "\n")
+
+
+def _bad_manifest(folder: Path) -> None:
+    (folder / "manifest.json").write_text("{not json")
+
+
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        (_garbage, r"cla_published.csv: not UTF-8 text"),
+        (_empty, r"cla_published.csv: not a readable CSV file"),
+        (_not_a_number, r"cla_published.csv: row 3, column value: 'lots' is not a number"),
+        (_bad_manifest, r"manifest.json: not valid JSON"),
+    ],
+    ids=["binary", "empty", "not-a-number", "bad-manifest"],
+)
+def test_damaged_data_files_exit_2_naming_file_and_place(built, tmp_path, cli, damage, expected):
+    folder = tmp_path / "damaged"
+    shutil.copytree(REPO_ROOT / "data" / "published", folder)
+    damage(folder)
+    before = _digest(built)
+    result = cli("build", str(_paper(tmp_path, **{"data.published": str(folder)})))
+    assert result.returncode == 2, result.stderr
+    assert re.search(expected, result.stderr), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert _digest(built) == before
+
+
 def test_missing_paper_file(cli):
     result = cli("build", "book/papers/no-such-paper.yml")
     assert result.returncode == 2 and "paper file not found" in result.stderr
