@@ -488,6 +488,10 @@ def key_figures(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> list[dict]:
          "label": f"Where {ctx.la.la_name}'s rate sits on the funnel plot around England's rate, {year}"},
         {"name": "funnel_position_vs_neighbours", "value": fn.la_position_vs_neighbours, "unit": "position",
          "label": f"Where {ctx.la.la_name}'s rate sits against its neighbours' average, {year}"},
+        {"name": "funnel_verdict", "value": _compare_words(fn.la_position), "unit": "text",
+         "label": f"Plain-English reading of {ctx.la.la_name}'s funnel position against England, {year}"},
+        {"name": "funnel_verdict_vs_neighbours", "value": _compare_words(fn.la_position_vs_neighbours), "unit": "text",
+         "label": f"Plain-English reading of {ctx.la.la_name}'s position against its neighbours' average, {year}"},
         {"name": "overdispersion_factor", "value": round(fn.overdispersion.phi, 1), "unit": "ratio",
          "label": f"Spiegelhalter overdispersion factor of authorities' rates around England's, {year}"},
     ]
