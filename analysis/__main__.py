@@ -4,6 +4,8 @@ Commands
 --------
 build [PAPER]            validate, execute the notebooks, render the book (book/_build/html)
 data refresh SOURCE_DIR  derive data/published from DfE/ONS downloads
+validate DIR             check an SSDA903 extract; write a findings report (--dfe-rules adds DfE's rules)
+synth                    write a synthetic SSDA903 history calibrated to an authority's published figures
 bench [PAPER]            time each build stage and its peak memory; write JSON
 
 Bad input exits with code 2 and a short message; a failed build step exits 1.
@@ -32,6 +34,19 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("source_dir", help="folder laid out like ../shared/data")
     r.add_argument("--out", default=str(REPO_ROOT / "data" / "published"), help="output folder (default: %(default)s)")
 
+    v = sub.add_parser("validate", help="check an SSDA903 extract and write a findings report")
+    v.add_argument("directory", help="folder of SSDA903 CSV files (one sub-folder per year, or YEAR columns)")
+    v.add_argument("--out", default=None, help="folder for validation_report.csv (default: build/validation/NAME)")
+    v.add_argument("--year", type=int, default=None, help="collection year of a single-year folder without YEAR")
+    v.add_argument("--dfe-rules", action="store_true", help="also run DfE's rules (csc-validator-be-903, isolated)")
+
+    sy = sub.add_parser("synth", help="generate a synthetic SSDA903 history calibrated to published figures")
+    sy.add_argument("--la", default="Cambridgeshire", help="authority to imitate: code or name")
+    sy.add_argument("--years", default="2012-2025", help="collection years FIRST-LAST (years ending 31 March)")
+    sy.add_argument("--seed", type=int, default=2018, help="random seed")
+    sy.add_argument("--scale", type=float, default=1.0, help="multiply every count (national-sized test data)")
+    sy.add_argument("--out", default=None, help="output folder (default: data/ssda903/<la>-synthetic)")
+
     bench = sub.add_parser("bench", help="time each build stage and record peak memory")
     bench.add_argument("paper", nargs="?", default=str(DEFAULT_PAPER))
     bench.add_argument("--out", default=str(REPO_ROOT / "bench" / "build.json"), help="JSON file to write")
@@ -53,6 +68,15 @@ def main(argv: list[str] | None = None) -> int:
 
             summary = refresh(Path(args.source_dir), Path(args.out))
             print(summary)
+        elif args.command == "validate":
+            from analysis.ssda903.validate import run_cli
+
+            return run_cli(Path(args.directory), out=Path(args.out) if args.out else None, year=args.year,
+                           dfe_rules=args.dfe_rules)
+        elif args.command == "synth":
+            from analysis.ssda903.synth import run_cli as synth_cli
+
+            return synth_cli(args.la, args.years, args.seed, Path(args.out) if args.out else None, args.scale)
         elif args.command == "bench":
             from analysis.bench import run
 

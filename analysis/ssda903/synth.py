@@ -1,0 +1,1025 @@
+"""A synthetic local authority: SSDA903 returns calibrated to published figures.
+
+Real child-level data is never committed. The report's default child-level
+data is this synthetic history: every child, episode, date and postcode is
+made up, but the authority's totals match its published figures
+(``data/published``): children looked after at 31 March, children starting and
+ceasing each year, the reasons they leave care, their ages and the placement
+and provider mix.
+
+How it is made (``python -m analysis synth --la CODE --years FIRST-LAST --seed N``):
+
+1. **Periods of care.** The stock on 1 April before the first year is
+   back-calculated from the first year's published figures. Each year the
+   published number of children start care, with ages drawn from the published
+   ages of starters. Children reaching 18 leave on their birthday. Other
+   leavers are chosen so the stock at 31 March equals the published figure,
+   by reason in the published proportions (adoption, special guardianship,
+   child arrangements order, return home, independent living, other), each
+   reason from the children it is plausible for (adoption: young children in
+   care 9 months or more; independent living: 16 and over; ...).
+2. **Episodes.** Each period is split into placement spells (moves at an
+   age-dependent rate) and legal-status spells (interim care order to full
+   care order; placement order before an adoption placement; section 20;
+   remand), giving episodes with RNE S, P, T, L and B.
+3. **Placements** are drawn by age from an in-house / agency / kinship /
+   residential / independent-living / parents mix whose weights are calibrated
+   (a few rounds of proportional fitting) so the mix at 31 March matches the
+   published placement-type and provider shares.
+4. **Adoption** children get a placement order, a match and an adoptive
+   placement (AD1 and PlacedAdoption agree with the episodes); some decisions
+   are reversed.
+5. **Returns** are written one folder per collection year, as the authority
+   would have submitted them that year: an episode still open at 31 March has
+   no end date in that year's return.
+
+Everything is deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import published
+from analysis.errors import InputError
+from analysis.paper import REPO_ROOT
+
+#: Bumped whenever the generator's output changes for the same inputs.
+GENERATOR_VERSION = "1"
+
+DEFAULT_OUT = REPO_ROOT / "data" / "ssda903" / "cambridgeshire-synthetic"
+
+AGE_BANDS = ("under_1", "1_4", "5_9", "10_15", "16_over")
+_BAND_RANGES = {"under_1": (0, 1), "1_4": (1, 5), "5_9": (5, 10), "10_15": (10, 16), "16_over": (16, 18)}
+
+REASON_GROUPS = ("adoption", "special guardianship", "child arrangements order", "return home",
+                 "independent living", "other")
+_REASON_MEASURES = {
+    "adoption": "ceased_adopted",
+    "special guardianship": "ceased_sgo",
+    "child arrangements order": "ceased_cao",
+    "return home": "ceased_returned_home",
+    "independent living": "ceased_independent_living",
+    "other": "ceased_other",
+}
+#: England-like defaults where an authority's figures are missing or suppressed.
+_DEFAULT_REASONS = {"adoption": 0.12, "special guardianship": 0.12, "child arrangements order": 0.04,
+                    "return home": 0.30, "independent living": 0.12, "other": 0.30}
+_DEFAULT_START_AGES = {"under_1": 0.19, "1_4": 0.15, "5_9": 0.17, "10_15": 0.31, "16_over": 0.18}
+_DEFAULT_STOCK_AGES = {"under_1": 0.05, "1_4": 0.13, "5_9": 0.19, "10_15": 0.39, "16_over": 0.24}
+
+#: Internal placement categories (see analysis.ssda903.spec.PLACEMENT_CATEGORIES).
+CATS = ("inhouse", "otherla", "ifa", "kinship", "residential", "independent", "parents", "adoption")
+_PUBLISHED_GROUP = {
+    "inhouse": "foster", "otherla": "foster", "ifa": "foster", "kinship": "foster",
+    "residential": "residential", "independent": "residential", "parents": "parents", "adoption": "adoption",
+}
+#: Age-conditional base weights for a new placement (before calibration).
+_BASE_WEIGHTS = {
+    #            inhouse otherla ifa kinship resid indep parents adoption
+    "under_1": (45, 4, 20, 16, 0.2, 0, 10, 0),
+    "1_4": (45, 4, 25, 15, 0.5, 0, 8, 0),
+    "5_9": (42, 4, 30, 14, 2, 0, 7, 0),
+    "10_15": (33, 4, 32, 10, 14, 0, 5, 0),
+    "16_over": (22, 2, 22, 6, 12, 33, 3, 0),
+}
+_MOVE_RATE = {"under_1": 0.7, "1_4": 0.5, "5_9": 0.45, "10_15": 0.7, "16_over": 0.8}  # moves per year
+
+_REASON_PLACE_CHANGE = (("CARPL", 45), ("CREQB", 12), ("CREQO", 10), ("LAREQ", 8), ("CHILD", 6),
+                        ("STAND", 3), ("ALLEG", 2), ("CLOSE", 3), ("APPRR", 1), ("OTHER", 10))
+_CIN = (("N1", 60), ("N2", 3), ("N3", 4), ("N4", 8), ("N5", 15), ("N6", 2), ("N7", 1), ("N8", 7))
+_ETHNIC = (("WBRI", 74), ("WOTH", 6), ("MWBC", 3), ("MWBA", 1), ("MWAS", 2), ("MOTH", 3), ("AIND", 1),
+           ("APKN", 1), ("AOTH", 2), ("BAFR", 2), ("BCRB", 1), ("BOTH", 1), ("WROM", 1), ("WIRT", 1), ("OOTH", 1))
+
+#: A made-up geography: postcode sectors with approximate grid references (metres)
+#: and the upper-tier authority they fall in. Home postcodes are drawn from the
+#: authority's own sectors; placements nearer or further depending on type.
+GEOGRAPHY = (
+    # sector, easting, northing, la new code, role
+    ("CB1 2", 546500, 257500, "E10000003", "home"),
+    ("CB1 3", 547200, 256300, "E10000003", "home"),
+    ("CB4 1", 545500, 260500, "E10000003", "home"),
+    ("CB4 2", 546200, 261200, "E10000003", "home"),
+    ("CB2 9", 545000, 254000, "E10000003", "home"),
+    ("CB6 1", 554000, 280000, "E10000003", "home"),
+    ("CB7 4", 555300, 281500, "E10000003", "home"),
+    ("PE29 1", 524000, 271500, "E10000003", "home"),
+    ("PE29 6", 523200, 272800, "E10000003", "home"),
+    ("PE19 1", 518500, 260500, "E10000003", "home"),
+    ("PE27 5", 531000, 271500, "E10000003", "home"),
+    ("PE15 8", 541500, 296500, "E10000003", "home"),
+    ("PE13 1", 546000, 309500, "E10000003", "home"),
+    ("PE13 3", 547100, 310600, "E10000003", "home"),
+    ("PE7 1", 527000, 297000, "E10000003", "home"),
+    ("PE1 2", 519500, 299000, "E06000031", "near"),
+    ("PE2 8", 518000, 297000, "E06000031", "near"),
+    ("MK40 1", 505000, 250000, "E06000055", "near"),
+    ("SG1 1", 524000, 225000, "E10000015", "near"),
+    ("PE30 1", 562000, 320000, "E10000020", "near"),
+    ("IP28 7", 571000, 267500, "E10000029", "near"),
+    ("NN1 1", 475500, 260500, "E10000021", "far"),
+    ("NR1 1", 623000, 308500, "E10000020", "far"),
+    ("IP1 1", 616000, 245000, "E10000029", "far"),
+    ("LU1 2", 509000, 221000, "E06000032", "far"),
+    ("CO1 1", 599500, 225000, "E10000012", "far"),
+    ("MK9 2", 485500, 239000, "E06000042", "far"),
+    ("LE1 5", 458500, 304500, "E06000016", "far"),
+    ("B1 1", 406500, 287000, "E08000025", "far"),
+    ("E1 6", 534500, 181500, "E09000030", "far"),
+)
+#: Chance a placement of each category is in the authority / near / far.
+_PLACE_REACH = {
+    "inhouse": (0.90, 0.09, 0.01), "otherla": (0.10, 0.55, 0.35), "ifa": (0.45, 0.35, 0.20),
+    "kinship": (0.65, 0.20, 0.15), "residential": (0.25, 0.30, 0.45), "independent": (0.70, 0.20, 0.10),
+    "parents": (0.85, 0.10, 0.05), "adoption": (0.40, 0.40, 0.20),
+}
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass
+class Targets:
+    """What the synthetic authority is calibrated to, by year (year ending 31 March)."""
+
+    la: published.LocalAuthority
+    years: list[int]
+    cla: dict[int, float]
+    started: dict[int, float]
+    ceased: dict[int, float]
+    reasons: dict[int, dict[str, float]]
+    start_ages: dict[str, float]
+    stock_ages: dict[str, float]
+    placement_shares: dict[int, dict[str, float]] = field(default_factory=dict)  # foster/parents/adoption/residential
+    provider_shares: dict[int, dict[str, float]] = field(default_factory=dict)  # own/other_la/private_voluntary/parents
+    uasc_share: float = 0.05
+
+
+def _la_values(table: pd.DataFrame, code: str, measure: str) -> dict[int, float]:
+    rows = table[(table["old_la_code"] == code) & (table["measure"] == measure)].dropna(subset=["value"])
+    return {int(y): float(v) for y, v in zip(rows["year"], rows["value"])}
+
+
+def _fill(series: dict[int, float], years: list[int], what: str, la: str) -> dict[int, float]:
+    known = sorted(series)
+    if not known:
+        raise InputError(f"--la {la}: no published {what} in data/published; cannot calibrate a synthetic authority")
+    return {y: series.get(y, series[min(known, key=lambda k: abs(k - y))]) for y in years}
+
+
+def _shares(values: dict[str, float], default: dict[str, float]) -> dict[str, float]:
+    if any(v is None or np.isnan(v) for v in values.values()) or sum(values.values()) <= 0:
+        return dict(default)
+    total = sum(values.values())
+    return {k: v / total for k, v in values.items()}
+
+
+def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Targets:
+    """Read the authority's published figures for ``years`` (nearest year where one is missing)."""
+    table = published.load_published(data_dir)
+    la = published.resolve_la(table, la_query)
+    code = la.old_la_code
+    cla = _fill(_la_values(table, code, "cla_31_march"), years, "children looked after at 31 March", la_query)
+    started = _fill(_la_values(table, code, "cla_started"), years, "starters", la_query)
+    ceased = _fill(_la_values(table, code, "cla_ceased"), years, "leavers", la_query)
+
+    reasons: dict[int, dict[str, float]] = {}
+    by_measure = {g: _la_values(table, code, m) for g, m in _REASON_MEASURES.items()}
+    for y in years:
+        reasons[y] = _shares({g: by_measure[g].get(y, np.nan) for g in REASON_GROUPS}, _DEFAULT_REASONS)
+
+    def age_shares(prefix: str, default: dict[str, float]) -> dict[str, float]:
+        sums = {b: sum(_la_values(table, code, f"{prefix}_{b}").values()) for b in AGE_BANDS}
+        return _shares(sums, default) if all(sums.values()) else dict(default)
+
+    placement: dict[int, dict[str, float]] = {}
+    provider: dict[int, dict[str, float]] = {}
+    pl_measures = {
+        "foster": ["cla_placement_foster"],
+        "parents": ["cla_placement_parents"],
+        "adoption": ["cla_placement_adoption"],
+        "residential": ["cla_placement_secure_homes_semi_independent", "cla_placement_other_residential",
+                        "cla_placement_residential_schools", "cla_placement_community"],
+    }
+    pr_measures = {
+        "own": ["cla_provider_own"],
+        "other_la": ["cla_provider_other_la"],
+        "private_voluntary": ["cla_provider_private", "cla_provider_voluntary"],
+        "parents": ["cla_provider_parents"],
+    }
+    pl_values = {g: [_la_values(table, code, m) for m in ms] for g, ms in pl_measures.items()}
+    pr_values = {g: [_la_values(table, code, m) for m in ms] for g, ms in pr_measures.items()}
+    for y in years:
+        vals = {g: sum(d.get(y, 0.0) for d in ds) for g, ds in pl_values.items()}
+        if vals["foster"] > 0:
+            placement[y] = _shares(vals, {})
+        vals = {g: sum(d.get(y, 0.0) for d in ds) for g, ds in pr_values.items()}
+        if vals["own"] > 0:
+            provider[y] = _shares(vals, {})
+    uasc = _la_values(table, code, "cla_uasc")
+    uasc_share = float(np.mean([uasc[y] / cla[y] for y in years if y in uasc and cla[y]])) if uasc else 0.05
+    return Targets(
+        la=la, years=years, cla=cla, started=started, ceased=ceased, reasons=reasons,
+        start_ages=age_shares("started_age", _DEFAULT_START_AGES),
+        stock_ages=age_shares("cla_age", _DEFAULT_STOCK_AGES),
+        placement_shares=placement, provider_shares=provider,
+        uasc_share=min(max(uasc_share, 0.0), 0.3),
+    )
+
+
+# --------------------------------------------------------------------------- dates as days since 1970
+
+
+def _day(d: dt.date) -> int:
+    return (d - dt.date(1970, 1, 1)).days
+
+
+def _year_start(y: int) -> int:
+    return _day(dt.date(y - 1, 4, 1))
+
+
+def _year_end(y: int) -> int:
+    return _day(dt.date(y, 3, 31))
+
+
+def _birthdays(dob: np.ndarray, years: int) -> np.ndarray:
+    """The ``years``-th birthday of each date of birth (days since 1970); 29 February -> 1 March."""
+    d = dob.astype("datetime64[D]")
+    y = d.astype("datetime64[Y]")
+    offset = d - y.astype("datetime64[D]")
+    return ((y + years).astype("datetime64[D]") + offset).astype(np.int64)
+
+
+def _band_of(age: np.ndarray) -> np.ndarray:
+    """Index into AGE_BANDS for ages in years."""
+    return np.searchsorted(np.array([1, 5, 10, 16]), age, side="right")
+
+
+class _Draws:
+    """Uniform random numbers dispensed one at a time from a pre-drawn buffer (fast in Python loops)."""
+
+    def __init__(self, rng: np.random.Generator, size: int = 1 << 16):
+        self.rng, self.size = rng, size
+        self.buf = rng.random(size).tolist()
+        self.i = 0
+
+    def u(self) -> float:
+        if self.i >= self.size:
+            self.buf = self.rng.random(self.size).tolist()
+            self.i = 0
+        self.i += 1
+        return self.buf[self.i - 1]
+
+    def int(self, lo: int, hi: int) -> int:
+        """A whole number from lo to hi inclusive."""
+        return lo + int(self.u() * (hi - lo + 1)) if hi > lo else lo
+
+    def poisson(self, lam: float) -> int:
+        """A Poisson draw by inversion (small means only)."""
+        k, p = 0, np.exp(-lam)
+        total, u = p, self.u()
+        while u > total and k < 50:
+            k += 1
+            p *= lam / k
+            total += p
+        return k
+
+    def pick(self, options, weights) -> object:
+        total = sum(weights)
+        x = self.u() * total
+        for opt, w in zip(options, weights):
+            x -= w
+            if x < 0:
+                return opt
+        return options[-1]
+
+
+# --------------------------------------------------------------------------- periods of care
+
+
+@dataclass
+class _Population:
+    """Children and their periods of care, as parallel arrays (days since 1970)."""
+
+    dob: list[int] = field(default_factory=list)
+    sex: list[str] = field(default_factory=list)
+    uasc: list[bool] = field(default_factory=list)
+    p_child: list[int] = field(default_factory=list)
+    p_start: list[int] = field(default_factory=list)
+    p_end: list[int] = field(default_factory=list)  # -1 while open
+    p_group: list[str] = field(default_factory=list)
+
+
+def _draw_ages(rng: np.random.Generator, shares: dict[str, float], n: int) -> np.ndarray:
+    bands = rng.choice(len(AGE_BANDS), size=n, p=np.array([shares[b] for b in AGE_BANDS]) / sum(shares.values()))
+    lo = np.array([_BAND_RANGES[b][0] for b in AGE_BANDS])[bands]
+    hi = np.minimum(np.array([_BAND_RANGES[b][1] for b in AGE_BANDS])[bands], 17.9)
+    age = rng.uniform(lo, hi)
+    newborn = (bands == 0) & (rng.random(n) < 0.45)  # many babies come into care in their first weeks
+    age[newborn] = rng.uniform(0, 0.08, newborn.sum())
+    return age
+
+
+def _simulate_periods(tg: Targets, rng: np.random.Generator, scale: float) -> _Population:
+    pop = _Population()
+    years = tg.years
+    first = years[0]
+
+    def add(dob: np.ndarray, start: np.ndarray, uasc: np.ndarray) -> np.ndarray:
+        base = len(pop.dob)
+        n = len(dob)
+        male = rng.random(n) < np.where(uasc, 0.9, 0.55)
+        pop.dob += dob.tolist()
+        pop.sex += np.where(male, "M", "F").tolist()
+        pop.uasc += uasc.tolist()
+        pbase = len(pop.p_child)
+        pop.p_child += list(range(base, base + n))
+        pop.p_start += start.tolist()
+        pop.p_end += [-1] * n
+        pop.p_group += [""] * n
+        return np.arange(pbase, pbase + n)
+
+    # the stock on 1 April before the first year
+    s0 = _year_start(first)
+    n0 = max(int(round((tg.cla[first] - tg.started[first] + tg.ceased[first]) * scale)), 0)
+    age0 = _draw_ages(rng, tg.stock_ages, n0)
+    dob0 = s0 - (age0 * 365.25).astype(np.int64)
+    in_care = np.minimum((rng.exponential(2.2, n0) * 365.25).astype(np.int64), s0 - dob0 - 1)
+    uasc0 = (age0 >= 14) & (rng.random(n0) < tg.uasc_share * 1.5)
+    open_p = add(dob0, s0 - np.maximum(in_care, 1), uasc0)
+
+    for y in years:
+        ys, ye = _year_start(y), _year_end(y)
+        n = int(round(tg.started[y] * scale))
+        start = rng.integers(ys, ye + 1, n)
+        age = _draw_ages(rng, tg.start_ages, n)
+        dob = start - (age * 365.25).astype(np.int64)
+        uasc = (age >= 14) & (rng.random(n) < tg.uasc_share * 2.5)
+        open_p = np.concatenate([open_p, add(dob, start, uasc)])
+        n_exits = max(len(open_p) - int(round(tg.cla[y] * scale)), 0)
+        open_p = _exits(pop, rng, open_p, n_exits, tg.reasons[y], ys, ye)
+    return pop
+
+
+_MIN_STAY = {"adoption": 300, "special guardianship": 180, "child arrangements order": 60,
+             "return home": 7, "independent living": 1, "other": 1}
+
+
+def _exits(pop: _Population, rng, open_p: np.ndarray, n_exits: int, shares: dict[str, float],
+           ys: int, ye: int) -> np.ndarray:
+    """Close ``n_exits`` of the open periods during the year, by reason; return those still open."""
+    child = np.asarray(pop.p_child)[open_p]
+    dob = np.asarray(pop.dob)[child]
+    start = np.asarray(pop.p_start)[open_p]
+    uasc = np.asarray(pop.uasc)[child]
+    b18 = _birthdays(dob, 18)
+    quotas = {g: shares[g] * n_exits for g in REASON_GROUPS}
+    closed = np.zeros(len(open_p), dtype=bool)
+    end = np.full(len(open_p), -1, dtype=np.int64)
+    group = np.full(len(open_p), "", dtype=object)
+
+    # children who turn 18 this year leave on their birthday
+    ageing = b18 <= ye
+    il_share = quotas["independent living"] / max(quotas["independent living"] + quotas["other"], 1e-9)
+    to_il = rng.random(len(open_p)) < il_share
+    closed |= ageing
+    end[ageing] = np.maximum(b18[ageing], start[ageing] + 1)
+    group[ageing & to_il] = "independent living"
+    group[ageing & ~to_il] = "other"
+    quotas["independent living"] = max(quotas["independent living"] - (ageing & to_il).sum(), 0)
+    quotas["other"] = max(quotas["other"] - (ageing & ~to_il).sum(), 0)
+
+    remaining = n_exits - int(ageing.sum())
+    if remaining > 0:
+        total_q = sum(quotas.values()) or 1.0
+        need = {g: int(round(quotas[g] / total_q * remaining)) for g in REASON_GROUPS}
+        need["return home"] += remaining - sum(need.values())
+        u = rng.random(len(open_p))
+        for g in REASON_GROUPS:
+            k = need[g]
+            if k <= 0:
+                continue
+            lo = np.maximum(ys, start + _MIN_STAY[g])
+            hi = np.minimum(ye, b18 - 1)
+            ok = (lo <= hi) & ~closed
+            date = lo + (u * (hi - lo + 1)).astype(np.int64)
+            age = (date - dob) / 365.25
+            in_care = (date - start) / 365.25
+            if g == "adoption":
+                w = np.where(age < 4, 3.0, np.where(age < 7, 0.7, 0.0))
+            elif g == "special guardianship":
+                w = np.where(age < 8, 1.5, np.where(age < 14, 0.6, 0.0))
+            elif g == "child arrangements order":
+                w = np.where(age < 15, 1.0, 0.0)
+            elif g == "return home":
+                w = 1.0 + 2.0 * (in_care < 0.5)
+            elif g == "independent living":
+                w = np.where(age < 16, 0.0, 1.0 + 2.0 * (age >= 17))
+            else:
+                w = 0.3 + 1.0 * (age >= 16)
+            if g in ("adoption", "special guardianship", "child arrangements order", "return home"):
+                w = np.where(uasc, 0.0, w)
+            w = np.where(ok, w, 0.0).astype(float)
+            cand = np.flatnonzero(w > 0)
+            if not len(cand):
+                continue
+            picked = rng.choice(cand, size=min(k, len(cand)), replace=False, p=w[cand] / w[cand].sum())
+            closed[picked] = True
+            end[picked] = date[picked]
+            group[picked] = g
+    for i in np.flatnonzero(closed):
+        pidx = int(open_p[i])
+        pop.p_end[pidx] = int(end[i])
+        pop.p_group[pidx] = str(group[i])
+    return open_p[~closed]
+
+
+# --------------------------------------------------------------------------- placements, legal status, episodes
+
+_URN_FREE = {"H5", "P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
+_PROVIDERS = {
+    "inhouse": (("PR1",), (1,)), "otherla": (("PR2",), (1,)), "ifa": (("PR4", "PR5"), (75, 25)),
+    "kinship": (("PR1", "PR2"), (92, 8)), "residential": (("PR4", "PR1", "PR5"), (70, 20, 10)),
+    "independent": (("PR4", "PR1", "PR5"), (55, 25, 20)), "parents": (("PR0",), (1,)),
+    "adoption": (("PR1", "PR2", "PR5"), (65, 15, 20)),
+}
+_HORIZON = 10**9  # "still open"
+
+
+@dataclass
+class _Spells:
+    period: list[int] = field(default_factory=list)
+    start: list[int] = field(default_factory=list)
+    end: list[int] = field(default_factory=list)  # exclusive; _HORIZON while open
+    band: list[int] = field(default_factory=list)
+    forced: list[int] = field(default_factory=list)  # category index, or -1 to draw
+    u_cat: list[float] = field(default_factory=list)
+    u_prov: list[float] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    """Per-period extras: legal-status changes, adoption dates, the final spell's special code."""
+
+    ls: list[tuple[int, str]]
+    adoption: dict | None = None
+
+
+def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells) -> _Plan:
+    child = pop.p_child[p]
+    dob, start, end, group = pop.dob[child], pop.p_start[p], pop.p_end[p], pop.p_group[p]
+    uasc = pop.uasc[child]
+    stop = end if end >= 0 else _HORIZON
+    age0 = (start - dob) / 365.25
+
+    # legal status
+    if uasc:
+        first_ls = "V2"
+    elif group in ("adoption", "special guardianship"):
+        first_ls = d.pick(("C1", "V2", "L2"), (75, 15, 10))
+    elif age0 >= 14 and d.u() < 0.04:
+        first_ls = "J1"
+    elif age0 >= 16:
+        first_ls = d.pick(("V2", "C1", "L1"), (75, 20, 5))
+    else:
+        first_ls = d.pick(("C1", "V2", "L2", "L1"), (45, 42, 8, 5))
+    ls = [(start, first_ls)]
+
+    def change(at: int, code: str) -> None:
+        if ls[-1][0] < at < stop and ls[-1][1] != code:
+            ls.append((at, code))
+
+    if first_ls in ("L1", "L2"):
+        change(start + d.int(1, 8), "C1" if d.u() < 0.7 or group == "adoption" else "V2")
+    if first_ls == "V2" and group == "adoption":
+        change(start + d.int(20, 90), "C1")
+
+    adoption = None
+    final_forced = -1
+    final_start = None
+    if group == "adoption" and end >= 0:
+        span = end - start
+        placed = end - min(d.int(90, 330), int(span * 0.45))
+        match = max(placed - d.int(7, 45), start + 40)
+        order = max(match - d.int(20, 200), start + 30)
+        decided = max(order - d.int(14, 90), start + 14)
+        foster_carer = d.u() < 0.15
+        adoption = {"decided": decided, "order": order, "match": min(match, placed), "placed": placed,
+                    "foster_carer": foster_carer}
+        final_forced, final_start = CATS.index("adoption"), placed
+    elif group == "special guardianship" and end >= 0 and d.u() < 0.6:
+        final_forced, final_start = CATS.index("kinship"), start + int((end - start) * d.u() * 0.5)
+    elif group == "independent living" and end >= 0 and (end - dob) / 365.25 >= 16.3:
+        final_forced = CATS.index("independent")
+        final_start = max(start + 1, end - d.int(60, 400), _birthdays(np.array([dob]), 16)[0])
+    elif group == "return home" and end >= 0 and d.u() < 0.25 and end - start > 60:
+        final_forced, final_start = CATS.index("parents"), end - d.int(30, min(180, end - start - 1))
+    elif group == "" and d.u() < 0.03 and not uasc and age0 < 10:
+        # waiting for adoption at the end of the data, or a decision later reversed
+        order = start + d.int(200, 500)
+        if order < _HORIZON // 2:
+            adoption = {"decided": order - d.int(14, 90), "order": order, "match": None, "placed": None,
+                        "foster_carer": False}
+
+    # interim -> full care order; placement order for adoption
+    if any(code == "C1" for _, code in ls):
+        c1 = next(at for at, code in ls if code == "C1")
+        change(c1 + d.int(120, 330), "C2")
+    if adoption is not None:
+        change(adoption["order"], "E1")
+        ls.sort()
+
+    # placement spells
+    last = final_start if final_start is not None else stop
+    duration = (min(last, _year_end(2026)) - start) / 365.25
+    band0 = int(_band_of(np.array([age0]))[0])
+    rate = _MOVE_RATE[AGE_BANDS[band0]]
+    moves = min(d.poisson(max(rate * duration, 0.0)), 10)
+    points = sorted({start + 7 + int(d.u() * max(last - start - 14, 1)) for _ in range(moves)} - {start})
+    starts = [start] + [pt for pt in points if start < pt < last - 7]
+    if final_start is not None and final_start > starts[-1]:
+        starts.append(final_start)
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else stop
+        spells.period.append(p)
+        spells.start.append(s)
+        spells.end.append(e)
+        spells.band.append(int(_band_of(np.array([(s - dob) / 365.25]))[0]))
+        is_final = final_start is not None and i == len(starts) - 1
+        spells.forced.append(final_forced if is_final else -1)
+        spells.u_cat.append(d.u())
+        spells.u_prov.append(d.u())
+    return _Plan(ls=sorted(ls), adoption=adoption)
+
+
+def _year_of(day: np.ndarray) -> np.ndarray:
+    """Collection year (ending 31 March) of days since 1970."""
+    d = np.asarray(day).astype("datetime64[D]")
+    y = d.astype("datetime64[Y]").astype(int) + 1970
+    month = (d.astype("datetime64[M]").astype(int) % 12) + 1
+    return np.where(month >= 4, y + 1, y)
+
+
+def _assign(spells: _Spells, mult: np.ndarray, years: list[int]) -> np.ndarray:
+    """Category of every spell: forced, or drawn by inverse CDF from age weights x year multipliers."""
+    base = np.array([_BASE_WEIGHTS[b] for b in AGE_BANDS], dtype=float)  # band x cat
+    band = np.asarray(spells.band)
+    yidx = np.clip(_year_of(np.asarray(spells.start)) - years[0], 0, len(years) - 1)
+    w = base[band] * mult[yidx]
+    cdf = np.cumsum(w, axis=1)
+    cdf /= cdf[:, -1:]
+    cat = (np.asarray(spells.u_cat)[:, None] > cdf).sum(axis=1)
+    forced = np.asarray(spells.forced)
+    return np.where(forced >= 0, forced, np.minimum(cat, len(CATS) - 1))
+
+
+def _providers(spells: _Spells, cat: np.ndarray) -> np.ndarray:
+    out = np.empty(len(cat), dtype=object)
+    u = np.asarray(spells.u_prov)
+    for k, name in enumerate(CATS):
+        codes, weights = _PROVIDERS[name]
+        cdf = np.cumsum(weights) / sum(weights)
+        sel = cat == k
+        out[sel] = np.asarray(codes, dtype=object)[np.minimum((u[sel, None] > cdf).sum(axis=1), len(codes) - 1)]
+    return out
+
+
+def _observed(pop: _Population, spells: _Spells, cat: np.ndarray, prov: np.ndarray, years: list[int]):
+    """Placement-group and provider shares among children looked after at 31 March, by year."""
+    start, end = np.asarray(spells.start), np.asarray(spells.end)
+    out_pl, out_pr = {}, {}
+    groups = np.array([_PUBLISHED_GROUP[c] for c in CATS], dtype=object)[cat]
+    prov_group = np.select(
+        [prov == "PR1", prov == "PR2", np.isin(prov, ["PR4", "PR5"]), prov == "PR0"],
+        ["own", "other_la", "private_voluntary", "parents"], "other",
+    )
+    for y in years:
+        day = _year_end(y)
+        on = (start <= day) & (end > day)
+        n = on.sum()
+        if not n:
+            continue
+        out_pl[y] = {g: float((groups[on] == g).sum() / n) for g in ("foster", "parents", "adoption", "residential")}
+        out_pr[y] = {g: float((prov_group[on] == g).sum() / n) for g in ("own", "other_la", "private_voluntary", "parents")}
+    return out_pl, out_pr
+
+
+def _calibrate(tg: Targets, pop: _Population, spells: _Spells, rounds: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Multipliers (year x category) so the 31 March mix matches the published shares."""
+    years = tg.years
+    mult = np.ones((len(years), len(CATS)))
+    idx = {c: i for i, c in enumerate(CATS)}
+    for _ in range(rounds):
+        cat = _assign(spells, mult, years)
+        prov = _providers(spells, cat)
+        obs_pl, obs_pr = _observed(pop, spells, cat, prov, years)
+        for yi, y in enumerate(years):
+            tp, op = tg.placement_shares.get(y), obs_pl.get(y)
+            if tp and op:
+                for g, cats in (("foster", ("inhouse", "otherla", "ifa", "kinship")), ("parents", ("parents",)),
+                                ("residential", ("residential", "independent"))):
+                    if op[g] > 0 and tp.get(g, 0) > 0:
+                        for c in cats:
+                            mult[yi, idx[c]] *= (tp[g] / op[g]) ** 0.8
+            tr, orr = tg.provider_shares.get(y), obs_pr.get(y)
+            if tr and orr:
+                for g, c in (("own", "inhouse"), ("private_voluntary", "ifa"), ("other_la", "otherla")):
+                    if orr[g] > 0 and tr.get(g, 0) > 0:
+                        mult[yi, idx[c]] *= (tr[g] / orr[g]) ** 0.8
+        mult = np.clip(mult, 0.02, 50)
+    cat = _assign(spells, mult, years)
+    return cat, _providers(spells, cat)
+
+
+def _place_code(d: _Draws, name: str, spell_start: int, period_start: int, age: float, fc_adoption: bool) -> str:
+    year = int(_year_of(np.array([spell_start]))[0])
+    if name in ("inhouse", "otherla", "ifa"):
+        if age < 2 and d.u() < 0.05:
+            return "U5"
+        long_term = spell_start - period_start > 365 and d.u() < 0.7
+        return "U4" if long_term else "U6"
+    if name == "kinship":
+        return d.pick(("U3", "U1", "U2"), (60, 38, 2))
+    if name == "residential":
+        if age < 1:
+            return "R3"
+        return d.pick(("K2", "S1", "K1", "R1", "R2"), (84, 5, 3, 5, 3))
+    if name == "independent":
+        if year >= 2025:
+            return d.pick(("K3", "P2"), (80, 20))
+        return d.pick(("H5", "P2"), (75, 25))
+    if name == "parents":
+        return "P1"
+    if fc_adoption:
+        return d.pick(("A5", "A3"), (85, 15))
+    return d.pick(("A6", "A4"), (90, 10))
+
+
+def _postcode(d: _Draws, sector: str) -> str:
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"{sector}{letters[d.int(0, len(letters) - 1)]}{letters[d.int(0, len(letters) - 1)]}"
+
+
+def _placement_sector(d: _Draws, name: str, home: str) -> str:
+    reach = _PLACE_REACH[name]
+    where = d.pick(("home", "near", "far"), reach)
+    options = [g[0] for g in GEOGRAPHY if g[4] == where]
+    if where == "home" and d.u() < 0.35:
+        return home
+    return options[d.int(0, len(options) - 1)]
+
+
+def _urn(d: _Draws, place: str, provider: str, la_code: str) -> str:
+    if place in _URN_FREE:
+        return ""
+    if place.startswith("U") and provider == "PR1":
+        return f"SC{int(la_code) * 97 % 1_000_000:06d}"  # the authority's own fostering service
+    pools = {"U": 12, "K": 40, "S": 6, "A": 5, "R": 4}
+    n = pools.get(place[0], 8)
+    return f"SC{(hash_int(place[0] + provider) + d.int(0, n - 1) * 7919) % 1_000_000:06d}"
+
+
+def hash_int(text: str) -> int:
+    """A stable small integer from text (Python's hash() is salted per process)."""
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+
+
+def _episodes(d: _Draws, tg: Targets, pop: _Population, spells: _Spells, cat: np.ndarray, prov: np.ndarray,
+              plans: list[_Plan], ids: list[str], homes: list[str]) -> pd.DataFrame:
+    """Every episode of every period (full history, end dates as they finally were)."""
+    rows = []
+    by_period: dict[int, list[int]] = {}
+    for i, p in enumerate(spells.period):
+        by_period.setdefault(p, []).append(i)
+    la_code = tg.la.old_la_code
+    cin_codes, cin_w = zip(*_CIN)
+    rpc_codes, rpc_w = zip(*_REASON_PLACE_CHANGE)
+    for p, plan in enumerate(plans):
+        child = pop.p_child[p]
+        dob, start, end = pop.dob[child], pop.p_start[p], pop.p_end[p]
+        cin = "N8" if pop.uasc[child] else d.pick(cin_codes, cin_w)
+        fc = bool(plan.adoption and plan.adoption["foster_carer"])
+        sp = by_period[p]
+        # placement at each spell start
+        placements = []
+        for i in sp:
+            name = CATS[cat[i]]
+            s = spells.start[i]
+            place = _place_code(d, name, s, start, (s - dob) / 365.25, fc)
+            provider = "" if place in ("T0", "T1", "T2", "T3", "T4", "Z1") else str(prov[i])
+            if place.startswith("A") and fc:
+                # adopted by the foster carers: the adoptive placement continues the foster placement
+                prev = placements[-1] if placements else None
+                if prev is not None:
+                    provider = prev["provider"]
+            sector = _placement_sector(d, name, homes[child])
+            placements.append({"at": s, "place": place, "provider": provider, "post": _postcode(d, sector),
+                               "urn": _urn(d, place, provider, la_code), "same_carer": place.startswith("A") and fc})
+        changes = sorted({pt["at"] for pt in placements} | {at for at, _ in plan.ls})
+        ls_at = dict(plan.ls)
+        pl_at = {pt["at"]: pt for pt in placements}
+        cur_ls, cur_pl = None, None
+        home_post = _postcode(d, homes[child])
+        n = len(changes)
+        for j, at in enumerate(changes):
+            new_pl = at in pl_at
+            new_ls = at in ls_at and (cur_ls is None or ls_at[at] != cur_ls)
+            if new_pl:
+                cur_pl = pl_at[at]
+            if at in ls_at:
+                cur_ls = ls_at[at]
+            if j == 0:
+                rne = "S"
+            elif new_pl and new_ls:
+                rne = "U" if cur_pl["same_carer"] else "B"
+            elif new_pl:
+                rne = "T" if cur_pl["same_carer"] else "P"
+            elif new_ls:
+                rne = "L"
+            else:
+                continue
+            rows.append([ids[child], at, rne, cur_ls, cin, cur_pl["place"], cur_pl["provider"], home_post,
+                         cur_pl["post"], cur_pl["urn"], p])
+        # end dates
+    ep = pd.DataFrame(rows, columns=["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER",
+                                     "HOME_POST", "PL_POST", "URN", "_period"])
+    ep = ep.sort_values(["_period", "DECOM"], kind="stable").reset_index(drop=True)
+    nxt_same = ep["_period"].shift(-1) == ep["_period"]
+    period_end = np.asarray(pop.p_end)[ep["_period"].to_numpy()]
+    ep["DEC"] = np.where(nxt_same, ep["DECOM"].shift(-1).fillna(-1).astype(np.int64), period_end)
+    final_rec = np.array([_final_rec(d, pop, p) for p in range(len(pop.p_start))], dtype=object)
+    ep["REC"] = np.where(nxt_same, "X1", np.where(ep["DEC"] >= 0, final_rec[ep["_period"].to_numpy()], ""))
+    next_rne = ep["RNE"].shift(-1)
+    placement_change = nxt_same & next_rne.isin(["P", "B", "T", "U"]) & (ep["DEC"] >= _day(dt.date(2015, 4, 1)))
+    ep["REASON_PLACE_CHANGE"] = ""
+    idx = np.flatnonzero(placement_change.to_numpy())
+    ep.loc[idx, "REASON_PLACE_CHANGE"] = [d.pick(rpc_codes, rpc_w) for _ in idx]
+    return ep
+
+
+def _final_rec(d: _Draws, pop: _Population, p: int) -> str:
+    group = pop.p_group[p]
+    if pop.p_end[p] < 0:
+        return ""
+    if group == "adoption":
+        return d.pick(("E11", "E12"), (35, 65))
+    if group == "special guardianship":
+        return d.pick(("E45", "E46", "E47", "E48"), (45, 10, 40, 5))
+    if group == "child arrangements order":
+        return "E41"
+    if group == "return home":
+        return d.pick(("E4A", "E4B"), (85, 15))
+    if group == "independent living":
+        return d.pick(("E5", "E6"), (80, 20))
+    child = pop.p_child[p]
+    if pop.p_end[p] >= _birthdays(np.array([pop.dob[child]]), 18)[0]:
+        return d.pick(("E17", "E8"), (55, 45))
+    return d.pick(("E13", "E8", "E3", "E9", "E16"), (35, 40, 15, 5, 5))
+
+
+# --------------------------------------------------------------------------- the returns
+
+
+def _fmt(days: pd.Series) -> pd.Series:
+    """dd/mm/YYYY for days since 1970; blank for -1 / missing."""
+    d = pd.to_datetime(days.where(days >= 0), unit="D")
+    return d.dt.strftime("%d/%m/%Y").fillna("")
+
+
+@dataclass
+class SynthResult:
+    """A generated history: one dict of tables per collection year, plus the parameters."""
+
+    returns: dict[int, dict[str, pd.DataFrame]]
+    parameters: dict
+
+
+def generate(la: str, first: int, last: int, seed: int, *, scale: float = 1.0,
+             data_dir: Path | None = None) -> SynthResult:
+    """Generate a synthetic SSDA903 history for ``la`` for collection years ``first``..``last``.
+
+    Parameters
+    ----------
+    la:
+        The authority to imitate (code or name), as in ``data/published``.
+    first, last:
+        Collection years (years ending 31 March).
+    seed:
+        Random seed; the same inputs and seed give the same output.
+    scale:
+        Multiplies every count (used to make a national-sized data set for the
+        scale benchmark).
+    """
+    if first > last:
+        raise InputError(f"--years: first year {first} is after last year {last}")
+    years = list(range(first, last + 1))
+    tg = targets(la, years, data_dir)
+    rng = np.random.default_rng(seed)
+    pop = _simulate_periods(tg, rng, scale)
+    draws = _Draws(np.random.default_rng([seed, 1]))
+
+    n_children = len(pop.dob)
+    id_rng = np.random.default_rng([seed, 2])
+    ids_num = id_rng.choice(np.arange(100_000, 10_000_000), size=n_children, replace=False)
+    ids = [str(int(x)) for x in ids_num]
+    home_sectors = [g[0] for g in GEOGRAPHY if g[4] == "home"]
+    homes = [home_sectors[int(x)] for x in id_rng.integers(0, len(home_sectors), n_children)]
+
+    spells = _Spells()
+    plans = [_plan_period(draws, pop, p, spells) for p in range(len(pop.p_start))]
+    cat, prov = _calibrate(tg, pop, spells)
+    episodes = _episodes(draws, tg, pop, spells, cat, prov, plans, ids, homes)
+
+    returns = _returns(draws, tg, pop, episodes, plans, ids, years)
+    params = {
+        "generator_version": GENERATOR_VERSION,
+        "la": tg.la.la_name, "old_la_code": tg.la.old_la_code, "new_la_code": tg.la.new_la_code,
+        "years": [first, last], "seed": seed, "scale": scale,
+        "children": n_children, "periods": len(pop.p_start), "episodes": len(episodes),
+    }
+    return SynthResult(returns=returns, parameters=params)
+
+
+def _returns(d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: list[_Plan],
+             ids: list[str], years: list[int]) -> dict[int, dict[str, pd.DataFrame]]:
+    dob = np.asarray(pop.dob)
+    child_of_period = np.asarray(pop.p_child)
+    ep = ep.assign(_child=child_of_period[ep["_period"].to_numpy()])
+    sex_code = np.asarray(pop.sex)
+    b18 = _birthdays(dob, 18)
+    id_arr = np.asarray(ids, dtype=object)
+    upn_rng = np.random.default_rng([int(tg.la.old_la_code), 7])
+    letters = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
+    upns = np.char.add(letters[upn_rng.integers(0, len(letters), len(dob))],
+                       np.array([f"{x:012d}" for x in upn_rng.integers(0, 10**12, len(dob))]))
+    ethnic_codes, ethnic_w = zip(*_ETHNIC)
+    eth = np.asarray(ethnic_codes)[upn_rng.choice(len(ethnic_codes), size=len(dob),
+                                                  p=np.asarray(ethnic_w) / sum(ethnic_w))]
+    eth = np.where(np.asarray(pop.uasc), np.asarray(["AOTH", "BAFR", "OOTH"])[upn_rng.integers(0, 3, len(dob))], eth)
+    adopted = {p: plan.adoption for p, plan in enumerate(plans) if plan.adoption}
+    out: dict[int, dict[str, pd.DataFrame]] = {}
+    for y in years:
+        ys, ye = _year_start(y), _year_end(y)
+        sel = ep[(ep["DECOM"] <= ye) & ((ep["DEC"] < 0) | (ep["DEC"] >= ys))].copy()
+        sel = sel.assign(_order=sel["CHILD"].astype(np.int64)).sort_values(["_order", "DECOM"], kind="stable")
+        still_open = (sel["DEC"] < 0) | (sel["DEC"] > ye)
+        sel.loc[still_open, "DEC"] = -1
+        sel.loc[still_open, "REC"] = ""
+        sel.loc[still_open, "REASON_PLACE_CHANGE"] = ""
+        episodes = pd.DataFrame({
+            "CHILD": sel["CHILD"].to_numpy(), "DECOM": _fmt(sel["DECOM"]).to_numpy(), "RNE": sel["RNE"].to_numpy(),
+            "LS": sel["LS"].to_numpy(), "CIN": sel["CIN"].to_numpy(), "PLACE": sel["PLACE"].to_numpy(),
+            "PLACE_PROVIDER": sel["PLACE_PROVIDER"].to_numpy(), "DEC": _fmt(sel["DEC"]).to_numpy(),
+            "REC": sel["REC"].to_numpy(), "REASON_PLACE_CHANGE": sel["REASON_PLACE_CHANGE"].to_numpy(),
+            "HOME_POST": sel["HOME_POST"].to_numpy(), "PL_POST": sel["PL_POST"].to_numpy(),
+            "URN": sel["URN"].to_numpy(),
+        })
+        kids = np.unique(sel["_child"].to_numpy())
+        age_end = (ye - dob[kids]) / 365.25
+        sex = np.where(sex_code[kids] == "M", "1", "2") if y <= 2024 else sex_code[kids]
+        upn = np.where(age_end < 4.5, "UN1", upns[kids])
+        upn = np.where(np.asarray(pop.uasc)[kids] & (age_end >= 4.5), "UN2", upn)
+        female12 = (sex_code[kids] == "F") & (age_end >= 12)
+        header = pd.DataFrame({
+            "CHILD": id_arr[kids], "SEX": sex, "DOB": _fmt(pd.Series(dob[kids])).to_numpy(), "ETHNIC": eth[kids],
+            "UPN": upn, "MOTHER": np.where(female12, "0", ""), "MC_DOB": "",
+        }).sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True)
+        uasc_kids = kids[np.asarray(pop.uasc)[kids]]
+        uasc = pd.DataFrame({
+            "CHILD": id_arr[uasc_kids],
+            "SEX": np.where(sex_code[uasc_kids] == "M", "1", "2") if y <= 2024 else sex_code[uasc_kids],
+            "DOB": _fmt(pd.Series(dob[uasc_kids])).to_numpy(), "DUC": _fmt(pd.Series(b18[uasc_kids])).to_numpy(),
+        })
+        ad1_rows, pa_rows = [], []
+        in_year = set(sel["_period"].unique().tolist())
+        for p, a in adopted.items():
+            if p not in in_year:
+                continue
+            child = int(child_of_period[p])
+            end = pop.p_end[p]
+            if pop.p_group[p] == "adoption" and ys <= end <= ye:
+                couple = d.u() < 0.8
+                sexes = d.pick(("MF", "MM", "FF"), (85, 8, 7)) if couple else d.pick(("F1", "M1"), (85, 15))
+                ls_adoptr = ("L3" if sexes == "MF" else "L4") if couple else "L0"
+                ad1_rows.append([ids[child], int(dob[child]), a["decided"], a["match"],
+                                 "1" if a["foster_carer"] else "0", "2" if couple else "1", sexes, ls_adoptr])
+            if a["decided"] <= ye:
+                reversed_at = -1
+                if pop.p_group[p] not in ("adoption", "") and pop.p_end[p] >= 0:
+                    reversed_at = max(a["decided"] + 1, pop.p_end[p] - 30)
+                shown_reversal = reversed_at if 0 <= reversed_at <= ye else -1
+                pa_rows.append([ids[child], int(dob[child]), a["decided"], shown_reversal,
+                                "RD1" if shown_reversal >= 0 else ""])
+        ad1 = pd.DataFrame(ad1_rows, columns=["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR",
+                                              "SEX_ADOPTR", "LS_ADOPTR"])
+        for col in ("DOB", "DATE_INT", "DATE_MATCH"):
+            ad1[col] = _fmt(ad1[col].astype("int64")) if len(ad1) else ad1[col]
+        pa = pd.DataFrame(pa_rows, columns=["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED",
+                                            "REASON_PLACED_CEASED"])
+        for col in ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"):
+            pa[col] = _fmt(pa[col].astype("int64")) if len(pa) else pa[col]
+        out[y] = {
+            "header": header,
+            "episodes": episodes,
+            "uasc": uasc.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True),
+            "ad1": ad1.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True),
+            "placed_adoption": pa.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True),
+        }
+    return out
+
+
+FILE_FOR = {"header": "header.csv", "episodes": "episodes.csv", "uasc": "uasc.csv", "ad1": "ad1.csv",
+            "placed_adoption": "placed_for_adoption.csv"}
+
+_README = """# SYNTHETIC SSDA903 returns: {la} ({first}-{last})
+
+**Every child, episode, date and postcode in this folder is made up.** No real
+child's data is here. The history was generated by `analysis.ssda903.synth`
+(`python -m analysis synth --la {code} --years {first}-{last} --seed {seed}`) so
+that its totals match {la}'s published figures in `data/published`: children
+looked after at 31 March, starting and ceasing each year, reasons for leaving,
+ages, and the placement and provider mix. It is the default child-level data
+the report's deep-dive chapters use, and every page built from it says
+SYNTHETIC.
+
+One folder per collection year (named by the year ending 31 March), holding
+that year's return as the authority would have submitted it: an episode still
+open at 31 March has no end date in that year's file. `manifest.json` records
+the generator version, the parameters and each file's sha256.
+
+Postcodes are real-looking but random within a handful of postcode sectors;
+the sector grid references used for distances are approximate and listed in
+`analysis/ssda903/synth.py` (GEOGRAPHY).
+"""
+
+
+def write(result: SynthResult, out_dir: Path) -> Path:
+    """Write the returns (one folder per year), README and manifest; atomically replace ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".synth-", dir=out_dir.parent))
+    files = {}
+    try:
+        for y, tables in result.returns.items():
+            folder = tmp / str(y)
+            folder.mkdir()
+            for name, frame in tables.items():
+                path = folder / FILE_FOR[name]
+                frame.to_csv(path, index=False, lineterminator="\n")
+                files[f"{y}/{FILE_FOR[name]}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        p = result.parameters
+        (tmp / "README.md").write_text(_README.format(la=p["la"], code=p["new_la_code"], first=p["years"][0],
+                                                      last=p["years"][1], seed=p["seed"]), encoding="utf-8")
+        (tmp / "SYNTHETIC").write_text("This folder holds synthetic data: no real children.\n", encoding="utf-8")
+        manifest = {"synthetic": True, "parameters": p, "files": dict(sorted(files.items()))}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        if out_dir.exists():
+            old = out_dir.with_name(f".old-{out_dir.name}")
+            if old.exists():
+                shutil.rmtree(old)
+            out_dir.rename(old)
+            tmp.rename(out_dir)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(out_dir)
+        out_dir.chmod(0o755)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return out_dir
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``"2012-2025"`` -> (2012, 2025); a clear InputError otherwise."""
+    parts = str(text).replace("–", "-").split("-")
+    try:
+        first, last = (int(parts[0]), int(parts[-1])) if len(parts) in (1, 2) else (None, None)
+    except ValueError:
+        first = last = None
+    if first is None or not (2000 <= first <= last <= 2100):
+        raise InputError(f"--years: {text!r} is not a range of collection years like 2012-2025")
+    return first, last
+
+
+def run_cli(la: str, years: str, seed: int, out: Path | None = None, scale: float = 1.0) -> int:
+    """``python -m analysis synth``: generate, write, print a summary. Returns the exit code."""
+    first, last = parse_years(years)
+    if scale <= 0:
+        raise InputError(f"--scale: must be positive, got {scale}")
+    print(f"Generating a synthetic SSDA903 history for {la}, {first}-{last}, seed {seed} ...")
+    result = generate(la, first, last, seed, scale=scale)
+    target = out or (DEFAULT_OUT if scale == 1.0 else REPO_ROOT / "build" / "synthetic" / f"scale-{scale:g}")
+    write(result, target)
+    p = result.parameters
+    print(f"Wrote {target}: {p['children']:,} children, {p['periods']:,} periods of care, "
+          f"{p['episodes']:,} episodes, {len(result.returns)} yearly returns (SYNTHETIC)")
+    return 0
