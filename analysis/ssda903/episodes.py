@@ -643,7 +643,8 @@ def looked_after_on(prepared: pd.DataFrame, when) -> pd.DataFrame:
     prepared : pandas.DataFrame
         Output of :func:`prepare`.
     when : date-like
-        The day, for example ``datetime.date(2024, 3, 31)``.
+        The day, for example ``datetime.date(2024, 3, 31)`` or ``"2024-03-31"``
+        (give text as ISO: ``pandas.Timestamp`` reads "01/02/2024" month first).
 
     Returns
     -------
