@@ -49,7 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="time each build stage and record peak memory")
     bench.add_argument("paper", nargs="?", default=str(DEFAULT_PAPER))
-    bench.add_argument("--out", default=str(REPO_ROOT / "bench" / "build.json"), help="JSON file to write")
+    bench.add_argument("--out", default=None, help="JSON file to write (default: bench/build.json or bench/ssda903.json)")
+    bench.add_argument("--ssda903", action="store_true",
+                       help="benchmark the child-level pipeline (load, validate, episode model) at national scale")
+    bench.add_argument("--scale", type=float, default=50.0, help="with --ssda903: size as a multiple of the synthetic authority")
     return p
 
 
@@ -78,9 +81,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return synth_cli(args.la, args.years, args.seed, Path(args.out) if args.out else None, args.scale)
         elif args.command == "bench":
-            from analysis.bench import run
+            from analysis import bench
 
-            out = run(args.paper, Path(args.out))
+            if args.ssda903:
+                out = bench.run_ssda903(args.scale, Path(args.out or REPO_ROOT / "bench" / "ssda903.json"))
+            else:
+                out = bench.run(args.paper, Path(args.out or REPO_ROOT / "bench" / "build.json"))
             print(f"Benchmark written to {out}")
     except InputError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -115,3 +115,67 @@ def run(paper: str | Path, out: Path) -> Path:
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
     return out
+
+
+def _stage(stages: list, name: str, fn):
+    """Run ``fn`` timing it and sampling the process tree's memory; append the record."""
+    start = time.perf_counter()
+    with MemorySampler() as mem:
+        out = fn()
+    stages.append({"stage": name, "seconds": round(time.perf_counter() - start, 2), "peak_rss_mib": mem.peak_mib})
+    print(f"  {name}: {stages[-1]['seconds']} s, peak {mem.peak_mib} MiB", flush=True)
+    return out
+
+
+def run_ssda903(scale: float, out: Path, seed: int = 903) -> Path:
+    """Benchmark the child-level pipeline on a national-sized synthetic data set.
+
+    The data set is the synthetic authority scaled up ``scale`` times (written
+    once to ``build/synthetic/scale-<scale>``; generating it is not timed).
+    Timed: load (parse every CSV, dates), multi-year stacking, validation, the
+    episode model (periods, counts by year).
+    """
+    from analysis.paper import REPO_ROOT
+    from analysis.ssda903 import episodes as E
+    from analysis.ssda903 import load, synth
+    from analysis.ssda903.validate import validate
+
+    folder = REPO_ROOT / "build" / "synthetic" / f"scale-{scale:g}"
+    if not (folder / "manifest.json").exists():
+        print(f"Generating the scale data set (x{scale:g}) in {folder} (not timed) ...", flush=True)
+        gen_start = time.perf_counter()
+        synth.write(synth.generate("Cambridgeshire", 2012, 2025, seed, scale=scale), folder)
+        print(f"  generated in {time.perf_counter() - gen_start:.0f} s", flush=True)
+    params = json.loads((folder / "manifest.json").read_text())["parameters"]
+    stages: list[dict] = []
+    total_start = time.perf_counter()
+    with MemorySampler() as whole:
+        ret = _stage(stages, "load (read and parse all yearly returns)", lambda: load.load_return(folder))
+        stacked = _stage(stages, "stack (de-duplicate across years)", lambda: load.stack(ret))
+        findings = _stage(stages, "validate (schema, codes, dates, logic)", lambda: validate(ret))
+        prepared = _stage(stages, "episode model: prepare (periods, categories)",
+                          lambda: E.prepare(stacked.tables["episodes"], stacked.tables["header"]))
+        _stage(stages, "episode model: periods", lambda: E.periods(prepared))
+        years = list(range(params["years"][0] + 1, params["years"][1] + 1))
+        _stage(stages, "episode model: counts by year", lambda: E.counts_by_year(prepared, years))
+    rows = {name: len(frame) for name, frame in ret.tables.items()}
+    report = {
+        "command": "bench --ssda903",
+        "data": str(folder.relative_to(REPO_ROOT)),
+        "scale": scale,
+        "children": int(stacked.tables["header"]["CHILD"].nunique()),
+        "episode_rows_loaded": rows.get("episodes", 0),
+        "episodes_after_stacking": len(stacked.tables["episodes"]),
+        "rows_loaded": rows,
+        "findings": {str(k): int(v) for k, v in findings["severity"].value_counts().items()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "total_seconds": round(time.perf_counter() - total_start, 2),
+        "peak_rss_mib": whole.peak_mib,
+        "stages": stages,
+        "memory_method": "resident memory of this process and its descendants, sampled every 50 ms from /proc",
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: report[k] for k in ("children", "episode_rows_loaded", "episodes_after_stacking",
+                                             "total_seconds", "peak_rss_mib")}, indent=2))
+    return out

@@ -50,25 +50,40 @@ def _slug(text: str) -> str:
 
 
 def table_html(table: pd.DataFrame, caption: str = "", formats: dict[str, str] | None = None) -> str:
-    """An accessible HTML table (caption, header row, numbers right-aligned).
+    """An accessible HTML table: caption, header row, numbers right-aligned, text left-aligned.
 
     Parameters
     ----------
     formats:
         Column -> format spec (e.g. ``",.0f"``); missing values show as "–".
+        Formatted columns, numeric columns and columns of counts shown as text
+        (suppressed ``c``) are right-aligned.
     """
     formats = formats or {}
-    shown = table.copy()
-    for col in shown.columns:
-        spec = formats.get(col)
-        if spec is not None:
-            shown[col] = [("–" if pd.isna(v) else format(v, spec)) for v in table[col]]
-        else:
-            shown[col] = ["–" if (not isinstance(v, str) and pd.isna(v)) else str(v) for v in table[col]]
-    body = shown.to_html(index=False, border=0, classes="cla-table", escape=True)
-    if caption:
-        body = body.replace(">\n  <thead>", f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
-    return body
+
+    def cell(value, spec):
+        if not isinstance(value, str) and pd.isna(value):
+            return "–"
+        return format(value, spec) if spec is not None else str(value)
+
+    numeric = {
+        col for col in table.columns
+        if col in formats or pd.api.types.is_numeric_dtype(table[col])
+        or table[col].astype(str).str.fullmatch(r"[\d,.\-–]+|c|").all()
+    }
+    def cls(col) -> str:
+        return ' class="num"' if col in numeric else ""
+
+    head = "".join(f'<th scope="col"{cls(c)}>{html.escape(str(c))}</th>' for c in table.columns)
+    rows = []
+    for values in table.itertuples(index=False):
+        cells = "".join(
+            f"<td{cls(c)}>{html.escape(cell(v, formats.get(c)))}</td>" for c, v in zip(table.columns, values)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<table class="cla-table">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def figure_html(

@@ -35,6 +35,7 @@ UNITS = {
     "text",
     "year",
     "authorities",
+    "count",
 }
 
 

@@ -29,7 +29,11 @@ DEFAULT_PAPER = REPO_ROOT / "book" / "papers" / "2018-01-09_children-and-young-p
 #: Chapters a paper may ask for, in book order: name -> notebook file.
 CHAPTERS: dict[str, str] = {
     "care_numbers": "10_care_numbers.ipynb",
+    "data_quality": "90_data_quality.ipynb",
 }
+
+#: Chapters that read child-level (SSDA903) data.
+CHILD_LEVEL_CHAPTERS = frozenset({"data_quality"})
 
 _EDITION = re.compile(r"^\d{4}\.\d+(\.\d+)?(-[a-z0-9.]+)?$")
 
@@ -67,6 +71,10 @@ class DataLocations(_Strict):
     """Where the run reads its data, relative to the repository root."""
 
     published: Path = Path("data/published")
+    ssda903: Path | None = Field(
+        Path("data/ssda903/cambridgeshire-synthetic"),
+        description="folder of SSDA903 returns (one sub-folder per year); the default is SYNTHETIC",
+    )
 
 
 class Paper(_Strict):

@@ -37,7 +37,7 @@ import yaml
 from analysis import keyfigures, offline, pages, published
 from analysis.context import load as load_context
 from analysis.errors import BuildError
-from analysis.paper import CHAPTERS, REPO_ROOT, Paper, load_paper
+from analysis.paper import CHAPTERS, CHILD_LEVEL_CHAPTERS, REPO_ROOT, Paper, load_paper
 
 BOOK_SRC = REPO_ROOT / "book"
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -248,6 +248,13 @@ def build(
         ctx = load_context(paper)
         log(f"      {paper.title}: {ctx.la.la_name} ({ctx.la.new_la_code}), year ending 31 March {paper.year}, "
             f"edition {paper.edition}")
+        if CHILD_LEVEL_CHAPTERS & set(paper.chapters):
+            from analysis.ssda903 import context as child_context
+
+            child = child_context.load(paper)
+            log(f"      SSDA903: {child.source.relative_to(REPO_ROOT) if child.source.is_relative_to(REPO_ROOT) else child.source}"
+                f", {child.years[0]}-{child.years[-1]}, {len(child.prepared):,} episodes, validated"
+                f"{' (SYNTHETIC)' if child.synthetic else ''}")
 
     out_root.mkdir(parents=True, exist_ok=True)
     for stale in out_root.glob(".staging-*"):

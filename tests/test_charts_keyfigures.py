@@ -26,7 +26,7 @@ def test_chart_has_title_chart_caption_alt_and_table_and_no_plotly_bundle():
     assert '<p class="cla-figure-title"><strong>Rate rose</strong></p>' in html
     assert 'role="img" aria-label="Line chart"' in html
     assert "<figcaption>Source: DfE</figcaption>" in html
-    assert "<summary>Table behind this chart</summary>" in html and "<td>2017</td>" in html
+    assert "<summary>Table behind this chart</summary>" in html and "<td class=\"num\">2017</td>" in html
     assert 'id="chart-trend-a"' in html
     assert "<script src" not in html and "cdn.plot.ly" not in html
     assert len(html) < 20_000  # plotly.js itself is not embedded
@@ -44,7 +44,7 @@ def test_chart_refuses_missing_words(missing):
 
 def test_table_formats_and_missing_values():
     out = charts.table_html(pd.DataFrame({"Area": ["A", "B"], "Rate": [51.26, float("nan")]}), caption="Cap", formats={"Rate": ".1f"})
-    assert "<caption>Cap</caption>" in out and "<td>51.3</td>" in out and "<td>–</td>" in out
+    assert "<caption>Cap</caption>" in out and "<td class=\"num\">51.3</td>" in out and "<td class=\"num\">–</td>" in out and "<td>A</td>" in out
 
 
 def test_figure_record_checks_name_and_unit():

@@ -34,6 +34,23 @@ ENV_DIR = REPO_ROOT / "build" / "dfe-rules-env"
 DRIVER = Path(__file__).with_name("_dfe_driver.py")
 FINDING_COLUMNS = ["file", "row", "child", "column", "rule", "message", "severity"]
 
+#: Findings of DfE's rules judged false positives on correct data, with the reason (shown in the book).
+FALSE_POSITIVES: dict[str, str] = {
+    "dfe-202": (
+        "2024-25 changed how sex is coded (1/2 became M/F/U); the rule compares this year's code with last "
+        "year's as text, so every child in both years is flagged in the first year of the new codes."
+    ),
+    "dfe-146": (
+        "The validator's 2024-25 list of placement codes has K3 (registered supported accommodation) in lower "
+        "case, 'k3', so every valid K3 placement is rejected (a known bug of that release)."
+    ),
+    "dfe-357": (
+        "The rule looks for the episode before a non-S episode only in this year's and last year's returns; "
+        "for a child whose earlier episode ended two or more years before, it is flagged although the history "
+        "is complete in earlier returns."
+    ),
+}
+
 #: DfE table names (as the validator reports them) -> our file names.
 _TABLE_FILES = {
     "Header": "header.csv", "Episodes": "episodes.csv", "UASC": "uasc.csv", "AD1": "ad1.csv",
@@ -128,7 +145,9 @@ def run(directory: Path, out_dir: Path, *, la_code: str | None = None, years: li
         log(f"      {year}: {len(raw):,} findings from {meta['rules']} rules ({meta['ruleset']}), "
             f"{time.perf_counter() - start:.1f} s")
         frames.append(_convert(raw, year, folders[year].name, meta))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
+    findings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
+    summary(findings).to_csv(out_dir / "dfe_rules_summary.csv", index=False)
+    return findings
 
 
 def _convert(raw: pd.DataFrame, year: int, folder: str, meta: dict) -> pd.DataFrame:
@@ -144,6 +163,24 @@ def _convert(raw: pd.DataFrame, year: int, folder: str, meta: dict) -> pd.DataFr
         "message": raw["rule_description"] + note,
         "severity": "dfe",
     })
+
+
+def summary(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings counted by collection year and rule, with the message and any false-positive reason."""
+    if findings.empty:
+        return pd.DataFrame(columns=["year", "rule", "findings", "message", "false_positive_reason"])
+    year = findings["file"].str.split("/").str[0].map(_year_or_text)
+    out = (findings.assign(year=year)
+           .groupby(["year", "rule"], as_index=False)
+           .agg(findings=("rule", "size"), message=("message", "first")))
+    out["false_positive_reason"] = out["rule"].map(FALSE_POSITIVES).fillna("")
+    return out.sort_values(["year", "rule"]).reset_index(drop=True)
+
+
+def _year_or_text(name: str):
+    from analysis.ssda903.load import parse_year
+
+    return parse_year(name) or name
 
 
 def fingerprint() -> str:

@@ -1,0 +1,107 @@
+"""Chapter "Data quality": what the validation found in the child-level returns.
+
+The book shows counts of findings by rule (through the suppression function:
+they are derived from child-level data), the rules applied, and DfE's own
+rules' results with the findings judged false positives and why. Child IDs
+never appear: the full report with IDs is the analyst's CSV
+(``python -m analysis validate``), not a published page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import disclosure
+from analysis.paper import REPO_ROOT
+from analysis.ssda903 import dfe_rules
+from analysis.ssda903.context import ChildData
+from analysis.ssda903.validate import rules_table
+
+#: Where the committed summaries of DfE's rules live (one CSV per data folder name).
+DFE_SUMMARIES = REPO_ROOT / "data" / "ssda903" / "dfe_rules"
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def findings_by_rule(data: ChildData) -> pd.DataFrame:
+    """Findings of the report's validation counted by severity and rule, small counts suppressed.
+
+    Returns the display table (counts as text, ``c`` where suppressed), with a
+    total row.
+    """
+    f = data.findings
+    rules = rules_table().set_index("rule")["description"]
+    if f.empty:
+        return pd.DataFrame({"Severity": [], "Rule": [], "What it checks": [], "Findings": []})
+    counts = f.groupby(["severity", "rule"]).size().rename("Findings").reset_index()
+    counts = (counts.assign(order=counts["severity"].map(SEVERITY_ORDER).fillna(9))
+              .sort_values(["order", "rule"]).drop(columns="order"))
+    grid = counts.set_index(["severity", "rule"])[["Findings"]]
+    grid.loc[("all", "total"), "Findings"] = float(counts["Findings"].sum())
+    grid.index = [f"{a}|{b}" for a, b in grid.index]
+    shown = disclosure.suppress(grid, total_row="all|total").table()
+    out = pd.DataFrame({
+        "Severity": [i.split("|")[0] for i in shown.index],
+        "Rule": [i.split("|")[1] for i in shown.index],
+        "Findings": shown["Findings"].to_numpy(),
+    })
+    out["What it checks"] = out["Rule"].map(rules).fillna("")
+    out.loc[out["Rule"] == "total", ["Severity", "Rule", "What it checks"]] = ["", "All findings", ""]
+    return out[["Severity", "Rule", "What it checks", "Findings"]]
+
+
+def dfe_summary(data: ChildData) -> pd.DataFrame | None:
+    """DfE's rules on this data, by year and rule, from the committed summary (None if never run)."""
+    path = DFE_SUMMARIES / f"{Path(data.source).name}.csv"
+    if not path.exists():
+        return None
+    table = pd.read_csv(path, dtype={"rule": str}, keep_default_na=False)
+    table = table[table["year"].astype(int) <= max(data.years)]
+    table["findings"] = table["findings"].astype(float)
+    return table
+
+
+def dfe_display(table: pd.DataFrame | None) -> pd.DataFrame:
+    """The DfE summary for the page: counts suppressed, the false-positive judgement spelled out."""
+    if table is None:
+        return pd.DataFrame({"DfE rules": ["not run on this data: python -m analysis validate DIR --dfe-rules"]})
+    if table.empty:
+        return pd.DataFrame({"DfE rules": ["no findings in any year"]})
+    grid = table.set_index(table["year"].astype(str) + "|" + table["rule"])[["findings"]]
+    shown = disclosure.suppress(grid).table()
+    return pd.DataFrame({
+        "Year": table["year"].astype(int).to_numpy(),
+        "DfE rule": table["rule"].str.replace("dfe-", "", regex=False).to_numpy(),
+        "Findings": shown["findings"].to_numpy(),
+        "Message": table["message"].to_numpy(),
+        "Judged": ["false positive: " + r if r else "to investigate" for r in table["false_positive_reason"]],
+    })
+
+
+def key_figures(data: ChildData, dfe: pd.DataFrame | None) -> list[dict]:
+    """Key figures for the chapter."""
+    sev = data.findings["severity"].value_counts()
+    real = 0 if dfe is None or dfe.empty else int(dfe.loc[dfe["false_positive_reason"] == "", "findings"].sum())
+    return [
+        {"name": "dq_years", "value": f"{data.years[0]}-{data.years[-1]}", "unit": "text",
+         "label": "Collection years of the child-level returns used"},
+        {"name": "dq_children", "value": int(data.prepared["CHILD"].nunique()), "unit": "children",
+         "label": "Children in the child-level returns (after short breaks are excluded)"},
+        {"name": "dq_episodes", "value": int(len(data.prepared)), "unit": "count",
+         "label": "Episodes of care in the stacked history"},
+        {"name": "dq_errors", "value": int(sev.get("error", 0)), "unit": "count",
+         "label": "Validation errors (the build refuses data with any)"},
+        {"name": "dq_warnings", "value": int(sev.get("warning", 0)), "unit": "count",
+         "label": "Validation warnings"},
+        {"name": "dq_dfe_findings_to_investigate", "value": real, "unit": "count",
+         "label": "Findings of DfE's rules not judged false positives"},
+        {"name": "dq_synthetic", "value": "synthetic" if data.synthetic else "real", "unit": "text",
+         "label": "Whether the child-level data are synthetic"},
+    ]
+
+
+def dfe_rules_used() -> str:
+    """The pinned version of DfE's rules, for the page."""
+    return ", ".join(dfe_rules.REQUIREMENTS[:1])
