@@ -284,6 +284,20 @@ def test_year_after_31_march_is_the_next_year(tmp_path):
     assert load_return(folder).years == (2018,)
 
 
+def test_a_stray_late_dec_does_not_move_the_year(tmp_path):
+    folder = write(tmp_path / "la", one_year(episode_rows=[
+        "0001,01/06/2016,S,C2,N1,U4,PR1,01/09/2016,E4A,,,,",
+        "0002,01/07/2016,S,V2,N4,U1,PR1,01/12/2016,E4A,,,,",
+        "0002,01/03/2017,S,V2,N4,U1,PR1,01/04/2017,E4A,,,,",  # DEC after 31 March 2017: an error, not a new year
+    ]))
+    ret = load_return(folder)
+    assert ret.years == (2017,)
+    assert ret.findings.loc[ret.findings["rule"] == "year-inferred", "message"].tolist() == [
+        "no YEAR column and no year given: taken as 2017 (2016-17), the year of the latest DECOM 01/03/2017; "
+        "1 DEC dates are later, but taking 2017-18 would leave 2 episodes outside the year; pass --year to set it."
+    ]
+
+
 def test_input_errors(tmp_path):
     with pytest.raises(InputError, match="folder not found"):
         load_return(tmp_path / "nowhere")

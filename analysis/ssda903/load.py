@@ -116,7 +116,8 @@ LOAD_RULES: dict[str, Rule] = _rules(
     ("year-format", "error", "A YEAR value is not a collection year (2017, 2016/17, 2016-17); the row is dropped.", "any"),
     ("year-mismatch", "error", "A YEAR value differs from the year of the sub-folder holding the file.", "any"),
     ("year-missing", "error", "In multi-year files, a file has no YEAR column; its rows get the latest year in the other files.", "any"),
-    ("year-inferred", "info", "No YEAR column or year given: the year is the one ending 31 March after the latest episode date.", "any"),
+    ("year-inferred", "info", "No YEAR column or year given: the year is the one ending 31 March after the latest DECOM/DEC "
+     "(or after the latest DECOM when a few later DECs would put most episodes outside the year).", "any"),
     ("year-argument-ignored", "info", "A year was given but the files carry their own years.", "any"),
     ("closed-across-years", "info", "stack(): an open episode followed by a later one was closed on the next DECOM with REC X1.", "episodes"),
     ("open-episode-before-new-period", "error", "stack(): an open episode is followed by a new period (RNE S): its end is unknown.", "episodes"),
@@ -570,14 +571,17 @@ def _year_values(frame: pd.DataFrame, rel: str, out: _Findings) -> pd.Series:
 
 
 def _infer_year(raws: list[_Raw], source: Path, out: _Findings) -> int:
-    latest = pd.NaT
-    for r in raws:
-        if r.table == "episodes" and r.frame is not None:
-            for c in ("DECOM", "DEC"):
-                if c in r.frame:
-                    m = r.frame[c].max()
-                    if pd.notna(m) and (pd.isna(latest) or m > latest):
-                        latest = m
+    """The year ending 31 March after the latest DECOM/DEC in Episodes (reported as an info finding).
+
+    When the latest DEC points to a later year than the latest DECOM (e.g. a few
+    DECs typed after the year end), the year is the one of these that leaves
+    fewer episodes outside it, so that one stray date does not put a whole
+    return in the wrong year.
+    """
+    episodes = [r for r in raws if r.table == "episodes" and r.frame is not None]
+    decom = pd.concat([r.frame["DECOM"] for r in episodes if "DECOM" in r.frame] or [pd.Series([], dtype="datetime64[ns]")])
+    dec = pd.concat([r.frame["DEC"] for r in episodes if "DEC" in r.frame] or [pd.Series([], dtype="datetime64[ns]")])
+    latest = max((d for d in (decom.max(), dec.max()) if pd.notna(d)), default=pd.NaT)
     if pd.isna(latest):
         problems = [f"{p.file}: {p.message}" for p in out.frame().itertuples() if p.severity == "error"][:3]
         detail = ("\n" + "\n".join(problems)) if problems else ""
@@ -585,11 +589,28 @@ def _infer_year(raws: list[_Raw], source: Path, out: _Findings) -> int:
             f"{source}: cannot tell the collection year: the files have no YEAR column, Episodes has no dates "
             f"and no year was given (put the files in a sub-folder named by year, e.g. 2017/, or pass --year 2017).{detail}"
         )
-    year = int(latest.year + (1 if latest.month >= 4 else 0))
-    ep = next(r.rel for r in raws if r.table == "episodes")
+
+    def year_of(d: pd.Timestamp) -> int:
+        return int(d.year + (1 if d.month >= 4 else 0))
+
+    def outside(y: int) -> int:
+        end, start = pd.Timestamp(f"{y}-03-31"), pd.Timestamp(f"{y - 1}-04-01")
+        return int(((decom > end) | (dec > end) | (dec < start)).sum())
+
+    year = year_of(latest)
+    ep = episodes[0].rel
+    reason = f"the year ending 31 March after the latest episode date {latest:%d/%m/%Y}"
+    if pd.notna(decom.max()) and year_of(decom.max()) < year:
+        candidates = sorted({year_of(decom.max()), year_of(decom.max()) + 1, year})
+        misfits = {y: outside(y) for y in candidates}
+        best = min(candidates, key=lambda y: (misfits[y], -y))
+        if best != year:
+            late = int((dec > pd.Timestamp(f"{best}-03-31")).sum())
+            reason = (f"the year of the latest DECOM {decom.max():%d/%m/%Y}; {late} DEC dates are later, but taking "
+                      f"{year_label(year)} would leave {misfits[year]} episodes outside the year")
+            year = best
     out.add("year-inferred", file=ep,
-            message=(f"no YEAR column and no year given: taken as {year} ({year_label(year)}), the year ending 31 March "
-                     f"after the latest episode date {latest:%d/%m/%Y}; pass --year to set it."))
+            message=f"no YEAR column and no year given: taken as {year} ({year_label(year)}), {reason}; pass --year to set it.")
     return year
 
 
