@@ -448,6 +448,21 @@ def test_first_episode_before_the_data_is_a_warning(tmp_path):
     assert not (findings["severity"] == "error").any()
 
 
+def test_later_returns_do_not_repeat_the_truncation_warning(tmp_path):
+    # 2017-18 holds only 0001's open episode (RNE P, began 10/05/2016): its start is in the 2016-17 return
+    write_return(tmp_path, {
+        "header": [HEADER, ["0001", "1", "14/03/2009", "WBRI", "A123456789012", "", ""]],
+        "episodes": [EPISODES, ["0001", "10/05/2016", "P", "C2", "N1", "U5", "PR4", "", "", "CARPL", "", "", ""]],
+    }, year_dir="2018")
+    tables = baseline()
+    edit(tables, "episodes", 2, RNE="P")  # in the earliest year the history is truncated: a warning
+    ret = load_return(write_return(tmp_path, tables))
+    findings = validate(ret)
+    hits = findings[findings["rule"].str.startswith("first-episode")]
+    assert hits[["file", "row", "severity"]].values.tolist() == [[E, 2, "warning"]]
+    assert not (findings["severity"] == "error").any()
+
+
 def test_adopted_child_without_ad1_is_a_warning(tmp_path):
     tables = baseline()
     tables["ad1"] = [AD1]

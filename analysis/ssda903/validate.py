@@ -90,14 +90,15 @@ VALIDATE_RULES: dict[str, Rule] = _rules(
     ("x1-not-followed", "error", "episodes", "An episode ends with X1 but no episode of the child starts on its DEC."),
     ("period-start-not-s", "error", "episodes", "After a gap, the child's next episode starts a new period and must have RNE S."),
     ("first-episode-not-s", "error", "episodes", "A child's first episode does not have RNE S."),
-    ("first-episode-not-s-truncated", "warning", "episodes", "A child's first episode is not RNE S but began before the data do: the earlier history is missing."),
+    ("first-episode-not-s-truncated", "warning", "episodes", "A child's first episode is not RNE S but began before the data do "
+     "(before the earliest collection year): the earlier history is missing."),
     ("open-episode-not-last", "error", "episodes", "An open episode (no DEC) is followed by another episode of the child."),
     ("multiple-open-episodes", "error", "episodes", "A child has more than one open episode."),
     # adoption
     ("ad1-without-adoption", "error", "ad1", "An AD1 row for a child whose last episode in the year did not end in adoption (E11/E12)."),
     ("adoption-without-ad1", "warning", "episodes", "A child adopted in the year (E11/E12) has no AD1 row."),
     ("date-match-before-date-int", "error", "ad1", "DATE_MATCH is before DATE_INT."),
-    ("placed-before-first-episode", "warning", "placed_adoption", "DATE_PLACED is before the child's first episode in the year's data."),
+    ("placed-before-first-episode", "warning", "placed_adoption", "DATE_PLACED is before the child's first episode in the data, which starts a period (RNE S)."),
     ("placed-ceased-before-placed", "error", "placed_adoption", "DATE_PLACED_CEASED is before DATE_PLACED."),
 )
 
@@ -578,8 +579,12 @@ def _check_sequence(c: _Check) -> None:
     i = idx[first & ~early]
     c.emit("first-episode-not-s", rows(first & ~early), "RNE",
            "RNE is " + _safe(rne[i]) + " but this is the child's first episode: a period of care starts with RNE S.")
-    i = idx[first & early]
-    c.emit("first-episode-not-s-truncated", rows(first & early), "RNE",
+    truncated = first & early
+    if not stacked:
+        # in a later year's return the earlier episodes are in the earlier returns: only the first year is truncated
+        truncated &= s["year"] == min(c.ret.years)
+    i = idx[truncated]
+    c.emit("first-episode-not-s-truncated", rows(truncated), "RNE",
            "RNE is " + _safe(rne[i]) + " on the child's first episode, which began on " + _fmt(decom[i])
            + ", before the data start (" + _fmt(data_start[i]) + "): the start of the period is not in the data.")
 
@@ -642,8 +647,8 @@ def _check_adoption(c: _Check, adopted: pd.DataFrame, s: dict[str, np.ndarray], 
         mask = (dpc < dp).to_numpy()
         c.emit("placed-ceased-before-placed", pa.loc[mask], "DATE_PLACED_CEASED",
                "DATE_PLACED_CEASED " + _fmt(dpc[mask]) + " is before DATE_PLACED " + _fmt(dp[mask]) + ".")
-        # each child's first episode (per year): the first of each group in the sequence
-        first = s["pos"][~s["has_prev"]]
+        # each child's first episode (per year), when it starts a period (RNE S): when care began is known
+        first = s["pos"][~s["has_prev"] & (s["rne"] == "S")]
         index = pd.Index(c.key["episodes"].to_numpy()[first])
         where = index.get_indexer(c.key["placed_adoption"].to_numpy())
         found = (where >= 0) & (c.key["placed_adoption"].to_numpy() >= 0)
