@@ -565,3 +565,37 @@ def test_community_fake_data_gives_a_report_not_a_crash(tmp_path, capsys):
     assert ret.years == (2019,) and len(ret.tables["episodes"]) == 5050
     stacked = validate(stack(ret))
     assert len(stacked) > 0
+
+
+def test_scale_smoke(tmp_path):
+    """A larger generated return (no timing asserted): vectorised paths run and a few planted errors are found."""
+    import numpy as np
+
+    n_child = 40_000
+    rng = np.random.default_rng(1)
+    child = np.repeat(np.arange(n_child), 3)
+    k = np.tile(np.arange(3), n_child)
+    start = np.datetime64("2016-04-10") + rng.integers(0, 90, n_child).astype("timedelta64[D]")
+    decom = start[child] + (k * 60).astype("timedelta64[D]")
+    dec = pd.Series(pd.to_datetime(decom + np.timedelta64(60, "D")).strftime("%d/%m/%Y"))
+    dec[k == 2] = ""
+    ids = pd.Series(child).astype(str).str.zfill(6)
+    episodes = pd.DataFrame({
+        "CHILD": ids, "DECOM": pd.to_datetime(decom).strftime("%d/%m/%Y"), "RNE": np.where(k == 0, "S", "P"),
+        "LS": "C2", "CIN": "N1", "PLACE": "U4", "PLACE_PROVIDER": "PR1", "DEC": dec, "REC": np.where(k == 2, "", "X1"),
+        "REASON_PLACE_CHANGE": "", "HOME_POST": "", "PL_POST": "", "URN": "",
+    })
+    episodes.loc[[5, 50_000], "PLACE"] = "ZZ"          # rows on lines 7 and 50,002
+    episodes.loc[100_000, "RNE"] = "S"                 # after an X1 episode, RNE S the same day (line 100,002)
+    header = pd.DataFrame({"CHILD": ids.drop_duplicates(), "SEX": "1", "DOB": "01/01/2010", "ETHNIC": "WBRI",
+                           "UPN": "", "MOTHER": "", "MC_DOB": ""})
+    folder = tmp_path / "big" / "2017"
+    folder.mkdir(parents=True)
+    episodes.to_csv(folder / "episodes.csv", index=False)
+    header.to_csv(folder / "header.csv", index=False)
+    ret = load_return(folder.parent)
+    assert len(ret.tables["episodes"]) == 3 * n_child
+    findings = validate(ret)
+    errors = findings[findings["severity"] == "error"]
+    assert sorted(zip(errors["rule"], errors["row"])) == [("invalid-place", 7), ("invalid-place", 50_002), ("x1-then-s", 100_002)]
+    assert len(validate(stack(ret))) >= 3
