@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", default=None, help="JSON file to write (default: bench/build.json or bench/ssda903.json)")
     bench.add_argument("--ssda903", action="store_true",
                        help="benchmark the child-level pipeline (load, validate, episode model) at national scale")
-    bench.add_argument("--scale", type=float, default=50.0, help="with --ssda903: size as a multiple of the synthetic authority")
+    bench.add_argument("--scale", type=float, default=55.0, help="with --ssda903: size as a multiple of the synthetic authority")
     return p
 
 

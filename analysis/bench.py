@@ -152,7 +152,7 @@ def run_ssda903(scale: float, out: Path, seed: int = 903) -> Path:
     with MemorySampler() as whole:
         ret = _stage(stages, "load (read and parse all yearly returns)", lambda: load.load_return(folder))
         stacked = _stage(stages, "stack (de-duplicate across years)", lambda: load.stack(ret))
-        findings = _stage(stages, "validate (schema, codes, dates, logic)", lambda: validate(ret))
+        findings = _stage(stages, "validate (schema, codes, dates, each child's history)", lambda: validate(stacked))
         prepared = _stage(stages, "episode model: prepare (periods, categories)",
                           lambda: E.prepare(stacked.tables["episodes"], stacked.tables["header"]))
         _stage(stages, "episode model: periods", lambda: E.periods(prepared))
