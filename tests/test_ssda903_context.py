@@ -1,0 +1,87 @@
+"""Child-level data in the build: refused when invalid, labelled SYNTHETIC, no identifiers published."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.paper import DEFAULT_PAPER, REPO_ROOT
+from analysis.ssda903.synth import DEFAULT_OUT
+
+pytestmark = pytest.mark.build
+
+HTML = REPO_ROOT / "book" / "_build" / "html"
+EXECUTED = REPO_ROOT / "book" / "_build" / "executed"
+
+
+def _paper(tmp_path: Path, folder: Path) -> Path:
+    data = yaml.safe_load(DEFAULT_PAPER.read_text())
+    data["data"]["ssda903"] = str(folder)
+    path = tmp_path / "paper.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def _snapshot() -> dict:
+    return {p: p.stat().st_mtime_ns for p in HTML.rglob("*") if p.is_file()} if HTML.exists() else {}
+
+
+def test_invalid_child_level_data_stops_the_build_with_exit_2(tmp_path, cli):
+    folder = tmp_path / "returns"
+    shutil.copytree(DEFAULT_OUT, folder)
+    episodes = folder / "2017" / "episodes.csv"
+    lines = episodes.read_text().splitlines()
+    cells = lines[5].split(",")
+    cells[5] = "ZZ"  # PLACE
+    lines[5] = ",".join(cells)
+    episodes.write_text("\n".join(lines) + "\n")
+    before = _snapshot()
+    result = cli("build", str(_paper(tmp_path, folder)))
+    assert result.returncode == 2, result.stderr
+    assert "failed validation, so nothing is built from it" in result.stderr
+    assert re.search(r"2017/episodes.csv:6 child \d+ PLACE: .*'ZZ'.*\[invalid-place\]", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert _snapshot() == before
+
+
+def test_missing_child_level_folder_exits_2(tmp_path, cli):
+    result = cli("build", str(_paper(tmp_path, tmp_path / "nowhere")))
+    assert result.returncode == 2 and "data.ssda903" in result.stderr and "not found" in result.stderr
+
+
+def _identifiers() -> dict[str, set[str]]:
+    ids, dobs, upns, posts = set(), set(), set(), set()
+    for year in range(2012, 2018):
+        header = pd.read_csv(DEFAULT_OUT / str(year) / "header.csv", dtype=str, keep_default_na=False)
+        episodes = pd.read_csv(DEFAULT_OUT / str(year) / "episodes.csv", dtype=str, keep_default_na=False)
+        ids |= set(header["CHILD"])
+        dobs |= set(header["DOB"])
+        upns |= {u for u in header["UPN"] if u and not u.startswith("UN")}
+        posts |= {p for p in pd.concat([episodes["HOME_POST"], episodes["PL_POST"]]) if p}
+    return {"child ID": ids, "date of birth": dobs, "UPN": upns, "postcode": posts}
+
+
+def test_no_child_identifier_reaches_a_page_or_executed_notebook():
+    files = [p for p in list(HTML.rglob("*.html")) + list(EXECUTED.glob("*.ipynb"))]
+    assert files, "build the book first (make test does)"
+    found = []
+    idents = _identifiers()
+    token = re.compile(r"[A-Z0-9/]+(?: [0-9][A-Z]{2})?")
+    for path in files:
+        text = path.read_text(errors="replace")
+        words = set(token.findall(text)) | set(re.findall(r"\b\d{2}/\d{2}/\d{4}\b", text))
+        for kind, values in idents.items():
+            hits = words & values
+            if hits:
+                found.append(f"{path.relative_to(REPO_ROOT)}: {kind} {sorted(hits)[:3]}")
+    assert not found, "\n".join(found)
+
+
+def test_pages_from_child_level_data_say_synthetic():
+    page = (HTML / "chapters" / "90_data_quality.html").read_text()
+    assert "SYNTHETIC DATA" in page
