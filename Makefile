@@ -12,10 +12,10 @@ PY := $(VENV)/bin/python
 PAPER ?= book/papers/2018-01-09_children-and-young-people.yml
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup report test test-fast bench clean
+.PHONY: help setup report test test-fast bench bench-ssda903 synth dfe-rules clean
 
 help: ## Show this help
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(UV):
 	@echo "Installing uv $(UV_VERSION) into $(TOOLS)/ ..."
@@ -41,6 +41,17 @@ test-fast: setup ## Unit and data tests only (no book build, no nbval)
 
 bench: setup ## Time each build stage and record peak memory in bench/build.json
 	@$(PY) -m analysis bench $(PAPER) --out bench/build.json
+
+bench-ssda903: setup ## Time load, validation and the episode model on a national-sized synthetic data set
+	@$(PY) -m analysis bench --ssda903 --out bench/ssda903.json
+
+synth: setup ## Regenerate the SYNTHETIC default child-level data (data/ssda903/cambridgeshire-synthetic)
+	@$(PY) -m analysis synth --la Cambridgeshire --years 2012-2025 --seed 2018
+
+dfe-rules: setup ## Run DfE's validation rules on the synthetic data; refresh the committed summary
+	@$(PY) -m analysis validate data/ssda903/cambridgeshire-synthetic --dfe-rules --out build/validation/cambridgeshire-synthetic
+	@mkdir -p data/ssda903/dfe_rules
+	@cp build/validation/cambridgeshire-synthetic/dfe_rules_summary.csv data/ssda903/dfe_rules/cambridgeshire-synthetic.csv
 
 clean: ## Remove builds (not the environment)
 	rm -rf book/_build build
