@@ -6,6 +6,11 @@ by :func:`analysis.refresh.refresh`, and ``data/README.md`` describes them.
 
 The main table, ``cla_published.csv``, is tidy: one row per reporting year,
 area and measure, holding only the latest published vintage of each value.
+Besides the totals and rates it carries DfE's published breakdowns (placement
+type and provider, age, locality and distance, legal status, UASC, starters by
+age, reasons for ceasing, placement stability, new placements), national
+adoption timeliness and Ofsted's LA fostering figures; :data:`MEASURES` lists
+them and ``data/README.md`` defines each one and its years.
 """
 
 from __future__ import annotations
@@ -42,9 +47,15 @@ COLUMNS = (
     "release",
     "source",
 )
-"""Columns of ``cla_published.csv``, in order (a contract)."""
+"""Columns of ``cla_published.csv``, in order (a contract).
+
+``source`` is a short source-file id (``"s"`` + 6 hex digits); ``manifest.json``
+lists every id under ``sources`` with its path, release and SHA-256
+(``{s["id"]: s["path"] for s in load_manifest()["sources"]}``).
+"""
 
 MEASURES = (
+    # Totals, rates and populations.
     "cla_31_march",
     "cla_31_march_rate",
     "cla_started",
@@ -53,8 +64,214 @@ MEASURES = (
     "cla_ceased_rate",
     "population_0_17_dfe",
     "population_0_17_ons",
+    # Children looked after at 31 March by placement type (DfE's published groups);
+    # each count is followed by its published percentage where DfE published one.
+    "cla_placement_foster",
+    "cla_placement_foster_pct",
+    "cla_placement_adoption",
+    "cla_placement_adoption_pct",
+    "cla_placement_parents",
+    "cla_placement_parents_pct",
+    "cla_placement_community",  # groups as published up to 2019 ...
+    "cla_placement_community_pct",
+    "cla_placement_secure_homes_semi_independent",
+    "cla_placement_secure_homes_semi_independent_pct",
+    "cla_placement_secure_childrens_homes",  # ... and as regrouped by DfE in 2024 (2021-2025 here)
+    "cla_placement_secure_childrens_homes_pct",
+    "cla_placement_independent_supported",
+    "cla_placement_independent_supported_pct",
+    "cla_placement_other_residential",
+    "cla_placement_other_residential_pct",
+    "cla_placement_residential_schools",
+    "cla_placement_residential_schools_pct",
+    "cla_placement_other",
+    "cla_placement_other_pct",
+    "cla_placement_missing",  # 2013-2014 only
+    # ... by placement provider (all placement types).
+    "cla_provider_own",
+    "cla_provider_own_pct",
+    "cla_provider_other_la",
+    "cla_provider_other_la_pct",
+    "cla_provider_other_public",
+    "cla_provider_other_public_pct",
+    "cla_provider_private",
+    "cla_provider_private_pct",
+    "cla_provider_voluntary",
+    "cla_provider_voluntary_pct",
+    "cla_provider_parents",
+    "cla_provider_parents_pct",
+    "cla_provider_not_recorded",
+    "cla_provider_not_recorded_pct",
+    # ... by age at 31 March.
+    "cla_age_under_1",
+    "cla_age_under_1_pct",
+    "cla_age_1_4",
+    "cla_age_1_4_pct",
+    "cla_age_5_9",
+    "cla_age_5_9_pct",
+    "cla_age_10_15",
+    "cla_age_10_15_pct",
+    "cla_age_16_over",
+    "cla_age_16_over_pct",
+    # ... by locality of placement and distance from home.
+    "cla_inside_la",
+    "cla_inside_la_pct",
+    "cla_outside_la",
+    "cla_outside_la_pct",
+    "cla_20_miles_or_less",
+    "cla_20_miles_or_less_pct",
+    "cla_over_20_miles",
+    "cla_over_20_miles_pct",
+    "cla_distance_not_known",
+    "cla_distance_not_known_pct",
+    "cla_inside_la_20_miles_or_less",
+    "cla_inside_la_20_miles_or_less_pct",
+    "cla_outside_la_20_miles_or_less",
+    "cla_outside_la_20_miles_or_less_pct",
+    "cla_inside_la_over_20_miles",
+    "cla_inside_la_over_20_miles_pct",
+    "cla_outside_la_over_20_miles",
+    "cla_outside_la_over_20_miles_pct",
+    "cla_inside_la_distance_not_known",
+    "cla_inside_la_distance_not_known_pct",
+    "cla_outside_la_distance_not_known",
+    "cla_outside_la_distance_not_known_pct",
+    # ... by legal status.
+    "cla_legal_interim_care_order",
+    "cla_legal_interim_care_order_pct",
+    "cla_legal_full_care_order",
+    "cla_legal_full_care_order_pct",
+    "cla_legal_placement_order",
+    "cla_legal_placement_order_pct",
+    "cla_legal_freed_for_adoption",
+    "cla_legal_freed_for_adoption_pct",
+    "cla_legal_section_20",
+    "cla_legal_section_20_pct",
+    "cla_legal_youth_justice",
+    "cla_legal_youth_justice_pct",
+    "cla_legal_other",
+    "cla_legal_other_pct",
+    # ... unaccompanied asylum-seeking children.
+    "cla_uasc",
+    "cla_uasc_pct",
+    # Children who started to be looked after during the year, by age on starting.
+    "started_age_under_1",
+    "started_age_1_4",
+    "started_age_5_9",
+    "started_age_10_15",
+    "started_age_16_over",
+    # Children who ceased to be looked after during the year, by reason (the six add to cla_ceased).
+    "ceased_adopted",
+    "ceased_sgo",
+    "ceased_cao",
+    "ceased_returned_home",
+    "ceased_independent_living",
+    "ceased_other",
+    # Placement stability.
+    "stability_3plus_placements",
+    "stability_3plus_placements_pct",
+    "stability_long_term_same_placement",
+    "stability_long_term_same_placement_pct",
+    "stability_long_term_cohort",
+    "stability_3plus_placements_2_years",
+    "stability_3plus_placements_2_years_pct",
+    "stability_2_years_cohort",
+    # New placements made during the year, by locality and distance.
+    "new_placements_total",
+    "new_placements_over_20_miles",
+    "new_placements_outside_la",
+    "new_placements_inside_la_20_miles_or_less",
+    "new_placements_inside_la_20_miles_or_less_pct",
+    "new_placements_outside_la_20_miles_or_less",
+    "new_placements_outside_la_20_miles_or_less_pct",
+    "new_placements_inside_la_over_20_miles",
+    "new_placements_inside_la_over_20_miles_pct",
+    "new_placements_outside_la_over_20_miles",
+    "new_placements_outside_la_over_20_miles_pct",
+    "new_placements_distance_not_known",
+    "new_placements_distance_not_known_pct",
+    # National adoption timeliness, all ages (average months between stages).
+    "adoption_months_care_to_decision",
+    "adoption_months_decision_to_match",
+    "adoption_months_match_to_placement",
+    "adoption_months_care_to_placement",
+    "adoption_months_placement_to_adoption",
+    "adoption_months_care_to_adoption",
+    "adoption_placed_within_12_months_of_decision",
+    # Ofsted, local-authority fostering services (year ending 31 March).
+    "fostering_initial_enquiries",
+    "fostering_applications",
+    "fostering_applications_concluded_or_in_progress",
+    "fostering_applications_approved",
+    "fostering_approvals",
+    "fostering_approvals_family_friends",
+    "fostering_deregistrations",
+    "fostering_households",
+    "fostering_places",
+    "fostering_children_placed",
+    "fostering_filled_places",
 )
-"""Measure names in ``cla_published.csv`` (a contract other code relies on)."""
+"""Measure names in ``cla_published.csv`` (a contract other code relies on).
+
+Rows are sorted by this order. ``data/README.md`` defines each measure, the
+years it covers and the source columns or labels it comes from. A name ending
+in ``_pct`` is DfE's published percentage of the count it follows (of all
+children looked after at 31 March, of all new placements, or of the stability
+measure's cohort), never a recomputation. A few measures are sums of published cells (e.g.
+``ceased_adopted`` from 2013 to 2019 adds the two adoption reasons); a sum is
+blank, with the marker of a suppressed part, whenever any part is suppressed.
+"""
+
+PLACEMENT_TYPES = (
+    "cla_placement_foster",
+    "cla_placement_adoption",
+    "cla_placement_parents",
+    "cla_placement_community",
+    "cla_placement_secure_homes_semi_independent",
+    "cla_placement_secure_childrens_homes",
+    "cla_placement_independent_supported",
+    "cla_placement_other_residential",
+    "cla_placement_residential_schools",
+    "cla_placement_other",
+    "cla_placement_missing",
+)
+"""Placement-type counts; those published for a year add up to ``cla_31_march``
+of the same release (2013-2019: the eight pre-2024 groups, plus "missing" in
+2013-2014; 2021-2025: the 2024 grouping, with ``cla_placement_secure_childrens_homes``
+and ``cla_placement_independent_supported`` instead of ``cla_placement_community``
+and ``cla_placement_secure_homes_semi_independent``)."""
+
+PLACEMENT_PROVIDERS = (
+    "cla_provider_own",
+    "cla_provider_other_la",
+    "cla_provider_other_public",
+    "cla_provider_private",
+    "cla_provider_voluntary",
+    "cla_provider_parents",
+    "cla_provider_not_recorded",
+)
+"""Placement-provider counts (all placement types); they add up to ``cla_31_march``."""
+
+LEGAL_STATUSES = (
+    "cla_legal_interim_care_order",
+    "cla_legal_full_care_order",
+    "cla_legal_placement_order",
+    "cla_legal_freed_for_adoption",
+    "cla_legal_section_20",
+    "cla_legal_youth_justice",
+    "cla_legal_other",
+)
+"""Legal-status counts at 31 March; they add up to ``cla_31_march``."""
+
+CEASED_REASONS = (
+    "ceased_adopted",
+    "ceased_sgo",
+    "ceased_cao",
+    "ceased_returned_home",
+    "ceased_independent_living",
+    "ceased_other",
+)
+"""Reasons for ceasing to be looked after; they add up to ``cla_ceased``."""
 
 NEIGHBOUR_COLUMNS = (
     "model",
@@ -83,7 +300,7 @@ REVISION_COLUMNS = (
     "new_release",
     "new_source",
 )
-"""Columns of ``revisions.csv``, in order."""
+"""Columns of ``revisions.csv``, in order (``old_source``/``new_source`` are source ids, as in :data:`COLUMNS`)."""
 
 NATIONAL = "National"
 REGIONAL = "Regional"

@@ -15,9 +15,13 @@ import pytest
 
 from analysis.errors import InputError
 from analysis.published import (
+    CEASED_REASONS,
     COLUMNS,
     DATA_DIR,
+    LEGAL_STATUSES,
     MEASURES,
+    PLACEMENT_PROVIDERS,
+    PLACEMENT_TYPES,
     LocalAuthority,
     available_years,
     load_manifest,
@@ -52,7 +56,10 @@ def test_table_shape(table):
     assert not table.duplicated(["measure", "year", "geographic_level", "old_la_code", "region_code"]).any()
     # A blank value always carries a marker, and a marker never carries a value.
     assert ((table["value"].isna()) == (table["marker"] != "")).all()
-    assert (DATA_DIR / "cla_published.csv").stat().st_size < 3_000_000
+    # ~21 MB with the breakdowns (178k rows); the source column holds short ids to keep it so.
+    assert (DATA_DIR / "cla_published.csv").stat().st_size < 25_000_000
+    ids = {s["id"] for s in load_manifest()["sources"]}
+    assert set(table["source"]) <= ids and table["source"].str.fullmatch(r"s[0-9a-f]{6}").all()
 
 
 # --------------------------------------------------------------------------- resolve_la
@@ -255,3 +262,182 @@ def test_back_test_rates_from_ons_population(table, record_property):
     # Every LA-year with a published rate is covered by the ONS back test except
     # Bournemouth, Poole and old Dorset, which the ONS file (on 2019 boundaries) lacks.
     assert overall["n"] >= 1750
+
+
+# --------------------------------------------------------------------------- breakdowns
+
+
+def _cell(table: pd.DataFrame, measure: str, year: int, code: str = "873") -> tuple:
+    rows = table[(table["measure"] == measure) & (table["year"] == year) & (table["old_la_code"] == code)]
+    assert len(rows) == 1, (measure, year, code)
+    v = rows.iloc[0]["value"]
+    return (None if math.isnan(v) else v, rows.iloc[0]["marker"], rows.iloc[0]["release"])
+
+
+def test_known_breakdown_values_cambridgeshire(table):
+    """Values looked up by hand in the source files (Cambridgeshire, old code 873)."""
+    # SFR50_CLA2017.csv: CLA_Fost 510, CLA_OwnP 224 (the 2017 release; later releases
+    # revised the 2017 total, 691 -> 686, but published no 2017 breakdown).
+    assert _cell(table, "cla_placement_foster", 2017) == (510, "", "2017 SFR50")
+    assert _cell(table, "cla_provider_own", 2017) == (224, "", "2017 SFR50")
+    assert value(table, "cla_placement_secure_homes_semi_independent", 2017, old_la_code="873") == 134
+    assert value(table, "cla_outside_la_over_20_miles", 2017, old_la_code="873") == 198  # CLA_OutLA_GT20
+    assert value(table, "cla_20_miles_or_less", 2017, old_la_code="873") == 271 + 70  # CLA_InLA_LTE20 + CLA_OutLA_LTE20
+    # SFR50_CEA2017.csv: CEA_Adop1 39, CEA_Adop2 x -> blank with the marker (never imputed);
+    # CEA_SGO1 11 + CEA_SGO2 16 = 27.
+    assert _cell(table, "ceased_adopted", 2017) == (None, "x", "2017 SFR50")
+    assert _cell(table, "ceased_sgo", 2017) == (27, "", "2017 SFR50")
+    # EES 2022 release, "Adopted" 45 (CEA2019.csv: CEA_Adop1 37 + CEA_Adop2 8, the same).
+    assert _cell(table, "ceased_adopted", 2019) == (45, "", "2022 EES")
+    # CLA2019.csv: CLA_Fost 572, CLA_Fost_pc 74; CLA_SamePl_2years 136 of CLA_2andhalfyears 194 (70%)
+    # is superseded by the 2022 EES release (134 of 194, 69%).
+    assert _cell(table, "cla_placement_foster", 2019) == (572, "", "2019 underlying data")
+    assert value(table, "cla_placement_foster_pct", 2019, old_la_code="873") == 74
+    assert value(table, "stability_long_term_same_placement", 2019, old_la_code="873") == 134
+    assert value(table, "stability_long_term_cohort", 2019, old_la_code="873") == 194
+    # 2025 EES dashboard extract: foster 507 (72%), secure homes and children's homes 78.
+    assert _cell(table, "cla_placement_foster", 2025) == (507, "", "2025 EES dashboard")
+    assert value(table, "cla_placement_secure_childrens_homes", 2025, old_la_code="873") == 78
+    assert value(table, "cla_uasc", 2025, old_la_code="873") == 101
+    # Ofsted 2017-18: applications approved 20 + family and friends households approved 15;
+    # 185 approved households at 31 March; 2018-19 publishes the total (35).
+    assert _cell(table, "fostering_approvals", 2018) == (35, "", "Ofsted 2017-18")
+    assert value(table, "fostering_applications_approved", 2018, old_la_code="873") == 20
+    assert value(table, "fostering_approvals_family_friends", 2018, old_la_code="873") == 15
+    assert value(table, "fostering_households", 2018, old_la_code="873") == 185
+    assert _cell(table, "fostering_approvals", 2019) == (35, "", "Ofsted 2018-19")
+    # England: average time from entering care to adoption, 2017-18, 1:11 (years:months).
+    assert value(table, "adoption_months_care_to_adoption", 2018, national=True) == 23
+
+
+def test_breakdown_years(table):
+    assert available_years(table, "cla_placement_foster", old_la_code="873") == [*range(2013, 2020), *range(2021, 2026)]
+    assert available_years(table, "cla_placement_community") == list(range(2013, 2020))
+    assert available_years(table, "cla_placement_independent_supported") == list(range(2021, 2026))
+    assert available_years(table, "started_age_under_1") == list(range(2013, 2023))
+    assert available_years(table, "ceased_adopted") == list(range(2013, 2025))
+    assert available_years(table, "new_placements_total") == list(range(2018, 2025))
+    assert available_years(table, "adoption_months_care_to_adoption") == list(range(2018, 2026))
+    assert available_years(table, "fostering_households") == [2018, 2019]
+    assert available_years(table, "fostering_applications") == [2019]
+
+
+def test_placement_groupings_are_not_mixed(table):
+    """DfE regrouped placements in 2024 (semi-independent living moved out of the residential group):
+    the pre-2024 groups and the 2024 groups never share a year."""
+    old = {"cla_placement_community", "cla_placement_secure_homes_semi_independent"}
+    new = {"cla_placement_secure_childrens_homes", "cla_placement_independent_supported"}
+    years_old = set(table.loc[table["measure"].isin(old), "year"])
+    years_new = set(table.loc[table["measure"].isin(new), "year"])
+    assert years_old and years_new and not years_old & years_new
+
+
+def test_percentages_are_percentages(table):
+    pct = table[table["measure"].str.endswith("_pct") & table["value"].notna()]
+    assert len(pct) > 40_000
+    assert pct["value"].between(0, 100).all()
+
+
+@pytest.fixture(scope="module")
+def same_release_totals(table) -> tuple[dict, dict]:
+    """Totals as kept, and (measure, level, area, year, release) -> total as published in that release.
+
+    The kept total comes from the latest release; an earlier release's total is
+    in revisions.csv when it differed, and equal to the kept one otherwise.
+    """
+    revisions = pd.read_csv(DATA_DIR / "revisions.csv", dtype=str, keep_default_na=False)
+    area = table["old_la_code"].where(table["geographic_level"] == "Local authority", table["region_code"])
+    totals = table.assign(area=area)[table["measure"].isin(["cla_31_march", "cla_ceased"])]
+    kept = {(r.measure, r.geographic_level, r.area, r.year): r.value for r in totals.itertuples()}
+    old = {}
+    rev_area = revisions["old_la_code"].where(revisions["geographic_level"] == "Local authority", revisions["region_code"])
+    for r in revisions.assign(area=rev_area).itertuples():
+        if r.measure in ("cla_31_march", "cla_ceased"):
+            old[(r.measure, r.geographic_level, r.area, int(r.year), r.old_release)] = float(r.old_value) if r.old_value else math.nan
+    return kept, old
+
+
+@pytest.mark.parametrize(
+    ("group", "total", "min_n", "exceptions"),
+    [
+        (PLACEMENT_TYPES, "cla_31_march", 250, set()),
+        (PLACEMENT_PROVIDERS, "cla_31_march", 150, set()),
+        (LEGAL_STATUSES, "cla_31_march", 600, set()),
+        # The ten "other" reasons are nearly always partly suppressed at LA level,
+        # so few LA-years have all six reasons (see the bound check below).
+        (CEASED_REASONS, "cla_ceased", 1, set()),
+    ],
+)
+def test_breakdowns_add_up_to_the_total(table, same_release_totals, record_property, group, total, min_n, exceptions):
+    """Where no part is suppressed, the parts add up to the total published in the same release.
+
+    Local authorities exactly; England and regions within 2.5% (DfE rounds
+    national and regional figures to the nearest 10 or 100, cell by cell).
+    """
+    kept, old = same_release_totals
+    area = table["old_la_code"].where(table["geographic_level"] == "Local authority", table["region_code"])
+    parts = table.assign(area=area, marked=table["marker"] != "")[table["measure"].isin(group)]
+    groups = parts.groupby(["geographic_level", "area", "year"]).agg(
+        marked=("marked", "sum"), releases=("release", "nunique"), release=("release", "first"), summed=("value", "sum")
+    )
+    results = {"Local authority": [], "other": []}
+    for (level, code, year), marked, releases, release, summed in groups.itertuples(name=None):
+        if marked or releases != 1:
+            continue
+        published = old.get((total, level, code, year, release), kept.get((total, level, code, year)))
+        if published is None or math.isnan(published):
+            continue
+        if level == "Local authority":
+            results[level].append((code, year, summed, published, summed == published))
+        else:
+            results["other"].append((code, year, summed, published, abs(summed - published) <= 0.025 * published))
+    la, other = results["Local authority"], results["other"]
+    share = sum(ok for *_, ok in la) / len(la)
+    line = (
+        f"{group[0]}..: {len(la)} LA-years with nothing suppressed, {share:.1%} add up exactly to {total}; "
+        f"England/regions {sum(ok for *_, ok in other)}/{len(other)} within rounding"
+    )
+    print(line)
+    record_property(group[0], line)
+    assert len(la) >= min_n
+    assert {(code, year) for code, year, *_, ok in la if not ok} <= exceptions
+    assert all(ok for *_, ok in other)
+
+
+def test_named_reasons_for_ceasing_do_not_exceed_the_total(table, same_release_totals, record_property):
+    """Most LA-years have ceased_other suppressed: the five named reasons must then stay within the total."""
+    kept, old = same_release_totals
+    la = table[(table["geographic_level"] == "Local authority") & table["measure"].isin(CEASED_REASONS[:5])]
+    groups = la.groupby(["old_la_code", "year"]).agg(
+        n=("value", "count"), releases=("release", "nunique"), release=("release", "first"), summed=("value", "sum")
+    )
+    n = bad = 0
+    for (code, year), count, releases, release, summed in groups.itertuples(name=None):
+        if count < 5 or releases != 1:
+            continue
+        published = old.get(("cla_ceased", "Local authority", code, year, release), kept.get(("cla_ceased", "Local authority", code, year)))
+        if published is None or math.isnan(published):
+            continue
+        n += 1
+        bad += summed > published
+    record_property("ceased_named", f"{n} LA-years with the five named reasons published; {bad} exceed the total")
+    assert n > 200 and bad == 0
+
+
+def test_ofsted_rows_mapped_to_every_authority(table):
+    manifest = load_manifest()
+    assert "Ofsted" in manifest["publishers"]
+    for year in (2018, 2019):
+        las = set(table[(table["measure"] == "cla_31_march") & (table["year"] == year) & (table["geographic_level"] == "Local authority") & (table["marker"] != "z")]["old_la_code"])
+        fostering = set(table[(table["measure"] == "fostering_households") & (table["year"] == year) & (table["geographic_level"] == "Local authority")]["old_la_code"])
+        assert fostering == las and len(las) == 152
+    # Dorset in 2019 is the old county (835), not the 2019 unitary (838).
+    assert value(table, "fostering_households", 2019, old_la_code="835") == 200
+    assert any("London Tri-borough" in n for n in manifest["notes"])
+    assert set(table.loc[table["measure"].str.startswith("fostering_"), "release"]) == {"Ofsted 2017-18", "Ofsted 2018-19"}
+
+
+def test_sums_are_blank_where_a_part_is_suppressed(table):
+    sums = table[table["measure"].isin(["ceased_adopted", "ceased_other", "new_placements_over_20_miles"])]
+    suppressed = sums[sums["value"].isna()]
+    assert len(suppressed) > 1000 and (suppressed["marker"] != "").all()
