@@ -22,7 +22,7 @@ def data_sources_markdown(manifest: dict[str, Any], paper: Paper) -> str:
         "# Data sources",
         "",
         "Every figure in this report comes from published official statistics, held in the project as one "
-        "compact table (`data/published/cla_published.csv`) derived by the project's own code "
+        "compact table (`data/published/cla_published.csv.gz`) derived by the project's own code "
         "(`python -m analysis data refresh`) from the files listed below. No child-level data is used in "
         "these chapters.",
         "",

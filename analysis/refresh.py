@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gzip
 import hashlib
 import io
 import json
@@ -1722,7 +1723,8 @@ class RefreshSummary:
             f"  {TABLE_FILE}: {self.rows} rows, years {self.years[0]}-{self.years[-1]}, "
             + ", ".join(f"{n} {level.lower()}" for level, n in self.areas.items())
             + " areas",
-            "  measures (rows with a value): " + ", ".join(f"{m} {n}" for m, n in self.measures.items()),
+            f"  {len(self.measures)} measures, {sum(self.measures.values()):,} values "
+            f"(children looked after at 31 March: {self.measures.get('cla_31_march', 0):,})",
             f"  releases kept: {', '.join(self.releases)}",
             f"  {REVISIONS_FILE}: {self.revisions} superseded values that a later release changed",
             f"  {NEIGHBOURS_FILE}: {self.neighbour_rows} rows",
@@ -1941,8 +1943,9 @@ def _build_uncached(source_dir: Path) -> tuple[dict[str, bytes], RefreshSummary]
     table_out = table_out.assign(source=table_out["source"].map(ids))
     rev = rev.assign(old_source=rev["old_source"].map(ids), new_source=rev["new_source"].map(ids))
 
+    table_csv = _to_csv(table_out, COLUMNS)
     files = {
-        TABLE_FILE: _to_csv(table_out, COLUMNS),
+        TABLE_FILE: gzip.compress(table_csv, compresslevel=9, mtime=0),
         REVISIONS_FILE: _to_csv(rev, REVISION_COLUMNS),
         NEIGHBOURS_FILE: _to_csv(sn_out, NEIGHBOUR_COLUMNS),
     }
@@ -2019,7 +2022,8 @@ def _build_uncached(source_dir: Path) -> tuple[dict[str, bytes], RefreshSummary]
             "of a file listed under sources: 's' followed by the first 6 hex digits of the SHA-256 of its path."
         ),
         "outputs": {
-            name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "rows": data.count(b"\n") - 1}
+            name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                   "rows": (table_csv if name == TABLE_FILE else data).count(b"\n") - 1}
             for name, data in sorted(files.items())
         },
         "sources": sources,

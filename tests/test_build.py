@@ -6,6 +6,7 @@ first; if it is missing or was built from another paper, the fixture builds it).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -86,7 +87,7 @@ def test_key_figures_json_has_the_required_figures(figures):
 
 
 def test_glued_values_equal_dfe_published_for_cambridgeshire(figures):
-    table = pd.read_csv(REPO_ROOT / "data" / "published" / "cla_published.csv", dtype={"old_la_code": str})
+    table = pd.read_csv(REPO_ROOT / "data" / "published" / "cla_published.csv.gz", dtype={"old_la_code": str})
     la = table[(table["old_la_code"] == "873") & (table["year"] == 2017)].set_index("measure")["value"]
     england = table[(table["geographic_level"] == "National") & (table["year"] == 2017)].set_index("measure")["value"]
     assert figures["cla_count"]["value"] == la["cla_31_march"] == 686
@@ -107,7 +108,7 @@ def test_neighbour_mean_recomputed_from_the_raw_neighbour_file(figures, shared_d
     sn = pd.read_csv(shared_data / "statistical-neighbours" / "New_Statistical_Neighbour_Groupings_April_2021.csv", dtype=str, encoding="utf-8-sig")
     row = sn[sn["LA number"] == "873"].iloc[0]
     codes = [row[f"SN{i}"] for i in range(1, 11)]
-    table = pd.read_csv(REPO_ROOT / "data" / "published" / "cla_published.csv", dtype={"old_la_code": str})
+    table = pd.read_csv(REPO_ROOT / "data" / "published" / "cla_published.csv.gz", dtype={"old_la_code": str})
     rates = table[(table["old_la_code"].isin(codes)) & (table["year"] == 2017) & (table["measure"] == "cla_31_march_rate")]
     assert len(rates) == 10
     assert figures["neighbour_mean_rate_per_10k"]["value"] == pytest.approx(rates["value"].mean(), abs=0.05)
@@ -194,33 +195,33 @@ def test_missing_data_file_names_it(built, tmp_path, cli):
     empty.mkdir()
     result = cli("build", str(_paper(tmp_path, **{"data.published": str(empty)})))
     assert result.returncode == 2
-    assert "cla_published.csv: file not found" in result.stderr and "Traceback" not in result.stderr
+    assert "cla_published.csv.gz: file not found" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_malformed_data_file_names_file_and_column(built, tmp_path, cli):
     bad = tmp_path / "bad"
     shutil.copytree(REPO_ROOT / "data" / "published", bad)
-    table = pd.read_csv(bad / "cla_published.csv", dtype=str).drop(columns=["measure"])
-    table.to_csv(bad / "cla_published.csv", index=False)
+    table = pd.read_csv(bad / "cla_published.csv.gz", dtype=str).drop(columns=["measure"])
+    table.to_csv(bad / "cla_published.csv.gz", index=False)
     result = cli("build", str(_paper(tmp_path, **{"data.published": str(bad)})))
     assert result.returncode == 2
-    assert "cla_published.csv: missing column(s) measure" in result.stderr and "Traceback" not in result.stderr
+    assert "cla_published.csv.gz: missing column(s) measure" in result.stderr and "Traceback" not in result.stderr
 
 
 def _garbage(folder: Path) -> None:
-    (folder / "cla_published.csv").write_bytes(bytes(range(128, 256)) * 20)
+    (folder / "cla_published.csv.gz").write_bytes(bytes(range(128, 256)) * 20)
 
 
 def _empty(folder: Path) -> None:
-    (folder / "cla_published.csv").write_text("")
+    (folder / "cla_published.csv.gz").write_bytes(gzip.compress(b""))
 
 
 def _not_a_number(folder: Path) -> None:
-    lines = (folder / "cla_published.csv").read_text().splitlines()
+    lines = gzip.decompress((folder / "cla_published.csv.gz").read_bytes()).decode().splitlines()
     cells = lines[2].split(",")
     cells[8] = "lots"
     lines[2] = ",".join(cells)
-    (folder / "cla_published.csv").write_text("\n".join(lines) + "\n")
+    (folder / "cla_published.csv.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
 
 
 def _bad_manifest(folder: Path) -> None:
@@ -230,9 +231,9 @@ def _bad_manifest(folder: Path) -> None:
 @pytest.mark.parametrize(
     "damage, expected",
     [
-        (_garbage, r"cla_published.csv: not UTF-8 text"),
-        (_empty, r"cla_published.csv: not a readable CSV file"),
-        (_not_a_number, r"cla_published.csv: row 3, column value: 'lots' is not a number"),
+        (_garbage, r"cla_published.csv.gz: not a gzip-compressed CSV file"),
+        (_empty, r"cla_published.csv.gz: not a readable CSV file"),
+        (_not_a_number, r"cla_published.csv.gz: row 3, column value: 'lots' is not a number"),
         (_bad_manifest, r"manifest.json: not valid JSON"),
     ],
     ids=["binary", "empty", "not-a-number", "bad-manifest"],

@@ -7,6 +7,8 @@ where both exist.
 
 from __future__ import annotations
 
+import gzip
+
 import math
 from pathlib import Path
 
@@ -57,7 +59,7 @@ def test_table_shape(table):
     # A blank value always carries a marker, and a marker never carries a value.
     assert ((table["value"].isna()) == (table["marker"] != "")).all()
     # ~21 MB with the breakdowns (178k rows); the source column holds short ids to keep it so.
-    assert (DATA_DIR / "cla_published.csv").stat().st_size < 25_000_000
+    assert (DATA_DIR / "cla_published.csv.gz").stat().st_size < 25_000_000
     ids = {s["id"] for s in load_manifest()["sources"]}
     assert set(table["source"]) <= ids and table["source"].str.fullmatch(r"s[0-9a-f]{6}").all()
 
@@ -112,7 +114,7 @@ def test_resolve_unknown_suggests_names(table):
     with pytest.raises(InputError) as err:
         resolve_la(table, "Cambrdgeshire")
     message = str(err.value)
-    assert "not a local authority in data/published/cla_published.csv" in message
+    assert "not a local authority in data/published/cla_published.csv.gz" in message
     assert '"Cambridgeshire"' in message
     with pytest.raises(InputError, match="Kingston upon Hull"):
         resolve_la(table, "Hull")
@@ -190,14 +192,17 @@ def test_manifest():
     assert manifest["licence"] == "Open Government Licence v3.0"
     assert "Department for Education" in manifest["publishers"]
     assert all(len(s["sha256"]) == 64 and s["bytes"] > 0 for s in manifest["sources"])
-    assert manifest["outputs"]["cla_published.csv"]["bytes"] == (DATA_DIR / "cla_published.csv").stat().st_size
+    assert manifest["outputs"]["cla_published.csv.gz"]["bytes"] == (DATA_DIR / "cla_published.csv.gz").stat().st_size
 
 
 def test_missing_or_malformed_files(tmp_path):
-    with pytest.raises(InputError, match="cla_published.csv: file not found"):
+    with pytest.raises(InputError, match="cla_published.csv.gz: file not found"):
         load_published(tmp_path)
-    (tmp_path / "cla_published.csv").write_text("year,measure,value\n2025,cla_31_march,1\n")
+    (tmp_path / "cla_published.csv.gz").write_bytes(gzip.compress(b"year,measure,value\n2025,cla_31_march,1\n"))
     with pytest.raises(InputError, match="missing column.*geographic_level"):
+        load_published(tmp_path)
+    (tmp_path / "cla_published.csv.gz").write_text("year,measure,value\n")  # not compressed
+    with pytest.raises(InputError, match="not a gzip-compressed CSV file"):
         load_published(tmp_path)
     with pytest.raises(InputError, match="statistical_neighbours.csv"):
         load_neighbours(tmp_path)

@@ -22,7 +22,7 @@ from analysis.published import COLUMNS, DATA_DIR, MANIFEST_FILE, NEIGHBOUR_COLUM
 from analysis.refresh import EXTRACTORS, parse_cell, parse_years_months, refresh, source_id
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-OUTPUTS = ("cla_published.csv", "revisions.csv", "statistical_neighbours.csv", "manifest.json")
+OUTPUTS = ("cla_published.csv.gz", "revisions.csv", "statistical_neighbours.csv", "manifest.json")
 
 
 def _write(path: Path, text: str, bom: bool = False) -> None:
@@ -150,7 +150,7 @@ def source(tmp_path: Path) -> Path:
 
 
 def _table(out: Path) -> pd.DataFrame:
-    return pd.read_csv(out / "cla_published.csv", dtype=str, keep_default_na=False)
+    return pd.read_csv(out / "cla_published.csv.gz", dtype=str, keep_default_na=False)
 
 
 def _get(table: pd.DataFrame, measure: str, year: int, code: str = "873", level: str = "Local authority") -> pd.Series:
@@ -310,8 +310,8 @@ def test_newer_release_folder_is_picked_up_and_wins(source: Path, tmp_path: Path
 
 
 def _assert_untouched(out: Path) -> None:
-    assert sorted(p.name for p in out.iterdir()) == ["cla_published.csv"]
-    assert (out / "cla_published.csv").read_text() == "old\n"
+    assert sorted(p.name for p in out.iterdir()) == ["cla_published.csv.gz"]
+    assert (out / "cla_published.csv.gz").read_text() == "old\n"
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".refresh-")]
 
 
@@ -319,7 +319,7 @@ def _assert_untouched(out: Path) -> None:
 def out_dir(tmp_path: Path) -> Path:
     out = tmp_path / "out"
     out.mkdir()
-    (out / "cla_published.csv").write_text("old\n")
+    (out / "cla_published.csv.gz").write_text("old\n")
     return out
 
 
