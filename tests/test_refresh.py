@@ -278,7 +278,7 @@ def test_refresh_small_tree(source: Path, tmp_path: Path):
     assert {"Department for Education", "Office for National Statistics"} <= set(manifest["publishers"])
 
     text = str(summary)
-    for word in ("rows", "cla_31_march", "2013-2025", "revisions", "source files"):
+    for word in ("rows", "measures", "children looked after at 31 March", "2013-2025", "revisions", "source files"):
         assert word in text
 
 
