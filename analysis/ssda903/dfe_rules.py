@@ -34,22 +34,30 @@ ENV_DIR = REPO_ROOT / "build" / "dfe-rules-env"
 DRIVER = Path(__file__).with_name("_dfe_driver.py")
 FINDING_COLUMNS = ["file", "row", "child", "column", "rule", "message", "severity"]
 
-#: Findings of DfE's rules judged false positives on correct data, with the reason (shown in the book).
-FALSE_POSITIVES: dict[str, str] = {
-    "dfe-202": (
+#: Findings of DfE's rules judged false positives on correct data: rule -> (first year, last year, reason).
+#: Shown in the book beside each finding; anything else is "to investigate".
+FALSE_POSITIVES: dict[str, tuple[int, int, str]] = {
+    "dfe-202": (2025, 2025, (
         "2024-25 changed how sex is coded (1/2 became M/F/U); the rule compares this year's code with last "
-        "year's as text, so every child in both years is flagged in the first year of the new codes."
-    ),
-    "dfe-146": (
+        "year's as text, so every child in both years is flagged in the first year of the new codes.")),
+    "dfe-146": (2025, 2025, (
         "The validator's 2024-25 list of placement codes has K3 (registered supported accommodation) in lower "
-        "case, 'k3', so every valid K3 placement is rejected (a known bug of that release)."
-    ),
-    "dfe-357": (
-        "The rule looks for the episode before a non-S episode only in this year's and last year's returns; "
-        "for a child whose earlier episode ended two or more years before, it is flagged although the history "
-        "is complete in earlier returns."
-    ),
+        "case, 'k3', so every valid K3 placement is rejected (a bug of that release).")),
+    "dfe-503F": (2024, 2024, (
+        "Supported accommodation (H5) needed an Ofsted URN only from 28 October 2023: a placement open at "
+        "31 March 2023 was recorded without one in 2022-23 and with one in 2023-24, which the rule reads as a "
+        "mismatch.")),
+    "dfe-225": (2000, 2015, (
+        "The reason for a placement change was first collected in 2015-16; no ruleset exists before 2022-23, "
+        "so the 2022-23 rules are applied to earlier returns, where the field did not exist.")),
 }
+
+
+def false_positive_reason(rule: str, year: int) -> str:
+    """Why a finding of ``rule`` in ``year`` is a false positive ("" when it is not judged one)."""
+    first, last, reason = FALSE_POSITIVES.get(rule, (0, 0, ""))
+    return reason if first <= year <= last else ""
+
 
 #: DfE table names (as the validator reports them) -> our file names.
 _TABLE_FILES = {
@@ -173,7 +181,8 @@ def summary(findings: pd.DataFrame) -> pd.DataFrame:
     out = (findings.assign(year=year)
            .groupby(["year", "rule"], as_index=False)
            .agg(findings=("rule", "size"), message=("message", "first")))
-    out["false_positive_reason"] = out["rule"].map(FALSE_POSITIVES).fillna("")
+    out["false_positive_reason"] = [false_positive_reason(r, int(y)) if str(y).isdigit() else ""
+                                    for r, y in zip(out["rule"], out["year"])]
     return out.sort_values(["year", "rule"]).reset_index(drop=True)
 
 

@@ -121,7 +121,7 @@ class Targets:
     started: dict[int, float]
     ceased: dict[int, float]
     reasons: dict[int, dict[str, float]]
-    start_ages: dict[str, float]
+    start_ages: dict[int, dict[str, float]]
     stock_ages: dict[str, float]
     placement_shares: dict[int, dict[str, float]] = field(default_factory=dict)  # foster/parents/adoption/residential
     provider_shares: dict[int, dict[str, float]] = field(default_factory=dict)  # own/other_la/private_voluntary/parents
@@ -147,6 +147,23 @@ def _shares(values: dict[str, float], default: dict[str, float]) -> dict[str, fl
     return {k: v / total for k, v in values.items()}
 
 
+def _reason_shares(counts: dict[str, float | None], total: float) -> dict[str, float]:
+    """Shares of leavers by reason from published counts, some suppressed.
+
+    The suppressed reasons share what the published ones leave of the total,
+    in proportion to England-like weights. Marks the result ``_default`` when
+    fewer than three reasons are published.
+    """
+    known = {g: v for g, v in counts.items() if v is not None and not np.isnan(v)}
+    if len(known) < 3 or total <= 0:
+        return {**_DEFAULT_REASONS, "_default": True}
+    rest = max(total - sum(known.values()), 0.0)
+    missing = [g for g in REASON_GROUPS if g not in known]
+    weight = sum(_DEFAULT_REASONS[g] for g in missing) or 1.0
+    filled = {g: known.get(g, rest * _DEFAULT_REASONS[g] / weight) for g in REASON_GROUPS}
+    return _shares(filled, _DEFAULT_REASONS)
+
+
 def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Targets:
     """Read the authority's published figures for ``years`` (nearest year where one is missing)."""
     table = published.load_published(data_dir)
@@ -159,11 +176,23 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
     reasons: dict[int, dict[str, float]] = {}
     by_measure = {g: _la_values(table, code, m) for g, m in _REASON_MEASURES.items()}
     for y in years:
-        reasons[y] = _shares({g: by_measure[g].get(y, np.nan) for g in REASON_GROUPS}, _DEFAULT_REASONS)
+        reasons[y] = _reason_shares({g: by_measure[g].get(y) for g in REASON_GROUPS}, ceased[y])
+    known_years = [y for y in years if not reasons[y].pop("_default", False)]
+    for y in years:  # years where too much is suppressed borrow the nearest year with published reasons
+        if y not in known_years and known_years:
+            reasons[y] = reasons[min(known_years, key=lambda k: abs(k - y))]
 
     def age_shares(prefix: str, default: dict[str, float]) -> dict[str, float]:
         sums = {b: sum(_la_values(table, code, f"{prefix}_{b}").values()) for b in AGE_BANDS}
         return _shares(sums, default) if all(sums.values()) else dict(default)
+
+    by_band = {b: _la_values(table, code, f"started_age_{b}") for b in AGE_BANDS}
+    start_ages: dict[int, dict[str, float]] = {}
+    with_ages = [y for y in years if all(y in by_band[b] for b in AGE_BANDS)]
+    pooled_starts = age_shares("started_age", _DEFAULT_START_AGES)
+    for y in years:  # each year's published ages of starters; the nearest year's where not published
+        near = min(with_ages, key=lambda k: abs(k - y)) if with_ages else None
+        start_ages[y] = _shares({b: by_band[b][near] for b in AGE_BANDS}, pooled_starts) if near else pooled_starts
 
     placement: dict[int, dict[str, float]] = {}
     provider: dict[int, dict[str, float]] = {}
@@ -171,8 +200,12 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
         "foster": ["cla_placement_foster"],
         "parents": ["cla_placement_parents"],
         "adoption": ["cla_placement_adoption"],
+        # everything else DfE publishes: residential settings, semi-independent/supported and community
+        # placements (DfE regrouped these in 2024: both groupings are listed; a year has one or the other)
         "residential": ["cla_placement_secure_homes_semi_independent", "cla_placement_other_residential",
-                        "cla_placement_residential_schools", "cla_placement_community"],
+                        "cla_placement_residential_schools", "cla_placement_community",
+                        "cla_placement_secure_childrens_homes", "cla_placement_independent_supported",
+                        "cla_placement_other", "cla_placement_missing"],
     }
     pr_measures = {
         "own": ["cla_provider_own"],
@@ -189,11 +222,16 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
         vals = {g: sum(d.get(y, 0.0) for d in ds) for g, ds in pr_values.items()}
         if vals["own"] > 0:
             provider[y] = _shares(vals, {})
+    for shares in (placement, provider):  # years without published shares use the nearest year's
+        known = sorted(shares)
+        for y in years:
+            if known and y not in shares:
+                shares[y] = shares[min(known, key=lambda k: abs(k - y))]
     uasc = _la_values(table, code, "cla_uasc")
     uasc_share = float(np.mean([uasc[y] / cla[y] for y in years if y in uasc and cla[y]])) if uasc else 0.05
     return Targets(
         la=la, years=years, cla=cla, started=started, ceased=ceased, reasons=reasons,
-        start_ages=age_shares("started_age", _DEFAULT_START_AGES),
+        start_ages=start_ages,
         stock_ages=age_shares("cla_age", _DEFAULT_STOCK_AGES),
         placement_shares=placement, provider_shares=provider,
         uasc_share=min(max(uasc_share, 0.0), 0.3),
@@ -325,7 +363,7 @@ def _simulate_periods(tg: Targets, rng: np.random.Generator, scale: float) -> _P
         ys, ye = _year_start(y), _year_end(y)
         n = int(round(tg.started[y] * scale))
         start = rng.integers(ys, ye + 1, n)
-        age = _draw_ages(rng, tg.start_ages, n)
+        age = _draw_ages(rng, tg.start_ages[y], n)
         dob = start - (age * 365.25).astype(np.int64)
         uasc = (age >= 14) & (rng.random(n) < tg.uasc_share * 2.5)
         open_p = np.concatenate([open_p, add(dob, start, uasc)])
@@ -385,11 +423,11 @@ def _exits(pop: _Population, rng, open_p: np.ndarray, n_exits: int, shares: dict
             elif g == "child arrangements order":
                 w = np.where(age < 15, 1.0, 0.0)
             elif g == "return home":
-                w = 1.0 + 2.0 * (in_care < 0.5)
+                w = (1.0 + 2.0 * (in_care < 0.5)) * np.where(age < 10, 1.5, 1.0)
             elif g == "independent living":
-                w = np.where(age < 16, 0.0, 1.0 + 2.0 * (age >= 17))
+                w = np.where(age < 16, 0.0, np.where(age < 17, 0.4, 3.0))
             else:
-                w = 0.3 + 1.0 * (age >= 16)
+                w = 0.5 + 0.3 * (age >= 16)
             if g in ("adoption", "special guardianship", "child arrangements order", "return home"):
                 w = np.where(uasc, 0.0, w)
             w = np.where(ok, w, 0.0).astype(float)
@@ -475,7 +513,7 @@ def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells) -> _Plan:
     final_start = None
     if group == "adoption" and end >= 0:
         span = end - start
-        placed = end - min(d.int(90, 330), int(span * 0.45))
+        placed = end - min(d.int(150, 480), int(span * 0.55))  # placed with adopters ~10 months before the order
         match = max(placed - d.int(7, 45), start + 40)
         order = max(match - d.int(20, 200), start + 30)
         decided = max(order - d.int(14, 90), start + 14)
@@ -598,7 +636,7 @@ def _observed(pop: _Population, spells: _Spells, cat: np.ndarray, prov: np.ndarr
     return out_pl, out_pr
 
 
-def _calibrate(tg: Targets, pop: _Population, spells: _Spells, rounds: int = 6) -> tuple[np.ndarray, np.ndarray]:
+def _calibrate(tg: Targets, pop: _Population, spells: _Spells, rounds: int = 12) -> tuple[np.ndarray, np.ndarray]:
     """Multipliers (year x category) so the 31 March mix matches the published shares."""
     years = tg.years
     mult = np.ones((len(years), len(CATS)))
@@ -614,7 +652,7 @@ def _calibrate(tg: Targets, pop: _Population, spells: _Spells, rounds: int = 6) 
                                 ("residential", ("residential", "independent"))):
                     if op[g] > 0 and tp.get(g, 0) > 0:
                         for c in cats:
-                            mult[yi, idx[c]] *= (tp[g] / op[g]) ** 0.8
+                            mult[yi, idx[c]] *= (tp[g] / op[g]) ** 1.0
             tr, orr = tg.provider_shares.get(y), obs_pr.get(y)
             if tr and orr:
                 for g, c in (("own", "inhouse"), ("private_voluntary", "ifa"), ("other_la", "otherla")):
@@ -921,6 +959,8 @@ def _returns(d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: 
         sel.loc[still_open, "DEC"] = -1
         sel.loc[still_open, "REC"] = ""
         sel.loc[still_open, "REASON_PLACE_CHANGE"] = ""
+        if y <= 2023:  # supported accommodation (H5) has had an Ofsted URN only since the 2023-24 return
+            sel.loc[sel["PLACE"] == "H5", "URN"] = ""
         episodes = pd.DataFrame({
             "CHILD": sel["CHILD"].to_numpy(), "DECOM": _fmt(sel["DECOM"]).to_numpy(), "RNE": sel["RNE"].to_numpy(),
             "LS": sel["LS"].to_numpy(), "CIN": sel["CIN"].to_numpy(), "PLACE": sel["PLACE"].to_numpy(),
