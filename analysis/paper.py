@@ -67,6 +67,46 @@ class Comparators(_Strict):
         return value
 
 
+class UnitCost(_Strict):
+    """A weekly cost per child in one placement category, with where it comes from."""
+
+    weekly: float = Field(ge=0, description="pounds per child per week")
+    source: str = Field(min_length=3, description="citation, or 'assumption: ...'")
+    year: int = Field(ge=1990, le=2100, description="price year of the figure")
+
+
+def _cost(weekly: float, source: str, year: int) -> UnitCost:
+    return UnitCost(weekly=weekly, source=source, year=year)
+
+
+_VALUING_CARE = ("Valuing Care / LocalGov (April 2018): average weekly fee, council foster carers £396 "
+                 "and independent fostering agencies £759")
+
+
+class Costs(_Strict):
+    """Weekly unit costs by placement category (defaults cited; replace with the council's own S251 figures)."""
+
+    price_year: int = Field(2018, ge=1990, le=2100, description="the price year money is stated in")
+    in_house_fostering: UnitCost = _cost(396, _VALUING_CARE, 2018)
+    ifa_fostering: UnitCost = _cost(759, _VALUING_CARE, 2018)
+    other_la_fostering: UnitCost = _cost(
+        396, "assumption: another council's carers cost what the council's own do (in-house fee)", 2018)
+    kinship_fostering: UnitCost = _cost(
+        396, "assumption: family and friends carers are paid the in-house fostering fee", 2018)
+    residential: UnitCost = _cost(
+        3000, "DfE written parliamentary answer (2016/17): a local-authority children's home costs about "
+              "£3,000 per resident week", 2017)
+    independent_living: UnitCost = _cost(
+        1000, "assumption: no published unit cost in the reference material; set the council's own", 2018)
+    placed_with_parents: UnitCost = _cost(
+        0, "assumption: no placement fee (social work costs are not placement costs)", 2018)
+    adoption_placement: UnitCost = _cost(
+        0, "assumption: no placement fee once placed with adopters (adoption support is costed elsewhere)", 2018)
+    other: UnitCost = _cost(
+        1000, "assumption: no published unit cost in the reference material; set the council's own", 2018)
+    sensitivity: float = Field(0.2, gt=0, lt=1, description="± share applied to unit costs for the sensitivity range")
+
+
 class DataLocations(_Strict):
     """Where the run reads its data, relative to the repository root."""
 
@@ -89,6 +129,7 @@ class Paper(_Strict):
     first_year: int = Field(2013, ge=2000, le=2100, description="first year shown in trends")
     comparators: Comparators = Comparators()
     data: DataLocations = DataLocations()
+    costs: Costs = Costs()
     chapters: list[Literal[tuple(CHAPTERS)]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(CHAPTERS)
     )
