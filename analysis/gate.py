@@ -1,0 +1,376 @@
+"""The publish gate: nothing reaches readers that could identify a child.
+
+Before an edition is published, :func:`check` scans every output (HTML pages,
+executed notebooks, JSON, JavaScript such as the search index, and the text of
+every PDF page) for two kinds of problem. Any hit blocks the publish; the
+report names the file, where in it, and what kind of thing was found, and
+never prints the value itself.
+
+Identifiers from the child-level inputs
+    Read from the paper's SSDA903 folder with
+    :func:`analysis.ssda903.load.load_return` (every year in the folder):
+
+    * **child ID** (``CHILD``): a whole token equal to an ID (a token is a run
+      of letters and digits not part of a decimal number);
+    * **UPN**: as child IDs;
+    * **postcode** (``HOME_POST``, ``PL_POST``): any postcode-shaped text, with
+      or without its space, in any case;
+    * **date of birth** (``DOB``, ``MC_DOB``): ``dd/mm/yyyy`` (the return's
+      own form) always; ``yyyy-mm-dd`` (pandas and plotly's form, also inside
+      a timestamp) unless it is the first or last day of a month, which time
+      series use as period boundaries. Dates the report states for its own
+      reasons are never reported: dates in the paper file (the meeting date),
+      31 March of any year (year ends) and the build's own date.
+
+    Short numeric child IDs cannot be told apart from numbers on a page; the
+    gate still reports them, so an authority whose IDs are short numbers will
+    see hits to check by hand.
+
+Unsuppressed small counts
+    On every page that carries the child-level banner
+    (``<div class="synthetic-banner"``, from
+    :func:`analysis.ssda903.context.banner_html`), each table whose caption
+    says **child-level** (``child-level`` or ``child level``, any case: the
+    convention for every table built from child-level data) is checked: in
+    its count columns (every cell a whole number, ``c``, ``x``, a dash or
+    blank, and a header that is not a year, age, percentage, rate, share,
+    rank, duration, code or rule) a count from 1 to 5 is a hit
+    (:func:`analysis.disclosure.unsuppressed_small_counts`). A table whose
+    caption says child-level on a page without the banner is a hit too.
+
+Static files copied from packages (``_static/``: the theme, plotly.js) are not
+scanned; everything the build writes from data is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import disclosure
+
+#: The kinds of identifier the gate looks for, in report order.
+KINDS = ("child ID", "UPN", "date of birth", "postcode")
+
+#: What marks a page as built from child-level data.
+BANNER = '<div class="synthetic-banner"'
+
+#: A table caption that says its table is built from child-level data.
+CHILD_LEVEL_CAPTION = re.compile(r"child[- ]level", re.I)
+
+#: Files scanned as text (besides PDFs).
+TEXT_SUFFIXES = {".html", ".htm", ".ipynb", ".json", ".js", ".txt", ".md", ".csv", ".xml"}
+
+#: Folders of copied static assets that are not scanned.
+SKIP_DIRS = {"_static", "_sphinx_design_static"}
+
+_TOKEN = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?![\w]|\.\d)")
+_UK_DATE = re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})(?!\d)")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_POSTCODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?) ?(\d[A-Za-z]{2})(?![A-Za-z0-9])")
+_NOT_COUNT_HEADER = re.compile(
+    r"year|age|%|percent|rate|share|rank|per |days|weeks|months|median|mean|average|ratio|code|rule|id\b", re.I
+)
+_COUNT_CELL = re.compile(r"\d{1,3}(,\d{3})+|\d+|c|x|–|-|—|")
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """Identifiers of the children in a child-level data folder."""
+
+    child_ids: frozenset[str] = frozenset()
+    upns: frozenset[str] = frozenset()
+    dates_of_birth: frozenset[dt.date] = frozenset()
+    postcodes: frozenset[str] = frozenset()  # upper case, no space
+
+    def __bool__(self) -> bool:
+        return bool(self.child_ids or self.upns or self.dates_of_birth or self.postcodes)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One problem found: which file, where in it, what kind (never the value)."""
+
+    file: str
+    kind: str
+    where: str
+    count: int = 1
+
+    def __str__(self) -> str:
+        times = f" ({self.count} occurrences)" if self.count > 1 else ""
+        return f"{self.file}: {self.kind} at {self.where}{times}"
+
+
+def _norm_postcode(text: str) -> str:
+    return re.sub(r"\s+", "", text).upper()
+
+
+def identifiers(folder: Path) -> Identifiers:
+    """Every child ID, UPN, date of birth and postcode in an SSDA903 folder (all its years)."""
+    from analysis.ssda903.load import load_return
+
+    ret = load_return(Path(folder))
+    ids: set[str] = set()
+    upns: set[str] = set()
+    dobs: set[dt.date] = set()
+    posts: set[str] = set()
+    for table in ret.tables.values():
+        if "CHILD" in table:
+            ids |= {str(v).strip() for v in table["CHILD"].dropna() if str(v).strip()}
+        if "UPN" in table:
+            # UN1-UN7 are reason codes for a missing UPN, not identifiers
+            upns |= {str(v).strip() for v in table["UPN"].dropna() if len(str(v).strip()) > 3}
+        for col in ("DOB", "MC_DOB"):
+            if col in table:
+                dates = pd.to_datetime(table[col], errors="coerce").dropna()
+                dobs |= set(dates.dt.date)
+        for col in ("HOME_POST", "PL_POST"):
+            if col in table:
+                posts |= {_norm_postcode(str(v)) for v in table[col].dropna() if str(v).strip()}
+    return Identifiers(frozenset(ids), frozenset(upns), frozenset(dobs), frozenset(posts))
+
+
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _date(y: str, m: str, d: str) -> dt.date | None:
+    try:
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def _boundary(day: dt.date) -> bool:
+    return day.day == 1 or (day + dt.timedelta(days=1)).day == 1
+
+
+def scan_text(text: str, idents: Identifiers, allowed_dates: Iterable[dt.date] = ()) -> dict[str, list[int]]:
+    """Positions (line numbers) of each kind of identifier found in ``text``."""
+    allowed = set(allowed_dates)
+    found: dict[str, list[int]] = {}
+
+    def add(kind: str, pos: int) -> None:
+        found.setdefault(kind, []).append(_line(text, pos))
+
+    if idents.child_ids or idents.upns:
+        for m in _TOKEN.finditer(text):
+            tok = m.group(0)
+            if tok in idents.child_ids:
+                add("child ID", m.start())
+            elif tok in idents.upns:
+                add("UPN", m.start())
+    if idents.dates_of_birth:
+        for m in _UK_DATE.finditer(text):
+            day = _date(m.group(3), m.group(2), m.group(1))
+            if day in idents.dates_of_birth and day not in allowed and not (day.month == 3 and day.day == 31):
+                add("date of birth", m.start())
+        for m in _ISO_DATE.finditer(text):
+            day = _date(m.group(1), m.group(2), m.group(3))
+            if (day in idents.dates_of_birth and day not in allowed and not _boundary(day)):
+                add("date of birth", m.start())
+    if idents.postcodes:
+        for m in _POSTCODE.finditer(text):
+            if (m.group(1) + m.group(2)).upper() in idents.postcodes:
+                add("postcode", m.start())
+    return found
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class Table:
+    """A table read from a page: caption, header and body cells as text."""
+
+    caption: str = ""
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    line: int = 0
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[Table] = []
+        self._stack: list[Table] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self._in_caption = False
+        self._in_head = False
+        self._row_all_th = True
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._stack.append(Table(line=self.getpos()[0]))
+        elif not self._stack:
+            return
+        elif tag == "caption":
+            self._in_caption = True
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tr":
+            self._row = []
+            self._row_all_th = True
+        elif tag in ("td", "th"):
+            self._cell = []
+            self._row_all_th = self._row_all_th and tag == "th"
+
+    def handle_endtag(self, tag):
+        if not self._stack:
+            return
+        table = self._stack[-1]
+        if tag == "table":
+            self.tables.append(self._stack.pop())
+        elif tag == "caption":
+            self._in_caption = False
+        elif tag == "thead":
+            self._in_head = False
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            first = not table.header and not table.rows
+            if self._in_head or (first and self._row and self._row_all_th):
+                table.header = self._row
+            else:
+                table.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if not self._stack:
+            return
+        if self._in_caption:
+            self._stack[-1].caption += data
+        elif self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(page_html: str) -> list[Table]:
+    """Every table on a page, with its caption, header and cells."""
+    parser = _Tables()
+    parser.feed(page_html)
+    return parser.tables
+
+
+def count_columns(table: Table) -> list[int]:
+    """Indexes of the columns holding counts (see the module's rule)."""
+    width = max((len(r) for r in table.rows), default=0)
+    cols = []
+    for j in range(width):
+        head = table.header[j] if j < len(table.header) else ""
+        if _NOT_COUNT_HEADER.search(head):
+            continue
+        cells = [r[j].strip() for r in table.rows if j < len(r)]
+        if cells and all(_COUNT_CELL.fullmatch(c) for c in cells) and any(c[:1].isdigit() for c in cells):
+            cols.append(j)
+    return cols
+
+
+def small_counts(table: Table) -> list[str]:
+    """Cells of a table's count columns holding 1 to 5 (as ``row N, column 'X'``)."""
+    cols = count_columns(table)
+    if not cols:
+        return []
+    names = [table.header[j] if j < len(table.header) and table.header[j] else f"column {j + 1}" for j in cols]
+    frame = pd.DataFrame(
+        [[(r[j].replace(",", "") if j < len(r) else "") for j in cols] for r in table.rows], columns=names
+    )
+    frame.index = range(1, len(frame) + 1)
+    return disclosure.unsuppressed_small_counts(frame, names)
+
+
+def page_problems(page_html: str) -> list[tuple[str, str]]:
+    """Small-count problems on one page: ``(kind, where)`` pairs (no values)."""
+    out = []
+    has_banner = BANNER in page_html
+    for table in tables(page_html):
+        if not CHILD_LEVEL_CAPTION.search(table.caption):
+            continue
+        caption = html_lib.unescape(table.caption).strip()
+        short = caption if len(caption) <= 60 else caption[:57] + "..."
+        if not has_banner:
+            out.append(("child-level table on a page without the child-level banner",
+                        f"line {table.line}, table {short!r}"))
+        for cell in small_counts(table):
+            where = cell.split(":")[0]
+            out.append(("unsuppressed small count (1 to 5)", f"line {table.line}, table {short!r}, {where}"))
+    return out
+
+
+# --------------------------------------------------------------------------- whole outputs
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and not (set(p.relative_to(root).parts[:-1]) & SKIP_DIRS)
+        and (p.suffix.lower() in TEXT_SUFFIXES or p.suffix.lower() == ".pdf")
+    )
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def check(root: Path, idents: Identifiers, *, allowed_dates: Iterable[dt.date] = ()) -> list[Hit]:
+    """Scan every output under ``root``; return the hits (empty: safe to publish)."""
+    allowed = set(allowed_dates)
+    hits: list[Hit] = []
+    for path in _files(root):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix.lower() == ".pdf":
+            for number, text in enumerate(pdf_pages(path), 1):
+                for kind, lines in scan_text(text, idents, allowed).items():
+                    hits.append(Hit(rel, kind, f"page {number}", len(lines)))
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for kind, lines in scan_text(text, idents, allowed).items():
+            more = f" (and {len(set(lines)) - 1} more lines)" if len(set(lines)) > 1 else ""
+            hits.append(Hit(rel, kind, f"line {lines[0]}{more}", len(lines)))
+        if path.suffix.lower() in (".html", ".htm"):
+            for kind, where in page_problems(text):
+                hits.append(Hit(rel, kind, where))
+    return hits
+
+
+def allowed_dates(paper_parameters: dict, build_date: dt.date | None = None) -> set[dt.date]:
+    """Dates the report states for its own reasons: every date in the paper's parameters, the build date."""
+    found: set[dt.date] = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, str):
+            for m in _ISO_DATE.finditer(value):
+                day = _date(*m.groups())
+                if day:
+                    found.add(day)
+
+    walk(paper_parameters)
+    if build_date:
+        found.add(build_date)
+    return found
+
+
+def report(hits: list[Hit], limit: int = 40) -> str:
+    """The hits as lines for the user (file, where, kind; never the identifier)."""
+    lines = [f"  - {h}" for h in hits[:limit]]
+    if len(hits) > limit:
+        lines.append(f"  ... and {len(hits) - limit} more")
+    kinds = sorted({h.kind for h in hits})
+    return f"{len(hits)} problem(s) of kind {', '.join(kinds)}:\n" + "\n".join(lines)
