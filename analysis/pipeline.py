@@ -5,21 +5,31 @@
 1. validate the paper file and the data it names (:mod:`analysis.context`);
 2. assemble the book sources in a staging folder beside the last good build;
 3. execute each chapter notebook with papermill (kernel ``python3``), writing
-   the executed copies into the staging folder, never into ``notebooks/``;
-4. render the book with Jupyter Book 1.x (``execute_notebooks: off``,
-   warnings are errors);
+   the executed copies into the staging folder, never into ``notebooks/``; a
+   notebook whose inputs have not changed since its last execution is reused
+   from ``book/_build/.cache`` instead (:mod:`analysis.nbcache`);
+4. write the "Provenance" page (:mod:`analysis.provenance`) and any pages a
+   caller adds (``BuildOptions.extra_pages``), then render the book with
+   Jupyter Book 1.x (``execute_notebooks: off``, warnings are errors);
 5. check no page loads anything from another host, and write
-   ``key-figures.json``;
+   ``key-figures.json``, ``paper.json`` and ``provenance.json``;
 6. swap the new build into ``book/_build/html`` (and the executed notebooks into
    ``book/_build/executed``).
 
 If any step fails the staging folder is kept for inspection under
 ``book/_build/failed`` and the previous good build is left untouched.
+
+Every page's footer gives the edition, the paper, the data (year and the
+newest DfE release in the published table) and the commit. A draft
+(``BuildOptions(draft=True)``, used by ``python -m analysis publish --draft``)
+is marked DRAFT on every page: a banner at the top and a watermark that prints
+on every PDF page (``_static/draft.css``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import html as html_lib
 import json
 import os
 import shutil
@@ -34,17 +44,37 @@ from typing import Any
 import nbformat
 import yaml
 
-from analysis import keyfigures, offline, pages, published
+from analysis import keyfigures, nbcache, offline, pages, provenance, published
 from analysis.context import load as load_context
+from analysis.editions import read_paper
 from analysis.errors import BuildError
-from analysis.paper import CHAPTERS, CHILD_LEVEL_CHAPTERS, REPO_ROOT, Paper, load_paper
+from analysis.paper import CHAPTERS, CHILD_LEVEL_CHAPTERS, REPO_ROOT, Paper
 
 BOOK_SRC = REPO_ROOT / "book"
 NOTEBOOKS = REPO_ROOT / "notebooks"
 BUILD_ROOT = BOOK_SRC / "_build"
 
+#: Executed notebooks kept for reuse (see :mod:`analysis.nbcache`).
+CACHE_DIR = BUILD_ROOT / ".cache"
+
 #: Files and folders of book/ that are not book pages.
 _NOT_SOURCES = {"_build", "papers"}
+
+#: Style sheet added to a draft's pages: "DRAFT" across every page, on screen and
+#: on every printed page (a fixed element repeats on each page Chromium prints).
+#: Written into the staging sources only for drafts (Jupyter Book links every
+#: style sheet it finds in _static).
+DRAFT_CSS = """\
+body::after {
+  content: "DRAFT"; position: fixed; top: 45%; left: 0; right: 0; text-align: center;
+  font: 700 9rem/1 Arial, Helvetica, sans-serif; letter-spacing: 0.5rem;
+  color: rgba(160, 0, 0, 0.15); transform: rotate(-30deg); pointer-events: none; z-index: 10000;
+}
+.bd-header-announcement { background: #8b0000; color: #fff; font-weight: 700; }
+@media print {
+  .bd-header-announcement { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
 
 #: Seconds any one notebook cell may run.
 CELL_TIMEOUT = 600
@@ -97,6 +127,40 @@ class Progress:
 
 
 @dataclass
+class Page:
+    """A generated book page: ``name`` (file stem, e.g. ``changes``) and its Markdown."""
+
+    name: str
+    markdown: str
+
+
+@dataclass
+class BuildOptions:
+    """How to build, beyond the paper file (the defaults are what ``python -m analysis build`` does).
+
+    Attributes
+    ----------
+    draft:
+        Mark every page DRAFT (banner and printed watermark).
+    version:
+        The version shown in the footer and provenance (default: the paper's edition).
+    cache_dir:
+        Where executed notebooks are kept for reuse; None executes every notebook.
+    paper_file:
+        The paper file, recorded in provenance when the paper is given as a mapping.
+    extra_pages:
+        Called with the key figures and the provenance record after the notebooks
+        ran; returns pages to add under "About this report" (before the provenance page).
+    """
+
+    draft: bool = False
+    version: str | None = None
+    cache_dir: Path | None = CACHE_DIR
+    paper_file: Path | None = None
+    extra_pages: Callable[[dict[str, Any], dict[str, Any]], list[Page]] | None = None
+
+
+@dataclass
 class BuildResult:
     """What a successful build produced."""
 
@@ -105,9 +169,21 @@ class BuildResult:
     key_figures: dict[str, Any]
     stages: list[Stage]
     notebook_seconds: dict[str, float]
+    provenance: dict[str, Any] = field(default_factory=dict)
 
 
-def _copy_sources(stage_src: Path, paper: Paper) -> None:
+def footer_text(paper: Paper, *, version: str, commit: str, draft: bool = False, synthetic: bool | None = None) -> str:
+    """The line at the foot of every page: edition, paper, data vintage, commit."""
+    child = "" if synthetic is None else ("; child-level: SYNTHETIC" if synthetic else "; child-level: SSDA903 returns")
+    edition = f"DRAFT {version}, not for circulation" if draft else f"Edition {version}"
+    return (
+        f"{edition} · {paper.committee}, meeting of {paper.meeting_date:%-d %B %Y} · "
+        f"data for the year ending 31 March {paper.year}: DfE release {provenance.data_vintage(paper)}{child} · "
+        f"commit {commit}"
+    )
+
+
+def _copy_sources(stage_src: Path, paper: Paper, footer: str | None = None, draft: bool = False) -> None:
     shutil.copytree(
         BOOK_SRC,
         stage_src,
@@ -118,19 +194,30 @@ def _copy_sources(stage_src: Path, paper: Paper) -> None:
     shutil.copy2(_plotly_js(), static / "plotly.min.js")
     config = yaml.safe_load((stage_src / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = paper.title
-    footer = (
-        f"Edition {paper.edition} · {paper.committee}, meeting of {paper.meeting_date:%-d %B %Y} · "
-        f"data for the year ending 31 March {paper.year}"
-    )
-    config.setdefault("html", {})["extra_footer"] = f"<p>{footer}</p>"
+    if footer is None:
+        footer = footer_text(paper, version=paper.edition, commit=provenance.git_state().short)
+    html_config = config.setdefault("html", {})
+    html_config["extra_footer"] = f'<p class="edition-footer">{html_lib.escape(footer)}</p>'
+    sphinx = config.setdefault("sphinx", {})
+    sphinx["recursive_update"] = True  # so the theme options below merge with those from `html:`
+    sphinx_config = sphinx.setdefault("config", {})
+    # a fixed default colour mode: the theme otherwise logs an error on a first visit from disk
+    sphinx_config.setdefault("html_context", {})["default_mode"] = "light"
+    if draft:
+        html_config["announcement"] = "DRAFT: not for circulation. Figures may change before publication."
+        (static / "draft.css").write_text(DRAFT_CSS, encoding="utf-8")
+        sphinx_config["html_css_files"] = list(sphinx_config.get("html_css_files", [])) + ["draft.css"]
     (stage_src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     (stage_src / "_toc.yml").write_text(_toc(paper), encoding="utf-8")
     manifest = published.load_manifest(paper.published_dir())
     (stage_src / "data-sources.md").write_text(pages.data_sources_markdown(manifest, paper), encoding="utf-8")
 
 
-def _toc(paper: Paper) -> str:
-    """The table of contents for this paper: the opening page, its chapters, the appendices."""
+def _toc(paper: Paper, extra: list[str] | tuple[str, ...] = ()) -> str:
+    """The table of contents for this paper: the opening page, its chapters, the appendices.
+
+    ``extra`` names generated pages (file stems) added at the end of the last part.
+    """
     base = yaml.safe_load((BOOK_SRC / "_toc.yml").read_text(encoding="utf-8"))
     chosen = {Path(CHAPTERS[c]).stem for c in paper.chapters}
     for part in base.get("parts", []):
@@ -139,6 +226,11 @@ def _toc(paper: Paper) -> str:
             if not ch["file"].startswith("chapters/") or Path(ch["file"]).name in chosen
         ]
     base["parts"] = [p for p in base.get("parts", []) if p["chapters"]]
+    if extra:
+        if base["parts"]:
+            base["parts"][-1]["chapters"] += [{"file": name} for name in extra]
+        else:
+            base.setdefault("chapters", []).extend({"file": name} for name in extra)
     return yaml.safe_dump(base, sort_keys=False)
 
 
@@ -226,14 +318,53 @@ def _swap(new: Path, current: Path) -> None:
         shutil.rmtree(old)
 
 
+def _run_notebooks(
+    paper: Paper,
+    chapters: Path,
+    logs: Path,
+    cache: nbcache.NotebookCache | None,
+    log: Callable[[str], None],
+) -> list[dict[str, Any]]:
+    """Execute (or reuse from the cache) each chapter notebook into ``chapters``; one record per notebook."""
+    shared = nbcache.shared_digest(paper) if cache is not None else None
+    records = []
+    for i, chapter in enumerate(paper.chapters, 1):
+        name = CHAPTERS[chapter]
+        source, target = NOTEBOOKS / name, chapters / name
+        log(f"      ({i}/{len(paper.chapters)}) {name}")
+        if not source.is_file():
+            raise BuildError(f"notebook {name} (chapter {chapter}) not found in {_show(NOTEBOOKS)}")
+        key = nbcache.key(source, paper, shared) if cache is not None and source.is_file() else None
+        hit = cache.get(name, key) if key else None
+        if hit is not None:
+            shutil.copyfile(hit.notebook, target)
+            record = {**hit.record, "status": "reused", "notebook": name}
+            log(f"          reused (unchanged since {record['executed_at']})")
+        else:
+            logs.mkdir(exist_ok=True)
+            executed_at = provenance.now()
+            seconds = _execute(name, source, target, paper, logs / f"{Path(name).stem}.kernel.log")
+            record = {"notebook": name, "status": "executed", "seconds": round(seconds, 2),
+                      "executed_at": executed_at, "cache_key": key}
+            if key:
+                cache.put(name, key, target, {k: v for k, v in record.items() if k != "status"})
+            log(f"          {seconds:.1f} s")
+        records.append(record)
+    return records
+
+
 def build(
     paper_path: str | Path,
     *,
     out_root: Path = BUILD_ROOT,
     log: Callable[[str], None] = print,
     monitor: Callable[[str], contextlib.AbstractContextManager] | None = None,
+    options: BuildOptions | None = None,
 ) -> BuildResult:
     """Build the book for one paper file into ``out_root/html``.
+
+    ``options`` (optional) sets a draft watermark, the version label, the
+    notebook cache and extra generated pages (see :class:`BuildOptions`).
 
     Raises
     ------
@@ -242,9 +373,12 @@ def build(
     BuildError
         A notebook or the book build failed (the previous build is untouched).
     """
+    options = options or BuildOptions()
     progress = Progress(total=6, log=log, monitor=monitor)
+    synthetic: bool | None = None
     with progress.step("Validating the paper file and data"):
-        paper = load_paper(paper_path)
+        paper, _extras, paper_file = read_paper(paper_path)
+        paper_file = options.paper_file or paper_file
         ctx = load_context(paper)
         log(f"      {paper.title}: {ctx.la.la_name} ({ctx.la.new_la_code}), year ending 31 March {paper.year}, "
             f"edition {paper.edition}")
@@ -252,36 +386,45 @@ def build(
             from analysis.ssda903 import context as child_context
 
             child = child_context.load(paper)
+            synthetic = child.synthetic
             log(f"      SSDA903: {child.source.relative_to(REPO_ROOT) if child.source.is_relative_to(REPO_ROOT) else child.source}"
                 f", {child.years[0]}-{child.years[-1]}, {len(child.prepared):,} episodes, validated"
                 f"{' (SYNTHETIC)' if child.synthetic else ''}")
+    git = provenance.git_state()
+    version = options.version or paper.edition
+    built_at = provenance.now()
 
     out_root.mkdir(parents=True, exist_ok=True)
     for stale in out_root.glob(".staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if not _alive(stale.name.rsplit("-", 1)[-1]):  # another build running now keeps its folder
+            shutil.rmtree(stale, ignore_errors=True)
     staging = out_root / f".staging-{os.getpid()}"
     stage_src = staging / "src"
     failed = out_root / "failed"
     ok = False
     try:
         with progress.step("Assembling the book sources"):
-            _copy_sources(stage_src, paper)
+            commit = git.short + (" (with uncommitted changes)" if git.dirty and git.commit else "")
+            footer = footer_text(paper, version=version, commit=commit, draft=options.draft, synthetic=synthetic)
+            _copy_sources(stage_src, paper, footer=footer, draft=options.draft)
 
-        seconds: dict[str, float] = {}
+        cache = nbcache.NotebookCache(options.cache_dir) if options.cache_dir is not None else None
         with progress.step(f"Executing {len(paper.chapters)} notebook(s) with papermill"):
             chapters = stage_src / "chapters"
             chapters.mkdir(exist_ok=True)
-            for i, chapter in enumerate(paper.chapters, 1):
-                name = CHAPTERS[chapter]
-                log(f"      ({i}/{len(paper.chapters)}) {name}")
-                logs = staging / "logs"
-                logs.mkdir(exist_ok=True)
-                seconds[name] = _execute(
-                    name, NOTEBOOKS / name, chapters / name, paper, logs / f"{Path(name).stem}.kernel.log"
-                )
-                log(f"          {seconds[name]:.1f} s")
+            records = _run_notebooks(paper, chapters, staging / "logs", cache, log)
+        seconds = {r["notebook"]: r["seconds"] for r in records}
 
         with progress.step("Rendering the book with Jupyter Book (warnings are errors)"):
+            executed = sorted(chapters.glob("*.ipynb"))
+            figures = keyfigures.collect(executed, stage_src)
+            prov = provenance.collect(paper, git=git, notebooks=records, version=version, draft=options.draft,
+                                      built_at=built_at, paper_file=paper_file)
+            extra = list(options.extra_pages(figures, prov)) if options.extra_pages else []
+            extra.append(Page("provenance", provenance.markdown(prov)))
+            for page in extra:
+                (stage_src / f"{page.name}.md").write_text(page.markdown, encoding="utf-8")
+            (stage_src / "_toc.yml").write_text(_toc(paper, [p.name for p in extra]), encoding="utf-8")
             _jupyter_book(stage_src, staging)
 
         html = staging / "_build" / "html"
@@ -289,17 +432,16 @@ def build(
             problems = offline.external_references(html)
             if problems:
                 raise BuildError("pages load resources from another host:\n  " + "\n  ".join(problems[:20]))
-            executed = sorted(chapters.glob("*.ipynb"))
-            figures = keyfigures.collect(executed, stage_src)
             keyfigures.write(figures, html / "key-figures.json")
             (html / "paper.json").write_text(json.dumps(paper.parameters(), indent=2, sort_keys=True) + "\n")
+            (html / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n")
             executed_dir = staging / "executed"
             executed_dir.mkdir()
             for nb in executed:
                 shutil.copy2(nb, executed_dir / nb.name)
             log(f"      {len(figures)} key figures")
 
-        with progress.step("Publishing to book/_build/html"):
+        with progress.step(f"Publishing to {_show(out_root / 'html')}"):
             _swap(executed_dir, out_root / "executed")
             _swap(html, out_root / "html")
         ok = True
@@ -308,7 +450,7 @@ def build(
             if failed.exists():
                 shutil.rmtree(failed)
             os.replace(staging, failed)
-            log(f"      build failed; its files are kept in {failed.relative_to(REPO_ROOT) if failed.is_relative_to(REPO_ROOT) else failed}"
+            log(f"      build failed; its files are kept in {_show(failed)}"
                 f" and the previous build in {out_root / 'html'} is untouched")
         elif staging.exists():
             shutil.rmtree(staging)
@@ -320,4 +462,22 @@ def build(
         key_figures=figures,
         stages=progress.stages,
         notebook_seconds=seconds,
+        provenance=prov,
     )
+
+
+def _alive(pid: str) -> bool:
+    """True if ``pid`` is a running process other than this one."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _show(path: Path) -> str:
+    return path.relative_to(REPO_ROOT).as_posix() if path.is_relative_to(REPO_ROOT) else str(path)
