@@ -7,6 +7,8 @@ data refresh SOURCE_DIR  derive data/published from DfE/ONS downloads
 validate DIR             check an SSDA903 extract; write a findings report (--dfe-rules adds DfE's rules)
 synth                    write a synthetic SSDA903 history calibrated to an authority's published figures
 bench [PAPER]            time each build stage and its peak memory; write JSON
+publish PAPER            build, check and publish an immutable edition into site/<version>/
+                         (--draft: from uncommitted code, into site/drafts/, marked DRAFT; --no-pdf: HTML only)
 
 Bad input exits with code 2 and a short message; a failed build step exits 1.
 """
@@ -53,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--ssda903", action="store_true",
                        help="benchmark the child-level pipeline (load, validate, episode model) at national scale")
     bench.add_argument("--scale", type=float, default=55.0, help="with --ssda903: size as a multiple of the synthetic authority")
+    pub = sub.add_parser("publish", help="build, check and publish an edition into site/<version>/")
+    pub.add_argument("paper", help="paper file (its edition is the version)")
+    pub.add_argument("--draft", action="store_true",
+                     help="publish a draft (allowed from uncommitted code) into site/drafts/, marked DRAFT")
+    pub.add_argument("--no-pdf", action="store_true", help="publish the HTML only (no Chromium needed)")
+    pub.add_argument("--site", default=str(REPO_ROOT / "site"), help="the site folder (default: %(default)s)")
     return p
 
 
@@ -66,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
             result = build(args.paper)
             total = sum(s.seconds for s in result.stages)
             print(f"Built in {total:.1f} s: {result.html_dir / 'index.html'}")
+        elif args.command == "publish":
+            from analysis.publish import publish
+
+            try:
+                result = publish(args.paper, site=Path(args.site), draft=args.draft, with_pdf=not args.no_pdf)
+            except KeyboardInterrupt:
+                print("interrupted; nothing was published and the site is unchanged", file=sys.stderr)
+                return 130
+            print(f"Published {'draft' if result.draft else 'edition'} {result.version} in {result.seconds:.1f} s: "
+                  f"{result.path / 'index.html'}")
         elif args.command == "data":
             from analysis.refresh import refresh
 
