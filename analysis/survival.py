@@ -376,7 +376,7 @@ def _fit(model: PHReg, groups=None):
     return res
 
 
-def cox(time, event, design: pd.DataFrame, *, groups=None, entry=None, ties: str = "efron",
+def cox(time, event, design: pd.DataFrame, *, groups=None, entry=None, strata=None, ties: str = "efron",
         alpha: float = 0.05, ph_transform: str = "log") -> CoxFit:
     """Fit a Cox proportional-hazards model (statsmodels ``PHReg``) and check proportional hazards.
 
@@ -391,6 +391,10 @@ def cox(time, event, design: pd.DataFrame, *, groups=None, entry=None, ties: str
         standard errors are then cluster-robust (sandwich).
     entry : array-like, optional
         Left-truncation times.
+    strata : array-like, optional
+        Stratum of each row: each stratum has its own baseline hazard (a
+        factor that breaks proportional hazards can be a stratum instead of a
+        covariate).
     ties : {"efron", "breslow"}
     alpha : float
         1 - confidence level.
@@ -403,10 +407,29 @@ def cox(time, event, design: pd.DataFrame, *, groups=None, entry=None, ties: str
         If the fit does not converge or a coefficient is not finite.
     """
     time, event = _arrays(time, event)
+    n_all, events_all = len(time), int(event.sum())
     x = design.astype(float).to_numpy()
-    model = PHReg(time, x, status=event, entry=entry, ties=ties)
+    if groups is not None:  # statsmodels needs numeric cluster labels (text labels give NaN standard errors)
+        groups = pd.factorize(np.asarray(groups, dtype=object))[0]
+    if strata is not None:
+        strata = pd.factorize(np.asarray(strata, dtype=object))[0]
+    # A subject censored before the first event time is in no risk set: it adds nothing to the partial
+    # likelihood, but statsmodels gives it a NaN score residual, which makes the robust covariance NaN.
+    # Leaving such subjects out changes no estimate.
+    if event.any() and entry is None:
+        if strata is None:
+            first = np.full(len(time), time[event > 0].min())
+        else:  # the first event time of each row's own stratum (infinite where the stratum has none)
+            firsts = pd.Series(time[event > 0]).groupby(strata[event > 0]).min()
+            first = pd.Series(strata).map(firsts).fillna(np.inf).to_numpy()
+        keep = (event > 0) | (time >= first)
+        time, event, x = time[keep], event[keep], x[keep]
+        groups = None if groups is None else groups[keep]
+        strata = None if strata is None else strata[keep]
+    model = PHReg(time, x, status=event, entry=entry, strata=strata, ties=ties)
     res = _fit(model, groups=groups)
-    naive = res if groups is None else _fit(PHReg(time, x, status=event, entry=entry, ties=ties))
+    # model-based covariance (inverse information) for the PH test, whatever the standard errors are
+    naive_cov = np.asarray(res.cov_params()) if groups is None else np.linalg.inv(-model.hessian(res.params))
     params = np.asarray(res.params, dtype=float)
     se = np.asarray(res.bse, dtype=float)
     if not (np.isfinite(params).all() and np.isfinite(se).all()):
@@ -422,10 +445,10 @@ def cox(time, event, design: pd.DataFrame, *, groups=None, entry=None, ties: str
         "upper": np.exp(params + z * se),
         "p": 2 * _st.norm.sf(np.abs(params / se)),
     })
-    ph = ph_test(time, event, list(design.columns), np.asarray(naive.schoenfeld_residuals),
-                 np.asarray(naive.cov_params()), transform=ph_transform)
+    ph = ph_test(time, event, list(design.columns), np.asarray(res.schoenfeld_residuals), naive_cov,
+                 transform=ph_transform)
     clusters = None if groups is None else int(len(pd.unique(np.asarray(groups))))
-    return CoxFit(terms=terms, ph=ph, n=len(time), events=int(event.sum()), clusters=clusters)
+    return CoxFit(terms=terms, ph=ph, n=n_all, events=events_all, clusters=clusters)
 
 
 def ph_test(time, event, names: Sequence[str], schoenfeld: np.ndarray, cov: np.ndarray, *,

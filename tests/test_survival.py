@@ -231,6 +231,35 @@ def test_cox_cluster_robust_errors_are_reported():
     design = S.design_matrix(frame, {"x": "control"}, ["z"])
     fit = S.cox(time, event, design, groups=np.arange(1000) // 2)
     assert fit.clusters == 500 and fit.n == 1000 and fit.events == int(event.sum())
+    # clusters named by text (children's IDs) work the same as numbers
+    named = S.cox(time, event, design, groups=[f"child {i // 2}" for i in range(1000)])
+    assert np.isfinite(named.terms["se"]).all()
+    assert named.terms["se"].to_numpy() == pytest.approx(fit.terms["se"].to_numpy())
+    # the PH check uses the model-based covariance either way: the same as without clusters
+    plain = S.cox(time, event, design)
+    assert fit.ph["chi2"].to_numpy() == pytest.approx(plain.ph["chi2"].to_numpy(), rel=1e-6)
+
+
+def test_cox_ignores_subjects_censored_before_the_first_event_without_changing_estimates():
+    frame, time, event = _simulate_cox(n=600)
+    design = S.design_matrix(frame, {"x": "control"}, ["z"])
+    base = S.cox(time, event, design, groups=np.arange(600))
+    # add ten subjects censored at time 0 (entered care on the last day of the data)
+    more = pd.concat([design, design.iloc[:10]], ignore_index=True)
+    t2, e2 = np.r_[time, np.zeros(10)], np.r_[event, np.zeros(10)]
+    fit = S.cox(t2, e2, more, groups=np.arange(610))
+    assert fit.n == 610 and fit.events == base.events
+    assert fit.terms["coef"].to_numpy() == pytest.approx(base.terms["coef"].to_numpy())
+    assert np.isfinite(fit.terms["se"]).all()
+
+
+def test_cox_stratified_recovers_the_hazard_ratio_with_different_baselines():
+    frame, time, event = _simulate_cox(n=3000, seed=21)
+    stratum = np.random.default_rng(99).integers(0, 2, len(time))  # (another seed than the simulation's)
+    time = np.ceil(np.where(stratum == 1, time / 4, time))  # stratum 1: four times the baseline hazard
+    design = S.design_matrix(frame, {"x": "control"}, ["z"])
+    fit = S.cox(time, event, design, strata=stratum, groups=np.arange(len(time)))
+    assert fit.terms.set_index("term").loc["x: treated", "hr"] == pytest.approx(2.0, rel=0.1)
 
 
 def test_ph_test_flags_a_hazard_ratio_that_changes_over_time():
