@@ -1,0 +1,414 @@
+"""Permanence chapter: crafted histories whose answers are worked out by hand in the comments.
+
+Dates are ISO. Collection year Y runs 1 April Y-1 to 31 March Y. The returns in these tests cover
+2012 to 2017 (1 April 2011 to 31 March 2017) unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import types
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import survival as S
+from analysis.measures import permanence as P
+from analysis.ssda903 import episodes as E
+
+NS = "datetime64[ns]"
+YEARS = (2012, 2013, 2014, 2015, 2016, 2017)
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def ep(child, decom, dec, rne, *, ls="C2", place="U4", provider="PR1", rec="X1", cin="N1"):
+    """One episode; REC defaults to X1 (the period goes on); give the period's last episode its REC."""
+    return dict(CHILD=child, DECOM=decom, DEC=dec, RNE=rne, LS=ls, CIN=cin, PLACE=place, PLACE_PROVIDER=provider,
+                REC=rec if dec else "", REASON_PLACE_CHANGE="", HOME_POST="", PL_POST="", URN="")
+
+
+def child_data(rows, *, dobs=None, ad1=(), years=YEARS):
+    """A stand-in for ChildData: what the chapter reads (prepared episodes, years, AD1, synthetic)."""
+    cols = ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+            "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN")
+    eps = pd.DataFrame(list(rows), columns=list(cols))
+    for c in ("DECOM", "DEC"):
+        eps[c] = pd.to_datetime(eps[c]).astype(NS)
+    eps["YEAR"] = max(years)
+    children = sorted(set(eps["CHILD"]))
+    dobs = dobs or {}
+    header = pd.DataFrame({"CHILD": children, "SEX": "1",
+                           "DOB": pd.to_datetime([dobs.get(c, "2012-06-01") for c in children]).astype(NS)})
+    header["YEAR"] = max(years)
+    a = pd.DataFrame(list(ad1), columns=["CHILD", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "YEAR"])
+    for c in ("DATE_INT", "DATE_MATCH"):
+        a[c] = pd.to_datetime(a[c]).astype(NS)
+    prepared = E.prepare(eps, header)
+    return types.SimpleNamespace(prepared=prepared, years=tuple(years), synthetic=True,
+                                 stacked=types.SimpleNamespace(tables={"ad1": a}))
+
+
+# --------------------------------------------------------------------------- the adoption scorecard
+
+# A: straightforward. Entry 10 Apr 2014; placement order (E1) 5 Jan 2015; match 1 May 2015;
+#    moved in with new adopters (A6) 1 Jun 2015; adopted 15 Jan 2016.
+#    A1 = 10 Apr 2014 -> 1 Jun 2015 = 365 (to 10 Apr 2015) + 30 (to 10 May) + 22 = 417
+#    A2 = 5 Jan 2015 -> 1 May 2015 = 31 + 28 + 31 + 26 = 116;  A10 = A1 = 417 (not a foster-carer adoption)
+ADOPT_A = [
+    ep("A", "2014-04-10", "2014-08-01", "S", ls="C1"),
+    ep("A", "2014-08-01", "2015-01-05", "L", ls="C2"),
+    ep("A", "2015-01-05", "2015-06-01", "L", ls="E1"),
+    ep("A", "2015-06-01", "2016-01-15", "P", ls="E1", place="A6", rec="E11"),
+]
+# B: matched before the court's authority. Entry 1 Sep 2014; match 1 Feb 2015; placement order 1 Mar 2015;
+#    moved in 1 Apr 2015. A2 = 0 (matched first). A1 = Sep 30 + Oct 31 + Nov 30 + Dec 31 + Jan 31 + Feb 28 + Mar 31 = 212
+ADOPT_B = [
+    ep("B", "2014-09-01", "2015-03-01", "S", ls="C1"),
+    ep("B", "2015-03-01", "2015-04-01", "L", ls="E1"),
+    ep("B", "2015-04-01", "2016-02-01", "P", ls="E1", place="A6", rec="E12"),
+]
+# C: adopted by foster carers. Entry 1 May 2013 (carer X); moved to carer F (U5) 1 Sep 2013; placement order
+#    1 Jun 2014 (RNE L, same placement); the fostering placement becomes an adoptive one with the same carer
+#    (A5, RNE T) 10 Jan 2015; adopted 1 Oct 2015; AD1 FOSTER_CARE = 1, match 1 Dec 2014.
+#    A1 = 1 May 2013 -> 10 Jan 2015 = 365 + 245 (May..Dec 2014) + 9 = 619
+#    A10 stops at 1 Sep 2013, when carer F took the child in: 31 + 30 + 31 + 31 = 123
+#    A2 = 1 Jun 2014 -> 1 Dec 2014 = 30 + 31 + 31 + 30 + 31 + 30 = 183
+ADOPT_C = [
+    ep("C", "2013-05-01", "2013-09-01", "S", ls="C1"),
+    ep("C", "2013-09-01", "2014-06-01", "P", ls="C1", place="U5"),
+    ep("C", "2014-06-01", "2015-01-10", "L", ls="E1", place="U5"),
+    ep("C", "2015-01-10", "2015-10-01", "T", ls="E1", place="A5", rec="E11"),
+]
+# D: adoption disrupted and re-placed. Entry 15 Jan 2013; placement order 1 Oct 2013; placed with family X
+#    1 Mar 2014; disrupted, back to foster care 1 Jul 2014; placed with family Y 1 Feb 2015; adopted by Y
+#    1 Dec 2015. A1 counts from the family who adopted: 15 Jan 2013 -> 1 Feb 2015 = 730 + 17 = 747
+#    (not 410, the first placement). A2 = 1 Oct 2013 -> match 10 Jan 2015 = 365 + 92 + 9 = 466
+ADOPT_D = [
+    ep("D", "2013-01-15", "2013-10-01", "S", ls="C1"),
+    ep("D", "2013-10-01", "2014-03-01", "L", ls="E1"),
+    ep("D", "2014-03-01", "2014-07-01", "P", ls="E1", place="A6"),
+    ep("D", "2014-07-01", "2015-02-01", "P", ls="E1", place="U4"),
+    ep("D", "2015-02-01", "2015-12-01", "P", ls="E1", place="A6", rec="E11"),
+]
+# E: inconsistent: the match (1 May 2014) is dated before the child entered care (1 Jun 2014).
+ADOPT_E = [
+    ep("E", "2014-06-01", "2015-01-01", "S", ls="C1"),
+    ep("E", "2015-01-01", "2015-05-01", "L", ls="E1"),
+    ep("E", "2015-05-01", "2016-03-01", "P", ls="E1", place="A6", rec="E11"),
+]
+# F: inconsistent: an adoption order with no placement for adoption (adopted from a foster placement).
+ADOPT_F = [
+    ep("F", "2014-02-01", "2014-11-01", "S", ls="C1"),
+    ep("F", "2014-11-01", "2016-01-01", "L", ls="E1", place="U4", rec="E11"),
+]
+# G: care began before the first return (its first episode in the data is a move, RNE P): entry not seen,
+#    so out of A1 and A10; its placement order (1 Sep 2011) is seen, so it is in A2: to match 1 Mar 2012 = 182
+ADOPT_G = [
+    ep("G", "2011-05-01", "2011-09-01", "P", ls="C2"),
+    ep("G", "2011-09-01", "2012-04-01", "L", ls="E1"),
+    ep("G", "2012-04-01", "2014-06-01", "P", ls="E1", place="A6", rec="E11"),
+]
+# H: placed with consent (A4), no placement order: out of A2 by definition; in A1.
+ADOPT_H = [
+    ep("H", "2014-03-01", "2014-12-01", "S", ls="V2"),
+    ep("H", "2014-12-01", "2015-09-01", "P", ls="V2", place="A4", rec="E11"),
+]
+AD1_ROWS = [
+    ("A", "2014-12-01", "2015-05-01", "0", 2016),
+    ("B", "2014-12-01", "2015-02-01", "0", 2016),
+    ("C", "2014-05-01", "2014-12-01", "1", 2016),
+    ("D", "2013-09-01", "2015-01-10", "0", 2016),
+    ("E", "2014-04-01", "2014-05-01", "0", 2016),
+    ("F", "2014-09-01", "2015-02-01", "0", 2016),
+    ("G", "2011-08-01", "2012-03-01", "0", 2015),
+    ("H", "2014-10-01", "2014-11-01", "0", 2016),
+]
+ALL = ADOPT_A + ADOPT_B + ADOPT_C + ADOPT_D + ADOPT_E + ADOPT_F + ADOPT_G + ADOPT_H
+
+
+@pytest.fixture(scope="module")
+def records():
+    return P.adoption_records(child_data(ALL, ad1=AD1_ROWS)).set_index("CHILD")
+
+
+def test_a1_a2_a10_on_crafted_histories(records):
+    r = records
+    assert (r.loc["A", ["A1_days", "A2_days", "A10_days"]] == [417, 116, 417]).all()
+    assert r.loc["B", "A2_days"] == 0 and r.loc["B", "A1_days"] == 212  # matched before authority: zero
+    assert (r.loc["C", ["A1_days", "A10_days", "A2_days"]] == [619, 123, 183]).all()  # foster-carer adoption
+    assert r.loc["D", "A1_days"] == 747 and r.loc["D", "A2_days"] == 466  # disrupted, re-placed: the new family
+    assert r.loc["D", "placed"] == pd.Timestamp("2015-02-01")
+
+
+def test_inconsistent_records_are_excluded_with_their_reason(records):
+    r = records
+    match_before = P.SCORECARD_INCONSISTENT[1]
+    no_placement = P.SCORECARD_INCONSISTENT[0]
+    for m in ("A1", "A2", "A10"):
+        assert r.loc["E", f"{m}_reason"] == match_before and np.isnan(r.loc["E", f"{m}_days"])
+        assert r.loc["F", f"{m}_reason"] == no_placement and np.isnan(r.loc["F", f"{m}_days"])
+    # entry not seen: out of A1 and A10, but A2 (placement order and match both seen) is in
+    assert r.loc["G", "A1_reason"] == P.NOT_SEEN_ENTRY and r.loc["G", "A10_reason"] == P.NOT_SEEN_ENTRY
+    assert r.loc["G", "A2_reason"] == "" and r.loc["G", "A2_days"] == 182
+    # no placement order: out of A2 by definition, in A1
+    assert r.loc["H", "A2_reason"] == P.NO_ORDER and r.loc["H", "A1_reason"] == ""
+
+
+def test_scorecard_exclusions_table_counts_each_child_once_and_suppresses():
+    data = child_data(ALL, ad1=AD1_ROWS)
+    recs = P.adoption_records(data)
+    ex = P.scorecard_exclusions(recs, 2017)
+    counts = ex.counts
+    # window: adopted in 2015-2017 (1 Apr 2014 to 31 Mar 2017): all but G (adopted June 2014, year 2015... in)
+    # G was adopted 1 Jun 2014, collection year 2015: in the window too, so all eight children
+    assert counts.loc[ex.total].tolist() == [8, 8, 8]
+    for col in counts.columns:  # reasons + included add up to the total
+        assert counts[col].drop(ex.total).sum() == counts.loc[ex.total, col]
+    assert counts.loc[P.SCORECARD_INCONSISTENT[1], "A1"] == 1
+    shown = ex.table().set_index("Reason")
+    assert shown.loc[P.SCORECARD_INCONSISTENT[1][0].upper() + P.SCORECARD_INCONSISTENT[1][1:], "A1"] == "c"
+    text = P._scorecard_exclusion_text(ex)
+    assert "a small number (suppressed)" in text.lower() and "match with adopters is dated before" in text
+
+
+def test_scorecard_mean_is_hidden_for_fewer_than_six_children_and_shown_for_six():
+    recs = P.adoption_records(child_data(ALL, ad1=AD1_ROWS))
+    sc = P.scorecard(recs, [2017]).set_index("measure")
+    # A1 has 4 children in it (A, B, C, D, H is also in: 5): fewer than 6, so no average
+    assert sc.loc["A1", "children"] == 5 and np.isnan(sc.loc["A1", "days"])
+    # six copies of child A: A1 = 417 for each, so the mean is 417 and it is within 426
+    rows, ad1 = [], []
+    for i in range(6):
+        rows += [{**e, "CHILD": f"A{i}"} for e in ADOPT_A]
+        ad1.append((f"A{i}", "2014-12-01", "2015-05-01", "0", 2016))
+    sc6 = P.scorecard(P.adoption_records(child_data(rows, ad1=ad1)), [2017]).set_index("measure")
+    assert sc6.loc["A1", "days"] == 417 and sc6.loc["A1", "met"]
+    assert sc6.loc["A2", "days"] == 116 and sc6.loc["A2", "met"]  # 116 <= 121
+
+
+def test_missing_ad1_leaves_a_child_out_of_a2_and_a10_only():
+    recs = P.adoption_records(child_data(ADOPT_A, ad1=[])).set_index("CHILD")
+    assert recs.loc["A", "A1_reason"] == "" and recs.loc["A", "A1_days"] == 417
+    assert recs.loc["A", "A2_reason"] == P.NO_AD1 and recs.loc["A", "A10_reason"] == P.NO_AD1
+
+
+def test_stages_hide_a_stage_of_fewer_than_six_children():
+    st = P.stages(P.adoption_records(child_data(ALL, ad1=AD1_ROWS)), 2017).set_index("stage")
+    assert np.isnan(st.loc["placed", "median_days"])  # 5 children
+    rows, ad1 = [], []
+    for i in range(6):
+        rows += [{**e, "CHILD": f"A{i}"} for e in ADOPT_A]
+        ad1.append((f"A{i}", "2014-12-01", "2015-05-01", "0", 2016))
+    st6 = P.stages(P.adoption_records(child_data(rows, ad1=ad1)), 2017).set_index("stage")
+    # 10 Apr 2014 -> placement order 5 Jan 2015 = 270; -> adoption 15 Jan 2016 = 645
+    assert st6.loc["order", "median_days"] == 270 and st6.loc["placed", "median_days"] == 417
+    assert st6.loc["adopted", "median_days"] == 645
+
+
+# --------------------------------------------------------------------------- the cohort and time to permanence
+
+# Twelve children enter care on 1 April 2015 (two of each history); the data end on 31 March 2017 (730 days).
+#   return home after 100 days | independent living after 200 | SGO after 300 | adoption after 400
+#   return home after 500      | still in care (censored at 730)
+# Time to permanence (t_perm): the event time for the four routes; 730 for the other two (independent
+# living can no longer reach permanence, so it is held at risk to the end of the data).
+# Kaplan-Meier: t=100: 12 at risk, 2 events  S = 10/12
+#               t=300: 10 at risk (the two independent-living children are still in), 2  S = 10/12 * 8/10 = 8/12
+#               t=400:  8 at risk, 2   S = 8/12 * 6/8 = 6/12 (= 0.5, not below it)
+#               t=500:  6 at risk, 2   S = 6/12 * 4/6 = 4/12: the median is 500
+# Share reached by 12 months (365.28 days) = 1 - 8/12 = 1/3.
+# Six at risk last at the 6th longest t_perm: 730, 730, 730, 730, 500, 500 -> 500. So the curve stops at
+# 500 days and the 24-month share is not estimable.
+# Aalen-Johansen by route (follow-up in care: 100, 200, 300, 400, 500, 730 twice each):
+#   t=100: n=12, 2 home -> F_home = 2/12, S = 10/12;  t=200: n=10, 2 other -> S = 8/12
+#   t=300: n=8, 2 SGO -> F_sgo = 8/12 * 2/8 = 2/12, S = 6/12;  any permanence at 365 days = 4/12 = 1/3
+START = "2015-04-01"
+
+
+def _days(n):
+    return str((pd.Timestamp(START) + pd.Timedelta(days=n)).date())
+
+
+HISTORIES = [("home", 100, "E4A"), ("indep", 200, "E5"), ("sgo", 300, "E45"), ("adopt", 400, "E11"),
+             ("home2", 500, "E4B"), ("open", None, "")]
+
+
+def _cohort_rows():
+    rows = []
+    for k in (1, 2):
+        for name, n, rec in HISTORIES:
+            if name == "adopt":
+                rows += [ep(f"{name}{k}", START, _days(200), "S", ls="C1"),
+                         ep(f"{name}{k}", _days(200), _days(n), "P", ls="E1", place="A6", rec=rec)]
+            else:
+                rows.append(ep(f"{name}{k}", START, _days(n) if n else None, "S", ls="C1", rec=rec))
+    return rows
+
+
+# ... and two periods that are not in the cohort: one began before the first return (1 Jan 2011), one's first
+# episode in the data is not a start of care (RNE P, 1 June 2013)
+OUTSIDE = [ep("old", "2011-01-01", "2013-01-01", "S", ls="C1", rec="E4A"),
+           ep("gap", "2013-06-01", "2014-01-01", "P", ls="C1", rec="E4A")]
+
+
+@pytest.fixture(scope="module")
+def small_cohort():
+    return P.cohort(child_data(_cohort_rows() + OUTSIDE), 2017)
+
+
+def test_cohort_outcomes_and_times(small_cohort):
+    f = small_cohort.frame.set_index("CHILD")
+    assert len(f) == 12
+    assert f.loc["home1", "outcome"] == "return home" and f.loc["home1", "t_perm"] == 100
+    assert f.loc["indep1", "outcome"] == P.OTHER_EXIT and f.loc["indep1", "permanent"] == 0
+    assert f.loc["indep1", "days"] == 200 and f.loc["indep1", "t_perm"] == 730  # held at risk to 31 March 2017
+    assert f.loc["open1", "outcome"] == P.STILL_IN_CARE and f.loc["open1", "status"] == 0
+    assert f.loc["sgo1", "status"] == P.STATUS["special guardianship"]
+
+
+def test_cohort_exclusions_are_counted_not_dropped(small_cohort):
+    ex = small_cohort.exclusions.counts["Time to permanence"]
+    assert ex[P.COHORT_REASONS[0]] == 1 and ex[P.COHORT_REASONS[1]] == 1
+    assert ex["Included"] == 12 and ex["Periods of care in the returns"] == 14
+    sentence = small_cohort.exclusions.sentence("Time to permanence")
+    assert sentence.startswith("A small number of periods of care (suppressed) excluded because")
+
+
+def test_kaplan_meier_of_time_to_permanence_by_hand(small_cohort):
+    cv = P.permanence_curve(small_cohort.frame)
+    assert cv.n == 12 and cv.permanent == 8
+    assert cv.curve["time"].tolist() == [0, 100, 300, 400, 500]
+    assert cv.curve["estimate"].to_numpy() == pytest.approx([1, 10 / 12, 8 / 12, 6 / 12, 4 / 12])
+    assert cv.share[12][0] == pytest.approx(1 / 3)
+    assert np.isnan(cv.share[24][0])  # the curve stops at 500 days: fewer than 6 at risk after
+    assert cv.median.estimate == 500
+
+
+def test_cumulative_incidence_by_route_by_hand(small_cohort):
+    routes = P.route_incidence(small_cohort)
+    at = 12 * S.DAYS_PER_MONTH
+
+    def value(cause):
+        c = routes[routes["cause"] == cause].reset_index(drop=True)
+        c.attrs["end"] = routes.attrs["end"]
+        return S.value_at(c, at)
+
+    assert value("return home") == pytest.approx(2 / 12)
+    assert value("special guardianship") == pytest.approx(2 / 12)
+    assert value("adoption") == pytest.approx(0)
+    assert value(P.OTHER_EXIT) == pytest.approx(2 / 12)
+    assert P.aj_any_permanence(small_cohort, 12) == pytest.approx(1 / 3)
+
+
+def test_group_table_suppresses_small_groups():
+    rows = _cohort_rows() + [ep("tiny", "2015-06-01", "2015-09-01", "S", ls="C1", rec="E4A")]
+    c = P.cohort(child_data(rows, dobs={"tiny": "2000-01-01"}), 2017)
+    table = P.group_table(P.age_curves(c), "Age").set_index("Age")
+    # the one child aged 15 at entry is a group of 1: every figure for it is suppressed
+    assert table.loc["10 to 15"].tolist() == ["c"] * 5
+
+
+# --------------------------------------------------------------------------- children waiting
+
+
+def test_children_waiting_with_a_placement_order():
+    rows = [
+        # W1: placement order since 1 Oct 2016, in foster care on 31 March 2017: waiting 181 days
+        ep("W1", "2016-02-01", "2016-10-01", "S", ls="C1"),
+        ep("W1", "2016-10-01", None, "L", ls="E1"),
+        # W2: placement order, already placed for adoption: not waiting
+        ep("W2", "2016-01-01", "2016-06-01", "S", ls="C1"),
+        ep("W2", "2016-06-01", "2016-12-01", "L", ls="E1"),
+        ep("W2", "2016-12-01", None, "P", ls="E1", place="A6"),
+        # W3: placement order, but left care before 31 March: not waiting
+        ep("W3", "2016-01-01", "2016-05-01", "S", ls="C1"),
+        ep("W3", "2016-05-01", "2017-01-01", "L", ls="E1", rec="E11"),
+    ]
+    w = P.waiting(child_data(rows), 2017)
+    assert w.children["CHILD"].tolist() == ["W1"]
+    assert w.children["days"].tolist() == [181]  # 1 Oct 2016 -> 31 Mar 2017: 30+31+30+31+31+28 = 181
+    assert np.isnan(w.median_days)  # one child: no median shown
+    assert w.bands.loc["under 6 months", "Children"] == 1  # 181 days: under 6 months (183 days)
+    assert P._waiting_words(w).startswith("a small number of children (suppressed)")
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def _simulated_cohort(n=2400, seed=3):
+    """A cohort frame where agency (IFA) fostering halves the rate of permanence; other factors have no effect."""
+    rng = np.random.default_rng(seed)
+    placement = rng.choice(["in-house fostering", "IFA fostering"], n)
+    age = rng.choice(list(E.AGE_BANDS)[:4], n)
+    rate = np.where(placement == "IFA fostering", 0.5, 1.0) / 400
+    t = np.ceil(rng.exponential(1 / rate))
+    follow = rng.integers(30, 1500, n).astype(float)
+    permanent = (t <= follow).astype(int)
+    return types.SimpleNamespace(frame=pd.DataFrame({
+        "CHILD": [f"c{i}" for i in range(n)], "age_band": age, "cin": "N1", "legal_status": "care order (interim or full)",
+        "placement": placement, "entry_year": rng.integers(2012, 2018, n), "permanent": permanent,
+        "t_perm": np.where(permanent == 1, t, follow),
+    }))
+
+
+def test_model_recovers_a_known_hazard_ratio_for_ifa_fostering():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = P.model(_simulated_cohort())
+    row = m.terms.set_index("level").loc["IFA fostering"]
+    assert row["hr"] == pytest.approx(0.5, abs=0.07)  # true hazard ratio 0.5
+    assert row["upper"] < 1
+    # single-level factors (need, legal status) give no term; the entry-year trend is near 1
+    assert set(m.terms["variable"]) == {"Age at entry", "First placement", "Entry year"}
+    assert m.terms.set_index("variable").loc["Entry year", "hr"] == pytest.approx(1, abs=0.06)
+    assert "IFA fostering" in P.hazard_markdown(m)
+    assert list(m.fit.ph["term"])[-1] == "GLOBAL"
+
+
+def test_rare_categories_are_grouped_for_the_model():
+    cohort = _simulated_cohort(n=800)
+    f = cohort.frame
+    f.loc[f.index[:15], "placement"] = "residential"  # 15 periods, 3 reaching permanence: fewer than 10
+    f.loc[f.index[:15], "permanent"] = [1, 1, 1] + [0] * 12
+    m = P.model(cohort)
+    g = P.groupings_table(m)
+    assert ("residential", "other first placement") in set(zip(g["As recorded"], g["In the model"]))
+
+
+# --------------------------------------------------------------------------- published comparisons and key figures
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    from analysis import context
+    from analysis.paper import DEFAULT_PAPER
+
+    return context.load(DEFAULT_PAPER)
+
+
+def test_published_shares_for_cambridgeshire_2017(ctx):
+    shares = P.ceased_shares(ctx)
+    # DfE 2017 (SFR50): 27 special guardianship orders and 75 returned home of 290 children ceasing
+    assert P.la_share(ctx, shares, "special guardianship") == pytest.approx(100 * 27 / 290)
+    assert P.la_share(ctx, shares, "return home") == pytest.approx(100 * 75 / 290)
+    assert np.isnan(P.la_share(ctx, shares, "adoption"))  # suppressed by DfE (x)
+
+
+def test_key_figures_are_never_a_suppressed_number(ctx, small_cohort):
+    data = child_data(ALL, ad1=AD1_ROWS)  # the scorecard's five children in A1; the cohort is the small one
+    cv = P.permanence_curve(small_cohort.frame)
+    recs = P.adoption_records(data)
+    sc = P.scorecard(recs, [2017])
+    w = P.waiting(data, 2017)
+    figs = {f["name"]: f for f in P.key_figures(ctx, data, small_cohort, cv, sc, w, P.ceased_shares(ctx))}
+    assert figs["a1_days"]["value"] == P.SUPPRESSED  # five children
+    assert figs["adopted_share_of_ceased"]["value"] == P.SUPPRESSED
+    assert figs["sgo_share_of_ceased"]["value"] == pytest.approx(9.3)
+    assert figs["share_permanent_within_24_months"]["value"] == "too few children at risk"
+    assert figs["median_days_to_permanence"]["value"] == 500
+    assert "SYNTHETIC" in figs["a1_days"]["label"] and "real" in figs["sgo_share_of_ceased"]["label"]
+    for f in figs.values():
+        assert not (isinstance(f["value"], (int, float)) and 1 <= f["value"] <= 5 and f["unit"] == "children")
