@@ -395,6 +395,9 @@ def test_published_shares_for_cambridgeshire_2017(ctx):
     assert P.la_share(ctx, shares, "special guardianship") == pytest.approx(100 * 27 / 290)
     assert P.la_share(ctx, shares, "return home") == pytest.approx(100 * 75 / 290)
     assert np.isnan(P.la_share(ctx, shares, "adoption"))  # suppressed by DfE (x)
+    assert P.share_value(ctx, shares, "adoption") == P.SUPPRESSED
+    assert P.share_value(ctx, shares, "adoption", 2030) == P.NOT_PUBLISHED  # no figures for that year
+    assert P.published_year(shares) == 2017
 
 
 def test_key_figures_are_never_a_suppressed_number(ctx, small_cohort):

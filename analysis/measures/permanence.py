@@ -388,7 +388,9 @@ def outcome_table(c: Cohort) -> pd.DataFrame:
     """:func:`outcome_counts` for the page: small counts suppressed, with secondary suppression on both totals."""
     counts = outcome_counts(c)
     shown = disclosure.suppress(counts, total_row="all years", total_col="all outcomes").table()
-    shown.columns = [col.capitalize() for col in shown.columns]
+    short = {"special guardianship": "SGO", "child arrangements order": "CAO", "return home": "Home",
+             OTHER_EXIT: "Other exit", STILL_IN_CARE: "In care", "all outcomes": "All", "adoption": "Adopted"}
+    shown.columns = [short.get(col, col) for col in shown.columns]
     return shown.reset_index().rename(columns={"index": "Year of entry"})
 
 
@@ -862,7 +864,7 @@ def _term_order(term: str) -> tuple:
     var, level = term.split(": ", 1)
     first_number = [int(x) for x in level.replace("under", "0").split() if x.isdigit()]
     age = first_number[0] if var == "age_band" and first_number else 0
-    return (list(MODEL_VARIABLES).index(var), level.startswith("other "), age, level)
+    return (list(MODEL_VARIABLES).index(var), level == f"other {MODEL_VARIABLES[var].lower()}", age, level)
 
 
 def _who(var: str, level: str) -> str:
@@ -928,7 +930,7 @@ def hazard_sentences(m: Model) -> list[str]:
         if r.variable == "Entry year":
             pct = 100 * (r.hr - 1)
             direction = "faster" if pct > 0 else "slower"
-            clause = (f"each later year of entry, children reached permanence {abs(pct):.0f}% {direction} "
+            clause = (f"with each later year of entry, children reached permanence {abs(pct):.0f}% {direction} "
                       if verdict != "no clear difference" else
                       f"from one year of entry to the next, no clear change in the pace of permanence "
                       f"(a {abs(pct):.0f}% {'rise' if pct > 0 else 'fall'} a year could be chance) ")
@@ -947,7 +949,7 @@ def ph_summary(m: Model) -> str:
     """Plain-English reading of the proportional-hazards check."""
     ph = m.fit.ph
     glob = ph[ph["term"] == "GLOBAL"].iloc[0]
-    terms = ph[ph["term"] != "GLOBAL"].merge(m.terms[["term", "variable", "level"]], on="term")
+    terms = m.terms[["term", "variable", "level"]].merge(ph[ph["term"] != "GLOBAL"], on="term")
     flagged = terms[terms["p"] < 0.05]
     if flagged.empty:
         detail = "no single term shows a trend with time at the 5% level"
@@ -971,14 +973,15 @@ def _p(p: float) -> str:
 
 def ph_table(m: Model) -> pd.DataFrame:
     """The proportional-hazards check, one row per term and a global row, for the page."""
-    ph = m.fit.ph.merge(m.terms[["term", "variable", "level"]], on="term", how="left")
+    ph = pd.concat([m.terms[["term", "variable", "level"]].merge(m.fit.ph, on="term"),
+                    m.fit.ph[m.fit.ph["term"] == "GLOBAL"]], ignore_index=True)
     return pd.DataFrame({
         "Term": [("All terms (global test)" if t == "GLOBAL" else f"{v}: {lv}")
                  for t, v, lv in zip(ph["term"], ph["variable"], ph["level"])],
         "Correlation with log time": [("–" if pd.isna(r) else f"{r:+.2f}") for r in ph["rho"]],
         "Chi-squared": [f"{x:.2f}" for x in ph["chi2"]],
         "Degrees of freedom": ph["df"].astype(int).to_numpy(),
-        "p": [f"{x:.3f}" for x in ph["p"]],
+        "p": ["< 0.001" if x < 0.001 else f"{x:.3f}" for x in ph["p"]],
     })
 
 
@@ -1044,10 +1047,39 @@ def ceased_shares(ctx: Context) -> pd.DataFrame:
     return out[out["year"].isin(sorted(set(out.dropna(subset=["share"])["year"])))].reset_index(drop=True)
 
 
-def la_share(ctx: Context, shares: pd.DataFrame, route: str) -> float:
-    """The authority's published share of leavers by ``route`` in the paper's year (NaN if suppressed)."""
-    r = shares[(shares["route"] == route) & (shares["area"] == ctx.la.la_name) & (shares["year"] == ctx.year)]
+def la_share(ctx: Context, shares: pd.DataFrame, route: str, year: int | None = None) -> float:
+    """The authority's published share of leavers by ``route`` in ``year`` (default the paper's; NaN if none)."""
+    year = ctx.year if year is None else year
+    r = shares[(shares["route"] == route) & (shares["area"] == ctx.la.la_name) & (shares["year"] == year)]
     return float(r["share"].iloc[0]) if len(r) else float("nan")
+
+
+NOT_PUBLISHED = "not published"
+
+
+def published_year(shares: pd.DataFrame) -> int | None:
+    """The latest year with any published share (DfE publishes reasons for leaving a year or more late)."""
+    years = shares.loc[shares["share"].notna(), "year"]
+    return int(years.max()) if len(years) else None
+
+
+def share_value(ctx: Context, shares: pd.DataFrame, route: str, year: int | None = None) -> float | str:
+    """The authority's share in ``year``, rounded to 0.1, or why there is none: "suppressed" (DfE suppressed
+    the count or a part of it) or "not published" (no figures for that year in data/)."""
+    year = ctx.year if year is None else year
+    if year not in set(shares["year"]):
+        return NOT_PUBLISHED
+    v = la_share(ctx, shares, route, year)
+    return SUPPRESSED if pd.isna(v) else round(v, 1)
+
+
+def _share_words(ctx: Context, shares: pd.DataFrame, route: str, year: int) -> str:
+    v = share_value(ctx, shares, route, year)
+    if v == SUPPRESSED:
+        return "suppressed by DfE"
+    if v == NOT_PUBLISHED:
+        return f"not published for {year}"
+    return f"{v:.1f}%"
 
 
 def area_share(shares: pd.DataFrame, route: str, area: str, year: int) -> float:
@@ -1500,14 +1532,16 @@ def ceased_chart(ctx: Context, shares: pd.DataFrame) -> dict:
     fig.update_yaxes(title_text="", col=3)
     fig.update_xaxes(dtick=2)
     fig.update_layout(height=480, margin={"t": 60})
+    year = published_year(shares)
     parts = []
     for route in CEASED_SHOWN:
-        v, e = la_share(ctx, shares, route), area_share(shares, route, "England", ctx.year)
+        v, e = la_share(ctx, shares, route, year), area_share(shares, route, "England", year)
         word = {"adoption": "adopted", "special guardianship": "left on a special guardianship order",
                 "return home": "returned home"}[route]
         parts.append(f"{word}: {SUPPRESSED} by DfE (England {e:.0f}%)" if pd.isna(v) else
                      f"{v:.0f}% {word} (England {e:.0f}%)")
-    title = f"Of the children who left {la}'s care in the year to March {ctx.year}: " + "; ".join(parts)
+    latest = "" if year == ctx.year else " (the latest year DfE has published)"
+    title = f"Of the children who left {la}'s care in the year to March {year}{latest}: " + "; ".join(parts)
     wide = shares.pivot_table(index=["year", "route"], columns="area", values="share", dropna=False).reset_index()
     wide = wide[["year", "route", la, "England", ctx.la.region_name, "Neighbours' average"]]
     nb = shares[shares["area"] == "Neighbours' average"].set_index(["year", "route"])["neighbours_with_data"]
@@ -1580,8 +1614,7 @@ def key_figures(ctx: Context, data: ChildData, c: Cohort, cv: Curve, sc: pd.Data
                 "label": f"Children with a placement order not yet placed for adoption, 31 March {year} ({syn})"})
     for route, name in (("adoption", "adopted_share_of_ceased"), ("special guardianship", "sgo_share_of_ceased"),
                         ("return home", "returned_home_share_of_ceased")):
-        v = la_share(ctx, shares, route)
-        rec.append({"name": name, "value": SUPPRESSED if pd.isna(v) else round(v, 1), "unit": "percent",
+        rec.append({"name": name, "value": share_value(ctx, shares, route), "unit": "percent",
                     "label": f"Share of children leaving {ctx.la.la_name}'s care in the year to 31 March {year} by "
                              f"{route} (DfE published figures, real)"})
     return rec
@@ -1644,8 +1677,7 @@ def narrative(ctx: Context, c: Cohort, m: Model, scx: Exclusions, sc: pd.DataFra
             text = f"{now.loc[meas, 'days']:,.0f} days"
         out[f"perm_{meas.lower()}_text"] = text
     for route, name in (("adoption", "adopted"), ("special guardianship", "sgo"), ("return home", "home")):
-        v = la_share(ctx, shares, route)
-        out[f"perm_share_{name}_text"] = "suppressed by DfE" if pd.isna(v) else f"{v:.1f}%"
+        out[f"perm_share_{name}_text"] = _share_words(ctx, shares, route, ctx.year)
     out["perm_waiting_sentence"] = _waiting_words(w)
     out["perm_scorecard_exclusions"] = _scorecard_exclusion_text(scx)
     out["perm_cohort_exclusions"] = c.exclusions.sentence("Time to permanence")
@@ -1674,7 +1706,7 @@ def _scorecard_exclusion_text(scx: Exclusions) -> str:
             each = ", ".join(f"{m} {w}" for m, w in words.items())
             parts.append(f"Left out because {reason}: {each}.")
     if not parts:
-        return f"No child ({scx.total[0].lower()}{scx.total[1:]}) was left out of A1, A2 or A10."
+        return f"No child {scx.total.split(' ', 1)[1]} was left out of A1, A2 or A10."  # "Children adopted in ..."
     return " ".join(parts)
 
 
@@ -1778,13 +1810,16 @@ def findings(ctx: Context, data: ChildData, cv: Curve, routes: pd.DataFrame, coh
                    f"the rate of those placed with the council's own foster carers (95% CI {r['lower']:.2f} to "
                    f"{r['upper']:.2f}): {_hr_words(r['hr'], r['lower'], r['upper'])}{syn}.")
     parts = []
+    py = published_year(shares)
     for route, word in (("adoption", "adopted"), ("special guardianship", "left on special guardianship"),
                         ("return home", "returned home")):
-        v, e = la_share(ctx, shares, route), area_share(shares, route, "England", year)
+        v, e = la_share(ctx, shares, route, py), area_share(shares, route, "England", py)
         parts.append(f"the share {word} is suppressed by DfE (England {e:.0f}%)" if pd.isna(v) else
                      f"{v:.0f}% {word} (England {e:.0f}%)")
-    out.append(f"Published figures (real): of the children who left {la}'s care in the year to March {year}, "
-               + "; ".join(parts) + ".")
+    if py is not None:
+        latest = "" if py == year else " (the latest year published)"
+        out.append(f"Published figures (real): of the children who left {la}'s care in the year to March {py}"
+                   f"{latest}, " + "; ".join(parts) + ".")
     return out
 
 
@@ -1826,10 +1861,11 @@ def hypothesis(ctx: Context, data: ChildData, cv: Curve, sc: pd.DataFrame, cohor
         text += (" These child-level results come from SYNTHETIC data: they show how the test works, not what it "
                  "finds for the authority's real children; run the report on the authority's own returns to "
                  "answer the question.")
-    eng_ad = area_share(shares, "adoption", "England", year)
-    la_ad = la_share(ctx, shares, "adoption")
+    py = published_year(shares)
+    eng_ad = area_share(shares, "adoption", "England", py)
+    la_ad = la_share(ctx, shares, "adoption", py)
     if not pd.isna(la_ad):
-        text += (f" In the published (real) figures, {la_ad:.0f}% of the authority's care leavers in {year} were "
+        text += (f" In the published (real) figures, {la_ad:.0f}% of the authority's care leavers in {py} were "
                  f"adopted against {eng_ad:.0f}% in England.")
     return text
 
