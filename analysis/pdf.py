@@ -119,7 +119,7 @@ def book_pdf(chromium: str, html_root: Path, out: Path, *, workers: int = 2) -> 
         for page, part in zip(pages, parts):
             start = len(writer.pages)
             writer.append(str(part))
-            writer.add_outline_item(_title(page), start)
+            writer.add_outline_item(title=_title(page), page_number=start)
         writer.add_metadata({"/Title": _title(pages[0]), "/Creator": "python -m analysis publish"})
         tmp_out = out.with_name(f".{out.name}.tmp")
         with open(tmp_out, "wb") as fh:

@@ -32,6 +32,7 @@ import contextlib
 import html as html_lib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -308,6 +309,25 @@ def _jupyter_book(stage_src: Path, out: Path) -> None:
         raise BuildError("Jupyter Book build failed (warnings are errors):\n  " + "\n  ".join(warnings[:30]))
 
 
+#: Scripts sphinx-thebe adds to every page although the report does not use thebe
+#: (launch buttons are off): its configuration, added twice (the second raises a
+#: console error, "THEBE_JS_URL has already been declared") and naming a CDN, and
+#: its loader. Removed from the rendered pages.
+_THEBE_SCRIPTS = re.compile(
+    r'[ \t]*<script>const THEBE_JS_URL = [^<]*</script>\n?'
+    r'|[ \t]*<script async="async" src="[^"]*_static/sphinx-thebe\.js[^"]*"></script>\n?'
+)
+
+
+def _tidy_pages(html_root: Path) -> None:
+    """Remove the unused thebe scripts from every rendered page (see :data:`_THEBE_SCRIPTS`)."""
+    for page in html_root.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        tidy = _THEBE_SCRIPTS.sub("", text)
+        if tidy != text:
+            page.write_text(tidy, encoding="utf-8")
+
+
 def _swap(new: Path, current: Path) -> None:
     """Put ``new`` in place of ``current`` with two renames; the old copy is removed last."""
     old = current.with_name(f".old-{current.name}-{os.getpid()}")
@@ -326,7 +346,7 @@ def _run_notebooks(
     log: Callable[[str], None],
 ) -> list[dict[str, Any]]:
     """Execute (or reuse from the cache) each chapter notebook into ``chapters``; one record per notebook."""
-    shared = nbcache.shared_digest(paper) if cache is not None else None
+    shared = nbcache.shared_digest(paper)
     records = []
     for i, chapter in enumerate(paper.chapters, 1):
         name = CHAPTERS[chapter]
@@ -334,8 +354,8 @@ def _run_notebooks(
         log(f"      ({i}/{len(paper.chapters)}) {name}")
         if not source.is_file():
             raise BuildError(f"notebook {name} (chapter {chapter}) not found in {_show(NOTEBOOKS)}")
-        key = nbcache.key(source, paper, shared) if cache is not None and source.is_file() else None
-        hit = cache.get(name, key) if key else None
+        key = nbcache.key(source, paper, shared)
+        hit = cache.get(name, key) if cache is not None else None
         if hit is not None:
             shutil.copyfile(hit.notebook, target)
             record = {**hit.record, "status": "reused", "notebook": name}
@@ -346,7 +366,7 @@ def _run_notebooks(
             seconds = _execute(name, source, target, paper, logs / f"{Path(name).stem}.kernel.log")
             record = {"notebook": name, "status": "executed", "seconds": round(seconds, 2),
                       "executed_at": executed_at, "cache_key": key}
-            if key:
+            if cache is not None:
                 cache.put(name, key, target, {k: v for k, v in record.items() if k != "status"})
             log(f"          {seconds:.1f} s")
         records.append(record)
@@ -429,6 +449,7 @@ def build(
 
         html = staging / "_build" / "html"
         with progress.step("Checking pages are offline and writing key-figures.json"):
+            _tidy_pages(html)
             problems = offline.external_references(html)
             if problems:
                 raise BuildError("pages load resources from another host:\n  " + "\n  ".join(problems[:20]))
