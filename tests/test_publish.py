@@ -1,0 +1,440 @@
+"""Publishing editions: layout, footer, provenance, what changed, refusals, atomicity, PDF, determinism.
+
+One publish of the default paper (HTML only) into a temporary site is shared by
+these tests and tests/test_browser.py (:func:`published_site`). The working
+tree's git state is faked clean where an edition (not a draft) is published,
+so the tests run on a developer's dirty tree too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from analysis import gate, nbcache, pipeline, provenance, publish
+from analysis.__main__ import main
+from analysis.editions import read_paper
+from analysis.paper import CHAPTERS, DEFAULT_PAPER, REPO_ROOT
+from analysis.pdf import find_chromium
+
+pytestmark = pytest.mark.build
+
+_REAL_GIT = provenance.git_state
+
+EDITION = yaml.safe_load(DEFAULT_PAPER.read_text())["edition"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def clean_git(root: Path = REPO_ROOT) -> provenance.GitState:
+    """The real HEAD commit with the tree reported clean."""
+    real = _REAL_GIT()
+    return provenance.GitState(real.commit or "0" * 40, False, ())
+
+
+def paper_file(folder: Path, **changes) -> Path:
+    """The default paper (its chapters whose notebooks exist), with ``changes`` (dotted keys) applied."""
+    data = yaml.safe_load(DEFAULT_PAPER.read_text())
+    data["chapters"] = [c for c in data["chapters"] if (REPO_ROOT / "notebooks" / CHAPTERS[c]).is_file()]
+    for key, value in changes.items():
+        if "." in key:
+            outer, inner = key.split(".")
+            data[outer][inner] = value
+        else:
+            data[key] = value
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"paper-{hashlib.sha1(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:8]}.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def published_site(tmp_path_factory) -> Path:
+    """The shared site: the default paper published once (HTML only) as its edition."""
+    base = tmp_path_factory.getbasetemp() / "shared-site"
+    site = base / "site"
+    if not (site / EDITION / "provenance.json").is_file():
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(provenance, "git_state", clean_git)
+            publish.publish(paper_file(base), site=site, with_pdf=False, log=lambda line: None)
+    return site
+
+
+def digest(folder: Path) -> str:
+    """Names and contents of every file under ``folder`` (symlinks as their target)."""
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        h.update(p.relative_to(folder).as_posix().encode())
+        if p.is_symlink():
+            h.update(str(p.readlink()).encode())
+        elif p.is_file():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def earlier_site(site: Path, dest: Path) -> Path:
+    """A copy of the shared site in which the edition is renamed 2017.1 (an earlier edition)."""
+    shutil.copytree(site, dest, symlinks=True)
+    os.replace(dest / EDITION, dest / "2017.1")
+    return dest
+
+
+def run(argv: list[str], capsys, git: provenance.GitState | None = None, monkeypatch=None) -> tuple[int, str, str]:
+    if git is not None:
+        monkeypatch.setattr(provenance, "git_state", lambda root=REPO_ROOT: git)
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def chart_data(notebook: Path) -> list[str]:
+    """Every plotly figure (``Plotly.newPlot(...)`` call) in a notebook's outputs, in order."""
+    nb = nbformat.read(notebook, as_version=4)
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            html = "".join(html) if isinstance(html, list) else html
+            found += re.findall(r"Plotly\.newPlot\(.*?\)\s*(?:;|\})", html, re.S)
+    return found
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    return published_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def edition(site) -> Path:
+    return site / EDITION
+
+
+# --------------------------------------------------------------------------- the edition
+
+
+def test_edition_holds_html_notebooks_key_figures_and_provenance(site, edition):
+    for name in ("index.html", "intro.html", "key-figures.json", "provenance.json", "paper.json",
+                 "provenance.html", "_static/plotly.min.js"):
+        assert (edition / name).is_file(), name
+    notebooks = sorted(p.name for p in (edition / "notebooks").glob("*.ipynb"))
+    assert notebooks and "10_care_numbers.ipynb" in notebooks
+    assert not list(edition.glob("*.pdf")), "--no-pdf publishes no PDF"
+    assert not (edition / "changes.html").exists(), "the first edition has nothing to compare with"
+    assert not [p for p in site.iterdir() if p.name.startswith(".")], "no temporary folder left behind"
+
+
+def test_latest_is_a_copy_of_the_newest_edition(site, edition):
+    latest = site / "latest"
+    assert latest.is_dir() and not latest.is_symlink()
+    assert digest(latest) == digest(edition)
+
+
+def test_versions_page_is_plain_offline_and_lists_the_edition(site):
+    page = (site / "index.html").read_text()
+    assert '<html lang="en">' in page and "<title>" in page and "<h1>" in page
+    assert f'href="{EDITION}/index.html"' in page and 'href="latest/index.html"' in page
+    assert '<th scope="col">Edition</th>' in page and "<caption>" in page
+    assert "<script" not in page and "http" not in page
+
+
+def test_every_page_footer_gives_edition_data_vintage_and_commit(edition):
+    short = _REAL_GIT().short
+    pages = sorted(p for p in edition.rglob("*.html") if "_static" not in p.parts)
+    assert len(pages) >= 6
+    for page in pages:
+        text = page.read_text()
+        if 'http-equiv="Refresh"' in text:
+            continue
+        footer = re.search(r'<p class="edition-footer">([^<]*)</p>', text)
+        assert footer, f"{page.name} has no edition footer"
+        assert re.fullmatch(
+            rf"Edition {re.escape(EDITION)} · .* · data for the year ending 31 March \d{{4}}: DfE release .+ · "
+            rf"commit {short}", footer.group(1)), footer.group(1)
+
+
+def test_provenance_json_records_code_software_parameters_inputs_and_notebooks(edition):
+    prov = json.loads((edition / "provenance.json").read_text())
+    assert prov["version"] == prov["edition"] == EDITION and prov["draft"] is False
+    assert re.fullmatch(r"[0-9a-f]{40}", prov["git"]["commit"]) and prov["git"]["dirty"] is False
+    assert prov["environment"]["uv_lock_sha256"] == provenance.sha256_file(REPO_ROOT / "uv.lock")
+    assert set(prov["environment"]["packages"]) >= {"jupyter-book", "papermill", "pandas", "statsmodels", "plotly",
+                                                    "sphinx"}
+    paper = yaml.safe_load(DEFAULT_PAPER.read_text())
+    assert prov["paper"]["parameters"]["local_authority"] == paper["local_authority"]
+    assert prov["paper"]["sha256"] and prov["built_at"]
+    inputs = {r["path"]: r for r in prov["inputs"]}
+    published = [p for p in (REPO_ROOT / "data" / "published").iterdir() if p.is_file()]
+    child = REPO_ROOT / paper["data"]["ssda903"]
+    child_files = [p for p in child.rglob("*") if p.is_file()]
+    assert len(inputs) == len(published) + len(child_files)
+    for path in published + child_files[:5]:
+        rec = inputs[path.relative_to(REPO_ROOT).as_posix()]
+        assert rec["sha256"] == provenance.sha256_file(path) and rec["source"]
+    assert inputs["data/published/cla_published.csv.gz"]["manifest_sha256_matches"] is True
+    assert all(r["manifest_sha256_matches"] for r in prov["inputs"] if r["path"].endswith("episodes.csv"))
+    assert "SYNTHETIC" in inputs[child_files[0].relative_to(REPO_ROOT).as_posix()]["source"]
+    names = [nb["notebook"] for nb in prov["notebooks"]]
+    assert names == sorted(p.name for p in (edition / "notebooks").glob("*.ipynb"))
+    assert all(nb["status"] in ("executed", "reused") and nb["seconds"] > 0 for nb in prov["notebooks"])
+    assert prov["publish"]["gate"]["passed"] is True
+    assert set(prov["publish"]["gate"]["identifier_kinds"]) == set(gate.KINDS)
+
+
+def test_provenance_page_is_in_the_book_and_its_toc(edition):
+    page = (edition / "provenance.html").read_text()
+    assert "Provenance" in page and "uv.lock" in page and "cla_published.csv.gz" in page
+    assert 'href="provenance.html"' in (edition / "intro.html").read_text()
+
+
+def test_build_time_only_in_provenance(edition):
+    built = json.loads((edition / "provenance.json").read_text())["built_at"]
+    assert built[:10] not in (edition / "key-figures.json").read_text()
+    for nb in (edition / "notebooks").glob("*.ipynb"):
+        assert not any(built[:10] in c for c in chart_data(nb)), nb.name
+
+
+# --------------------------------------------------------------------------- refusals: exit 2, site unchanged
+
+
+def test_existing_version_is_refused(site, capsys, monkeypatch, tmp_path):
+    before = digest(site)
+    code, _, err = run(["publish", str(paper_file(tmp_path)), "--site", str(site), "--no-pdf"], capsys,
+                       clean_git(), monkeypatch)
+    assert code == 2
+    assert f"edition {EDITION} is already published" in err and "never overwritten" in err
+    assert digest(site) == before
+
+
+def test_dirty_tree_is_refused_without_draft(site, capsys, monkeypatch, tmp_path):
+    before = digest(site)
+    dirty = provenance.GitState(clean_git().commit, True, ("analysis/stats.py",))
+    code, _, err = run(["publish", str(paper_file(tmp_path, edition="2099.1")), "--site", str(site), "--no-pdf"],
+                       capsys, dirty, monkeypatch)
+    assert code == 2 and "uncommitted changes (analysis/stats.py)" in err and "--draft" in err
+    assert digest(site) == before
+
+
+def test_named_previous_edition_not_in_the_site_is_refused(site, capsys, monkeypatch, tmp_path):
+    before = digest(site)
+    paper = paper_file(tmp_path, edition="2099.1", previous_edition="2017.3")
+    code, _, err = run(["publish", str(paper), "--site", str(site), "--no-pdf"], capsys, clean_git(), monkeypatch)
+    assert code == 2
+    assert "previous_edition: 2017.3 is not published" in err and EDITION in err
+    assert "Traceback" not in err
+    assert digest(site) == before
+
+
+def test_pdf_without_chromium_is_refused_with_a_clear_message(site, capsys, monkeypatch, tmp_path):
+    before = digest(site)
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-chromium"))
+    code, _, err = run(["publish", str(paper_file(tmp_path, edition="2099.1")), "--site", str(site)], capsys,
+                       clean_git(), monkeypatch)
+    assert code == 2 and "Chromium is needed to print the PDF" in err and "--no-pdf" in err
+    assert digest(site) == before
+
+
+def test_paper_file_with_previous_edition_still_builds_and_validates():
+    paper, extras, _ = read_paper({**yaml.safe_load(DEFAULT_PAPER.read_text()), "previous_edition": "2017.1"})
+    assert extras == {"previous_edition": "2017.1"} and paper.edition == EDITION
+
+
+def test_interrupted_publish_leaves_the_site_untouched(site, tmp_path, monkeypatch):
+    scratch = earlier_site(site, tmp_path / "site")
+    before = digest(scratch)
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(provenance, "git_state", clean_git)
+    monkeypatch.setattr(gate, "check", interrupt)  # after the build, before anything moves into the site
+    with pytest.raises(KeyboardInterrupt):
+        publish.publish(paper_file(tmp_path), site=scratch, with_pdf=False, log=lambda line: None)
+    assert digest(scratch) == before
+    assert not [p for p in scratch.iterdir() if p.name.startswith(".")]
+
+
+def test_publish_gate_blocks_identifiers_and_small_counts(site, tmp_path, monkeypatch, capsys):
+    """A chapter that prints a child's ID and date of birth and shows a table with a count of 3."""
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(REPO_ROOT / "notebooks", notebooks)
+    nb = nbformat.read(notebooks / "90_data_quality.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import pandas as pd\n"
+        "header = data.stacked.tables['header']\n"
+        "print(header['CHILD'].iloc[0], header['DOB'].iloc[0].strftime('%d/%m/%Y'))\n"
+        "charts.show_table(pd.DataFrame({'Placement': ['A', 'B'], 'Children': [3, 40]}),\n"
+        "                  caption='Children by placement (child-level data)')"))
+    nbformat.write(nb, notebooks / "90_data_quality.ipynb")
+    monkeypatch.setattr(pipeline, "NOTEBOOKS", notebooks)
+    scratch = earlier_site(site, tmp_path / "site")
+    before = digest(scratch)
+    code, _, err = run(["publish", str(paper_file(tmp_path)), "--site", str(scratch), "--no-pdf"],
+                       capsys, clean_git(), monkeypatch)
+    assert code == 2, err
+    assert f"publish gate blocked edition {EDITION}" in err
+    assert re.search(r"notebooks/90_data_quality.ipynb: child ID at line \d+", err), err
+    assert re.search(r"chapters/90_data_quality.html: date of birth at line \d+", err), err
+    assert re.search(r"chapters/90_data_quality.html: unsuppressed small count \(1 to 5\) at line \d+, table "
+                     r"'Children by placement \(child-level data\)', row 1, column 'Children'", err), err
+    ids = gate.identifiers(REPO_ROOT / yaml.safe_load(DEFAULT_PAPER.read_text())["data"]["ssda903"])
+    assert not any(tok in ids.child_ids for tok in re.findall(r"[A-Za-z0-9]+", err)), "the report names no child"
+    assert not re.search(r"\d{2}/\d{2}/\d{4}", err)
+    assert digest(scratch) == before
+    assert not [p for p in scratch.iterdir() if p.name.startswith(".")]
+
+
+# --------------------------------------------------------------------------- editions over time
+
+
+@pytest.fixture(scope="module")
+def second(site, tmp_path_factory) -> Path:
+    """The site with a second edition, 2-digit number and a changed parameter (statistical neighbours)."""
+    scratch = tmp_path_factory.mktemp("second") / "site"
+    shutil.copytree(site, scratch, symlinks=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(provenance, "git_state", clean_git)
+        paper = paper_file(scratch.parent, edition="2018.10", **{"comparators.neighbours": 2025})
+        publish.publish(paper, site=scratch, with_pdf=False, log=lambda line: None)
+    return scratch
+
+
+def test_second_edition_says_what_changed(second):
+    page = (second / "2018.10" / "changes.html").read_text()
+    assert f"What changed since edition {EDITION}" in page
+    diff = json.loads((second / "2018.10" / "what-changed.json").read_text())
+    assert diff["previous_edition"] == EDITION
+    first = json.loads((second / EDITION / "provenance.json").read_text())
+    this = json.loads((second / "2018.10" / "provenance.json").read_text())
+    # the same commit and data unless someone committed or changed data while the tests ran
+    assert diff["code"]["changed"] is (first["git"]["commit"] != this["git"]["commit"])
+    assert diff["data"]["changed"] is (first["inputs"] != this["inputs"])
+    assert diff["parameters"]["changed"] is True
+    assert [f["field"] for f in diff["parameters"]["fields"]] == ["comparators.neighbours"]
+    rows = {r["name"]: r for r in diff["key_figures"]}
+    assert rows["cla_count"]["change"] == 0
+    neighbours = rows["neighbour_mean_rate_per_10k"]
+    assert neighbours["previous"] != neighbours["current"]
+    assert neighbours["change"] == pytest.approx(neighbours["current"] - neighbours["previous"])
+    assert "comparators.neighbours" in page and "neighbour_mean_rate_per_10k" in page
+
+
+def test_latest_and_index_follow_the_newest_edition(second):
+    assert json.loads((second / "latest" / "provenance.json").read_text())["version"] == "2018.10"
+    page = (second / "index.html").read_text()
+    assert page.index('href="2018.10/index.html"') < page.index(f'href="{EDITION}/index.html"')
+    assert (second / EDITION / "provenance.json").is_file()
+
+
+def test_two_publishes_of_the_same_inputs_give_the_same_figures_and_chart_data(site, tmp_path):
+    """Executed again from scratch (no cache): identical key figures and plotly data."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(provenance, "git_state", clean_git)
+        again = publish.publish(paper_file(tmp_path), site=tmp_path / "site", with_pdf=False, cache_dir=None,
+                                log=lambda line: None)
+    first = site / EDITION
+    prov = json.loads((again.path / "provenance.json").read_text())
+    assert {nb["status"] for nb in prov["notebooks"]} == {"executed"}
+    keys = [nb["cache_key"] for nb in json.loads((first / "provenance.json").read_text())["notebooks"]]
+    if keys != [nb["cache_key"] for nb in prov["notebooks"]]:
+        pytest.skip("a notebook, the data or the analysis code changed while the tests ran: not the same inputs")
+    assert (again.path / "key-figures.json").read_bytes() == (first / "key-figures.json").read_bytes()
+    for nb in sorted((first / "notebooks").glob("*.ipynb")):
+        charts = chart_data(nb)
+        assert chart_data(again.path / "notebooks" / nb.name) == charts, nb.name
+    assert sum(len(chart_data(nb)) for nb in (first / "notebooks").glob("*.ipynb")) >= 3
+
+
+# --------------------------------------------------------------------------- the notebook cache
+
+
+def test_cache_key_changes_with_each_input(tmp_path):
+    paper, _, _ = read_paper(paper_file(tmp_path))
+    shared = nbcache.shared_digest(paper)
+    nb = REPO_ROOT / "notebooks" / "10_care_numbers.ipynb"
+    key = nbcache.key(nb, paper, shared)
+    assert key == nbcache.key(nb, paper, nbcache.shared_digest(paper))
+    other_nb = tmp_path / "nb.ipynb"
+    other_nb.write_bytes(nb.read_bytes() + b" ")
+    assert nbcache.key(other_nb, paper, shared) != key
+    changed, _, _ = read_paper(paper_file(tmp_path, year=2016))
+    assert nbcache.key(nb, changed, shared) != key
+    data = tmp_path / "published"
+    shutil.copytree(paper.published_dir(), data)
+    (data / "revisions.csv").write_text((data / "revisions.csv").read_text() + "\n")
+    moved, _, _ = read_paper(paper_file(tmp_path, **{"data.published": str(data)}))
+    assert nbcache.shared_digest(moved) != shared
+    code = tmp_path / "repo"
+    (code / "analysis").mkdir(parents=True)
+    (code / "uv.lock").write_text("lock")
+    (code / "analysis" / "x.py").write_text("x = 1\n")
+    before = nbcache.shared_digest(paper, root=code)
+    (code / "analysis" / "x.py").write_text("x = 2\n")
+    after_code = nbcache.shared_digest(paper, root=code)
+    (code / "uv.lock").write_text("lock 2")
+    assert len({before, after_code, nbcache.shared_digest(paper, root=code)}) == 3
+
+
+def test_second_run_with_nothing_changed_reuses_the_executed_notebook(tmp_path):
+    paper, _, _ = read_paper(paper_file(tmp_path, chapters=["care_numbers"]))
+    cache = nbcache.NotebookCache(tmp_path / "cache")
+    runs = []
+    for i in range(2):
+        chapters = tmp_path / f"run{i}"
+        chapters.mkdir()
+        runs.append(pipeline._run_notebooks(paper, chapters, tmp_path / "logs", cache, lambda line: None))
+    assert [r[0]["status"] for r in runs] == ["executed", "reused"]
+    assert runs[1][0]["executed_at"] == runs[0][0]["executed_at"]
+    first, second = (nbformat.read(tmp_path / f"run{i}" / "10_care_numbers.ipynb", as_version=4) for i in range(2))
+    assert first == second
+
+
+# --------------------------------------------------------------------------- draft with PDF
+
+
+@pytest.fixture(scope="module")
+def draft(site, tmp_path_factory) -> Path:
+    if not find_chromium():
+        pytest.skip("Chromium is not installed (make chromium installs it)")
+    scratch = tmp_path_factory.mktemp("draft") / "site"
+    shutil.copytree(site, scratch, symlinks=True)
+    before = digest(scratch / "latest")
+    result = publish.publish(paper_file(site.parent), site=scratch, draft=True, log=lambda line: None)
+    assert digest(scratch / "latest") == before, "a draft does not change latest"
+    return result.path
+
+
+def test_draft_goes_to_drafts_marked_on_every_page(draft):
+    assert draft.parent.name == "drafts"
+    assert re.fullmatch(rf"{re.escape(EDITION)}-draft-[0-9a-f]{{7}}(\.\d+)?|{re.escape(EDITION)}-draft-unknown",
+                        draft.name)
+    for page in (p for p in draft.rglob("*.html") if "_static" not in p.parts):
+        text = page.read_text()
+        if 'http-equiv="Refresh"' in text:
+            continue
+        assert "draft.css" in text and "DRAFT" in text, page.name
+    assert "Drafts" in (draft.parents[1] / "index.html").read_text()
+
+
+def test_pdf_holds_every_page_with_charts_drawn_and_draft_on_every_page(draft):
+    from pypdf import PdfReader
+
+    book = PdfReader(str(draft / "report.pdf"))
+    titles = [item.title for item in book.outline]
+    assert titles[0].startswith("Transforming outcomes") and "Care numbers in context" in titles
+    assert "Provenance" in titles and len(book.pages) >= len(titles) + 3
+    text = [page.extract_text() for page in book.pages]
+    assert all("DRAFT" in t for t in text), "the watermark prints on every page"
+    whole = "\n".join(text)
+    # axis title and legend entries exist only inside the drawn plotly SVG
+    assert "Children looked after per 10,000 under-18s" in whole and "Neighbours' average" in whole
+    paper = PdfReader(str(draft / "committee-paper.pdf"))
+    assert 1 <= len(paper.pages) <= 3
+    assert "What the numbers say so far" in paper.pages[0].extract_text()
