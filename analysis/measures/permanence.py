@@ -978,10 +978,10 @@ def ph_table(m: Model) -> pd.DataFrame:
     return pd.DataFrame({
         "Term": [("All terms (global test)" if t == "GLOBAL" else f"{v}: {lv}")
                  for t, v, lv in zip(ph["term"], ph["variable"], ph["level"])],
-        "Correlation with log time": [("–" if pd.isna(r) else f"{r:+.2f}") for r in ph["rho"]],
+        "Correlation with log time": ph["rho"].to_numpy(),
         "Chi-squared": [f"{x:.2f}" for x in ph["chi2"]],
         "Degrees of freedom": ph["df"].astype(int).to_numpy(),
-        "p": ["< 0.001" if x < 0.001 else f"{x:.3f}" for x in ph["p"]],
+        "p": ["<0.001" if x < 0.001 else f"{x:.3f}" for x in ph["p"]],
     })
 
 
@@ -1767,11 +1767,12 @@ def findings(ctx: Context, data: ChildData, cv: Curve, routes: pd.DataFrame, coh
                f"special guardianship, a child arrangements order or a return home) within 12 months and "
                f"{_pct(cv.share[24][0])} within 24 months; {med}{syn}.")
     finals = {r: _final(routes, r) for r in ROUTES}
-    top = max(finals, key=finals.get)
-    out.append(f"A return home, adoption and special guardianship account for most permanence: by the end of the "
-               f"follow-up {_pct(finals['return home'])} had returned home, {_pct(finals['adoption'])} had been "
-               f"adopted and {_pct(finals['special guardianship'])} had left on a special guardianship order; "
-               f"{top} was the most common route{syn}.")
+    ranked = sorted(finals, key=finals.get, reverse=True)
+    names = {"adoption": "adoption", "special guardianship": "special guardianship",
+             "child arrangements order": "a child arrangements order", "return home": "a return home"}
+    out.append(f"By the end of the follow-up the routes to permanence were, most common first: "
+               + _listing([f"{names[r]} ({_pct(finals[r])})" for r in ranked])
+               + f"; {_pct(_final(routes, OTHER_EXIT))} had left care another way{syn}.")
     word, a, b = _trend_words(cohorts, 12)
     p = cohort_test[2]
     if a is not None:
