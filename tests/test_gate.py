@@ -1,0 +1,136 @@
+"""The publish gate (analysis.gate) on small hand-made outputs: what it finds, where, and what it lets through."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from analysis import gate
+from analysis.charts import table_html
+from analysis.ssda903.synth import DEFAULT_OUT
+
+IDS = gate.Identifiers(
+    child_ids=frozenset({"109216", "AB12345"}),
+    upns=frozenset({"A123456789012"}),
+    dates_of_birth=frozenset({dt.date(2013, 7, 13), dt.date(2012, 4, 1), dt.date(2018, 1, 9)}),
+    postcodes=frozenset({"CB226TA"}),
+)
+BANNER = '<div class="synthetic-banner" role="note"><strong>SYNTHETIC DATA.</strong></div>'
+
+
+def _kinds(text: str, allowed=()) -> dict[str, int]:
+    return {k: len(v) for k, v in gate.scan_text(text, IDS, allowed).items()}
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("child 109216 left care", "child ID"),
+    ('{"CHILD": ["AB12345"]}', "child ID"),
+    ("[109216,119038]", "child ID"),
+    ("UPN A123456789012.", "UPN"),
+    ("born 13/07/2013", "date of birth"),
+    ("DOB 2013-07-13", "date of birth"),
+    ('"x": ["2013-07-13T00:00:00"]', "date of birth"),
+    ("home CB22 6TA", "postcode"),
+    ("home cb226ta", "postcode"),
+])
+def test_each_kind_of_identifier_is_found(text, kind):
+    assert _kinds(text) == {kind: 1}
+
+
+@pytest.mark.parametrize("text", [
+    "1092160 children",        # longer number
+    "rate 109216.5",           # part of a decimal
+    "x109216",                 # part of a word
+    "year ending 31/03/2017",  # a year end
+    "2012-04-01",              # first of a month: a period boundary in a time series
+    "CB2 2TA",                 # another postcode
+    "UN1",                     # reason code for a missing UPN
+])
+def test_lookalikes_are_not_hits(text):
+    assert _kinds(text) == {}
+
+
+def test_dates_the_report_states_are_allowed():
+    allowed = gate.allowed_dates({"meeting_date": "2018-01-09", "nested": [{"d": "2013-07-13"}]})
+    assert allowed == {dt.date(2018, 1, 9), dt.date(2013, 7, 13)}
+    assert _kinds("meeting 2018-01-09, 13/07/2013", allowed) == {}
+    assert _kinds("meeting 2018-01-09") == {"date of birth": 1}
+
+
+def test_identifiers_come_from_every_year_of_the_ssda903_folder():
+    ids = gate.identifiers(DEFAULT_OUT)
+    assert len(ids.child_ids) > 1000 and len(ids.dates_of_birth) > 1000 and len(ids.postcodes) > 1000
+    assert ids.upns and not any(u.startswith("UN") and len(u) <= 3 for u in ids.upns)
+    assert all(" " not in p and p == p.upper() for p in ids.postcodes)
+
+
+def _page(*tables: str, banner: bool = True) -> str:
+    return f"<html><body>{BANNER if banner else ''}{''.join(tables)}</body></html>"
+
+
+def test_small_counts_in_child_level_tables_are_found_with_row_and_column():
+    import pandas as pd
+
+    table = table_html(pd.DataFrame({"Placement": ["Foster", "Residential", "Total"],
+                                     "Children": ["1,204", "4", "1,208"], "Share (%)": [99.7, 0.3, 100]}),
+                       caption="Children by placement, child-level data")
+    problems = gate.page_problems(_page(table))
+    assert problems == [("unsuppressed small count (1 to 5)",
+                         "line 1, table 'Children by placement, child-level data', row 2, column 'Children'")]
+
+
+def test_suppressed_or_published_tables_pass():
+    import pandas as pd
+
+    suppressed = table_html(pd.DataFrame({"Placement": ["A", "B"], "Children": ["c", "40"], "Year": [2017, 2017]}),
+                            caption="Children by placement (child-level data)")
+    published = table_html(pd.DataFrame({"Authority": ["X"], "Children": [3]}), caption="Published figures")
+    ages = table_html(pd.DataFrame({"Age": [1, 2], "Children": [10, 12]}), caption="By age (child-level data)")
+    assert gate.page_problems(_page(suppressed, published, ages)) == []
+
+
+def test_child_level_table_without_the_banner_is_a_problem():
+    import pandas as pd
+
+    table = table_html(pd.DataFrame({"Children": [10]}), caption="Child-level data")
+    assert [k for k, _ in gate.page_problems(_page(table, banner=False))] == [
+        "child-level table on a page without the child-level banner"]
+
+
+def test_check_reports_file_kind_and_place_never_the_value(tmp_path: Path):
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "a.html").write_text("<p>fine</p>\n<p>child 109216</p>\n")
+    (tmp_path / "b.json").write_text('{"dob": "13/07/2013", "again": "13/07/2013"}')
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "vendor.js").write_text("109216")  # copied assets are not scanned
+    hits = gate.check(tmp_path, IDS)
+    assert [str(h) for h in hits] == [
+        "b.json: date of birth at line 1 (2 occurrences)",
+        "chapters/a.html: child ID at line 2",
+    ]
+    report = gate.report(hits)
+    assert "109216" not in report and "13/07/2013" not in report
+    assert report.startswith("2 problem(s) of kind child ID, date of birth")
+
+
+def test_pdf_text_is_scanned(tmp_path: Path):
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    font = writer._add_object(  # a minimal Helvetica page saying the child's postcode
+        __import__("pypdf").generic.DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    from pypdf.generic import DecodedStreamObject, DictionaryObject
+
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 12 Tf 20 100 Td (home CB22 6TA) Tj ET")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    with open(tmp_path / "report.pdf", "wb") as fh:
+        writer.write(fh)
+    assert [str(h) for h in gate.check(tmp_path, IDS)] == ["report.pdf: postcode at page 1"]
