@@ -10,9 +10,10 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 PAPER ?= book/papers/2018-01-09_children-and-young-people.yml
+CHROMIUM_BIN ?= /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup report test test-fast bench bench-ssda903 synth dfe-rules clean
+.PHONY: help setup chromium report publish test test-fast bench bench-ssda903 synth dfe-rules clean
 
 help: ## Show this help
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,10 +30,32 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 
 setup: $(VENV)/.synced ## Install uv and the locked environment (done automatically)
 
+# Debian's Chromium prints the PDF edition and runs the browser tests. Installed
+# with apt-get when missing and we are root (CI); otherwise say how.
+chromium: ## Install Debian's Chromium if missing (as root; needed for the PDF and browser tests)
+	@if [ -x "$(CHROMIUM_BIN)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Chromium (Debian package chromium) ..."; \
+	  ok=; for attempt in 1 2 3; do \
+	    if DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 && \
+	       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	         chromium fonts-liberation >/dev/null 2>&1; then ok=1; break; fi; \
+	    echo "  apt-get failed (attempt $$attempt), retrying ..."; sleep 5; \
+	  done; \
+	  if [ -z "$$ok" ] || [ ! -x "$(CHROMIUM_BIN)" ]; then echo "Could not install Chromium with apt-get" >&2; exit 1; fi; \
+	  "$(CHROMIUM_BIN)" --version 2>/dev/null | head -1; \
+	else \
+	  echo "Chromium is not installed: as root run 'make chromium' (apt-get install chromium), or publish with --no-pdf;"; \
+	  echo "the PDF and browser tests are skipped without it."; \
+	fi
+
 report: setup ## Build the book for PAPER (default: the January 2018 paper) into book/_build/html
 	@$(PY) -m analysis build $(PAPER)
 
-test: setup ## Build the default book, then run every test (unit, data, back tests, nbval)
+publish: setup ## Publish PAPER as an edition in site/<edition>/ (DRAFT=1: a draft; NOPDF=1: HTML only)
+	@$(PY) -m analysis publish $(PAPER) $(if $(DRAFT),--draft) $(if $(NOPDF),--no-pdf)
+
+test: setup chromium ## Build the default book, then run every test (unit, data, back tests, publishing, browser, nbval)
 	@$(PY) -m analysis build $(PAPER)
 	@$(PY) -m pytest tests book/_build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
