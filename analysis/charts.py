@@ -124,7 +124,7 @@ def figure_html(
     return (
         f'<figure class="cla-figure" id="figure-{slug}">\n'
         f'<p class="cla-figure-title"><strong>{html.escape(title)}</strong></p>\n'
-        f'<div class="cla-chart" role="img" aria-label="{html.escape(alt, quote=True)}">\n{plot}\n</div>\n'
+        f'<div class="cla-chart" role="group" aria-label="{html.escape(alt, quote=True)}">\n{plot}\n</div>\n'
         f"<figcaption>{html.escape(caption)}</figcaption>\n"
         f"<details><summary>Table behind this chart</summary>\n"
         f"{table_html(table, caption=title, formats=table_formats)}\n</details>\n"

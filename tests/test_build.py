@@ -129,7 +129,7 @@ def test_every_chart_has_title_caption_alt_and_table(built):
     assert len(figures_html) == 3
     for block in figures_html:
         assert '<p class="cla-figure-title"><strong>' in block
-        assert re.search(r'role="img" aria-label="[^"]{40,}"', block)
+        assert re.search(r'role="group" aria-label="[^"]{40,}"', block)
         assert "<figcaption>" in block and "Table behind this chart" in block and "<table" in block
 
 

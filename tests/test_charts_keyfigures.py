@@ -24,7 +24,7 @@ def _html(**over):
 def test_chart_has_title_chart_caption_alt_and_table_and_no_plotly_bundle():
     html = _html()
     assert '<p class="cla-figure-title"><strong>Rate rose</strong></p>' in html
-    assert 'role="img" aria-label="Line chart"' in html
+    assert 'role="group" aria-label="Line chart"' in html
     assert "<figcaption>Source: DfE</figcaption>" in html
     assert "<summary>Table behind this chart</summary>" in html and "<td class=\"num\">2017</td>" in html
     assert 'id="chart-trend-a"' in html
