@@ -254,7 +254,7 @@ def compare(previous: dict[str, Any], prev_figures: dict[str, Any],
     code_changed = pg.get("commit") != cg.get("commit") or bool(pg.get("dirty")) or bool(cg.get("dirty"))
     before = {r["path"]: r["sha256"] for r in previous.get("inputs", [])}
     after = {r["path"]: r["sha256"] for r in current.get("inputs", [])}
-    data = {
+    files = {
         "changed": sorted(p for p in before.keys() & after.keys() if before[p] != after[p]),
         "added": sorted(after.keys() - before.keys()),
         "removed": sorted(before.keys() - after.keys()),
@@ -285,7 +285,7 @@ def compare(previous: dict[str, Any], prev_figures: dict[str, Any],
         "previous_built_at": previous.get("built_at"),
         "code": {"changed": code_changed, "previous_commit": pg.get("commit"), "commit": cg.get("commit"),
                  "previous_dirty": bool(pg.get("dirty")), "dirty": bool(cg.get("dirty"))},
-        "data": {"changed": any(data.values()), **data},
+        "data": {"changed": any(files.values()), "files": files},
         "parameters": {"changed": bool(params), "fields": params},
         "key_figures": rows,
     }
@@ -320,7 +320,7 @@ def changes_markdown(diff: dict[str, Any]) -> str:
     else:
         code_text = f"unchanged (commit `{short(code['commit'])}`)"
     if data["changed"]:
-        n = len(data["changed"]) + len(data["added"]) + len(data["removed"])
+        n = sum(len(v) for v in data["files"].values())
         data_text = f"**changed**: {n} input file(s) differ (SHA-256)"
     else:
         data_text = "unchanged (every input file has the same SHA-256)"
@@ -338,11 +338,12 @@ def changes_markdown(diff: dict[str, Any]) -> str:
     if data["changed"]:
         lines += ["## Input files that differ", ""]
         for kind in ("changed", "added", "removed"):
-            lines += [f"- `{p}` ({kind})" for p in data[kind][:50]]
+            lines += [f"- `{p}` ({kind})" for p in data["files"][kind][:50]]
         lines.append("")
     if params["changed"]:
         lines += ["## Parameters that differ", "", f"| Parameter | Edition {prev} | This edition |", "|---|---|---|"]
-        lines += [f"| `{p['field']}` | {_fmt(p['previous'])} | {_fmt(p['current'])} |" for p in params["fields"]]
+        plain = (lambda v: "–" if v is None else str(v).replace("|", "\\|"))
+        lines += [f"| `{p['field']}` | {plain(p['previous'])} | {plain(p['current'])} |" for p in params["fields"]]
         lines.append("")
     lines += ["## Key figures", "",
               f"Every number quoted in the report, in edition {prev} and in this edition.", "",

@@ -315,7 +315,9 @@ def test_second_edition_says_what_changed(second):
     this = json.loads((second / "2018.10" / "provenance.json").read_text())
     # the same commit and data unless someone committed or changed data while the tests ran
     assert diff["code"]["changed"] is (first["git"]["commit"] != this["git"]["commit"])
-    assert diff["data"]["changed"] is (first["inputs"] != this["inputs"])
+    changed_inputs = sorted(a["path"] for a, b in zip(first["inputs"], this["inputs"]) if a != b)
+    assert diff["data"]["changed"] is bool(changed_inputs or len(first["inputs"]) != len(this["inputs"]))
+    assert diff["data"]["files"]["changed"] == changed_inputs or len(first["inputs"]) != len(this["inputs"])
     assert diff["parameters"]["changed"] is True
     assert [f["field"] for f in diff["parameters"]["fields"]] == ["comparators.neighbours"]
     rows = {r["name"]: r for r in diff["key_figures"]}
@@ -324,6 +326,26 @@ def test_second_edition_says_what_changed(second):
     assert neighbours["previous"] != neighbours["current"]
     assert neighbours["change"] == pytest.approx(neighbours["current"] - neighbours["previous"])
     assert "comparators.neighbours" in page and "neighbour_mean_rate_per_10k" in page
+
+
+def test_comparison_names_code_data_and_parameter_changes():
+    before = {"version": "2018.1", "built_at": "2026-01-01T00:00:00+00:00", "git": {"commit": "a" * 40},
+              "inputs": [{"path": "x", "sha256": "1"}, {"path": "y", "sha256": "2"}],
+              "paper": {"parameters": {"edition": "2018.1", "year": 2017}}}
+    after = {"git": {"commit": "b" * 40, "dirty": False},
+             "inputs": [{"path": "x", "sha256": "1"}, {"path": "y", "sha256": "3"}, {"path": "z", "sha256": "4"}],
+             "paper": {"parameters": {"edition": "2018.2", "year": 2018}}}
+    figures = ({"n": {"value": 10, "unit": "children", "label": "Children"}},
+               {"n": {"value": 12.5, "unit": "children", "label": "Children"},
+                "m": {"value": "x", "unit": "text", "label": "New"}})
+    diff = publish.compare(before, figures[0], after, figures[1])
+    assert diff["code"]["changed"] and diff["data"]["changed"] and diff["parameters"]["changed"]
+    assert diff["data"]["files"] == {"changed": ["y"], "added": ["z"], "removed": []}
+    assert diff["parameters"]["fields"] == [{"field": "year", "previous": 2017, "current": 2018}]
+    assert {r["name"]: r["change"] for r in diff["key_figures"]} == {"n": 2.5, "m": "new"}
+    page = publish.changes_markdown(diff)
+    assert "commit `aaaaaaa` → `bbbbbbb`" in page and "`y` (changed)" in page and "| `year` | 2017 | 2018 |" in page
+    assert "| Children (`n`) | children | 10 | 12.5 | +2.5 |" in page
 
 
 def test_latest_and_index_follow_the_newest_edition(second):
@@ -402,6 +424,8 @@ def test_second_run_with_nothing_changed_reuses_the_executed_notebook(tmp_path):
 @pytest.fixture(scope="module")
 def draft(site, tmp_path_factory) -> Path:
     if not find_chromium():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing on CI: `make chromium` should have installed it")
         pytest.skip("Chromium is not installed (make chromium installs it)")
     scratch = tmp_path_factory.mktemp("draft") / "site"
     shutil.copytree(site, scratch, symlinks=True)
