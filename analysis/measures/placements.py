@@ -1444,16 +1444,16 @@ def findings(ctx: Context, h: Histories, pub: pd.DataFrame, stock: disclosure.Su
     pv = lambda ind, area="la": published_value(pub, ind, y, area)  # noqa: E731
     mark = f" ({CHILD_LEVEL}, {h.tag})"
     out = [
-        f"At 31 March {y}, {_pct(pv('foster'))} of {la}'s children in care were in foster placements (England "
-        f"{_pct(pv('foster', 'england'))}, statistical neighbours' average {_pct(pv('foster', 'neighbours'))}) "
-        "(DfE, published).",
-        f"{_pct(pv('private_voluntary'))} were placed with private or voluntary providers, against "
-        f"{_pct(pv('private_voluntary', 'england'))} in England and {_pct(pv('private_voluntary', 'neighbours'))} on "
-        f"average among its neighbours; {_pct(pv('own_provision'))} were in the council's own provision (England "
-        f"{_pct(pv('own_provision', 'england'))}) (DfE, published).",
-        f"{_pct(pv('over_20_miles'))} were placed more than 20 miles from home (England "
-        f"{_pct(pv('over_20_miles', 'england'))}) and {_pct(pv('outside_la'))} outside the authority's boundary "
-        f"(England {_pct(pv('outside_la', 'england'))}) (DfE, published).",
+        f"At 31 March {y}, {_pct(pv('foster'))} of {la}'s children in care were in foster placements, against "
+        f"{_pct(pv('foster', 'england'))} in England and {_pct(pv('foster', 'neighbours'))} on average among its "
+        "statistical neighbours (DfE, published).",
+        f"{_pct(pv('private_voluntary'))} were placed with private or voluntary providers (agencies and private "
+        f"children's homes), against {_pct(pv('private_voluntary', 'england'))} in England and "
+        f"{_pct(pv('private_voluntary', 'neighbours'))} among its neighbours; {_pct(pv('own_provision'))} were in the "
+        f"council's own provision, against {_pct(pv('own_provision', 'england'))} in England (DfE, published).",
+        f"{_pct(pv('over_20_miles'))} were placed more than 20 miles from home, against "
+        f"{_pct(pv('over_20_miles', 'england'))} in England, and {_pct(pv('outside_la'))} outside the authority's "
+        f"boundary, against {_pct(pv('outside_la', 'england'))} in England (DfE, published).",
     ]
     ifa_f = share(stock, ("IFA fostering", cy), (ALL_FOSTER, cy))
     inh_f = share(stock, ("in-house fostering", cy), (ALL_FOSTER, cy))
