@@ -29,11 +29,13 @@ DEFAULT_PAPER = REPO_ROOT / "book" / "papers" / "2018-01-09_children-and-young-p
 #: Chapters a paper may ask for, in book order: name -> notebook file.
 CHAPTERS: dict[str, str] = {
     "care_numbers": "10_care_numbers.ipynb",
+    "placements": "20_placements.ipynb",
+    "permanence": "30_permanence.ipynb",
     "data_quality": "90_data_quality.ipynb",
 }
 
 #: Chapters that read child-level (SSDA903) data.
-CHILD_LEVEL_CHAPTERS = frozenset({"data_quality"})
+CHILD_LEVEL_CHAPTERS = frozenset({"placements", "permanence", "data_quality"})
 
 _EDITION = re.compile(r"^\d{4}\.\d+(\.\d+)?(-[a-z0-9.]+)?$")
 

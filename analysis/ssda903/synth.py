@@ -92,7 +92,7 @@ _BASE_WEIGHTS = {
     "10_15": (33, 4, 32, 10, 14, 0, 5, 0),
     "16_over": (22, 2, 22, 6, 12, 33, 3, 0),
 }
-_MOVE_RATE = {"under_1": 0.7, "1_4": 0.5, "5_9": 0.45, "10_15": 0.7, "16_over": 0.8}  # moves per year
+_MOVE_RATE = {"under_1": 1.0, "1_4": 0.8, "5_9": 0.7, "10_15": 1.1, "16_over": 1.2}  # moves per year
 
 _REASON_PLACE_CHANGE = (("CARPL", 45), ("CREQB", 12), ("CREQO", 10), ("LAREQ", 8), ("CHILD", 6),
                         ("STAND", 3), ("ALLEG", 2), ("CLOSE", 3), ("APPRR", 1), ("OTHER", 10))
@@ -478,7 +478,7 @@ class _Plan:
     adoption: dict | None = None
 
 
-def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells) -> _Plan:
+def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells, data_end: int) -> _Plan:
     child = pop.p_child[p]
     dob, start, end, group = pop.dob[child], pop.p_start[p], pop.p_end[p], pop.p_group[p]
     uasc = pop.uasc[child]
@@ -546,12 +546,15 @@ def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells) -> _Plan:
         ls = [x for x in sorted(ls) if x[0] < adoption["order"]] + [(adoption["order"], "E1")]
 
     # placement spells
-    last = final_start if final_start is not None else stop
-    duration = (min(last, _year_end(2026)) - start) / 365.25
+    # moves fall within the period and before the end of the data (a period still open has no end date)
+    last = final_start if final_start is not None else min(stop, data_end)
+    duration = (last - start) / 365.25
     band0 = int(_band_of(np.array([age0]))[0])
     rate = _MOVE_RATE[AGE_BANDS[band0]]
-    moves = min(d.poisson(max(rate * duration, 0.0)), 10)
-    points = sorted({start + 7 + int(d.u() * max(last - start - 14, 1)) for _ in range(moves)} - {start})
+    # most moves happen in the first two years; after that placements are long-term and move rarely
+    moves = min(d.poisson(max(rate * min(duration, 2.0) + 0.08 * max(duration - 2.0, 0.0), 0.0)), 10)
+    # moves come mostly early in a period: long placements settle (u squared skews the dates early)
+    points = sorted({start + 7 + int(d.u() ** 2 * max(last - start - 14, 1)) for _ in range(moves)} - {start})
     starts = [start] + [pt for pt in points if start < pt < last - 7]
     if final_start is not None and final_start > starts[-1]:
         starts.append(final_start)
@@ -912,7 +915,7 @@ def generate(la: str, first: int, last: int, seed: int, *, scale: float = 1.0,
     homes = ["" if pop.uasc[c] else places.inside[int(home_idx[c])] for c in range(n_children)]
 
     spells = _Spells()
-    plans = [_plan_period(draws, pop, p, spells) for p in range(len(pop.p_start))]
+    plans = [_plan_period(draws, pop, p, spells, _year_end(last) + 1) for p in range(len(pop.p_start))]
     cat, prov = _calibrate(tg, pop, spells)
     episodes = _episodes(draws, tg, pop, spells, cat, prov, plans, ids, homes, places)
 
