@@ -354,7 +354,7 @@ def _simulate_periods(tg: Targets, rng: np.random.Generator, scale: float) -> _P
     s0 = _year_start(first)
     n0 = max(int(round((tg.cla[first] - tg.started[first] + tg.ceased[first]) * scale)), 0)
     age0 = _draw_ages(rng, tg.stock_ages, n0)
-    dob0 = s0 - (age0 * 365.25).astype(np.int64)
+    dob0 = s0 - np.maximum((age0 * 365.25).astype(np.int64), 2)  # born before care began
     in_care = np.minimum((rng.exponential(2.2, n0) * 365.25).astype(np.int64), s0 - dob0 - 1)
     uasc0 = (age0 >= 14) & (rng.random(n0) < tg.uasc_share * 1.5)
     open_p = add(dob0, s0 - np.maximum(in_care, 1), uasc0)
