@@ -13,6 +13,22 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+def default_paper(**changes) -> dict:
+    """The default paper file's fields with ``changes`` applied (``"data.published"``-style dotted keys)."""
+    import yaml
+
+    from analysis.paper import DEFAULT_PAPER
+
+    data = yaml.safe_load(DEFAULT_PAPER.read_text())
+    for key, value in changes.items():
+        if "." in key:
+            outer, inner = key.split(".")
+            data[outer][inner] = value
+        else:
+            data[key] = value
+    return data
+
+
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
     """Run ``python -m analysis ARGS`` as a user would; capture output."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}

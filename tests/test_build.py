@@ -21,6 +21,7 @@ import yaml
 from analysis import offline, pipeline, stats
 from analysis.errors import BuildError
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, load_paper
+from conftest import default_paper
 
 pytestmark = pytest.mark.build
 
@@ -157,15 +158,8 @@ def test_executed_notebooks_are_in_the_build_tree(built):
 
 
 def _paper(tmp_path: Path, **changes) -> Path:
-    data = yaml.safe_load(DEFAULT_PAPER.read_text())
-    for key, value in changes.items():
-        if "." in key:
-            outer, inner = key.split(".")
-            data[outer][inner] = value
-        else:
-            data[key] = value
     path = tmp_path / "paper.yml"
-    path.write_text(yaml.safe_dump(data))
+    path.write_text(yaml.safe_dump(default_paper(**changes)))
     return path
 
 

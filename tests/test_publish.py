@@ -24,6 +24,7 @@ from analysis.__main__ import main
 from analysis.editions import read_paper
 from analysis.paper import CHAPTERS, DEFAULT_PAPER, REPO_ROOT
 from analysis.pdf import find_chromium
+from conftest import default_paper
 
 pytestmark = pytest.mark.build
 
@@ -43,14 +44,9 @@ def clean_git(root: Path = REPO_ROOT) -> provenance.GitState:
 
 def paper_file(folder: Path, **changes) -> Path:
     """The default paper (its chapters whose notebooks exist), with ``changes`` (dotted keys) applied."""
-    data = yaml.safe_load(DEFAULT_PAPER.read_text())
-    data["chapters"] = [c for c in data["chapters"] if (REPO_ROOT / "notebooks" / CHAPTERS[c]).is_file()]
-    for key, value in changes.items():
-        if "." in key:
-            outer, inner = key.split(".")
-            data[outer][inner] = value
-        else:
-            data[key] = value
+    data = default_paper(**changes)
+    if "chapters" not in changes:
+        data["chapters"] = [c for c in data["chapters"] if (REPO_ROOT / "notebooks" / CHAPTERS[c]).is_file()]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"paper-{hashlib.sha1(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:8]}.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
