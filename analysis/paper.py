@@ -31,11 +31,15 @@ CHAPTERS: dict[str, str] = {
     "care_numbers": "10_care_numbers.ipynb",
     "placements": "20_placements.ipynb",
     "permanence": "30_permanence.ipynb",
+    "recruitment": "40_recruitment.ipynb",
+    "forecast": "50_forecast.ipynb",
+    "business_case": "60_business_case.ipynb",
+    "claims": "70_claims.ipynb",
     "data_quality": "90_data_quality.ipynb",
 }
 
 #: Chapters that read child-level (SSDA903) data.
-CHILD_LEVEL_CHAPTERS = frozenset({"placements", "permanence", "data_quality"})
+CHILD_LEVEL_CHAPTERS = frozenset({"placements", "permanence", "forecast", "business_case", "claims", "data_quality"})
 
 _EDITION = re.compile(r"^\d{4}\.\d+(\.\d+)?(-[a-z0-9.]+)?$")
 
@@ -109,6 +113,45 @@ class Costs(_Strict):
     sensitivity: float = Field(0.2, gt=0, lt=1, description="± share applied to unit costs for the sensitivity range")
 
 
+class Forecast(_Strict):
+    """How the stock-and-flow forecast of children looked after is made."""
+
+    years_ahead: int = Field(5, ge=3, le=5, description="years forecast after the paper's year")
+    history_years: int = Field(
+        3, ge=1, le=10, description="years of child-level moves (31 March to 31 March) the model learns from")
+    simulations: int = Field(1000, ge=100, le=20000, description="simulated futures behind the prediction interval")
+    seed: int = Field(2018, ge=0, le=2**31 - 1, description="random seed, so a run can be repeated exactly")
+    interval: float = Field(0.95, gt=0.5, lt=1, description="coverage of the prediction interval")
+
+
+class BusinessCase(_Strict):
+    """The business case scenarios' parameters (money in pounds at ``costs.price_year`` prices).
+
+    The defaults are stated assumptions or published national figures (see the
+    assumptions page); the council's own business case should replace them.
+    """
+
+    horizon_years: int = Field(5, ge=1, le=10, description="years the scenarios run for")
+    discount_rate: float = Field(
+        0.035, ge=0, le=0.2, description="real annual discount rate for net present value (HM Treasury Green Book: 3.5%)")
+    extra_households_per_year: float = Field(
+        10, ge=0, le=500, description="in-house fostering households approved each year above what happens anyway")
+    conversion: float = Field(
+        0.6, ge=0, le=1, description="share of newly approved households that take a child (approval-to-placement conversion)")
+    children_per_household: float = Field(
+        1.2, gt=0, le=6, description="children each placed household looks after at a time")
+    household_retention: float = Field(
+        0.8, ge=0, le=1, description="share of the extra households still fostering a year later")
+    cost_per_approval: float = Field(
+        8000, ge=0, le=1_000_000, description="marketing and assessment cost of each extra approval, pounds")
+    support_cost_per_household: float = Field(
+        0, ge=0, le=1_000_000, description="yearly support cost of each extra household not in the in-house weekly cost, pounds")
+    permanence_time_cut: float = Field(
+        0.2, ge=0, lt=1, description="share by which the time children take to reach permanence is cut")
+    permanence_cost_per_year: float = Field(
+        150_000, ge=0, le=100_000_000, description="yearly cost of the work that speeds permanence (deep dive, capacity), pounds")
+
+
 class DataLocations(_Strict):
     """Where the run reads its data, relative to the repository root."""
 
@@ -132,6 +175,8 @@ class Paper(_Strict):
     comparators: Comparators = Comparators()
     data: DataLocations = DataLocations()
     costs: Costs = Costs()
+    forecast: Forecast = Forecast()
+    business_case: BusinessCase = BusinessCase()
     chapters: list[Literal[tuple(CHAPTERS)]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(CHAPTERS)
     )
@@ -158,6 +203,46 @@ class Paper(_Strict):
         return self.model_dump(mode="json")
 
 
+def _field_info(loc: tuple) -> Any:
+    """The pydantic FieldInfo at ``loc`` in :class:`Paper`, or None."""
+    model: Any = Paper
+    info = None
+    for part in loc:
+        fields = getattr(model, "model_fields", None)
+        if not fields or part not in fields:
+            return None
+        info = fields[part]
+        model = info.annotation
+    return info
+
+
+def _range(loc: tuple) -> str | None:
+    """'a number from 0 to 1' for a bounded numeric field, else None."""
+    info = _field_info(loc)
+    if info is None or info.annotation not in (int, float):
+        return None
+    low = high = None
+    low_word = high_word = ""
+    for item in info.metadata:
+        for attr, word in (("ge", ""), ("gt", "above ")):
+            if getattr(item, attr, None) is not None:
+                low, low_word = getattr(item, attr), word
+        for attr, word in (("le", ""), ("lt", "below ")):
+            if getattr(item, attr, None) is not None:
+                high, high_word = getattr(item, attr), word
+    kind = "a whole number" if info.annotation is int else "a number"
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None and not low_word and not high_word:
+        return f"{kind} from {low:g} to {high:g}"
+    parts = []
+    if low is not None:
+        parts.append(f"{low_word or 'at least '}{low:g}")
+    if high is not None:
+        parts.append(f"{'below ' if high_word else 'at most '}{high:g}")
+    return f"{kind} {' and '.join(parts)}"
+
+
 def _describe(error: dict[str, Any]) -> str:
     where = ".".join(str(p) for p in error["loc"]) or "(top level)"
     kind = error["type"]
@@ -171,6 +256,10 @@ def _describe(error: dict[str, Any]) -> str:
     if "neighbours" in where:
         msg = "must be 2021 or 2025 (DfE statistical-neighbour model) or a list of local authorities"
         where = "comparators.neighbours"
+    valid = _range(tuple(error["loc"]))
+    if valid and kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than", "float_parsing",
+                          "int_parsing", "float_type", "int_type", "int_from_float", "finite_number"):
+        msg = f"must be {valid}"
     got = error.get("input")
     got_text = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
     return f"  - {where}: {msg}{got_text}"
