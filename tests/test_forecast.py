@@ -1,0 +1,277 @@
+"""The stock-and-flow forecast: known answers on hand-made models and a hand-built history.
+
+Dates are ISO (YYYY-MM-DD). Collection year Y runs 1 April Y-1 to 31 March Y;
+a 31 March snapshot of year Y is the children looked after on 31 March Y.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import forecast as F
+from analysis.errors import InputError
+from analysis.ssda903 import episodes as E
+
+NS = "datetime64[ns]"
+
+# --------------------------------------------------------------------------- a one-state closed system
+
+ONE = (("all ages", "all placements"),)
+
+
+def one_state(n0=100.0, p=0.2, lam=10.0, base_year=2017, **kw) -> F.Model:
+    """One state: each year a child leaves with probability p (all to permanence), lam children enter."""
+    return F.from_arrays(ONE, [n0], [[1 - p]], [p], [0.0], [lam], base_year, **kw)
+
+
+def closed_form(n0, p, lam, t):
+    return n0 * (1 - p) ** t + lam * (1 - (1 - p) ** t) / p
+
+
+def test_project_matches_the_closed_form_exactly():
+    m = one_state(100, 0.2, 10)
+    out = F.project(m, 5)
+    assert list(out.columns) == ["year", "age_band", "category", "children"]
+    assert out["year"].tolist() == [2017, 2018, 2019, 2020, 2021, 2022]
+    expected = [closed_form(100, 0.2, 10, t) for t in range(6)]
+    assert out["children"].to_numpy() == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    # by hand: 100 -> 100*0.8+10 = 90 -> 90*0.8+10 = 82
+    assert out["children"].iloc[1] == pytest.approx(90.0)
+    assert out["children"].iloc[2] == pytest.approx(82.0)
+
+
+def test_project_two_states_by_hand():
+    # state a: 50% stay, 25% move to b, 25% leave; b: 80% stay, 20% leave; 4 enter a each year
+    states = (("x", "a"), ("x", "b"))
+    m = F.from_arrays(states, [100, 40], [[0.5, 0.25], [0.0, 0.8]], [0.25, 0.0], [0.0, 0.2], [4, 0], 2020)
+    out = F.project(m, 1)
+    got = out[out["year"] == 2021].set_index("category")["children"]
+    assert got["a"] == pytest.approx(100 * 0.5 + 4)  # 54
+    assert got["b"] == pytest.approx(100 * 0.25 + 40 * 0.8)  # 57
+    base = out[out["year"] == 2020].set_index("category")["children"]
+    assert base.tolist() == [100, 40]
+
+
+def test_project_rejects_negative_years():
+    with pytest.raises(InputError, match="years"):
+        F.project(one_state(), -1)
+
+
+# --------------------------------------------------------------------------- from_arrays checks
+
+
+def test_from_arrays_rejects_a_row_that_does_not_sum_to_one():
+    with pytest.raises(InputError, match="sum to 1"):
+        F.from_arrays(ONE, [10], [[0.7]], [0.2], [0.05], [1], 2017)  # 0.95
+
+
+def test_from_arrays_accepts_rounding_within_1e_9_but_not_more():
+    F.from_arrays(ONE, [10], [[0.7]], [0.2], [0.1 + 5e-10], [1], 2017)
+    with pytest.raises(InputError, match="sum to 1"):
+        F.from_arrays(ONE, [10], [[0.7]], [0.2], [0.1 + 1e-8], [1], 2017)
+
+
+@pytest.mark.parametrize("field,args", [
+    ("start", dict(start=[-1])),
+    ("entries", dict(entries=[np.nan])),
+    ("stay", dict(stay=[[0.8, 0.0]])),
+    ("exit_other", dict(exit_other=[0.0, 0.0])),
+])
+def test_from_arrays_rejects_bad_values_and_shapes(field, args):
+    base = dict(states=ONE, start=[10], stay=[[0.8]], exit_permanence=[0.2], exit_other=[0.0], entries=[1],
+                base_year=2017)
+    base.update(args)
+    with pytest.raises(InputError, match=field):
+        F.from_arrays(**base)
+
+
+def test_from_arrays_rejects_a_negative_probability_even_if_the_row_sums_to_one():
+    with pytest.raises(InputError, match="negative"):
+        F.from_arrays(ONE, [10], [[1.1]], [-0.1], [0.0], [1], 2017)
+
+
+def test_from_arrays_rejects_repeated_states_and_unknown_fields():
+    with pytest.raises(InputError, match="once"):
+        F.from_arrays(ONE * 2, [1, 1], np.eye(2), [0, 0], [0, 0], [0, 0], 2017)
+    with pytest.raises(InputError, match="unknown field"):
+        F.from_arrays(ONE, [10], [[0.8]], [0.2], [0.0], [1], 2017, colour="red")
+
+
+def test_model_arrays_are_read_only():
+    m = one_state()
+    with pytest.raises(ValueError):
+        m.start[0] = 5
+
+
+# --------------------------------------------------------------------------- faster permanence
+
+
+def test_faster_permanence_cut_zero_is_the_same_model():
+    m = one_state(p=0.3)
+    same = F.with_faster_permanence(m, 0)
+    assert same.exit_permanence.tolist() == m.exit_permanence.tolist()
+    assert same.stay.tolist() == m.stay.tolist()
+
+
+def test_faster_permanence_known_value_p_half_cut_half():
+    # hazard doubles: p' = 1 - (1 - 0.5)^2 = 0.75; the extra 0.25 comes from staying
+    m = F.with_faster_permanence(one_state(p=0.5), 0.5)
+    assert m.exit_permanence[0] == pytest.approx(0.75, abs=1e-12)
+    assert m.stay[0, 0] == pytest.approx(0.25, abs=1e-12)
+    assert m.exit_other[0] == 0.0
+
+
+def test_faster_permanence_takes_from_stay_in_proportion_and_keeps_rows_summing_to_one():
+    states = (("x", "a"), ("x", "b"), ("x", "c"))
+    stay = [[0.4, 0.2, 0.0], [0.0, 0.9, 0.0], [0.0, 0.0, 0.05]]
+    perm = [0.2, 0.0, 0.5]
+    other = [0.2, 0.1, 0.45]
+    m = F.from_arrays(states, [10, 10, 10], stay, perm, other, [1, 1, 1], 2017)
+    f = F.with_faster_permanence(m, 0.2)
+    rows = f.stay.sum(axis=1) + f.exit_permanence + f.exit_other
+    assert rows == pytest.approx([1, 1, 1], abs=1e-12)
+    # state a: p' = 1 - 0.8^(1.25); extra taken from 0.4 and 0.2 in ratio 2:1
+    p1 = 1 - 0.8 ** 1.25
+    assert f.exit_permanence[0] == pytest.approx(p1)
+    extra = p1 - 0.2
+    assert f.stay[0, 0] == pytest.approx(0.4 - extra * 2 / 3)
+    assert f.stay[0, 1] == pytest.approx(0.2 - extra / 3)
+    # state b has no permanence exits: nothing changes
+    assert f.stay[1].tolist() == [0.0, 0.9, 0.0] and f.exit_permanence[1] == 0
+    # state c would need 1 - 0.5^1.25 - 0.5 = 0.08 more, but only 0.05 stays: capped
+    assert f.exit_permanence[2] == pytest.approx(0.55) and f.stay[2, 2] == pytest.approx(0.0)
+    assert f.exit_other.tolist() == m.exit_other.tolist()
+
+
+@pytest.mark.parametrize("cut", [-0.1, 1, 1.5, "half"])
+def test_faster_permanence_rejects_a_cut_outside_0_to_1(cut):
+    with pytest.raises(InputError, match="cut"):
+        F.with_faster_permanence(one_state(), cut)
+
+
+# --------------------------------------------------------------------------- fit on a hand-built history
+
+
+def _ep(child, decom, dec, rne, place, provider, rec=""):
+    return dict(CHILD=child, DECOM=decom, DEC=dec, RNE=rne, LS="C2", CIN="N1", PLACE=place, PLACE_PROVIDER=provider,
+                REC=rec, REASON_PLACE_CHANGE="", HOME_POST="", PL_POST="", URN="")
+
+
+def _prepared(rows, dobs, first_return: int) -> pd.DataFrame:
+    cols = ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+            "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN")
+    df = pd.DataFrame(list(rows), columns=list(cols))
+    for c in ("DECOM", "DEC"):
+        df[c] = pd.to_datetime(df[c]).astype(NS)
+    for c in set(cols) - {"DECOM", "DEC"}:
+        df[c] = pd.Series(df[c].tolist(), dtype="str")
+    # the return an episode is first reported in (never before the first return)
+    df["YEAR"] = np.maximum(np.asarray(E.collection_year(df["DECOM"]), dtype=np.int64), first_return)
+    df["_file"] = "episodes.csv"
+    df["_row"] = np.arange(len(df)) + 2
+    header = pd.DataFrame({"CHILD": list(dobs), "SEX": "1", "DOB": pd.to_datetime(list(dobs.values())).astype(NS)})
+    for c in ("ETHNIC", "UPN", "MOTHER", "MC_DOB"):
+        header[c] = ""
+    header["YEAR"] = 2018
+    return E.prepare(df, header)
+
+
+# Snapshots on 31 March 2016, 2017, 2018 (worked out child by child):
+#   A born 2008-06-01, in-house carer from 2015-05-01, still there: 2016 age 7, 2017 age 8, 2018 age 9 (5 to 9)
+#   B born 2000-10-01, children's home (K2, private) from 2014-01-01: 2016 age 15 (10 to 15), 2017 age 16;
+#     moves to independent living arrangement (E5) on 2017-10-01: an "other" exit in 2017-18
+#   C born 2012-01-01, IFA carer from 2015-06-01, kinship carer from 2016-08-01: 2016 age 4 (1 to 4, IFA),
+#     2017 age 5 (5 to 9, kinship); special guardianship (E45) on 2017-12-01: permanence in 2017-18
+#   D born 2015-02-01, in-house carer from 2016-06-01: entry in 2016-17 (2017 age 2, 1 to 4); 2018 age 3
+#   E born 2017-06-01, in care 2017-07-01 to 2018-01-15: never in a snapshot, counted nowhere
+#   F born 2010-01-01, in-house 2015-01-01, home (E4A) 2016-05-01, back with an IFA carer 2016-12-01:
+#     2016 (5 to 9, in-house) -> 2017 (5 to 9, IFA): left and came back, so a move; 2018 (5 to 9, IFA)
+#   G no date of birth, in care from 2015-01-01: age unknown, left out (1 child on 31 March 2018)
+#   H born 2006-01-01, in-house carer from 2017-06-01: entry in 2017-18 (2018 age 12, 10 to 15)
+#   I born 2014-03-01, placed for adoption (A4) from 2015-09-01, adopted (E11) 2016-09-01: permanence in 2016-17
+HISTORY = [
+    _ep("A", "2015-05-01", None, "S", "U4", "PR1"),
+    _ep("B", "2014-01-01", "2017-10-01", "S", "K2", "PR4", "E5"),
+    _ep("C", "2015-06-01", "2016-08-01", "S", "U4", "PR4", "X1"),
+    _ep("C", "2016-08-01", "2017-12-01", "P", "U1", "PR1", "E45"),
+    _ep("D", "2016-06-01", None, "S", "U4", "PR1"),
+    _ep("E", "2017-07-01", "2018-01-15", "S", "U4", "PR4", "E4A"),
+    _ep("F", "2015-01-01", "2016-05-01", "S", "U4", "PR1", "E4A"),
+    _ep("F", "2016-12-01", None, "S", "U6", "PR4"),
+    _ep("G", "2015-01-01", None, "S", "U4", "PR1"),
+    _ep("H", "2017-06-01", None, "S", "U4", "PR1"),
+    _ep("I", "2015-09-01", "2016-09-01", "S", "A4", "PR1", "E11"),
+]
+DOBS = {"A": "2008-06-01", "B": "2000-10-01", "C": "2012-01-01", "D": "2015-02-01", "E": "2017-06-01",
+        "F": "2010-01-01", "H": "2006-01-01", "I": "2014-03-01"}
+
+
+@pytest.fixture(scope="module")
+def history() -> pd.DataFrame:
+    return _prepared(HISTORY, DOBS, first_return=2014)
+
+
+def _i(band, cat):
+    return F.STATES.index((band, cat))
+
+
+def test_fit_recovers_the_hand_counted_moves(history):
+    m = F.fit(history, 2018, history_years=2)
+    s = len(F.STATES)
+    assert m.learned_from == ((2016, 2017), (2017, 2018))
+    assert m.states == F.STATES and m.transitions.shape == (s, s + 2)
+    expected = np.zeros((s, s + 2))
+    perm, other = s, s + 1
+    expected[_i("5 to 9", "in-house fostering"), _i("5 to 9", "in-house fostering")] = 2  # A twice
+    expected[_i("5 to 9", "in-house fostering"), _i("5 to 9", "IFA fostering")] = 1  # F
+    expected[_i("10 to 15", "residential"), _i("16 and over", "residential")] = 1  # B ages
+    expected[_i("16 and over", "residential"), other] = 1  # B to independent living
+    expected[_i("1 to 4", "IFA fostering"), _i("5 to 9", "kinship fostering")] = 1  # C
+    expected[_i("5 to 9", "kinship fostering"), perm] = 1  # C special guardianship
+    expected[_i("1 to 4", "in-house fostering"), _i("1 to 4", "in-house fostering")] = 1  # D
+    expected[_i("5 to 9", "IFA fostering"), _i("5 to 9", "IFA fostering")] = 1  # F
+    expected[_i("1 to 4", "adoption placement"), perm] = 1  # I adopted
+    np.testing.assert_array_equal(m.transitions, expected)
+    entries = np.zeros(s)
+    entries[_i("1 to 4", "in-house fostering")] = 1  # D
+    entries[_i("10 to 15", "in-house fostering")] = 1  # H
+    np.testing.assert_array_equal(m.entry_counts, entries)
+    assert m.entries == pytest.approx(entries / 2)  # averaged over the 2 pairs
+
+
+def test_fit_probabilities_start_and_unknown_age(history):
+    m = F.fit(history, 2018, history_years=2, synthetic=True)
+    a = _i("5 to 9", "in-house fostering")
+    assert m.stay[a, a] == pytest.approx(2 / 3) and m.stay[a, _i("5 to 9", "IFA fostering")] == pytest.approx(1 / 3)
+    assert m.exit_permanence[_i("5 to 9", "kinship fostering")] == 1.0
+    assert m.exit_other[_i("16 and over", "residential")] == 1.0
+    rows = m.stay.sum(axis=1) + m.exit_permanence + m.exit_other
+    assert rows == pytest.approx(np.ones(len(F.STATES)), abs=1e-12)
+    start = np.zeros(len(F.STATES))
+    for band, cat in [("5 to 9", "in-house fostering"), ("1 to 4", "in-house fostering"),
+                      ("5 to 9", "IFA fostering"), ("10 to 15", "in-house fostering")]:
+        start[_i(band, cat)] += 1  # A, D, F, H
+    np.testing.assert_array_equal(m.start, start)
+    assert m.unknown_age == 1  # G
+    assert m.synthetic is True and m.base_year == 2018
+
+
+def test_fit_state_never_seen_takes_its_age_band_pooled_row(history):
+    m = F.fit(history, 2018, history_years=2)
+    # nobody was placed with parents aged 5 to 9: that row pools the 5 to 9 rows
+    # (A twice, F in-house -> IFA, C kinship -> permanence, F IFA -> IFA: 5 children)
+    row = m.rows[_i("5 to 9", "placed with parents")]
+    assert row[_i("5 to 9", "in-house fostering")] == pytest.approx(2 / 5)
+    assert row[_i("5 to 9", "IFA fostering")] == pytest.approx(2 / 5)
+    assert m.exit_permanence[_i("5 to 9", "placed with parents")] == pytest.approx(1 / 5)
+
+
+def test_fit_uses_only_pairs_the_returns_cover(history):
+    m = F.fit(history, 2018, history_years=10)
+    assert m.learned_from == ((2014, 2015), (2015, 2016), (2016, 2017), (2017, 2018))
+    with pytest.raises(InputError, match="no return for 2020"):
+        F.fit(history, 2020)
+    with pytest.raises(InputError, match="no earlier 31 March"):
+        F.fit(history, 2014)
