@@ -23,7 +23,7 @@ def default_paper(**changes) -> dict:
     for key, value in changes.items():
         if "." in key:
             outer, inner = key.split(".")
-            data[outer][inner] = value
+            data.setdefault(outer, {})[inner] = value
         else:
             data[key] = value
     return data
