@@ -434,3 +434,349 @@ def with_faster_permanence(model: Model, cut: float) -> Model:
     return from_arrays(model.states, model.start, stay, perm, model.exit_other, model.entries, model.base_year,
                        synthetic=model.synthetic, transitions=model.transitions, entry_counts=model.entry_counts,
                        learned_from=model.learned_from, unknown_age=model.unknown_age)
+
+
+# --------------------------------------------------------------------------- simulation
+
+
+def _interval_check(interval: float) -> float:
+    try:
+        interval = float(interval)
+    except (TypeError, ValueError):
+        raise InputError(f"interval: must be a number above 0 and below 1 (got {interval!r})") from None
+    if not (0 < interval < 1):
+        raise InputError(f"interval: must be a number above 0 and below 1 (got {interval!r})")
+    return interval
+
+
+def simulate(model: Model, years: int, n: int = 1000, seed: int = 2018, interval: float = 0.95) -> pd.DataFrame:
+    """Simulated futures of the total number of children looked after, with a prediction interval.
+
+    Each simulated future first draws its own parameters, then runs year by
+    year:
+
+    * **parameter uncertainty**: each state's row of probabilities (stay in
+      every state, permanence, other exit) is drawn from a Dirichlet
+      distribution with parameters ``(m + 1) * row``, where ``m`` is the
+      number of children the row was learned from
+      (``model.transitions.sum(axis=1)``); its mean is the model's row, and
+      a probability the model puts at zero stays zero. Each state's entry
+      rate is drawn from a gamma distribution with shape ``k * entries`` and
+      scale ``1 / k``, k the number of years learned from (the posterior of a
+      Poisson rate seen k times), whose mean is ``entries``. A hand-made
+      model (no ``transitions`` or ``learned_from``) has fixed parameters.
+    * **chance**: each year the children in each state are shared out among
+      the states and the two exits by a multinomial draw, and new entries to
+      each state are a Poisson draw.
+
+    The starting numbers are rounded to whole children.
+
+    Parameters
+    ----------
+    model : Model
+    years : int
+        Years after the base year.
+    n : int, default 1000
+        Simulated futures.
+    seed : int, default 2018
+        Seed of the random generator (same seed, same answer).
+    interval : float, default 0.95
+        Coverage of the prediction interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year from ``base_year`` to ``base_year + years``: ``year``,
+        ``mean``, ``median``, ``lower``, ``upper`` (the central ``interval`` of
+        the simulated totals; all equal to the start in the base year).
+
+    Raises
+    ------
+    InputError
+        ``years`` negative, ``n`` below 1 or ``interval`` not between 0 and 1.
+    """
+    interval = _interval_check(interval)
+    if int(years) < 0:
+        raise InputError(f"years: must be 0 or more (got {years})")
+    if int(n) < 1:
+        raise InputError(f"simulations: must be 1 or more (got {n})")
+    n, years, s = int(n), int(years), model.n_states
+    rng = np.random.default_rng(int(seed))
+    rows = model.rows
+    if model.transitions is not None:
+        size = model.transitions.sum(axis=1)
+        draws = rng.gamma(rows * (size + 1)[:, None], size=(n, s, s + 2))
+        total = draws.sum(axis=2, keepdims=True)
+        probs = np.where(total > 0, draws / np.where(total > 0, total, 1), rows[None])
+    else:
+        probs = np.broadcast_to(rows, (n, s, s + 2))
+    probs = probs / probs.sum(axis=2, keepdims=True)
+    k = len(model.learned_from)
+    rate = rng.gamma(model.entries * k, 1 / k, size=(n, s)) if k else np.broadcast_to(model.entries, (n, s))
+    counts = np.broadcast_to(np.rint(model.start).astype(np.int64), (n, s)).copy()
+    totals = np.zeros((n, years + 1))
+    totals[:, 0] = counts.sum(axis=1)
+    for year in range(1, years + 1):
+        nxt = rng.poisson(rate)
+        for i in np.flatnonzero(counts.any(axis=0)):
+            nxt += rng.multinomial(counts[:, i], probs[:, i, :])[:, :s]
+        counts = nxt
+        totals[:, year] = counts.sum(axis=1)
+    tail = (1 - interval) / 2
+    return pd.DataFrame({
+        "year": model.base_year + np.arange(years + 1),
+        "mean": totals.mean(axis=0),
+        "median": np.quantile(totals, 0.5, axis=0),
+        "lower": np.quantile(totals, tail, axis=0),
+        "upper": np.quantile(totals, 1 - tail, axis=0),
+    })
+
+
+# --------------------------------------------------------------------------- the cross-check: exponential smoothing
+
+#: Fewest published years the damped-trend model is fitted to (it estimates five numbers).
+MIN_ETS_YEARS = 4
+#: Published years below which the fit is reported as unreliable (reference §4.3: "about 10 annual points").
+RELIABLE_ETS_YEARS = 10
+
+
+@dataclass(frozen=True)
+class EtsResult:
+    """Exponential smoothing (additive errors, additive damped trend) on an annual series.
+
+    Attributes
+    ----------
+    history : pandas.Series
+        The values fitted to, indexed by year.
+    forecast : pandas.DataFrame
+        ``year``, ``mean``, ``lower``, ``upper``; empty when nothing could be fitted.
+    fitted : bool
+        Whether the model was fitted.
+    reliable : bool
+        False when any of :attr:`notes` applies.
+    notes : tuple of str
+        Plain-English reasons the fit is unreliable or was not made, each a
+        sentence ("The fit is unreliable because ...").
+    params : dict
+        Smoothing parameters (alpha, beta, phi) when fitted.
+    """
+
+    history: pd.Series
+    forecast: pd.DataFrame
+    fitted: bool
+    reliable: bool
+    notes: tuple[str, ...]
+    params: dict
+
+
+def _empty_forecast() -> pd.DataFrame:
+    return pd.DataFrame({"year": pd.Series([], dtype="int64"), "mean": pd.Series([], dtype=float),
+                         "lower": pd.Series([], dtype=float), "upper": pd.Series([], dtype=float)})
+
+
+def ets_forecast(series: pd.Series, years: int, interval: float = 0.95) -> EtsResult:
+    """Forecast an annual series with statsmodels' ``ETSModel`` (additive error, additive damped trend).
+
+    The model is the benchmark the reference suggests for short annual series
+    (§4.3). It is fitted to the last run of consecutive years with a value;
+    statsmodels' warnings (a short series, an optimiser that did not converge)
+    are caught here and returned as :attr:`EtsResult.notes`, never shown.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Values indexed by year (NaN or missing years break the run).
+    years : int
+        Years to forecast after the last year of the series.
+    interval : float, default 0.95
+        Coverage of the prediction interval (statsmodels' analytic interval).
+
+    Returns
+    -------
+    EtsResult
+        Not fitted (empty forecast, a note why) with fewer than
+        :data:`MIN_ETS_YEARS` years or if statsmodels fails.
+
+    Raises
+    ------
+    InputError
+        ``years`` below 1 or ``interval`` not between 0 and 1.
+    """
+    import warnings
+
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    interval = _interval_check(interval)
+    if int(years) < 1:
+        raise InputError(f"years: must be 1 or more (got {years})")
+    s = pd.Series(series, dtype=float).dropna().sort_index()
+    s.index = s.index.astype(int)
+    notes: list[str] = []
+    if len(s):
+        idx = s.index.to_numpy()
+        breaks = np.flatnonzero(np.diff(idx) != 1)
+        if len(breaks):
+            kept = s.iloc[breaks[-1] + 1:]
+            notes.append(f"Only the unbroken run of years {kept.index[0]}-{kept.index[-1]} is used, because the "
+                         "series has a gap before it.")
+            s = kept
+    n = len(s)
+    if n < MIN_ETS_YEARS:
+        have = "no published year" if n == 0 else f"only {n} published year{'s' if n != 1 else ''} ({s.index[0]}-{s.index[-1]})"
+        notes.append(f"No trend was fitted: there {'is' if n == 1 else 'are'} {have}, and a damped trend needs at "
+                     f"least {MIN_ETS_YEARS}.")
+        return EtsResult(s, _empty_forecast(), False, False, tuple(notes), {})
+    y = pd.Series(s.to_numpy(), index=pd.RangeIndex(n))
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
+            frame = res.get_prediction(start=n, end=n + int(years) - 1).summary_frame(alpha=1 - interval)
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        notes.append(f"No trend was fitted: statsmodels could not fit the model ({exc}).")
+        return EtsResult(s, _empty_forecast(), False, False, tuple(notes), {})
+    params = {name: float(res.params[i]) for i, name in enumerate(("alpha", "beta", "phi"))}
+    if n < RELIABLE_ETS_YEARS:
+        notes.append(f"The fit is unreliable because it rests on only {n} published years ({s.index[0]}-"
+                     f"{s.index[-1]}): the model estimates five numbers from them (about {RELIABLE_ETS_YEARS} "
+                     "years are needed), so its interval understates the uncertainty.")
+    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+        notes.append("The fit is unreliable because the estimation did not converge (statsmodels could not "
+                     "settle on the best parameters).")
+    if params["alpha"] < 1e-6 and params["beta"] < 1e-6:
+        notes.append("The fit is unreliable because both smoothing parameters are at zero: the model has drawn "
+                     "one fixed, gently flattening line through the years and its interval reflects only how far "
+                     "they sit from it.")
+    others = sorted({str(w.message).split("\n")[0] for w in caught if not issubclass(w.category, ConvergenceWarning)})
+    if others:
+        notes.append("statsmodels also warned: " + "; ".join(others) + ".")
+    out = pd.DataFrame({
+        "year": s.index[-1] + np.arange(1, int(years) + 1),
+        "mean": frame["mean"].to_numpy(dtype=float),
+        "lower": np.maximum(frame["pi_lower"].to_numpy(dtype=float), 0.0),
+        "upper": frame["pi_upper"].to_numpy(dtype=float),
+    })
+    return EtsResult(s, out, True, not notes, tuple(notes), params)
+
+
+# --------------------------------------------------------------------------- back test
+
+
+def mape(forecast, actual) -> float:
+    """Mean absolute percentage error, in percent: mean of ``|forecast - actual| / actual`` times 100.
+
+    Raises
+    ------
+    ValueError
+        Different lengths, no values, or an actual value of zero or less.
+    """
+    f = np.asarray(forecast, dtype=float)
+    a = np.asarray(actual, dtype=float)
+    if f.shape != a.shape or f.size == 0:
+        raise ValueError("mape() needs forecasts and actuals of the same, non-zero length")
+    if (a <= 0).any():
+        raise ValueError("mape() needs actual values above zero")
+    return float(np.mean(np.abs(f - a) / a) * 100)
+
+
+def inside(lower, upper, actual) -> int:
+    """How many actual values fall within their [lower, upper] interval (ends included)."""
+    a = np.asarray(actual, dtype=float)
+    return int(((a >= np.asarray(lower, dtype=float)) & (a <= np.asarray(upper, dtype=float))).sum())
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Both models fitted to data up to ``cut_year`` and scored on the years after it.
+
+    Attributes
+    ----------
+    cut_year : int
+        Last year the models learned from (the paper's year minus 3).
+    years : tuple of int
+        The years forecast and compared.
+    markov : pandas.DataFrame
+        ``year``, ``actual`` (children of known age looked after on 31 March,
+        child-level), ``mean``, ``lower``, ``upper``; empty if not fitted.
+    ets : pandas.DataFrame
+        ``year``, ``actual`` (DfE published), ``mean``, ``lower``, ``upper``; empty if not fitted.
+    mape_markov, mape_ets : float or None
+        Mean absolute percentage error (percent), None when not fitted.
+    inside_markov, inside_ets : int or None
+        Years whose actual fell inside the interval.
+    notes : tuple of str
+        Why a model could not be tested, or why its test is weak.
+    """
+
+    cut_year: int
+    years: tuple[int, ...]
+    markov: pd.DataFrame
+    ets: pd.DataFrame
+    mape_markov: float | None
+    mape_ets: float | None
+    inside_markov: int | None
+    inside_ets: int | None
+    notes: tuple[str, ...]
+
+
+def _score(frame: pd.DataFrame) -> tuple[float | None, int | None]:
+    ok = frame.dropna(subset=["actual", "mean"])
+    ok = ok[ok["actual"] > 0]
+    if ok.empty:
+        return None, None
+    return mape(ok["mean"], ok["actual"]), inside(ok["lower"], ok["upper"], ok["actual"])
+
+
+def backtest(prepared: pd.DataFrame, published: pd.Series, year: int, *, history_years: int = 3, n: int = 1000,
+             seed: int = 2018, interval: float = 0.95, horizon: int = 3) -> Backtest:
+    """Fit both models to data up to ``year - horizon``, forecast the next ``horizon`` years, compare.
+
+    The stock-and-flow model (:func:`fit`, :func:`simulate`) is compared with
+    the children of known age looked after on each 31 March in the
+    child-level data; the exponential-smoothing trend (:func:`ets_forecast`)
+    with DfE's published counts. Neither model sees anything after the cut.
+
+    Parameters
+    ----------
+    prepared : pandas.DataFrame
+        The episode model's output (returns up to ``year``).
+    published : pandas.Series
+        Published children looked after at 31 March, by year (up to ``year``).
+    year : int
+        The paper's year (t); the cut is t - ``horizon``.
+
+    Returns
+    -------
+    Backtest
+    """
+    cut = int(year) - int(horizon)
+    years = tuple(range(cut + 1, int(year) + 1))
+    notes: list[str] = []
+    markov = pd.DataFrame(columns=["year", "actual", "mean", "lower", "upper"])
+    try:
+        model = fit(prepared, cut, history_years)
+    except InputError as exc:
+        notes.append(f"The stock-and-flow model could not be back-tested: {exc}")
+    else:
+        sim = simulate(model, int(horizon), n=n, seed=seed, interval=interval)
+        sim = sim[sim["year"].isin(years)].reset_index(drop=True)
+        actual = [float((snapshot(prepared, y)["state"] >= 0).sum()) for y in years]
+        markov = sim[["year", "mean", "lower", "upper"]].assign(actual=actual)[["year", "actual", "mean", "lower", "upper"]]
+        if len(model.learned_from) < int(history_years):
+            notes.append(f"The back-tested stock-and-flow model learned from {len(model.learned_from)} year"
+                         f"{'s' if len(model.learned_from) != 1 else ''} of moves, not {int(history_years)}: the "
+                         "child-level data does not go back further.")
+    pub = pd.Series(published, dtype=float)
+    ets_res = ets_forecast(pub[pub.index <= cut], int(horizon), interval)
+    if ets_res.fitted:
+        ets = ets_res.forecast.assign(actual=[pub.get(y, np.nan) for y in ets_res.forecast["year"]])
+        ets = ets[["year", "actual", "mean", "lower", "upper"]]
+        notes.extend(f"Trend back test: {note}" for note in ets_res.notes)
+    else:
+        ets = pd.DataFrame(columns=["year", "actual", "mean", "lower", "upper"])
+        notes.extend(f"The published trend could not be back-tested. {note}" for note in ets_res.notes)
+    mm, im = _score(markov) if len(markov) else (None, None)
+    me, ie = _score(ets) if len(ets) else (None, None)
+    return Backtest(cut, years, markov, ets, mm, me, im, ie, tuple(notes))

@@ -275,3 +275,109 @@ def test_fit_uses_only_pairs_the_returns_cover(history):
         F.fit(history, 2020)
     with pytest.raises(InputError, match="no earlier 31 March"):
         F.fit(history, 2014)
+
+
+# --------------------------------------------------------------------------- simulation
+
+
+def test_simulate_mean_and_interval_of_the_closed_system():
+    m = one_state(200, 0.3, 30)
+    out = F.simulate(m, 4, n=4000, seed=7, interval=0.9)
+    assert out["year"].tolist() == [2017, 2018, 2019, 2020, 2021]
+    exact = np.array([closed_form(200, 0.3, 30, t) for t in range(5)])
+    # 4000 futures: the mean's standard error is well under 0.5 child
+    assert out["mean"].to_numpy() == pytest.approx(exact, abs=1.5)
+    assert out["lower"].iloc[0] == out["upper"].iloc[0] == 200
+    assert (out["lower"] <= out["mean"]).all() and (out["mean"] <= out["upper"]).all()
+    # year 1: binomial(200, 0.7) + Poisson(30): variance 42 + 30 = 72, sd 8.5; a 90% interval is about +-14
+    width = out["upper"].iloc[1] - out["lower"].iloc[1]
+    assert 2 * 1.645 * np.sqrt(72) - 5 <= width <= 2 * 1.645 * np.sqrt(72) + 5
+
+
+def test_simulated_intervals_cover_about_the_stated_share_of_futures():
+    m = one_state(200, 0.3, 30)
+    band = F.simulate(m, 2, n=2000, seed=1, interval=0.8).iloc[2]
+    again = F.simulate(m, 2, n=2000, seed=99, interval=0.8)  # other futures from the same model
+    assert again["mean"].iloc[2] == pytest.approx(band["mean"], abs=1.5)
+    rng = np.random.default_rng(5)
+    # futures drawn directly: year 2 from year 1
+    y1 = rng.binomial(200, 0.7, 5000) + rng.poisson(30, 5000)
+    y2 = rng.binomial(y1, 0.7) + rng.poisson(30, 5000)
+    covered = np.mean((y2 >= band["lower"]) & (y2 <= band["upper"]))
+    assert 0.75 <= covered <= 0.86
+
+
+def test_simulate_is_repeatable_with_a_seed_and_parameter_uncertainty_widens_the_interval():
+    plain = one_state(200, 0.3, 30)
+    learned = one_state(200, 0.3, 30, transitions=[[14, 6, 0]], entry_counts=[60], learned_from=[(2015, 2016), (2016, 2017)])
+    a = F.simulate(learned, 3, n=1500, seed=3)
+    b = F.simulate(learned, 3, n=1500, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    p = F.simulate(plain, 3, n=1500, seed=3)
+    # learned from only 20 children and 2 years: far less sure than the fixed model
+    assert (a["upper"] - a["lower"]).iloc[3] > 1.5 * (p["upper"] - p["lower"]).iloc[3]
+    assert a["mean"].iloc[3] == pytest.approx(closed_form(200, 0.3, 30, 3), rel=0.05)
+
+
+def test_simulate_rejects_bad_arguments():
+    with pytest.raises(InputError, match="interval"):
+        F.simulate(one_state(), 2, interval=1.2)
+    with pytest.raises(InputError, match="simulations"):
+        F.simulate(one_state(), 2, n=0)
+
+
+# --------------------------------------------------------------------------- exponential smoothing
+
+
+def test_ets_on_a_straight_line_forecasts_near_the_line_and_reports_short_series():
+    years = range(2005, 2018)
+    series = pd.Series([400 + 20 * k + (3 if k % 2 else -3) for k in range(13)], index=list(years), dtype=float)
+    r = F.ets_forecast(series, 3)
+    assert r.fitted and r.forecast["year"].tolist() == [2018, 2019, 2020]
+    # a damped trend continues the rise but flattens: below the straight line, above the last value
+    assert (r.forecast["mean"] > 640).all() and (r.forecast["mean"] < 400 + 20 * np.arange(13, 16) + 10).all()
+    assert (r.forecast["lower"] < r.forecast["mean"]).all() and (r.forecast["mean"] < r.forecast["upper"]).all()
+    short = F.ets_forecast(series.loc[2013:], 3)
+    assert short.fitted and not short.reliable
+    assert any("unreliable because it rests on only 5 published years" in n for n in short.notes)
+
+
+def test_ets_too_short_or_broken_series():
+    r = F.ets_forecast(pd.Series([463.0, 501.0], index=[2013, 2014]), 3)
+    assert not r.fitted and r.forecast.empty
+    assert "only 2 published years (2013-2014)" in r.notes[0]
+    gap = pd.Series([1.0, 2.0, np.nan, 400.0, 410.0, 420.0, 440.0], index=range(2010, 2017))
+    g = F.ets_forecast(gap, 2)
+    assert list(g.history.index) == [2013, 2014, 2015, 2016] and "gap" in g.notes[0]
+
+
+def test_ets_leaks_no_warning(recwarn):
+    F.ets_forecast(pd.Series([463.0, 501, 535, 607, 686], index=range(2013, 2018)), 5)
+    assert len(recwarn) == 0
+
+
+# --------------------------------------------------------------------------- back test arithmetic
+
+
+def test_mape_and_inside_by_hand():
+    # |110-100|/100 = 10%, |180-200|/200 = 10%, |330-300|/300 = 10%
+    assert F.mape([110, 180, 330], [100, 200, 300]) == pytest.approx(10.0)
+    assert F.mape([50], [200]) == pytest.approx(75.0)
+    assert F.inside([90, 150, 310], [120, 210, 400], [100, 200, 300]) == 2  # 300 is below 310
+    assert F.inside([100], [100], [100]) == 1
+    with pytest.raises(ValueError):
+        F.mape([1, 2], [1])
+    with pytest.raises(ValueError):
+        F.mape([1], [0])
+
+
+def test_backtest_on_the_hand_built_history(history):
+    published = pd.Series([3.0, 4, 5, 6, 7], index=range(2014, 2019))
+    bt = F.backtest(history, published, 2018, history_years=2, n=200, seed=1, horizon=2)
+    assert bt.cut_year == 2016 and bt.years == (2017, 2018)
+    # children of known age on 31 March 2017: A, B, C, D, F; 2018: A, D, F, H
+    assert bt.markov["actual"].tolist() == [5, 4]
+    expected = F.mape(bt.markov["mean"], [5, 4])
+    assert bt.mape_markov == pytest.approx(expected)
+    assert bt.ets.empty and bt.mape_ets is None  # 2014-2016 is 3 published years: too few
+    assert any("published trend could not be back-tested" in n for n in bt.notes)
