@@ -210,6 +210,11 @@ def _copy_sources(stage_src: Path, paper: Paper, footer: str | None = None, draf
         sphinx_config["html_css_files"] = list(sphinx_config.get("html_css_files", [])) + ["draft.css"]
     (stage_src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     (stage_src / "_toc.yml").write_text(_toc(paper), encoding="utf-8")
+    intro = stage_src / "intro.md"
+    try:
+        intro.write_text(pages.opening_page(intro.read_text(encoding="utf-8"), paper), encoding="utf-8")
+    except ValueError as exc:
+        raise BuildError(str(exc)) from None
     manifest = published.load_manifest(paper.published_dir())
     (stage_src / "data-sources.md").write_text(pages.data_sources_markdown(manifest, paper), encoding="utf-8")
 
