@@ -201,6 +201,11 @@ def _n(value) -> str:
     return f"{value:,.0f}" if _is_number(value) else NOT_PUBLISHED
 
 
+def _count(value, noun: str) -> str:
+    """A count with its noun: "525 initial enquiries", or "initial enquiries (not published)"."""
+    return f"{value:,.0f} {noun}" if _is_number(value) else f"{noun} ({NOT_PUBLISHED})"
+
+
 def _r(value, digits: int = 1) -> str:
     """A rate for a sentence: "6.7", or "not published"."""
     return f"{value:.{digits}f}" if _is_number(value) else NOT_PUBLISHED
@@ -431,10 +436,10 @@ def funnel_title(ctx: Context, summ: pd.DataFrame) -> str:
     if y is None:
         return f"Ofsted's figures on {la}'s own foster carers are {NOT_PUBLISHED} for {period(current_year(ctx))}"
     v = lambda i: value(summ, i, y)  # noqa: E731
-    return (f"In {period(y)}, {la}'s fostering service had {_n(v('fostering_initial_enquiries'))} initial enquiries "
-            f"and approved {_n(v('fostering_approvals'))} households ({_n(v('approvals_mainstream'))} mainstream, "
-            f"{_n(v('fostering_approvals_family_friends'))} family and friends); "
-            f"{_n(v('fostering_deregistrations'))} were deregistered")
+    return (f"In {period(y)}, {la}'s fostering service had {_count(v('fostering_initial_enquiries'), 'initial enquiries')}"
+            f" and approved {_count(v('fostering_approvals'), 'households')} ({_n(v('approvals_mainstream'))} "
+            f"mainstream, {_n(v('fostering_approvals_family_friends'))} family and friends); "
+            f"{_count(v('fostering_deregistrations'), 'households')} were deregistered")
 
 
 def funnel_chart(ctx: Context, summ: pd.DataFrame) -> dict:
@@ -488,10 +493,18 @@ def conversion_title(ctx: Context, summ: pd.DataFrame) -> str:
         return f"{la}'s conversion of enquiries into approved foster households is {NOT_PUBLISHED} for " \
                f"{period(current_year(ctx))}"
     v = lambda i, a="la": value(summ, i, y, a)  # noqa: E731
-    return (f"In {period(y)}, {la} approved {_r(v('conversion_rate'))} households for every 100 initial enquiries "
-            f"(England {_r(v('conversion_rate', 'england'))}, neighbours' average "
+    lead = (f"In {period(y)}, {la} approved {_r(v('conversion_rate'))} households for every 100 initial enquiries"
+            if _is_number(v("conversion_rate")) else
+            f"In {period(y)}, {la}'s households approved per 100 initial enquiries are {NOT_PUBLISHED}")
+    return (f"{lead} (England {_r(v('conversion_rate', 'england'))}, neighbours' average "
             f"{_r(v('conversion_rate', 'neighbours'))}); counting mainstream carers only, "
             f"{_r(v('conversion_rate_mainstream'))} (England {_r(v('conversion_rate_mainstream', 'england'))})")
+
+
+def _region(ctx: Context) -> str:
+    """The region's name for "in ...": "the East of England", "London"."""
+    name = ctx.la.region_name
+    return name if name in ("London", "Yorkshire and The Humber") or name.startswith("Inner") else f"the {name}"
 
 
 def _area_bars(ctx: Context, summ: pd.DataFrame, indicators, years, y_title: str, digits: int = 1) -> go.Figure:
@@ -530,7 +543,7 @@ def conversion_chart(ctx: Context, summ: pd.DataFrame) -> dict:
                     "approved to look after a child they already know, not recruited through enquiries). An "
                     "approval in one year may come from an enquiry made the year before, so this is a ratio of two "
                     "counts in the same year, not the share of each enquiry that ended in approval. Neighbours' "
-                    f"average is the mean of the {ctx.neighbour_label}' own rates. The table adds applications per "
+                    f"average is the mean of the rates of the {ctx.neighbour_label}. The table adds applications per "
                     "100 enquiries and approvals per 100 applications where Ofsted published them (definitions "
                     f"differ between 2017-18 and 2018-19). n/p: not published. {SOURCE}"),
         "alt": (f"Two grouped bar charts, one per Ofsted year, of households approved per 100 initial enquiries "
@@ -554,6 +567,8 @@ def per_household_title(ctx: Context, summ: pd.DataFrame) -> str:
                 f"{_direction(net_e)}")
     else:
         lead = f"In {period(y)}, {la}'s net change in foster households was {NOT_PUBLISHED}"
+    if not _is_number(v("approvals_per_100_households")):
+        return f"{lead}; approvals per 100 approved households are {NOT_PUBLISHED}"
     return (f"{lead}: {_r(v('approvals_per_100_households'), 0)} approved and "
             f"{_r(v('deregistrations_per_100_households'), 0)} deregistered per 100 approved households "
             f"(England {_r(v('approvals_per_100_households', 'england'), 0)} and "
@@ -573,7 +588,7 @@ def per_household_chart(ctx: Context, summ: pd.DataFrame) -> dict:
                     "approved at 31 March, so that services of different sizes compare. Before 2018-19 Ofsted "
                     "counted deregistrations of mainstream households only, so the 2017-18 net change is mainstream "
                     "approvals less deregistrations. Neighbours' average is the mean of the "
-                    f"{ctx.neighbour_label}' own rates. n/p: not published. {SOURCE}"),
+                    f"rates of the {ctx.neighbour_label}. n/p: not published. {SOURCE}"),
         "alt": (f"Three grouped bar charts, by Ofsted year, of approvals, deregistrations and net change per 100 "
                 f"approved fostering households for {ctx.la.la_name}, England, {ctx.la.region_name} and the "
                 f"neighbours' average. {title}."),
@@ -588,6 +603,9 @@ def capacity_title(ctx: Context, summ: pd.DataFrame) -> str:
     if y is None:
         return f"{la}'s approved and filled foster places are {NOT_PUBLISHED} for {period(current_year(ctx))}"
     v = lambda i, a="la": value(summ, i, y, a)  # noqa: E731
+    if not (_is_number(v("fostering_places")) and _is_number(v("fostering_filled_places"))):
+        return (f"At 31 March {y}, {la}'s approved places ({_n(v('fostering_places'))}) and filled places "
+                f"({_n(v('fostering_filled_places'))}) cannot both be given, so its spare capacity is {NOT_PUBLISHED}")
     return (f"At 31 March {y}, {la}'s own carers were approved for {_n(v('fostering_places'))} places and "
             f"{_n(v('fostering_filled_places'))} were filled ({_p(v('filled_places_pct'))}, England "
             f"{_p(v('filled_places_pct', 'england'))}): {_n(v('unfilled_places'))} approved places were empty "
@@ -752,15 +770,19 @@ def findings(ctx: Context, summ: pd.DataFrame) -> list[str]:
     v = lambda i, a="la", yr=y_show: value(summ, i, yr, a)  # noqa: E731
     late = " (published after the paper)" if y is None else ""
     when = f"{period(y_show)}{late}"
-    out.append(f"In {when}, {la}'s own fostering service had {_n(v('fostering_initial_enquiries'))} initial "
-               f"enquiries from prospective foster households and approved {_n(v('fostering_approvals'))} households "
-               f"({_n(v('approvals_mainstream'))} mainstream carers and {_n(v('fostering_approvals_family_friends'))} "
-               f"family and friends carers); {_n(v('fostering_deregistrations'))} households were deregistered"
+    out.append(f"In {when}, {la}'s own fostering service had "
+               f"{_count(v('fostering_initial_enquiries'), 'initial enquiries')} from prospective foster households "
+               f"and approved {_count(v('fostering_approvals'), 'households')} "
+               f"({_count(v('approvals_mainstream'), 'mainstream carers')} and "
+               f"{_count(v('fostering_approvals_family_friends'), 'family and friends carers')}); "
+               f"{_count(v('fostering_deregistrations'), 'households')} were deregistered"
                + (" (mainstream households only: Ofsted counted no others before 2018-19)"
                   if y_show < ALL_DEREGISTRATIONS_FROM else "") + ".")
-    out.append(f"That is {_r(v('conversion_rate'))} households approved for every 100 initial enquiries, against "
-               f"{_r(v('conversion_rate', 'england'))} in England, {_r(v('conversion_rate', 'region'))} in the "
-               f"{ctx.la.region_name} and {_r(v('conversion_rate', 'neighbours'))} on average among its statistical "
+    out.append((f"That is {_r(v('conversion_rate'))} households approved for every 100 initial enquiries, against "
+                if _is_number(v("conversion_rate")) else
+                f"How many households it approved for every 100 initial enquiries is {NOT_PUBLISHED}; it was ")
+               + f"{_r(v('conversion_rate', 'england'))} in England, {_r(v('conversion_rate', 'region'))} in "
+               f"{_region(ctx)} and {_r(v('conversion_rate', 'neighbours'))} on average among its statistical "
                f"neighbours. Counting mainstream carers only, it is {_r(v('conversion_rate_mainstream'))}, against "
                f"{_r(v('conversion_rate_mainstream', 'england'))} in England and "
                f"{_r(v('conversion_rate_mainstream', 'neighbours'))} among the neighbours. "
@@ -778,19 +800,29 @@ def findings(ctx: Context, summ: pd.DataFrame) -> list[str]:
                    f"{_r(v('approved_per_100_applications_handled', 'england'), 0)}); Ofsted did not publish how "
                    "many applications were received that year."
                    + _small(v("fostering_applications_concluded_or_in_progress"), "applications"))
-    out.append(f"For the size of its service ({_n(v('fostering_households'))} approved households at 31 March "
-               f"{y_show}), the council approved {_r(v('approvals_per_100_households'), 0)} and deregistered "
-               f"{_r(v('deregistrations_per_100_households'), 0)} households per 100, a net change of "
-               f"{_r(v('net_change_per_100_households'), 0)} per 100"
-               + (" (mainstream households)" if y_show < ALL_DEREGISTRATIONS_FROM else "") + " against "
-               f"{_r(v('net_change_per_100_households', 'england'), 0)} in England and "
-               f"{_r(v('net_change_per_100_households', 'neighbours'), 0)} among its neighbours.")
-    out.append(f"At 31 March {y_show} its carers were approved for {_n(v('fostering_places'))} places and "
-               f"{_n(v('fostering_filled_places'))} were filled ({_p(v('filled_places_pct'))}, against "
-               f"{_p(v('filled_places_pct', 'england'))} in England and {_p(v('filled_places_pct', 'neighbours'))} "
-               f"among its neighbours). In plain terms, {_n(v('unfilled_places'))} approved places were empty that "
-               "day; some will not have been usable (carers on a break, places kept for brothers and sisters), so "
-               "that is the most spare in-house capacity the council had, not what it could count on.")
+    if not _is_number(v("approvals_per_100_households")):
+        out.append(f"Its approvals for the size of its service (per 100 approved households at 31 March {y_show}) "
+                   f"are {NOT_PUBLISHED}; England's net change was {_r(v('net_change_per_100_households', 'england'), 0)}"
+                   " per 100.")
+    else:
+        out.append(f"For the size of its service ({_n(v('fostering_households'))} approved households at 31 March "
+                   f"{y_show}), the council approved {_r(v('approvals_per_100_households'), 0)} and deregistered "
+                   f"{_r(v('deregistrations_per_100_households'), 0)} households per 100, a net change of "
+                   f"{_r(v('net_change_per_100_households'), 0)} per 100"
+                   + (" (mainstream households)" if y_show < ALL_DEREGISTRATIONS_FROM else "") + " against "
+                   f"{_r(v('net_change_per_100_households', 'england'), 0)} in England and "
+                   f"{_r(v('net_change_per_100_households', 'neighbours'), 0)} among its neighbours.")
+    if not _is_number(v("unfilled_places")):
+        out.append(f"At 31 March {y_show} its approved places ({_n(v('fostering_places'))}) and filled places "
+                   f"({_n(v('fostering_filled_places'))}) cannot both be given, so its spare in-house capacity is "
+                   f"{NOT_PUBLISHED}; in England {_p(v('filled_places_pct', 'england'))} of places were filled.")
+    else:
+        out.append(f"At 31 March {y_show} its carers were approved for {_n(v('fostering_places'))} places and "
+                   f"{_n(v('fostering_filled_places'))} were filled ({_p(v('filled_places_pct'))}, against "
+                   f"{_p(v('filled_places_pct', 'england'))} in England and {_p(v('filled_places_pct', 'neighbours'))} "
+                   f"among its neighbours). In plain terms, {_n(v('unfilled_places'))} approved places were empty that "
+                   "day; some will not have been usable (carers on a break, places kept for brothers and sisters), so "
+                   "that is the most spare in-house capacity the council had, not what it could count on.")
     later, earlier = [yr for yr in years if yr > y_show], [yr for yr in years if yr < y_show]
     if later or earlier:
         first, second = (y_show, later[0]) if later else (earlier[-1], y_show)
@@ -798,9 +830,10 @@ def findings(ctx: Context, summ: pd.DataFrame) -> list[str]:
         ch = _change(a, b)
         ch_text = ch if ch.startswith(("about", "cannot")) else f"{abs(b - a):,.0f} {ch}"
         after = ", after the paper," if second > cy else ""
-        out.append(f"In {period(second)}{after} the council approved {_n(b)} households "
-                   f"({_n(v('fostering_initial_enquiries', yr=second))} enquiries), against {_n(a)} "
-                   f"({_n(v('fostering_initial_enquiries', yr=first))} enquiries) in {period(first)}: approvals were "
+        out.append(f"In {period(second)}{after} the council approved {_count(b, 'households')} "
+                   f"({_count(v('fostering_initial_enquiries', yr=second), 'enquiries')}), against {_n(a)} "
+                   f"({_count(v('fostering_initial_enquiries', yr=first), 'enquiries')}) in {period(first)}: "
+                   "approvals were "
                    f"{ch_text}.")
         h0, h1, net = v("fostering_households", yr=first), v("fostering_households", yr=second), \
             v("net_change", yr=second)
@@ -879,7 +912,7 @@ def key_figures(ctx: Context, summ: pd.DataFrame) -> list[dict]:
          "label": f"Households approved per 100 initial enquiries, {ctx.la.region_name} council services, {when}"},
         {"name": "recruitment_conversion_rate_neighbours", "value": rate("conversion_rate", "neighbours"),
          "unit": "percent",
-         "label": f"Households approved per 100 initial enquiries, mean of the {ctx.neighbour_label}' rates, {when}"},
+         "label": f"Households approved per 100 initial enquiries, mean of the rates of the {ctx.neighbour_label}, {when}"},
         {"name": "recruitment_conversion_rate_mainstream", "value": rate("conversion_rate_mainstream"),
          "unit": "percent", "label": f"Mainstream households approved per 100 initial enquiries, {la}, {when}"},
         {"name": "recruitment_conversion_rate_mainstream_england",
