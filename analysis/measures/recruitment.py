@@ -546,8 +546,8 @@ def conversion_chart(ctx: Context, summ: pd.DataFrame) -> dict:
                     f"average is the mean of the rates of the {ctx.neighbour_label}. The table adds applications per "
                     "100 enquiries and approvals per 100 applications where Ofsted published them (definitions "
                     f"differ between 2017-18 and 2018-19). n/p: not published. {SOURCE}"),
-        "alt": (f"Two grouped bar charts, one per Ofsted year, of households approved per 100 initial enquiries "
-                f"(all, then mainstream only) for {ctx.la.la_name}, England, {ctx.la.region_name} and the "
+        "alt": (f"Two grouped bar charts, by Ofsted year, of households approved per 100 initial enquiries "
+                f"(all approvals, then mainstream only) for {ctx.la.la_name}, England, {ctx.la.region_name} and the "
                 f"neighbours' average. {title}."),
         "table": table,
         "table_formats": _formats(ctx, 1),
