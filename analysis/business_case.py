@@ -302,10 +302,6 @@ class Results:
         """``SYNTHETIC`` or ``real``."""
         return "SYNTHETIC" if self.synthetic else "real"
 
-    @property
-    def caption_tag(self) -> str:
-        """Marks a caption as child-level: "(child-level data, SYNTHETIC)"."""
-        return f"({CHILD_LEVEL}, SYNTHETIC)" if self.synthetic else f"({CHILD_LEVEL})"
 
 
 def _money(average: pd.DataFrame, base_cost: pd.Series, investment: pd.Series, costs: Costs) -> pd.DataFrame:

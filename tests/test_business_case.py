@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 import nbformat
 import numpy as np
@@ -286,8 +287,6 @@ def test_sensitivity_values_clipped_to_the_valid_range():
 
 def _results(stock=CONSTANT, faster=FASTER, **bc) -> B.Results:
     res = B.scenarios(_projection(stock), _projection(faster), _bc(**bc), _costs())
-    from dataclasses import replace
-
     return replace(res, tornado=B.tornado(_projection(stock), lambda c: _projection(faster), _bc(**bc), _costs()))
 
 
@@ -295,7 +294,7 @@ def test_small_counts_are_suppressed_in_tables_and_charts():
     small = {"in-house fostering": [20] * 6, "IFA fostering": [40] * 6, "residential": [3] * 6}
     res = _results(small, small)
     mix = B.mix_table(res)
-    assert CHILD_LEVEL_CAPTION(mix["caption"])
+    assert B.CHILD_LEVEL in mix["caption"]
     assert (mix["table"]["All other placements"] == disclosure.MARKER).all()
     page = charts.table_html(mix["table"], caption=mix["caption"])
     for chart in (B.children_chart(res), B.net_chart(res), B.tornado_chart(res)):
@@ -306,10 +305,6 @@ def test_small_counts_are_suppressed_in_tables_and_charts():
     figures = {f["name"]: f["value"] for f in B.key_figures(tiny)}
     assert figures["scenario_cla_baseline_end"] == B.SUPPRESSED
     assert "c" in B.children_display(tiny)[0].iloc[:, 1].tolist()
-
-
-def CHILD_LEVEL_CAPTION(text: str) -> bool:
-    return B.CHILD_LEVEL in text
 
 
 def test_mix_table_adds_up_and_recruitment_keeps_the_total():
