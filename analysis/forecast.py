@@ -32,9 +32,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
+from analysis import charts, disclosure, published
 from analysis.errors import InputError
-from analysis.measures.placements import age_band
+from analysis.measures.placements import LABELS, age_band
 from analysis.ssda903 import episodes as E
 from analysis.ssda903 import spec
 
@@ -558,7 +560,7 @@ class EtsResult:
         Plain-English reasons the fit is unreliable or was not made, each a
         sentence ("The fit is unreliable because ...").
     params : dict
-        Smoothing parameters (alpha, beta, phi) when fitted.
+        Smoothing parameters (alpha, beta, phi) and the log-likelihood (loglik) when fitted.
     """
 
     history: pd.Series
@@ -578,7 +580,10 @@ def ets_forecast(series: pd.Series, years: int, interval: float = 0.95) -> EtsRe
     """Forecast an annual series with statsmodels' ``ETSModel`` (additive error, additive damped trend).
 
     The model is the benchmark the reference suggests for short annual series
-    (§4.3). It is fitted to the last run of consecutive years with a value;
+    (§4.3). It is fitted to the last run of consecutive years with a value,
+    by maximum likelihood from statsmodels' default start and three others
+    (smoothing 0.2, 0.5, 0.9), keeping the fit with the highest likelihood,
+    because on short series the default start can stop at a poor optimum;
     statsmodels' warnings (a short series, an optimiser that did not converge)
     are caught here and returned as :attr:`EtsResult.notes`, never shown.
 
@@ -628,16 +633,29 @@ def ets_forecast(series: pd.Series, years: int, interval: float = 0.95) -> EtsRe
                      f"least {MIN_ETS_YEARS}.")
         return EtsResult(s, _empty_forecast(), False, False, tuple(notes), {})
     y = pd.Series(s.to_numpy(), index=pd.RangeIndex(n))
-    caught: list[warnings.WarningMessage] = []
-    try:
+    model = ETSModel(y, error="add", trend="add", damped_trend=True)
+    first, slope = float(y.iloc[0]), float(y.iloc[1] - y.iloc[0])
+    # statsmodels' default start can stop at a poor local optimum: try a few starts, keep the best likelihood
+    starts = [None] + [np.array([a, 0.1 * a, 0.9, first, slope]) for a in (0.2, 0.5, 0.9)]
+    fits = []
+    for start in starts:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            res = ETSModel(y, error="add", trend="add", damped_trend=True).fit(disp=False)
-            frame = res.get_prediction(start=n, end=n + int(years) - 1).summary_frame(alpha=1 - interval)
-    except (ValueError, np.linalg.LinAlgError) as exc:
-        notes.append(f"No trend was fitted: statsmodels could not fit the model ({exc}).")
+            try:
+                res = model.fit(start_params=start, disp=False)
+                frame = res.get_prediction(start=n, end=n + int(years) - 1).summary_frame(alpha=1 - interval)
+            except (ValueError, np.linalg.LinAlgError) as exc:
+                fits.append((-np.inf, None, None, [], str(exc)))
+                continue
+        llf = float(res.llf) if np.isfinite(res.llf) else -np.inf
+        fits.append((llf, res, frame, list(caught), ""))
+    best = max(range(len(fits)), key=lambda i: (fits[i][0], -i))
+    _, res, frame, caught, error = fits[best]
+    if res is None:
+        notes.append(f"No trend was fitted: statsmodels could not fit the model ({error}).")
         return EtsResult(s, _empty_forecast(), False, False, tuple(notes), {})
     params = {name: float(res.params[i]) for i, name in enumerate(("alpha", "beta", "phi"))}
+    params["loglik"] = float(res.llf)
     if n < RELIABLE_ETS_YEARS:
         notes.append(f"The fit is unreliable because it rests on only {n} published years ({s.index[0]}-"
                      f"{s.index[-1]}): the model estimates five numbers from them (about {RELIABLE_ETS_YEARS} "
@@ -645,7 +663,7 @@ def ets_forecast(series: pd.Series, years: int, interval: float = 0.95) -> EtsRe
     if any(issubclass(w.category, ConvergenceWarning) for w in caught):
         notes.append("The fit is unreliable because the estimation did not converge (statsmodels could not "
                      "settle on the best parameters).")
-    if params["alpha"] < 1e-6 and params["beta"] < 1e-6:
+    if params["alpha"] < 1e-3 and params["beta"] < 1e-3:
         notes.append("The fit is unreliable because both smoothing parameters are at zero: the model has drawn "
                      "one fixed, gently flattening line through the years and its interval reflects only how far "
                      "they sit from it.")
@@ -780,3 +798,569 @@ def backtest(prepared: pd.DataFrame, published: pd.Series, year: int, *, history
     mm, im = _score(markov) if len(markov) else (None, None)
     me, ie = _score(ets) if len(ets) else (None, None)
     return Backtest(cut, years, markov, ets, mm, me, im, ie, tuple(notes))
+
+
+# --------------------------------------------------------------------------- the chapter
+
+#: Phrase in the caption of every table or chart built from child-level data.
+CHILD_LEVEL = "child-level data"
+#: What a key figure shows when its value is suppressed or could not be worked out.
+SUPPRESSED = "suppressed"
+NOT_AVAILABLE = "not available"
+ALL_AGES = "all ages"
+ALL_CHILDREN = "all children"
+#: Colours of the chart's series (house palette).
+_SERIES = {"published": charts.COLOURS["la"], "markov": charts.COLOURS["neighbours"],
+           "ets": charts.COLOURS["region"], "later": charts.COLOURS["england"]}
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """Everything the chapter shows, worked out once for a paper.
+
+    Attributes
+    ----------
+    year : int
+        The paper's year (the model's base year).
+    horizon : int
+        Years forecast (``forecast.years_ahead``).
+    interval : float
+        Coverage of the prediction intervals.
+    simulations : int
+        Simulated futures behind the stock-and-flow interval.
+    la_name : str
+    model : Model
+        Fitted to the child-level data up to the paper's year.
+    projection : pandas.DataFrame
+        :func:`project` of the model over the horizon (expected numbers by state).
+    sim : pandas.DataFrame
+        :func:`simulate`: total with its prediction interval by year.
+    ets : EtsResult
+        The trend fitted to the published series up to the paper's year.
+    backtest : Backtest
+    published : pandas.Series
+        DfE's children looked after at 31 March, ``first_year`` to the paper's year.
+    later : pandas.Series
+        DfE's figures for the forecast years, published after the paper (may be empty).
+    child_history : pandas.Series
+        Children of known age looked after at 31 March in the child-level data, by year (not yet suppressed).
+    """
+
+    year: int
+    horizon: int
+    interval: float
+    simulations: int
+    la_name: str
+    model: Model
+    projection: pd.DataFrame
+    sim: pd.DataFrame
+    ets: EtsResult
+    backtest: Backtest
+    published: pd.Series
+    later: pd.Series
+    child_history: pd.Series
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the child-level data are SYNTHETIC."""
+        return self.model.synthetic
+
+    @property
+    def tag(self) -> str:
+        """Marks a child-level caption: "(child-level data, SYNTHETIC)"."""
+        return f"({CHILD_LEVEL}, SYNTHETIC)" if self.synthetic else f"({CHILD_LEVEL})"
+
+    @property
+    def year3(self) -> int:
+        """The year three years after the paper's."""
+        return self.year + 3
+
+    @property
+    def learned(self) -> str:
+        """The years learned from as text, e.g. "31 March 2014 to 31 March 2017"."""
+        pairs = self.model.learned_from
+        return f"31 March {pairs[0][0]} to 31 March {pairs[-1][1]}"
+
+    @property
+    def source(self) -> str:
+        """The source sentence of every child-level chart caption."""
+        what = ("SYNTHETIC SSDA903 returns (no real children; a made-up history calibrated to the authority's "
+                "published totals)" if self.synthetic else "the authority's SSDA903 returns")
+        return (f"Source: {CHILD_LEVEL} from {what}; DfE, Children looked after in England including adoptions "
+                "(published figures). Counts of 1 to 5 children are suppressed (c).")
+
+
+def outlook(ctx, data) -> Outlook:
+    """Fit, project, simulate, cross-check and back-test for a paper.
+
+    Parameters
+    ----------
+    ctx : analysis.context.Context
+        The run context (paper, published table, authority).
+    data : analysis.ssda903.context.ChildData
+        The paper's child-level data (returns up to the paper's year).
+
+    Returns
+    -------
+    Outlook
+
+    Raises
+    ------
+    InputError
+        If the child-level data cannot support the model (see :func:`fit`).
+    """
+    f = ctx.paper.forecast
+    year = ctx.year
+    model = fit(data.prepared, year, f.history_years, synthetic=data.synthetic)
+    series = published.series(ctx.table, "cla_31_march", old_la_code=ctx.la.old_la_code)
+    pub = series[(series.index >= ctx.first_year) & (series.index <= year)]
+    later = series[(series.index > year) & (series.index <= year + f.years_ahead)].dropna()
+    child_years = [y for y in data.years if ctx.first_year <= y <= year]
+    child = pd.Series([float((snapshot(data.prepared, y)["state"] >= 0).sum()) for y in child_years],
+                      index=child_years, dtype=float)
+    return Outlook(
+        year=year, horizon=f.years_ahead, interval=f.interval, simulations=f.simulations, la_name=ctx.la.la_name, model=model,
+        projection=project(model, f.years_ahead),
+        sim=simulate(model, f.years_ahead, n=f.simulations, seed=f.seed, interval=f.interval),
+        ets=ets_forecast(pub, f.years_ahead, f.interval),
+        backtest=backtest(data.prepared, pub, year, history_years=f.history_years, n=f.simulations, seed=f.seed,
+                          interval=f.interval),
+        published=pub, later=later, child_history=child,
+    )
+
+
+# --------------------------------------------------------------------------- counts for the page
+
+
+def _safe(value) -> int | str:
+    """A whole number of children for the page, or :data:`SUPPRESSED` if it is 1 to 5."""
+    v = int(round(float(value)))
+    return SUPPRESSED if disclosure.is_small([v])[0] else v
+
+
+def _num(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not pd.isna(value)
+
+
+def _fmt(value) -> str:
+    """A count for a sentence: "1,234", or the reason there is none."""
+    return f"{value:,.0f}" if _num(value) else str(value)
+
+
+def flows_counts(o: Outlook) -> pd.DataFrame:
+    """Children by age band: looked after at the start, entries and exits over the years learned from.
+
+    Rows: the age bands and :data:`ALL_AGES`. Columns: children looked after
+    on 31 March of the paper's year; entries (counted in the age band they
+    were in on the later 31 March); left to permanence and left another way
+    (counted in the age band they were in on the earlier 31 March), each summed
+    over the pairs of years learned from. Not suppressed.
+    """
+    m = o.model
+    s = m.n_states
+    band = np.array([st[0] for st in m.states], dtype=object)
+    span = f"{m.learned_from[0][0]} to {m.learned_from[-1][1]}"
+    cols = {
+        f"Looked after 31 March {m.base_year}": m.start,
+        f"Came into care ({span})": m.entry_counts,
+        f"Left to permanence ({span})": m.transitions[:, s],
+        f"Left another way ({span})": m.transitions[:, s + 1],
+    }
+    rows = {b: [float(v[band == b].sum()) for v in cols.values()] for b in AGE_BANDS}
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=list(cols))
+    out.loc[ALL_AGES] = out.sum(axis=0)
+    return out
+
+
+def flows_table(o: Outlook) -> disclosure.Suppressed:
+    """:func:`flows_counts` after disclosure control (the age bands add up to all ages)."""
+    return disclosure.suppress(flows_counts(o), total_row=ALL_AGES)
+
+
+def projection_counts(o: Outlook) -> pd.DataFrame:
+    """Children by age band and by placement category: actual at the paper's year, then projected (rounded).
+
+    Rows: the age bands, the placement categories and :data:`ALL_CHILDREN`;
+    columns: the paper's year (actual, child-level) and each forecast year
+    (the model's expected number, rounded to whole children). Not suppressed.
+    """
+    p = o.projection.assign(children=o.projection["children"].round())
+    by_band = p.pivot_table(index="age_band", columns="year", values="children", aggfunc="sum").reindex(list(AGE_BANDS))
+    by_cat = p.pivot_table(index="category", columns="year", values="children", aggfunc="sum").reindex(list(CATEGORIES))
+    total = o.projection.groupby("year")["children"].sum().round()
+    out = pd.concat([by_band, by_cat, total.to_frame(ALL_CHILDREN).T]).fillna(0.0)
+    out.columns = [f"{y} (actual)" if y == o.year else f"{y} (projected)" for y in out.columns]
+    return out
+
+
+def projection_table(o: Outlook) -> disclosure.Suppressed:
+    """:func:`projection_counts` after disclosure control (age bands and categories each add up to the total)."""
+    counts = projection_counts(o)
+    sums = [("rows", [*AGE_BANDS, ALL_CHILDREN]), ("rows", [*CATEGORIES, ALL_CHILDREN])]
+    return disclosure.suppress(counts, sums=sums)
+
+
+# --------------------------------------------------------------------------- findings and key figures
+
+
+def _at(frame: pd.DataFrame, year: int) -> pd.Series | None:
+    rows = frame[frame["year"] == year]
+    return None if rows.empty else rows.iloc[0]
+
+
+def headline(o: Outlook, year: int | None = None) -> dict:
+    """The stock-and-flow forecast for one year (default: three years on), as page-safe whole numbers."""
+    year = o.year3 if year is None else year
+    row = _at(o.sim, year)
+    return {"year": year, "mean": _safe(row["mean"]), "lower": _safe(row["lower"]), "upper": _safe(row["upper"])}
+
+
+def _ets_at(o: Outlook, year: int) -> dict:
+    row = _at(o.ets.forecast, year) if o.ets.fitted else None
+    if row is None:
+        return {"mean": NOT_AVAILABLE, "lower": NOT_AVAILABLE, "upper": NOT_AVAILABLE}
+    return {"mean": int(round(row["mean"])), "lower": int(round(row["lower"])), "upper": int(round(row["upper"]))}
+
+
+def _later_inside(o: Outlook, frame: pd.DataFrame) -> tuple[int, int]:
+    years = [y for y in o.later.index if _at(frame, y) is not None]
+    if not years:
+        return 0, 0
+    rows = frame.set_index("year").loc[years]
+    return inside(rows["lower"], rows["upper"], o.later.loc[years]), len(years)
+
+
+def _years(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first} to {last}"
+
+
+def findings(o: Outlook) -> list[str]:
+    """The chapter's findings, each a plain-English sentence generated from the numbers."""
+    pct = f"{o.interval * 100:.0f}%"
+    h = headline(o)
+    end = headline(o, o.year + o.horizon)
+    start = _safe(o.model.start.sum())
+    data_word = "SYNTHETIC child-level data" if o.synthetic else "child-level data"
+    out = []
+    change = ""
+    if _num(h["mean"]) and _num(start):
+        diff = h["mean"] - start
+        change = (f", {abs(diff):,.0f} {'more' if diff > 0 else 'fewer'} than" if diff else ", the same as")
+    out.append(
+        f"If the patterns of {o.learned} continue, about **{_fmt(h['mean'])}** children (between {_fmt(h['lower'])} "
+        f"and {_fmt(h['upper'])}, a {pct} prediction interval) will be looked after on 31 March {h['year']}"
+        f"{change} the {_fmt(start)} on 31 March {o.year}; by 31 March {end['year']}, about {_fmt(end['mean'])} "
+        f"(between {_fmt(end['lower'])} and {_fmt(end['upper'])}). This is the stock-and-flow model, from "
+        f"{data_word}.")
+    fl = flows_table(o)
+    shown = fl.values.loc[ALL_AGES]
+    k = len(o.model.learned_from)
+    cols = list(fl.values.columns)
+    if not fl.mask.loc[ALL_AGES].any():
+        entries, perm, other = shown[cols[1]] / k, shown[cols[2]] / k, shown[cols[3]] / k
+        steps = np.diff(o.projection.groupby("year")["children"].sum().to_numpy())
+        if len(steps) and (steps > 0).all():
+            path = "rise" + (", more slowly each year, as more children in care means more leaving"
+                             if (np.diff(steps) < 0).all() else " each year")
+        elif len(steps) and (steps < 0).all():
+            path = "fall" + (", more slowly each year" if (np.diff(steps) > 0).all() else " each year")
+        else:
+            path = "change little overall"
+        balance = ("more children came in than left" if entries > perm + other
+                   else "fewer children came in than left" if entries < perm + other
+                   else "as many children came in as left")
+        out.append(
+            f"Over those {k} year{'s' if k != 1 else ''}, each year about {entries:,.0f} children came into care "
+            f"(and were still looked after on the next 31 March), {perm:,.0f} left to adoption, special "
+            f"guardianship, a child arrangements order or home, and {other:,.0f} left another way (including at "
+            f"18): {balance}, and if that continues the expected number will {path} ({data_word}).")
+    e = _ets_at(o, o.year3)
+    span = f"{o.published.index.min()} to {o.published.index.max()}" if len(o.published) else "no years"
+    if o.ets.fitted:
+        out.append(
+            f"A damped trend fitted to DfE's published numbers for {o.la_name} ({span}) gives about "
+            f"**{_fmt(e['mean'])}** for 31 March {o.year3} (between {_fmt(e['lower'])} and {_fmt(e['upper'])}). "
+            + " ".join(o.ets.notes))
+    else:
+        out.append(f"No trend could be fitted to DfE's published numbers for {o.la_name} ({span}). "
+                   + " ".join(o.ets.notes))
+    bt = o.backtest
+    tested = f"fitted to data up to 31 March {bt.cut_year} and asked for {_years(bt.years[0], bt.years[-1])}"
+    parts = []
+    if bt.mape_markov is not None:
+        parts.append(f"the stock-and-flow model was out by {bt.mape_markov:.0f}% on average, and the actual number "
+                     f"fell inside its interval in {bt.inside_markov} of {len(bt.markov)} years")
+    else:
+        parts.append("the stock-and-flow model could not be tested")
+    if bt.mape_ets is not None:
+        parts.append(f"the published trend was out by {bt.mape_ets:.0f}% (inside its interval in "
+                     f"{bt.inside_ets} of {len(bt.ets)} years)")
+    else:
+        parts.append("the published trend could not be tested (too few published years before the cut)")
+    out.append(f"Tested on the past ({tested}), " + "; ".join(parts) + ".")
+    if len(o.later):
+        listed = ", ".join(f"{v:,.0f} in {y}" for y, v in o.later.items())
+        km, nm = _later_inside(o, o.sim)
+        ke, ne = _later_inside(o, o.ets.forecast) if o.ets.fitted else (0, 0)
+        trend = f", and inside the trend's in {ke} of {ne}" if ne else ""
+        out.append(
+            f"What happened next: after the paper, DfE published {listed}. These fell inside the stock-and-flow "
+            f"model's interval in {km} of {nm} years{trend}. They were not known when the paper was written.")
+    else:
+        out.append(f"DfE figures for the years after {o.year} are not yet in the published data this report uses, "
+                   "so the forecast cannot yet be checked against what happened.")
+    if o.model.unknown_age:
+        out.append(f"{_fmt(_safe(o.model.unknown_age))} children looked after on 31 March {o.year} have no date of "
+                   "birth in the data, so no age band, and are left out of the model.")
+    return out
+
+
+def findings_markdown(o: Outlook) -> str:
+    """The findings as a Markdown bullet list."""
+    return "\n".join(f"- {line}" for line in findings(o))
+
+
+def key_figures(o: Outlook) -> list[dict]:
+    """The chapter's key figures, as records for :func:`analysis.keyfigures.glue_all`.
+
+    Child-level counts are whole children, or the text "suppressed"; figures
+    that could not be worked out are the text "not available".
+    """
+    h = headline(o)
+    e = _ets_at(o, o.year3)
+    bt = o.backtest
+    data_word = "SYNTHETIC child-level data" if o.synthetic else "child-level data"
+    pct = f"{o.interval * 100:.0f}%"
+    later3 = o.later.get(o.year3)
+    rnd = lambda v: round(v, 1) if v is not None else NOT_AVAILABLE  # noqa: E731
+    return [
+        {"name": "forecast_year_3", "value": o.year3, "unit": "year",
+         "label": "The year the three-year forecasts are for (31 March)"},
+        {"name": "forecast_cla_base", "value": _safe(o.model.start.sum()), "unit": "children",
+         "label": f"Children of known age looked after on 31 March {o.year}, where the forecast starts ({data_word})"},
+        {"name": "forecast_cla_in_3_years", "value": h["mean"], "unit": "children",
+         "label": f"Stock-and-flow forecast of children looked after on 31 March {o.year3}: mean of the simulated "
+                  f"futures ({data_word})"},
+        {"name": "forecast_cla_in_3_years_lower", "value": h["lower"], "unit": "children",
+         "label": f"Lower end of the {pct} prediction interval of that forecast"},
+        {"name": "forecast_cla_in_3_years_upper", "value": h["upper"], "unit": "children",
+         "label": f"Upper end of the {pct} prediction interval of that forecast"},
+        {"name": "forecast_ets_in_3_years", "value": e["mean"], "unit": "children",
+         "label": f"Damped-trend (exponential smoothing) forecast of children looked after on 31 March {o.year3}, "
+                  "from DfE's published numbers"},
+        {"name": "forecast_ets_in_3_years_lower", "value": e["lower"], "unit": "children",
+         "label": f"Lower end of the {pct} prediction interval of the damped-trend forecast"},
+        {"name": "forecast_ets_in_3_years_upper", "value": e["upper"], "unit": "children",
+         "label": f"Upper end of the {pct} prediction interval of the damped-trend forecast"},
+        {"name": "forecast_history_years", "value": len(o.model.learned_from), "unit": "years",
+         "label": f"Years of moves (31 March to 31 March) the stock-and-flow model learned from ({o.learned})"},
+        {"name": "forecast_backtest_mape_markov", "value": rnd(bt.mape_markov), "unit": "percent",
+         "label": f"Back test: mean absolute percentage error of the stock-and-flow model fitted to data up to "
+                  f"{bt.cut_year} and forecasting {bt.years[0]}-{bt.years[-1]} ({data_word})"},
+        {"name": "forecast_backtest_mape_ets", "value": rnd(bt.mape_ets), "unit": "percent",
+         "label": f"Back test: mean absolute percentage error of the damped trend fitted to published numbers up "
+                  f"to {bt.cut_year} and forecasting {bt.years[0]}-{bt.years[-1]}"},
+        {"name": "forecast_later_actual_year_3", "value": NOT_AVAILABLE if later3 is None else int(later3),
+         "unit": "children",
+         "label": f"Children looked after on 31 March {o.year3} as DfE later published it (after the paper)"},
+    ]
+
+
+def unknown_age_note(o: Outlook) -> str:
+    """How many children the model leaves out for unknown age (a sentence)."""
+    n = o.model.unknown_age
+    if n == 0:
+        return f"Every child looked after on 31 March {o.year} has a date of birth, so none is left out."
+    return (f"{_fmt(_safe(n))} children looked after on 31 March {o.year} have no date of birth, so no age band: "
+            "they are left out of the model, and the forecast is short by about that many.")
+
+
+# --------------------------------------------------------------------------- charts and tables
+
+
+def _band(fig: go.Figure, x, lower, upper, colour: str, name: str, group: str) -> None:
+    rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    fig.add_trace(go.Scatter(
+        x=list(x) + list(x)[::-1], y=list(upper) + list(lower)[::-1], fill="toself",
+        fillcolor=f"rgba({rgb[0]},{rgb[1]},{rgb[2]},0.18)", line={"width": 0}, mode="lines", name=name,
+        legendgroup=group,
+        hoverinfo="skip"))
+
+
+def fan_table(o: Outlook) -> pd.DataFrame:
+    """The table behind the forecast chart: one row per year, history and both forecasts (whole children)."""
+    first = int(min(o.published.index.min() if len(o.published) else o.year, o.year))
+    years = range(first, o.year + o.horizon + 1)
+    sim = o.sim.set_index("year")
+    ets = o.ets.forecast.set_index("year") if o.ets.fitted else pd.DataFrame(columns=["mean", "lower", "upper"])
+    child = disclosure.suppress(o.child_history.round().to_frame("n")).table()["n"]
+
+    def val(frame, y, col, skip_base=False):
+        if y not in frame.index or (skip_base and y == o.year):
+            return "–"
+        v = _safe(frame.loc[y, col])
+        return disclosure.MARKER if v == SUPPRESSED else f"{v:,}"
+
+    rows = []
+    for y in years:
+        rows.append({
+            "Year": str(y),
+            "Published by DfE": f"{o.published[y]:,.0f}" if y in o.published.index and pd.notna(o.published[y]) else "–",
+            "Child-level data": child.get(y, "–"),
+            "Stock-and-flow forecast": val(sim, y, "mean", True),
+            "Its low end": val(sim, y, "lower", True),
+            "Its high end": val(sim, y, "upper", True),
+            "Trend forecast": val(ets, y, "mean"),
+            "Trend low end": val(ets, y, "lower"),
+            "Trend high end": val(ets, y, "upper"),
+            "Published after the paper": f"{o.later[y]:,.0f}" if y in o.later.index else "–",
+        })
+    return pd.DataFrame(rows)
+
+
+def fan_chart(o: Outlook) -> dict:
+    """The forecast chart: published history, both forecasts with their intervals, later published numbers."""
+    pct = f"{o.interval * 100:.0f}%"
+    fig = go.Figure()
+    sim = o.sim
+    _band(fig, sim["year"], sim["lower"].round(), sim["upper"].round(), _SERIES["markov"],
+          f"Stock-and-flow: {pct} interval", "markov")
+    if o.ets.fitted:
+        ets = pd.concat([pd.DataFrame({"year": [o.year], "mean": [o.published.get(o.year, np.nan)],
+                                       "lower": [o.published.get(o.year, np.nan)],
+                                       "upper": [o.published.get(o.year, np.nan)]}), o.ets.forecast])
+        _band(fig, ets["year"], ets["lower"].round(), ets["upper"].round(), _SERIES["ets"], f"Trend: {pct} interval",
+              "ets")
+        fig.add_trace(go.Scatter(x=ets["year"], y=ets["mean"].round(), name="Trend in published numbers (forecast)",
+                                 mode="lines", line={"color": _SERIES["ets"], "dash": "dash", "width": 2},
+                                 legendgroup="ets", hovertemplate="Trend %{x}: %{y:,.0f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=sim["year"], y=sim["mean"].round(), name="Stock-and-flow model (forecast)",
+                             mode="lines+markers", line={"color": _SERIES["markov"], "width": 3},
+                             legendgroup="markov", hovertemplate="Stock-and-flow %{x}: %{y:,.0f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=list(o.published.index), y=o.published.to_numpy(), name="Published by DfE (to the paper)",
+                             mode="lines+markers", line={"color": _SERIES["published"], "width": 4},
+                             hovertemplate="Published %{x}: %{y:,.0f}<extra></extra>"))
+    if len(o.later):
+        fig.add_trace(go.Scatter(x=list(o.later.index), y=o.later.to_numpy(), name="Published after the paper",
+                                 mode="lines+markers", line={"color": _SERIES["later"], "dash": "dot", "width": 2},
+                                 marker={"symbol": "diamond", "size": 9},
+                                 hovertemplate="Published later %{x}: %{y:,.0f}<extra></extra>"))
+    charts.base_layout(fig, y_title="Children looked after at 31 March", x_title="Year (31 March)")
+    fig.update_xaxes(dtick=1)
+    fig.add_vline(x=o.year, line={"color": "#7F7F7F", "dash": "dot", "width": 1})
+    h = headline(o)
+    e = _ets_at(o, o.year3)
+    trend = (f"; the published trend says about {_fmt(e['mean'])}" if o.ets.fitted else "")
+    title = (f"About {_fmt(h['mean'])} children (between {_fmt(h['lower'])} and {_fmt(h['upper'])}) are expected "
+             f"to be looked after on 31 March {o.year3}{trend}")
+    later = (f" Diamonds on a dotted line are DfE's numbers for {_years(int(o.later.index[0]), int(o.later.index[-1]))},"
+             " published after the paper was written." if len(o.later) else "")
+    caption = (
+        f"Children looked after by {o.la_name} at 31 March: DfE's published numbers up to the paper's year "
+        f"({o.year}, dotted vertical line), the stock-and-flow model's forecast from the {CHILD_LEVEL} (mean of "
+        f"{o.simulations:,} simulated futures, with a {pct} prediction interval) and a damped trend fitted to the "
+        f"published numbers, with its {pct} interval.{later} Forecasts are rounded to whole children. {o.source}")
+    alt = (f"Line chart of children looked after at 31 March, {int(fan_table(o)['Year'].iloc[0])} to "
+           f"{o.year + o.horizon}, with the published numbers to {o.year} and two forecasts with shaded intervals "
+           f"after it. {title}.")
+    return {"fig": fig, "name": "forecast-fan", "title": title, "caption": caption, "alt": alt,
+            "table": fan_table(o)}
+
+
+def flows_chart(o: Outlook) -> dict:
+    """Entries and exits by age band over the years learned from (suppressed counts; a gap where suppressed)."""
+    sup = flows_table(o)
+    cols = list(sup.values.columns)
+    names = {cols[1]: "Came into care", cols[2]: "Left to permanence", cols[3]: "Left another way"}
+    colours = {cols[1]: charts.COLOURS["la"], cols[2]: charts.COLOURS["neighbours"], cols[3]: charts.COLOURS["region"]}
+    fig = go.Figure()
+    for col in cols[1:]:
+        fig.add_trace(go.Bar(x=list(AGE_BANDS), y=sup.values.loc[list(AGE_BANDS), col].to_numpy(), name=names[col],
+                             marker_color=colours[col],
+                             hovertemplate=f"{names[col]}, aged %{{x}}: %{{y:,.0f}}<extra></extra>"))
+    charts.base_layout(fig, y_title="Children", x_title="Age band at 31 March")
+    fig.update_layout(barmode="group")
+    vals = sup.values.loc[list(AGE_BANDS)]
+    most_in = vals[cols[1]].idxmax() if vals[cols[1]].notna().any() else None
+    most_perm = vals[cols[2]].idxmax() if vals[cols[2]].notna().any() else None
+    most_other = vals[cols[3]].idxmax() if vals[cols[3]].notna().any() else None
+    title = (f"Most children coming into care were aged {most_in}; most leaving to permanence were aged {most_perm}, "
+             f"and most leaving another way were aged {most_other}")
+    table = sup.table().reset_index().rename(columns={"index": "Age band"})
+    k = len(o.model.learned_from)
+    return {
+        "fig": fig, "name": "forecast-flows", "title": title,
+        "caption": (f"Children coming into and leaving care by age band, added up over the {k} year"
+                    f"{'s' if k != 1 else ''} the model learned from ({o.learned}). Entries are children looked "
+                    "after on a 31 March who were not the 31 March before, by their age band then; exits are "
+                    "children looked after on a 31 March who were not the next, by their age band when they were. "
+                    "Children who came and went between two 31 Marches are not counted."
+                    f"{' Where a count is suppressed (c) its bar is left out.' if sup.mask.to_numpy().any() else ''} "
+                    f"{o.source}"),
+        "alt": (f"Grouped bar chart of children coming into care, leaving to permanence and leaving another way, "
+                f"for each age band. {title}."),
+        "table": table,
+    }
+
+
+def projection_display(o: Outlook) -> dict:
+    """The projected numbers by age band and placement category, for :func:`analysis.charts.show_table`."""
+    sup = projection_table(o)
+    table = sup.table().reset_index().rename(columns={"index": "Group"})
+    labels = {**{b: f"Aged {b}" for b in AGE_BANDS}, **{c: LABELS.get(c, c) for c in CATEGORIES},
+              ALL_CHILDREN: "All children"}
+    table["Group"] = table["Group"].map(labels)
+    return {"table": table,
+            "caption": (f"Children looked after at 31 March by age band and by placement, {o.year} (actual) and "
+                        f"expected in each later year by the stock-and-flow model (rounded to whole children; "
+                        f"counts of 1 to 5 and counts that would reveal them shown as c) {o.tag}")}
+
+
+def backtest_display(o: Outlook) -> dict:
+    """The back test as a table for :func:`analysis.charts.show_table`."""
+    bt = o.backtest
+    rows = []
+    for label, frame, what in (("Stock-and-flow model", bt.markov, CHILD_LEVEL), ("Published trend", bt.ets, "DfE")):
+        if frame.empty:
+            rows.append({"Model": label, "Year": "–", "Actual": "–", "Forecast": "not tested", "Low end": "–",
+                         "High end": "–", "Inside the interval": "–", "Error (%)": "–"})
+            continue
+        for r in frame.itertuples(index=False):
+            vals = [_safe(v) for v in (r.actual, r.mean, r.lower, r.upper)]
+            show = [disclosure.MARKER if v == SUPPRESSED else f"{v:,}" for v in vals]
+            err = abs(r.mean - r.actual) / r.actual * 100 if r.actual > 0 else np.nan
+            rows.append({"Model": label, "Year": str(int(r.year)), "Actual": show[0], "Forecast": show[1],
+                         "Low end": show[2], "High end": show[3],
+                         "Inside the interval": "yes" if r.lower <= r.actual <= r.upper else "no",
+                         "Error (%)": f"{err:.0f}"})
+    return {"table": pd.DataFrame(rows),
+            "caption": (f"Back test: both models fitted to what was known at 31 March {bt.cut_year} and asked for "
+                        f"{_years(bt.years[0], bt.years[-1])}. Actual numbers are children looked after at 31 March "
+                        f"in the {CHILD_LEVEL} (stock-and-flow model) and as DfE published them (trend) {o.tag}")}
+
+
+def backtest_note(o: Outlook) -> str:
+    """Why a back test is weak or missing, as Markdown (empty when there is nothing to say)."""
+    return " ".join(o.backtest.notes)
+
+
+def method_markdown(o: Outlook) -> str:
+    """How the forecast was made, with this run's numbers, as Markdown."""
+    m = o.model
+    k = len(m.learned_from)
+    seen = int((m.transitions.sum(axis=1) > 0).sum())
+    pct = f"{o.interval * 100:.0f}%"
+    return (
+        f"The stock-and-flow model sorts the children looked after on each 31 March into {m.n_states} groups: "
+        f"{len(AGE_BANDS)} age bands times {len(CATEGORIES)} kinds of placement. From the {k} year"
+        f"{'s' if k != 1 else ''} of moves from {o.learned} it learns, for each group, the chance that a child is "
+        "still looked after a year later and in which group, has left to permanence, or has left another way; "
+        f"{seen} of the {m.n_states} groups had children in them, and a group that had none borrows the chances of "
+        "its age band. It also learns how many children join each group in a year. Starting from the children "
+        f"looked after on 31 March {o.year}, it then runs {o.simulations:,} simulated futures for {o.horizon} "
+        "years: in each, the chances and the number of new children are themselves drawn at random around what "
+        "was learned (more widely where they rest on few children), and then each child's year is drawn at "
+        f"random. The forecast is the average of those futures, and the {pct} prediction interval the range "
+        f"that holds the middle {pct} of them. The random draws start from a fixed seed (the paper file's "
+        "forecast.seed), so the same data always give the same numbers."
+    )

@@ -381,3 +381,118 @@ def test_backtest_on_the_hand_built_history(history):
     assert bt.mape_markov == pytest.approx(expected)
     assert bt.ets.empty and bt.mape_ets is None  # 2014-2016 is 3 published years: too few
     assert any("published trend could not be back-tested" in n for n in bt.notes)
+
+
+def test_ets_keeps_the_best_of_several_starts():
+    # Cambridgeshire's published numbers 2013-2025: statsmodels' default start stops at a worse optimum
+    import warnings
+
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    values = [463.0, 501, 535, 607, 686, 700, 773, 717, 640, 593, 632, 631, 705]
+    r = F.ets_forecast(pd.Series(values, index=range(2013, 2026)), 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        default = ETSModel(pd.Series(values), error="add", trend="add", damped_trend=True).fit(disp=False)
+    assert r.params["loglik"] >= default.llf - 1e-6
+    assert r.reliable and r.notes == ()
+
+
+# --------------------------------------------------------------------------- the chapter
+
+
+def _small_outlook(history) -> F.Outlook:
+    m = F.fit(history, 2018, history_years=2, synthetic=True)
+    pub = pd.Series([400.0, 420, 430, 445, 460], index=range(2014, 2019))
+    return F.Outlook(
+        year=2018, horizon=3, interval=0.9, simulations=200, la_name="Testshire", model=m,
+        projection=F.project(m, 3), sim=F.simulate(m, 3, n=200, seed=1, interval=0.9),
+        ets=F.ets_forecast(pub, 3, 0.9), backtest=F.backtest(history, pub, 2018, history_years=2, n=200, seed=1),
+        published=pub, later=pd.Series([470.0], index=[2019]), child_history=pd.Series([5.0, 4.0], index=[2017, 2018]))
+
+
+def _visible_small(table: pd.DataFrame, skip=("Group", "Age band", "Year", "Model")) -> list[str]:
+    from analysis import disclosure
+
+    cols = [c for c in table.columns if c not in skip and "%" not in c]
+    clean = table[cols].map(lambda v: str(v).replace(",", ""))
+    return disclosure.unsuppressed_small_counts(clean, cols)
+
+
+def test_a_small_history_shows_no_count_of_1_to_5(history):
+    o = _small_outlook(history)
+    for shown in (F.projection_display(o)["table"], F.flows_chart(o)["table"], F.fan_table(o),
+                  F.backtest_display(o)["table"]):
+        assert _visible_small(shown) == []
+    assert (F.projection_display(o)["table"].drop(columns="Group") == "c").any().any()
+    figures = {k["name"]: k["value"] for k in F.key_figures(o)}
+    assert figures["forecast_cla_base"] == F.SUPPRESSED  # 4 children
+    text = " ".join(F.findings(o))
+    assert " 4 " not in text and "suppressed" in text
+
+
+def test_chapter_captions_say_child_level(history):
+    o = _small_outlook(history)
+    assert F.CHILD_LEVEL in F.projection_display(o)["caption"]
+    assert F.CHILD_LEVEL in F.backtest_display(o)["caption"]
+    assert F.CHILD_LEVEL in F.fan_chart(o)["caption"] and F.CHILD_LEVEL in F.flows_chart(o)["caption"]
+    assert "SYNTHETIC" in F.projection_display(o)["caption"]
+
+
+@pytest.fixture(scope="module")
+def default_outlook():
+    from analysis import context
+    from analysis.paper import DEFAULT_PAPER
+    from analysis.ssda903 import context as child_context
+
+    ctx = context.load(DEFAULT_PAPER)
+    return ctx, F.outlook(ctx, child_context.load(ctx.paper))
+
+
+def test_default_paper_key_figures_and_findings_agree(default_outlook):
+    from analysis import keyfigures
+
+    ctx, o = default_outlook
+    figures = {k["name"]: k for k in F.key_figures(o)}
+    for rec in figures.values():
+        keyfigures.figure_record(rec["name"], rec["value"], rec["unit"], rec["label"])
+    for name in ("forecast_cla_in_3_years", "forecast_cla_in_3_years_lower", "forecast_cla_in_3_years_upper",
+                 "forecast_year_3", "forecast_ets_in_3_years", "forecast_backtest_mape_markov",
+                 "forecast_backtest_mape_ets"):
+        assert name in figures
+    assert figures["forecast_year_3"]["value"] == ctx.year + 3
+    mean = figures["forecast_cla_in_3_years"]["value"]
+    lo, hi = figures["forecast_cla_in_3_years_lower"]["value"], figures["forecast_cla_in_3_years_upper"]["value"]
+    assert lo < mean < hi
+    row = o.sim.set_index("year").loc[ctx.year + 3]
+    assert mean == round(row["mean"])
+    text = F.findings_markdown(o)
+    assert f"**{mean:,}** children (between {lo:,} and {hi:,}" in text
+    # the projection starts from the children looked after on 31 March of the paper's year
+    assert o.model.start.sum() == o.child_history[ctx.year]
+    # published numbers after the paper are shown only for the forecast years
+    assert all(ctx.year < y <= ctx.year + ctx.paper.forecast.years_ahead for y in o.later.index)
+
+
+def test_default_paper_outlook_is_repeatable(default_outlook):
+    from analysis.ssda903 import context as child_context
+
+    ctx, o = default_outlook
+    again = F.outlook(ctx, child_context.load(ctx.paper))
+    pd.testing.assert_frame_equal(o.sim, again.sim)
+    assert F.findings(o) == F.findings(again)
+
+
+def test_notebook_is_thin_and_committed_without_outputs():
+    import nbformat
+
+    from analysis.paper import REPO_ROOT
+
+    nb = nbformat.read(REPO_ROOT / "notebooks" / "50_forecast.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert code[0].metadata["tags"] == ["parameters"]
+    assert code[0].source.splitlines()[-1] == 'paper = "book/papers/2018-01-09_children-and-young-people.yml"'
+    assert "remove-input" in code[1].metadata["tags"]
+    assert all("nbval-check-output" in c.metadata["tags"] for c in code[1:])
+    assert not any("def " in c.source or "lambda" in c.source for c in code)
