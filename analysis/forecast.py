@@ -1034,6 +1034,25 @@ def _years(first: int, last: int) -> str:
     return str(first) if first == last else f"{first} to {last}"
 
 
+def _how_many(n) -> str:
+    """ "12 children", or "Between 1 and 5 children" when the count is suppressed."""
+    v = _safe(n)
+    return "Between 1 and 5 children" if v == SUPPRESSED else f"{v:,} {'child' if v == 1 else 'children'}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _about(h: dict, pct: str = "", *, bold: bool = False) -> str:
+    """ "about **731** children (between 659 and 803, a 95% prediction interval)", or a note that it is small."""
+    if not all(_num(h[k]) for k in ("mean", "lower", "upper")):
+        return "a handful of children (fewer than 6 or too close to it to show: small numbers are suppressed)"
+    mean = f"**{h['mean']:,}**" if bold else f"{h['mean']:,}"
+    what = f", a {pct} prediction interval" if pct else ""
+    return f"about {mean} children (between {h['lower']:,} and {h['upper']:,}{what})"
+
+
 def findings(o: Outlook) -> list[str]:
     """The chapter's findings, each a plain-English sentence generated from the numbers."""
     pct = f"{o.interval * 100:.0f}%"
@@ -1042,16 +1061,16 @@ def findings(o: Outlook) -> list[str]:
     start = _safe(o.model.start.sum())
     data_word = "SYNTHETIC child-level data" if o.synthetic else "child-level data"
     out = []
-    change = ""
     if _num(h["mean"]) and _num(start):
         diff = h["mean"] - start
-        change = (f", {abs(diff):,.0f} {'more' if diff > 0 else 'fewer'} than" if diff else ", the same as")
+        change = (f", {abs(diff):,.0f} {'more' if diff > 0 else 'fewer'} than the {start:,} on 31 March {o.year}"
+                  if diff else f", the same as on 31 March {o.year}")
+    else:
+        change = f" (the number on 31 March {o.year} is {_fmt(start)})"
     out.append(
-        f"If the patterns of {o.learned} continue, about **{_fmt(h['mean'])}** children (between {_fmt(h['lower'])} "
-        f"and {_fmt(h['upper'])}, a {pct} prediction interval) will be looked after on 31 March {h['year']}"
-        f"{change} the {_fmt(start)} on 31 March {o.year}; by 31 March {end['year']}, about {_fmt(end['mean'])} "
-        f"(between {_fmt(end['lower'])} and {_fmt(end['upper'])}). This is the stock-and-flow model, from "
-        f"{data_word}.")
+        f"If the patterns of {o.learned} continue, {_about(h, pct, bold=True)} will be looked after on 31 March "
+        f"{h['year']}{change}; by 31 March {end['year']}, {_about(end, pct)}. This is the stock-and-flow model, "
+        f"from {data_word}.")
     fl = flows_table(o)
     shown = fl.values.loc[ALL_AGES]
     k = len(o.model.learned_from)
@@ -1089,12 +1108,12 @@ def findings(o: Outlook) -> list[str]:
     parts = []
     if bt.mape_markov is not None:
         parts.append(f"the stock-and-flow model was out by {bt.mape_markov:.0f}% on average, and the actual number "
-                     f"fell inside its interval in {bt.inside_markov} of {len(bt.markov)} years")
+                     f"fell inside its interval in {bt.inside_markov} of {_plural(len(bt.markov), 'year')}")
     else:
         parts.append("the stock-and-flow model could not be tested")
     if bt.mape_ets is not None:
         parts.append(f"the published trend was out by {bt.mape_ets:.0f}% (inside its interval in "
-                     f"{bt.inside_ets} of {len(bt.ets)} years)")
+                     f"{bt.inside_ets} of {_plural(len(bt.ets), 'year')})")
     else:
         parts.append("the published trend could not be tested (too few published years before the cut)")
     out.append(f"Tested on the past ({tested}), " + "; ".join(parts) + ".")
@@ -1105,13 +1124,14 @@ def findings(o: Outlook) -> list[str]:
         trend = f", and inside the trend's in {ke} of {ne}" if ne else ""
         out.append(
             f"What happened next: after the paper, DfE published {listed}. These fell inside the stock-and-flow "
-            f"model's interval in {km} of {nm} years{trend}. They were not known when the paper was written.")
+            f"model's interval in {km} of {_plural(nm, 'year')}{trend}. They were not known when the paper was "
+            "written.")
     else:
         out.append(f"DfE figures for the years after {o.year} are not yet in the published data this report uses, "
                    "so the forecast cannot yet be checked against what happened.")
     if o.model.unknown_age:
-        out.append(f"{_fmt(_safe(o.model.unknown_age))} children looked after on 31 March {o.year} have no date of "
-                   "birth in the data, so no age band, and are left out of the model.")
+        out.append(f"{_how_many(o.model.unknown_age)} looked after on 31 March {o.year} had no date of birth in "
+                   "the data, so no age band, and are left out of the model.")
     return out
 
 
@@ -1171,8 +1191,8 @@ def unknown_age_note(o: Outlook) -> str:
     n = o.model.unknown_age
     if n == 0:
         return f"Every child looked after on 31 March {o.year} has a date of birth, so none is left out."
-    return (f"{_fmt(_safe(n))} children looked after on 31 March {o.year} have no date of birth, so no age band: "
-            "they are left out of the model, and the forecast is short by about that many.")
+    return (f"{_how_many(n)} looked after on 31 March {o.year} had no date of birth, so no age band: they are "
+            "left out of the model, and the forecast is short by about that many.")
 
 
 # --------------------------------------------------------------------------- charts and tables
@@ -1251,8 +1271,7 @@ def fan_chart(o: Outlook) -> dict:
     h = headline(o)
     e = _ets_at(o, o.year3)
     trend = (f"; the published trend says about {_fmt(e['mean'])}" if o.ets.fitted else "")
-    title = (f"About {_fmt(h['mean'])} children (between {_fmt(h['lower'])} and {_fmt(h['upper'])}) are expected "
-             f"to be looked after on 31 March {o.year3}{trend}")
+    title = f"{_about(h)[0].upper()}{_about(h)[1:]} are expected to be looked after on 31 March {o.year3}{trend}"
     later = (f" Diamonds on a dotted line are DfE's numbers for {_years(int(o.later.index[0]), int(o.later.index[-1]))},"
              " published after the paper was written." if len(o.later) else "")
     caption = (
@@ -1281,11 +1300,16 @@ def flows_chart(o: Outlook) -> dict:
     charts.base_layout(fig, y_title="Children", x_title="Age band at 31 March")
     fig.update_layout(barmode="group")
     vals = sup.values.loc[list(AGE_BANDS)]
-    most_in = vals[cols[1]].idxmax() if vals[cols[1]].notna().any() else None
-    most_perm = vals[cols[2]].idxmax() if vals[cols[2]].notna().any() else None
-    most_other = vals[cols[3]].idxmax() if vals[cols[3]].notna().any() else None
-    title = (f"Most children coming into care were aged {most_in}; most leaving to permanence were aged {most_perm}, "
-             f"and most leaving another way were aged {most_other}")
+
+    def most(col: str) -> str:
+        # a suppressed count is at most 5, so a shown count above 5 is the largest for sure
+        shown = vals[col].dropna()
+        if shown.empty or shown.max() <= disclosure.HIGH:
+            return "(too few to say)"
+        return f"aged {shown.idxmax()}"
+
+    title = (f"The largest group of children coming into care were {most(cols[1])}; of those leaving to "
+             f"permanence, {most(cols[2])}; of those leaving another way, {most(cols[3])}")
     table = sup.table().reset_index().rename(columns={"index": "Age band"})
     k = len(o.model.learned_from)
     return {
