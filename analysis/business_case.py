@@ -25,9 +25,11 @@ Conventions
 * **Gross cost** of a year: the sum over placement categories of children x
   weekly unit cost x 365.25 / 7 (:func:`gross_cost`).
 * **Recruitment.** Extra in-house households ``H_t = H_{t-1} x retention +
-  extra_households_per_year`` (``H_0 = 0``); extra children placed in-house
-  ``E_t = min(H_t x conversion x children_per_household, IFA children in year
-  t)``; those children move from IFA to in-house fostering. Investment in year
+  extra_households_per_year`` (``H_0 = 0``). A household approved during a
+  year takes its first child the year after (assessment, panel and matching
+  take time), so extra children placed in-house are
+  ``E_t = min(H_{t-1} x conversion x children_per_household, IFA children in
+  year t)``; those children move from IFA to in-house fostering. Investment in year
   ``t``: ``extra_households_per_year x cost_per_approval + H_t x
   support_cost_per_household`` (:func:`recruitment`).
 * **Faster permanence.** The projection of a model whose time to permanence is
@@ -36,9 +38,10 @@ Conventions
 * **Both together**: recruitment applied to the faster-permanence projection.
 * **Saving** = baseline gross cost - scenario gross cost; **net** = saving -
   investment; **cumulative net** runs from zero at the start of year 1.
-* **Payback** (:func:`payback`): the point from which cumulative net stays above
-  zero to the end of the horizon, interpolated linearly within the year it
-  crosses; ``None`` if cumulative net is not above zero at the end.
+* **Payback** (:func:`payback`): each year's investment is paid at its start and
+  its saving accrues evenly through it; payback is the point from which the
+  cumulative position stays above zero to the end of the horizon, interpolated
+  within the year it crosses; ``None`` if it is not above zero at the end.
 * **Net present value** (:func:`npv`): HM Treasury Green Book convention, the
   first year is year 0 and is not discounted: ``sum_t net_t / (1 + r)^(t - 1)``.
 * **Sensitivity** (:data:`SENSITIVITY`, :func:`tornado`): the NPV of both
@@ -178,7 +181,7 @@ class Recruitment:
 
     average: pd.DataFrame  # children by category after the move from IFA to in-house
     households: pd.Series  # H_t
-    wanted: pd.Series  # H_t x conversion x children_per_household
+    wanted: pd.Series  # H_{t-1} x conversion x children_per_household
     extra_children: pd.Series  # E_t = min(wanted, IFA children)
     investment: pd.Series  # approvals + support, pounds
 
@@ -194,7 +197,8 @@ def recruitment(average: pd.DataFrame, bc: BusinessCase) -> Recruitment:
         The paper's business-case parameters.
     """
     h = households(bc, average.index)
-    wanted = h * bc.conversion * bc.children_per_household
+    placed = h.shift(1, fill_value=0.0)  # approved by the end of the previous year
+    wanted = placed * bc.conversion * bc.children_per_household
     extra = np.minimum(wanted, average[IFA].clip(lower=0.0))
     moved = average.copy()
     moved[IN_HOUSE] = moved[IN_HOUSE] + extra
@@ -212,21 +216,33 @@ def npv(net: pd.Series | list, rate: float) -> float:
     return float(np.sum(values / (1.0 + rate) ** np.arange(len(values))))
 
 
-def payback(net: pd.Series | list) -> float | None:
-    """Years until cumulative net position turns positive for good; None if it is not positive at the end.
+def payback(net: pd.Series | list, investment: pd.Series | list | None = None) -> float | None:
+    """Years until the cumulative position turns positive for good; None if it is not positive at the end.
 
-    Cumulative net is zero at the start of year 1 and moves linearly within
-    each year. The result is the last time it crosses from zero or below to
-    above zero: ``t + (-C_t) / net_{t+1}`` where ``C_t <= 0`` is the cumulative
-    net at the end of year ``t`` (``C_0 = 0``), so a scenario in surplus from
-    its first year pays back at 0.
+    Each year's ``investment`` is paid at the start of the year and its saving
+    (``net + investment``) accrues evenly through it, so within year ``t`` the
+    position runs from ``C_{t-1} - I_t`` to ``C_t`` (``C_0 = 0``). The result is
+    the last point where it crosses from zero or below to above zero,
+    interpolated within that year. Without ``investment`` the position moves
+    linearly from ``C_{t-1}`` to ``C_t``, so a scenario in surplus from its
+    first year pays back at 0.
     """
     values = np.asarray(net, dtype=float)
-    cum = np.concatenate([[0.0], np.cumsum(values)])
-    if len(values) == 0 or cum[-1] <= 0:
+    if len(values) == 0:
         return None
-    last = int(np.flatnonzero(cum <= 0)[-1])
-    return float(last + (-cum[last]) / values[last])
+    inv = np.zeros_like(values) if investment is None else np.asarray(investment, dtype=float)
+    saving = values + inv
+    end = np.cumsum(values)
+    if end[-1] <= 0:
+        return None
+    low = np.concatenate([[0.0], end[:-1]]) - inv  # just after paying the year's investment
+    below = np.flatnonzero((low < 0) | (end <= 0))
+    if len(below) == 0:
+        return 0.0
+    t = int(below[-1])
+    if end[t] <= 0:  # reaches exactly zero at the year's end; the next year starts at zero with nothing to pay
+        return float(t + 1)
+    return float(t + (-low[t]) / saving[t])
 
 
 @dataclass(frozen=True)
@@ -353,7 +369,7 @@ def scenarios(baseline: pd.DataFrame, faster: pd.DataFrame, bc: BusinessCase, co
             h, w, e, investment = zero, zero, zero, extra_cost
         money = _money(avg, base_cost, investment, costs)
         out[key] = Scenario(key=key, stock=stocks[source], average=avg, households=h, wanted=w, extra_children=e,
-                            money=money, npv=npv(money["net"], bc.discount_rate), payback=payback(money["net"]))
+                            money=money, npv=npv(money["net"], bc.discount_rate), payback=payback(money["net"], money["investment"]))
     return Results(base_year=base_year, business_case=bc, costs=costs, scenarios=out, synthetic=synthetic)
 
 
@@ -969,10 +985,10 @@ def key_figures(res: Results) -> list[dict]:
 def _scenario_sentence(s: Scenario, res: Results) -> str:
     k = res.first_years
     net = s.net_first_years(k)
-    ahead = "ahead" if net > 0 else "behind"
+    ahead = "ahead of" if net > 0 else "behind"
     pays = (f"pays back {payback_text(s.payback, res.horizon)}" if s.payback is not None
             else f"does not pay back within {res.horizon} years")
-    return (f"{pays}, is {money_text(abs(net))} {ahead} of no change after {k} years (undiscounted) and has a net "
+    return (f"{pays}, is {money_text(abs(net))} {ahead} no change after {k} years (undiscounted) and has a net "
             f"present value of {money_text(s.npv)} over {res.horizon} years")
 
 
@@ -1062,10 +1078,10 @@ def cautions(res: Results) -> list[str]:
         "what happens anyway, and that they are kept as the paper file says. Nothing in the data shows whether the "
         "local market of would-be carers can supply them; the recruitment chapter and the council's own recruitment "
         "record are the evidence for that.",
-        "**Savings start at once.** Each year's investment and savings are spread evenly through the year, and "
-        "the extra carers take children, and the permanence work takes effect, in the year they are paid for. In "
-        "practice approval takes months and placements follow later, so savings would start later and payback come "
-        "later than shown.",
+        "**When savings start.** Each year's investment is paid at its start and its saving builds up through the "
+        "year. A household approved in a year takes its first child the year after, but the permanence work is "
+        "assumed to take effect in the year it is paid for; if it takes longer, savings start later and payback "
+        "comes later than shown.",
         "**Faster permanence is a modelling assumption.** The model shortens every child's time to permanence by "
         "the same share; it does not say which work would achieve that, or whether the courts and adopters would "
         "keep pace.",

@@ -92,33 +92,45 @@ def test_gross_cost_by_hand():
 def test_recruitment_scenario_by_hand():
     res = B.scenarios(_projection(CONSTANT), _projection(CONSTANT), _bc(), _costs())
     rec = res.scenarios["recruitment"]
-    e = [5, 7.5, 8.75, 9.375, 9.6875]  # H x 0.5 x 1
+    # H = 10, 15, 17.5, 18.75, 19.375; a household approved in a year takes a child the year after
+    e = [0, 5, 7.5, 8.75, 9.375]  # H_{t-1} x 0.5 x 1
     assert rec.extra_children.tolist() == pytest.approx(e)
     assert rec.average["in-house fostering"].tolist() == pytest.approx([20 + x for x in e])
     assert rec.average["IFA fostering"].tolist() == pytest.approx([40 - x for x in e])
     # saving: E x (700 - 350) x 365.25 / 7 = E x 18,262.5
-    saving = [91_312.5, 136_968.75, 159_796.875, 171_210.9375, 176_917.96875]
+    saving = [0, 91_312.5, 136_968.75, 159_796.875, 171_210.9375]
     assert rec.money["saving"].tolist() == pytest.approx(saving)
     # investment: 10 approvals x £12,000 + H x £100
     investment = [121_000, 121_500, 121_750, 121_875, 121_937.5]
     assert rec.money["investment"].tolist() == pytest.approx(investment)
-    net = [-29_687.5, 15_468.75, 38_046.875, 49_335.9375, 54_980.46875]
+    net = [-121_000, -30_187.5, 15_218.75, 37_921.875, 49_273.4375]
     assert rec.money["net"].tolist() == pytest.approx(net)
-    assert rec.money["cumulative"].tolist() == pytest.approx([-29_687.5, -14_218.75, 23_828.125, 73_164.0625,
-                                                               128_144.53125])
-    # cumulative net crosses zero during year 3: 2 + 14,218.75 / 38,046.875
-    assert rec.payback == pytest.approx(2 + 14_218.75 / 38_046.875)
+    assert rec.money["cumulative"].tolist() == pytest.approx([-121_000, -151_187.5, -135_968.75, -98_046.875,
+                                                               -48_773.4375])
+    # still in deficit after five years: no payback
+    assert rec.payback is None
     # Green Book: year 1 undiscounted
-    assert rec.npv == pytest.approx(-29_687.5 + 15_468.75 / 1.035 + 38_046.875 / 1.035 ** 2
-                                    + 49_335.9375 / 1.035 ** 3 + 54_980.46875 / 1.035 ** 4)
-    assert rec.net_first_years() == pytest.approx(128_144.53125)
-    assert rec.net_first_years(2) == pytest.approx(-14_218.75)
+    assert rec.npv == pytest.approx(-121_000 - 30_187.5 / 1.035 + 15_218.75 / 1.035 ** 2
+                                    + 37_921.875 / 1.035 ** 3 + 49_273.4375 / 1.035 ** 4)
+    assert rec.net_first_years() == pytest.approx(-48_773.4375)
+    assert rec.net_first_years(2) == pytest.approx(-151_187.5)
     # recruitment changes where children live, not how many
     assert rec.stock.equals(res.scenarios["baseline"].stock)
     assert rec.average.sum(axis=1).tolist() == pytest.approx([70] * 5)
     base = res.scenarios["baseline"]
     assert base.money[["saving", "investment", "net"]].abs().to_numpy().max() == 0
     assert base.npv == 0 and base.payback is None
+
+
+def test_recruitment_pays_back_when_the_saving_outruns_the_investment():
+    # cheaper approvals (£2,000): investment 10 x 2,000 + H x 100
+    res = B.scenarios(_projection(CONSTANT), _projection(CONSTANT), _bc(cost_per_approval=2000), _costs())
+    rec = res.scenarios["recruitment"]
+    inv = np.array([21_000, 21_500, 21_750, 21_875, 21_937.5])
+    saving = np.array([0, 91_312.5, 136_968.75, 159_796.875, 171_210.9375])
+    assert rec.money["investment"].to_numpy() == pytest.approx(inv)
+    # year 1 ends at -21,000; year 2 starts at -42,500 after paying and gains 91,312.5 through the year
+    assert rec.payback == pytest.approx(1 + 42_500 / 91_312.5)
 
 
 def test_faster_permanence_and_both_by_hand():
@@ -135,7 +147,10 @@ def test_faster_permanence_and_both_by_hand():
     assert perm.npv == pytest.approx(sum(n / 1.035 ** k for k, n in enumerate(net)))
     cum = np.cumsum(net)
     assert cum[0] < 0 < cum[1]
-    assert perm.payback == pytest.approx(1 + (-cum[0]) / net[1])
+    # each year's £150,000 is paid up front: year 3 still starts below zero (cum[1] - 150,000 < 0), so the
+    # position turns positive for good during year 3, gaining that year's saving evenly
+    assert cum[1] - 150_000 < 0 < cum[2] - 150_000
+    assert perm.payback == pytest.approx(2 + (150_000 - cum[1]) / (net[2] + 150_000))
 
 
 def test_extra_children_capped_by_ifa_children():
@@ -143,10 +158,10 @@ def test_extra_children_capped_by_ifa_children():
     stock = {"in-house fostering": [20] * 6, "IFA fostering": [8, 6, 4, 2, 0, 0], "residential": [10] * 6}
     res = B.scenarios(_projection(stock), _projection(stock), _bc(), _costs())
     rec = res.scenarios["recruitment"]
-    assert rec.wanted.tolist() == pytest.approx([5, 7.5, 8.75, 9.375, 9.6875])
-    assert rec.extra_children.tolist() == pytest.approx([5, 5, 3, 1, 0])
-    assert rec.average["IFA fostering"].tolist() == pytest.approx([2, 0, 0, 0, 0])
-    assert rec.money["saving"].to_numpy() == pytest.approx(np.array([5, 5, 3, 1, 0]) * 350 * W)
+    assert rec.wanted.tolist() == pytest.approx([0, 5, 7.5, 8.75, 9.375])
+    assert rec.extra_children.tolist() == pytest.approx([0, 5, 3, 1, 0])
+    assert rec.average["IFA fostering"].tolist() == pytest.approx([7, 0, 0, 0, 0])
+    assert rec.money["saving"].to_numpy() == pytest.approx(np.array([0, 5, 3, 1, 0]) * 350 * W)
     # the investment is still paid when there is no IFA child left to move
     assert rec.money["investment"].iloc[-1] == pytest.approx(120_000 + 19.375 * 100)
 
@@ -160,6 +175,12 @@ def test_npv_and_payback_conventions():
     assert B.payback([10, -20, 5]) is None  # positive once, but not at the end
     assert B.payback([10, -20, 30]) == pytest.approx(2 + 10 / 30)  # the last crossing counts
     assert B.payback([]) is None
+    # investment paid at the start of each year, saving through it
+    # year 1 crosses at 100/150, but year 2 dips to 50 - 100 below zero again: the last crossing counts
+    assert B.payback([50, 50], [100, 100]) == pytest.approx(1 + 50 / 150)
+    assert B.payback([-100, 200], [100, 0]) == pytest.approx(1.5)
+    assert B.payback([-100, 100, 10], [100, 0, 0]) == pytest.approx(2.0)
+    assert B.payback([0, 0], [0, 0]) is None
     assert B.payback_text(None, 5) == "not within 5 years"
     assert B.payback_text(0, 5) == "within its first year"
     assert B.payback_text(2.37, 5) == "after 2.4 years"
@@ -325,11 +346,13 @@ def test_key_figures_and_findings_from_the_numbers():
     assert figures["scenario_npv"]["value"] == round(both.npv)
     assert figures["scenario_net_saving_5_years"]["value"] == round(both.money["net"].sum())
     assert "first 5 years" in figures["scenario_net_saving_5_years"]["label"]
-    assert figures["scenario_recruitment_payback_years"]["value"] == round(2 + 14_218.75 / 38_046.875, 1)
+    assert figures["scenario_recruitment_payback_years"]["value"] == "not within 5 years"
+    assert figures["scenario_permanence_payback_years"]["value"] == round(res.scenarios["permanence"].payback, 1) == 2.3
     assert figures["scenario_cla_baseline_end"]["value"] == 70 and figures["scenario_cla_both_end"]["value"] == 65
     assert figures["scenario_price_year"]["value"] == 2018
     text = B.findings_markdown(res)
-    assert "after 2.4 years" in text and "(child-level data, SYNTHETIC)" in text
+    assert "after 2.3 years" in text and "(child-level data, SYNTHETIC)" in text
+    assert "£49,000 behind no change after 5 years" in text
     assert "65 children looked after at 31 March 2022 instead of 70" in text
     # a scenario that never pays back says so, as text
     never = _results(cost_per_approval=1_000_000, permanence_cost_per_year=10_000_000, horizon_years=3)
