@@ -949,6 +949,15 @@ def key_figures(res: Results) -> list[dict]:
                       f"{_pct(res.business_case.discount_rate, 1)} discount rate, first year undiscounted ({pounds}; "
                       f"{child})"},
         ]
+    both = res.scenarios["both"]
+    out += [
+        {"name": "scenario_net_saving_5_years_text", "value": money_text(both.net_first_years(k)), "unit": "text",
+         "label": f"scenario_net_saving_5_years in words, rounded ({pounds})"},
+        {"name": "scenario_npv_text", "value": money_text(both.npv), "unit": "text",
+         "label": f"scenario_npv in words, rounded ({pounds})"},
+        {"name": "scenario_payback_text", "value": payback_text(both.payback, n), "unit": "text",
+         "label": "scenario_payback_years in words"},
+    ]
     counts = children_counts(res).loc[res.end_year]
     rec = res.scenarios["recruitment"]
     t = res.tornado

@@ -70,7 +70,7 @@ CHAPTER_OF = {
     "too_many_agency": ("20_placements", "Where children live"),
     "agency_further": ("20_placements", "Where children live"),
     "agency_costly": ("20_placements", "Where children live"),
-    "permanence_slow": ("30_permanence", "Time to permanence"),
+    "permanence_slow": ("30_permanence", "Progress to permanence"),
     "recruitment_improved": ("40_recruitment", "Foster carer recruitment"),
 }
 
@@ -543,11 +543,19 @@ def summary_sentence(claims: list[Claim]) -> str:
             f"{n[NOT_SUPPORTED]}, and cannot test {n[CANNOT_TELL]}.")
 
 
-def details_markdown(claims: list[Claim]) -> str:
-    """A section per claim: the paper's words, the verdict and why, and where the detail is."""
+def details_markdown(claims: list[Claim], chapters: list[str] | None = None) -> str:
+    """A section per claim: the paper's words, the verdict and why, and where the detail is.
+
+    ``chapters`` (the paper's chapter names) limits the links to chapters the
+    book has; without it every claim links to its chapter.
+    """
+    from analysis.paper import CHAPTERS
+
+    have = None if chapters is None else {CHAPTERS[c].removesuffix(".ipynb") for c in chapters}
     parts = []
     for i, c in enumerate(claims, start=1):
         chapter, title = CHAPTER_OF[c.slug]
+        detail = f'- **Detail:** <a href="{chapter}.html">{title}</a>\n' if have is None or chapter in have else ""
         parts.append(
             f"### {i}. {c.text}\n\n"
             f"*Paragraph {c.paragraph} of the paper.* **Verdict: {c.verdict}.** {c.reason}\n\n"
@@ -555,7 +563,7 @@ def details_markdown(claims: list[Claim]) -> str:
             f"- **Authority:** {c.value}\n"
             f"- **Compared with:** {c.comparators}\n"
             f"- **Test:** {c.test}\n"
-            f"- **Detail:** [{title}]({chapter}.ipynb)\n"
+            f"{detail}"
         )
     return "\n".join(parts)
 

@@ -350,6 +350,8 @@ def test_key_figures_and_findings_from_the_numbers():
     assert figures["scenario_permanence_payback_years"]["value"] == round(res.scenarios["permanence"].payback, 1) == 2.3
     assert figures["scenario_cla_baseline_end"]["value"] == 70 and figures["scenario_cla_both_end"]["value"] == 65
     assert figures["scenario_price_year"]["value"] == 2018
+    assert figures["scenario_payback_text"]["value"] == B.payback_text(both.payback, 5)
+    assert figures["scenario_net_saving_5_years_text"]["value"] == B.money_text(both.money["net"].sum())
     text = B.findings_markdown(res)
     assert "after 2.3 years" in text and "(child-level data, SYNTHETIC)" in text
     assert "£49,000 behind no change after 5 years" in text

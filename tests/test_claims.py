@@ -158,9 +158,11 @@ def test_table_has_the_issue_columns_and_the_summary_counts():
 
 def test_details_link_to_the_chapter_with_the_evidence():
     text = C.details_markdown(_all_claims())
-    assert "[Care numbers in context](10_care_numbers.ipynb)" in text
-    assert "[Foster carer recruitment](40_recruitment.ipynb)" in text
+    assert '<a href="10_care_numbers.html">Care numbers in context</a>' in text
+    assert '<a href="40_recruitment.html">Foster carer recruitment</a>' in text
     assert text.count("**Verdict:") == 7
+    only = C.details_markdown(_all_claims(), chapters=["care_numbers", "claims"])
+    assert "10_care_numbers.html" in only and "40_recruitment.html" not in only
 
 
 # --------------------------------------------------------------------------- the default paper, real published figures
