@@ -623,11 +623,15 @@ def parameters_display(res: Results) -> pd.DataFrame:
     rows.append({"Parameter": "costs.price_year", "Value": str(costs.price_year),
                  "Meaning": "Price year of all money in this chapter", "Source or assumption": "paper file"})
     for name, info in BusinessCase.model_fields.items():
+        if name == "sources":
+            continue
         value = getattr(bc, name)
-        if name == "discount_rate" and value == 0.035:
+        if name in bc.sources:
+            source = bc.sources[name]
+        elif name == "discount_rate" and value == 0.035:
             source = "HM Treasury Green Book real discount rate"
         elif name in bc.model_fields_set:
-            source = "set in the paper file (its comments give the source)"
+            source = "set in the paper file, no source given (add it under business_case.sources)"
         elif name == "horizon_years":
             source = "report default"
         else:

@@ -150,6 +150,20 @@ class BusinessCase(_Strict):
         0.2, ge=0, lt=1, description="share by which the time children take to reach permanence is cut")
     permanence_cost_per_year: float = Field(
         150_000, ge=0, le=100_000_000, description="yearly cost of the work that speeds permanence (deep dive, capacity), pounds")
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="where each parameter's value comes from: parameter name -> citation or 'assumption: ...'")
+
+    @field_validator("sources")
+    @classmethod
+    def _sources_name_parameters(cls, value: dict[str, str]) -> dict[str, str]:
+        names = [n for n in cls.model_fields if n != "sources"]
+        unknown = sorted(set(value) - set(names))
+        if unknown:
+            raise ValueError(f"unknown parameter {', '.join(unknown)}; sources may name {', '.join(names)}")
+        empty = sorted(k for k, v in value.items() if not str(v).strip())
+        if empty:
+            raise ValueError(f"the source of {', '.join(empty)} is empty")
+        return value
 
 
 class DataLocations(_Strict):

@@ -78,3 +78,26 @@ def test_not_a_mapping(tmp_path):
 def test_parameters_round_trip():
     paper = load_paper(DEFAULT_PAPER)
     assert load_paper(paper.parameters()) == paper
+
+
+def test_business_case_sources_must_name_parameters():
+    from analysis.errors import InputError
+    from analysis.paper import parse_paper
+    from conftest import default_paper
+
+    with pytest.raises(InputError) as err:
+        parse_paper(default_paper(**{"business_case.sources": {"conversoin": "Ofsted", "conversion": " "}}))
+    msg = str(err.value)
+    assert "business_case.sources: Value error, unknown parameter conversoin; sources may name horizon_years" in msg
+
+
+def test_business_case_parameters_table_shows_each_source():
+    from analysis import business_case as B
+    from analysis.paper import load_paper, DEFAULT_PAPER
+
+    paper = load_paper(DEFAULT_PAPER)
+    res = B.Results(base_year=2017, business_case=paper.business_case, costs=paper.costs, scenarios={}, synthetic=True)
+    table = B.parameters_display(res).set_index("Parameter")["Source or assumption"]
+    assert table["business_case.conversion"].startswith("Ofsted Fostering in England 2017-18")
+    assert table["business_case.cost_per_approval"].startswith("assumption:")
+    assert "business_case.sources" not in table.index
