@@ -254,7 +254,7 @@ def _range(loc: tuple) -> str | None:
         parts.append(f"{low_word or 'at least '}{low:g}")
     if high is not None:
         parts.append(f"{'below ' if high_word else 'at most '}{high:g}")
-    return f"{kind} {' and '.join(parts)}"
+    return f"{kind} that is {' and '.join(parts)}"
 
 
 def _describe(error: dict[str, Any]) -> str:

@@ -101,3 +101,25 @@ def test_business_case_parameters_table_shows_each_source():
     assert table["business_case.conversion"].startswith("Ofsted Fostering in England 2017-18")
     assert table["business_case.cost_per_approval"].startswith("assumption:")
     assert "business_case.sources" not in table.index
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("business_case.conversion", 1.5, "business_case.conversion: must be a number from 0 to 1 (got 1.5)"),
+    ("business_case.extra_households_per_year", -3,
+     "business_case.extra_households_per_year: must be a number from 0 to 500 (got -3)"),
+    ("business_case.discount_rate", "abc", "business_case.discount_rate: must be a number from 0 to 0.2 (got 'abc')"),
+    ("business_case.discount_rate", float("nan"), "business_case.discount_rate: must be a number from 0 to 0.2"),
+    ("business_case.permanence_time_cut", 1, "business_case.permanence_time_cut: must be a number that is at least 0 "
+                                             "and below 1 (got 1)"),
+    ("business_case.children_per_household", 0, "business_case.children_per_household: must be a number that is "
+                                                 "above 0 and at most 6 (got 0)"),
+    ("business_case.horizon_years", 2.5, "business_case.horizon_years: must be a whole number from 1 to 10 (got 2.5)"),
+    ("forecast.years_ahead", 7, "forecast.years_ahead: must be a whole number from 3 to 5 (got 7)"),
+])
+def test_out_of_range_parameters_are_named_with_their_valid_range(field, value, expected):
+    from analysis.paper import parse_paper
+    from conftest import default_paper
+
+    with pytest.raises(InputError) as err:
+        parse_paper(default_paper(**{field: value}))
+    assert expected in str(err.value)

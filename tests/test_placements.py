@@ -458,7 +458,7 @@ def test_back_test_synthetic_shares_match_published_within_calibration_tolerance
 
 
 @pytest.mark.parametrize("cost, expected", [
-    ({"weekly": -5, "source": "x s", "year": 2018}, r"costs\.ifa_fostering\.weekly: .*greater than or equal to 0"),
+    ({"weekly": -5, "source": "x s", "year": 2018}, r"costs\.ifa_fostering\.weekly: must be a number that is at least 0 \(got -5\)"),
     ({"weekly": "lots", "source": "x s", "year": 2018}, r"costs\.ifa_fostering\.weekly: .*number.*'lots'"),
     ({"source": "x s", "year": 2018}, r"costs\.ifa_fostering\.weekly: required field is missing"),
     ({"weekly": 700, "year": 2018}, r"costs\.ifa_fostering\.source: required field is missing"),
