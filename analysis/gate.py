@@ -34,7 +34,7 @@ Unsuppressed small counts
     convention for every table built from child-level data) is checked: in
     its count columns (every cell a whole number, ``c``, ``x``, a dash or
     blank, and a header that is not a year, age, percentage, rate, share,
-    rank, duration, code or rule) a count from 1 to 5 is a hit
+    rank, duration, code, rule or money) a count from 1 to 5 is a hit
     (:func:`analysis.disclosure.unsuppressed_small_counts`). A table whose
     caption says child-level on a page without the banner is a hit too.
 
@@ -76,7 +76,7 @@ _UK_DATE = re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})(?!\d)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _POSTCODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?) ?(\d[A-Za-z]{2})(?![A-Za-z0-9])")
 _NOT_COUNT_HEADER = re.compile(
-    r"year|age|%|percent|rate|share|rank|per |days|weeks|months|median|mean|average|ratio|code|rule|id\b", re.I
+    r"year|age|%|percent|rate|share|rank|per |days|weeks|months|median|mean|average|ratio|code|rule|id\b|£", re.I
 )
 _COUNT_CELL = re.compile(r"\d{1,3}(,\d{3})+|\d+|c|x|–|-|—|")
 

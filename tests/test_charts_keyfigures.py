@@ -87,3 +87,24 @@ def test_collect_refuses_duplicate_names(tmp_path):
     b = _notebook(tmp_path / "b.ipynb", _glued_output("x", 2))
     with pytest.raises(BuildError, match="glued twice: in a.ipynb and b.ipynb"):
         keyfigures.collect([a, b], tmp_path)
+
+
+def test_table_behind_a_child_level_chart_is_captioned_so_the_gate_checks_it():
+    from analysis import gate
+
+    table = pd.DataFrame({"Placement": ["IFA", "In-house"], "Children": [3, 40]})
+    published = _html(table=table)
+    child = _html(table=table, caption="Source: child-level data from SYNTHETIC returns.")
+    assert "<caption>Rate rose</caption>" in published
+    assert "<caption>Rate rose (child-level data)</caption>" in child
+    page = '<div class="synthetic-banner">x</div>' + child
+    assert [kind for kind, _ in gate.page_problems(page)] == ["unsuppressed small count (1 to 5)"]
+    assert gate.page_problems('<div class="synthetic-banner">x</div>' + published) == []
+
+
+def test_gate_does_not_read_money_columns_as_counts():
+    from analysis import gate
+
+    page = ('<div class="synthetic-banner">x</div>' + charts.table_html(
+        pd.DataFrame({"Year": [2018], "Saving (£)": [4], "Children": [40]}), caption="Spend (child-level data)"))
+    assert gate.page_problems(page) == []
