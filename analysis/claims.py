@@ -193,20 +193,23 @@ def check_numbers_higher(la: str, year: int, count: float, population: float, la
                   verdict=verdict, reason=reason)
 
 
-def _share_claim(slug: str, la: str, measure: str, count, total, england_pct, neighbours_pct,
-                 want: str) -> tuple[str, str, str, str, str]:
-    """Shared logic of the two published-share claims: (value, comparators, test, verdict, reason)."""
+def _share_check(slug: str, la: str, year: int, measure: str, count, total, england_pct, neighbours_pct) -> Claim:
+    """The two published-share claims: supported when the share is significantly higher than England's or
+    the neighbours' average (exact binomial, 95%) and significantly lower than neither."""
+    if _missing(count, total, england_pct, neighbours_pct) or not total:
+        return _claim(slug, la, measure=measure, value="not published", comparators="not published",
+                      test="exact binomial test", verdict=CANNOT_TELL,
+                      reason=f"DfE's figures for {year} are not all published.")
     value = _pct(100.0 * count / total)
     d_e, p_e = share_direction(count, total, england_pct)
     d_n, p_n = share_direction(count, total, neighbours_pct)
-    comparators = f"England {_pct(england_pct)}; neighbours' average {_pct(neighbours_pct)}"
-    test = (f"exact binomial test, 95%: {_WORDS[d_e]} England ({_p(p_e)}), {_WORDS[d_n]} the neighbours' average "
-            f"({_p(p_n)})")
-    other = "lower" if want == "higher" else "higher"
-    ok = want in (d_e, d_n) and other not in (d_e, d_n)
-    verdict = SUPPORTED if ok else NOT_SUPPORTED
-    reason = f"The share ({value}) is {_WORDS[d_e]} England's and {_WORDS[d_n]} the neighbours' average."
-    return value, comparators, test, verdict, reason
+    ok = "higher" in (d_e, d_n) and "lower" not in (d_e, d_n)
+    return _claim(slug, la, measure=measure, value=value,
+                  comparators=f"England {_pct(england_pct)}; neighbours' average {_pct(neighbours_pct)}",
+                  test=(f"exact binomial test, 95%: {_WORDS[d_e]} England ({_p(p_e)}), {_WORDS[d_n]} the neighbours' "
+                        f"average ({_p(p_n)})"),
+                  verdict=SUPPORTED if ok else NOT_SUPPORTED,
+                  reason=f"The share ({value}) is {_WORDS[d_e]} England's and {_WORDS[d_n]} the neighbours' average.")
 
 
 def check_foster_share(la: str, year: int, count: float, total: float, england_pct: float,
@@ -217,14 +220,9 @@ def check_foster_share(la: str, year: int, count: float, total: float, england_p
     neighbours' average and significantly lower than neither; not supported
     otherwise (in line with both is not "doing well").
     """
-    measure = f"Share of children looked after at 31 March {year} in foster placements (DfE)"
-    if _missing(count, total, england_pct, neighbours_pct) or not total:
-        return _claim("foster_share", la, measure=measure, value="not published", comparators="not published",
-                      test="exact binomial test", verdict=CANNOT_TELL, reason=f"DfE's figures for {year} are not all published.")
-    value, comparators, test, verdict, reason = _share_claim(
-        "foster_share", la, measure, count, total, england_pct, neighbours_pct, "higher")
-    return _claim("foster_share", la, measure=measure, value=value, comparators=comparators, test=test,
-                  verdict=verdict, reason=reason)
+    return _share_check("foster_share", la, year,
+                        f"Share of children looked after at 31 March {year} in foster placements (DfE)",
+                        count, total, england_pct, neighbours_pct)
 
 
 def check_too_many_agency(la: str, year: int, count: float, total: float, england_pct: float,
@@ -237,15 +235,10 @@ def check_too_many_agency(la: str, year: int, count: float, total: float, englan
     when it is significantly higher than England's or the neighbours' average
     and lower than neither.
     """
-    measure = (f"Share of children looked after at 31 March {year} placed with private or voluntary providers "
-               "(IFAs and private children's homes; DfE)")
-    if _missing(count, total, england_pct, neighbours_pct) or not total:
-        return _claim("too_many_agency", la, measure=measure, value="not published", comparators="not published",
-                      test="exact binomial test", verdict=CANNOT_TELL, reason=f"DfE's figures for {year} are not all published.")
-    value, comparators, test, verdict, reason = _share_claim(
-        "too_many_agency", la, measure, count, total, england_pct, neighbours_pct, "higher")
-    return _claim("too_many_agency", la, measure=measure, value=value, comparators=comparators, test=test,
-                  verdict=verdict, reason=reason)
+    return _share_check("too_many_agency", la, year,
+                        f"Share of children looked after at 31 March {year} placed with private or voluntary "
+                        "providers (IFAs and private children's homes; DfE)",
+                        count, total, england_pct, neighbours_pct)
 
 
 def check_agency_further(la: str, year: int, ifa_far, ifa_total, inhouse_far, inhouse_total, *,

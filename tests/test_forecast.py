@@ -13,6 +13,7 @@ import pytest
 from analysis import forecast as F
 from analysis.errors import InputError
 from analysis.ssda903 import episodes as E
+from test_ssda903_episodes import episodes_frame
 
 NS = "datetime64[ns]"
 
@@ -160,13 +161,7 @@ def _ep(child, decom, dec, rne, place, provider, rec=""):
 
 
 def _prepared(rows, dobs, first_return: int) -> pd.DataFrame:
-    cols = ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-            "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN")
-    df = pd.DataFrame(list(rows), columns=list(cols))
-    for c in ("DECOM", "DEC"):
-        df[c] = pd.to_datetime(df[c]).astype(NS)
-    for c in set(cols) - {"DECOM", "DEC"}:
-        df[c] = pd.Series(df[c].tolist(), dtype="str")
+    df = episodes_frame(rows)
     # the return an episode is first reported in (never before the first return)
     df["YEAR"] = np.maximum(np.asarray(E.collection_year(df["DECOM"]), dtype=np.int64), first_return)
     df["_file"] = "episodes.csv"

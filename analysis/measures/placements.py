@@ -830,27 +830,44 @@ def published_shares(ctx: Context) -> pd.DataFrame:
     last = max(ctx.la.years)
     years = list(range(ctx.first_year, last + 1))
     totals = _release_totals(ctx)
-    frames = []
-    for name, ind in INDICATORS.items():
-        v = _indicator_values(ctx, ind, totals)
-
-        def area(key, v=v):
-            return v.xs(key, level="key") if key in v.index.get_level_values("key") else pd.Series(dtype=float)
-
-        nb = v[v.index.get_level_values("key").isin(ctx.neighbour_codes)].dropna()
-        grouped = nb.groupby(level="year")
-        frame = pd.DataFrame({
-            "la": area(ctx.la.old_la_code),
-            "england": area("England"),
-            "region": area(ctx.la.region_code),
-            "neighbours": grouped.mean(),
-            "neighbours_with_data": grouped.count(),
-        }).reindex(years)
-        frame["neighbours_with_data"] = frame["neighbours_with_data"].fillna(0).astype(int)
-        frame.index.name = "year"
-        frames.append(frame.assign(indicator=name).reset_index())
+    frames = [area_frame(ctx, _indicator_values(ctx, ind, totals), years).assign(indicator=name).reset_index()
+              for name, ind in INDICATORS.items()]
     out = pd.concat(frames, ignore_index=True).set_index(["indicator", "year"])
     return out
+
+
+def area_frame(ctx: Context, values: pd.Series, years) -> pd.DataFrame:
+    """One indicator set out by area, for every year in ``years``.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Indexed by (``key``, ``year``), the key an old LA code, a region code
+        or ``"England"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``year``: ``la``, ``england``, ``region``, ``neighbours``
+        (the simple mean over the neighbours with a value) and
+        ``neighbours_with_data``; NaN where there is no value.
+    """
+    keys = values.index.get_level_values("key")
+
+    def area(key):
+        return values.xs(key, level="key") if key in keys else pd.Series(dtype=float)
+
+    grouped = values[keys.isin(ctx.neighbour_codes)].dropna().groupby(level="year")
+    frame = pd.DataFrame({
+        "la": area(ctx.la.old_la_code),
+        "england": area("England"),
+        "region": area(ctx.la.region_code),
+        "neighbours": grouped.mean(),
+        "neighbours_with_data": grouped.count(),
+    }).reindex(years)
+    frame["neighbours_with_data"] = frame["neighbours_with_data"].fillna(0).astype(int)
+    frame.index.name = "year"
+    return frame
 
 
 def published_value(pub: pd.DataFrame, indicator: str, year: int, area: str = "la"):

@@ -58,26 +58,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis import charts
+from analysis import charts, published
 from analysis.context import Context
-from analysis.measures.placements import NOT_PUBLISHED
+from analysis.measures.placements import NOT_PUBLISHED, area_frame
 
 # --------------------------------------------------------------------------- conventions
 
-#: The Ofsted measures in the published table, in funnel order.
-MEASURES = (
-    "fostering_initial_enquiries",
-    "fostering_applications",
-    "fostering_applications_concluded_or_in_progress",
-    "fostering_applications_approved",
-    "fostering_approvals",
-    "fostering_approvals_family_friends",
-    "fostering_deregistrations",
-    "fostering_households",
-    "fostering_places",
-    "fostering_filled_places",
-    "fostering_children_placed",
-)
+#: The Ofsted measures in the published table (:data:`analysis.published.MEASURES`), in funnel order.
+MEASURES = tuple(m for m in published.MEASURES if m.startswith("fostering_"))
 
 #: Areas compared, in page order, with their column in :func:`summary`.
 AREAS = ("la", "england", "region", "neighbours")
@@ -339,25 +327,8 @@ def summary(ctx: Context) -> pd.DataFrame:
     """
     wide = _wide(ctx)
     years = ofsted_years(ctx)
-    keys = wide.index.get_level_values("key")
-    frames = []
-    for name, ind in INDICATORS.items():
-        v = indicator_values(wide, ind)
-
-        def area(key, v=v):
-            return v.xs(key, level="key") if key in keys else pd.Series(dtype=float)
-
-        nb = v[keys.isin(ctx.neighbour_codes)].dropna().groupby(level="year")
-        frame = pd.DataFrame({
-            "la": area(ctx.la.old_la_code),
-            "england": area("England"),
-            "region": area(ctx.la.region_code),
-            "neighbours": nb.mean(),
-            "neighbours_with_data": nb.count(),
-        }).reindex(years)
-        frame["neighbours_with_data"] = frame["neighbours_with_data"].fillna(0).astype(int)
-        frame.index.name = "year"
-        frames.append(frame.assign(indicator=name).reset_index())
+    frames = [area_frame(ctx, indicator_values(wide, ind), years).assign(indicator=name).reset_index()
+              for name, ind in INDICATORS.items()]
     if not frames or not years:
         return pd.DataFrame(columns=[*AREAS, "neighbours_with_data"],
                             index=pd.MultiIndex.from_tuples([], names=["indicator", "year"]))
