@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 import pytest
 
 from analysis import claims as C
@@ -193,3 +195,51 @@ def test_default_paper_verdicts(default_claims):
     assert default_claims["too_many_agency"].value == "66.0%"
     assert default_claims["numbers_higher"].value == "51 per 10,000"
     assert default_claims["permanence_slow"].value == "32.3 per 100"
+
+
+# --------------------------------------------------------------------------- flipping verdicts through the published table
+
+
+def _flipped(changes) -> dict[str, C.Claim]:
+    """check_all on the default paper with some of Cambridgeshire's published values replaced."""
+    import dataclasses
+
+    from analysis import context
+    from analysis.paper import DEFAULT_PAPER
+
+    ctx = context.load(DEFAULT_PAPER)
+    table = ctx.table.copy()
+    for measure, year, value in changes:
+        rows = (table["old_la_code"] == "873") & (table["measure"] == measure) & (table["year"] == year)
+        if rows.any():
+            table.loc[rows, "value"] = value
+        else:
+            template = table[(table["old_la_code"] == "873") & (table["measure"] == measure)].iloc[[0]].copy()
+            table = pd.concat([table, template.assign(year=year, value=value)], ignore_index=True)
+    return {c.slug: c for c in C.check_all(dataclasses.replace(ctx, table=table))}
+
+
+def test_published_table_changes_flip_the_verdicts():
+    base = _flipped([])
+    assert base["numbers_higher"].verdict == C.NOT_SUPPORTED
+    assert base["recruitment_improved"].verdict == C.CANNOT_TELL
+    # no child-level data given: the distance claim cannot be tested
+    assert base["agency_further"].verdict == C.CANNOT_TELL
+
+    flipped = _flipped([
+        ("cla_31_march", 2017, 1100),            # 82 per 10,000: far above the neighbours and England
+        ("fostering_approvals", 2017, 10),       # an Ofsted 2016-17 figure: 35 approvals against 10
+    ])
+    assert flipped["numbers_higher"].verdict == C.SUPPORTED
+    assert flipped["recruitment_improved"].verdict == C.SUPPORTED
+    assert flipped["recruitment_improved"].comparators == "10 in 2016-17"
+
+
+def test_published_permanence_flip():
+    # 2014-15 is the year used (adoptions suppressed in 2015-16 and 2016-17); halve every route out of care
+    base = _flipped([])
+    assert base["permanence_slow"].verdict == C.NOT_SUPPORTED
+    slow = _flipped([("ceased_adopted", 2015, 10), ("ceased_sgo", 2015, 5), ("ceased_cao", 2015, 5),
+                     ("ceased_returned_home", 2015, 40)])
+    assert slow["permanence_slow"].verdict == C.SUPPORTED
+    assert "2014-15" in slow["permanence_slow"].measure
