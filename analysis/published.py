@@ -213,6 +213,8 @@ MEASURES = (
     "fostering_places",
     "fostering_children_placed",
     "fostering_filled_places",
+    "fostering_vacant_places",
+    "fostering_places_not_available",
 )
 """Measure names in ``cla_published.csv`` (a contract other code relies on).
 

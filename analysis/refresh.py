@@ -1323,6 +1323,8 @@ OFSTED = "Ofsted"
 _OFSTED_ROWS = (
     ("fostering_children_placed", "number of children/young people in placements (at 31 march)"),
     ("fostering_filled_places", "number of filled places"),
+    ("fostering_vacant_places", "number of vacant places"),
+    ("fostering_places_not_available", "number of places not available"),
     ("fostering_places", "number of approved foster places"),
     ("fostering_households", "total approved households"),
     ("fostering_initial_enquiries", "number of initial enquiries from new prospective fostering households"),

@@ -180,6 +180,10 @@ def test_cambridgeshire_2018_and_2019_equal_the_raw_ofsted_files(cambs, shared_d
         (2019, "fostering_approvals"): raw19["total number of households approved in year"],
         (2019, "fostering_households"): raw19["total approved households"],
         (2019, "fostering_places"): raw19["number of approved foster places"],
+        (2018, "fostering_vacant_places"): raw18["number of vacant places"],
+        (2018, "fostering_places_not_available"): raw18["number of places not available"],
+        (2019, "fostering_vacant_places"): raw19["number of vacant places"],
+        (2019, "fostering_places_not_available"): raw19["number of places not available"],
     }
     for (year, measure), cell in expected.items():
         assert o[(year, "la", measure)] == float(cell), (year, measure)
@@ -354,3 +358,17 @@ def test_notebook_is_thin_and_stored_without_outputs():
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for ref in re.findall(r"\{glue:text\}`([^`]+)`", text):
         assert ":" in ref, f"glue reference {ref} needs a format spec"
+
+
+def test_places_not_filled_split_into_vacant_and_not_available(cambs):
+    s = rc.summary(cambs)
+    places, filled = rc.value(s, "fostering_places", 2018), rc.value(s, "fostering_filled_places", 2018)
+    vacant, unavailable = rc.value(s, "fostering_vacant_places", 2018), rc.value(s, "fostering_places_not_available", 2018)
+    # Cambridgeshire 2017-18: 360 approved = 225 filled + 80 vacant + 55 not available
+    assert (places, filled, vacant, unavailable) == (360, 225, 80, 55)
+    assert places == filled + vacant + unavailable
+    figs = {f["name"]: f["value"] for f in rc.key_figures(cambs, s)}
+    assert figs["recruitment_vacant_places"] == 80 and figs["recruitment_places_not_available"] == 55
+    text = rc.findings_markdown(cambs, s)
+    assert "80 were vacant and free to use, and 55 were not available" in text
+    assert rc.capacity_title(cambs, s).endswith("135 approved places were empty that day, of which 80 were free to use")

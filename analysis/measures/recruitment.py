@@ -14,7 +14,8 @@ and the mean of its statistical neighbours:
   headline), applications per 100 enquiries and approvals per 100
   applications where Ofsted published them, and flows per 100 approved
   households so that authorities of different sizes compare;
-* **in-house capacity**: approved places against filled places at 31 March.
+* **in-house capacity**: approved places against filled places at 31 March,
+  and the places not filled split into vacant (free to use) and not available.
 
 The figures are real and published, read from the committed table
 (``fostering_*`` measures, see ``data/README.md``): year 2018 is Ofsted's
@@ -125,6 +126,9 @@ INDICATORS: dict[str, Indicator] = {
     "fostering_filled_places": Indicator("Filled places at 31 March", ("fostering_filled_places",)),
     "unfilled_places": Indicator("Approved places not filled at 31 March", ("fostering_places",),
                                  ("fostering_filled_places",)),
+    "fostering_vacant_places": Indicator("Vacant places at 31 March (free to use)", ("fostering_vacant_places",)),
+    "fostering_places_not_available": Indicator("Places not available at 31 March (e.g. carer on a break)",
+                                                ("fostering_places_not_available",)),
     "fostering_children_placed": Indicator("Children placed at 31 March", ("fostering_children_placed",)),
     # Rates.
     "conversion_rate": Indicator("Households approved per 100 initial enquiries", ("fostering_approvals",),
@@ -159,6 +163,8 @@ INDICATORS: dict[str, Indicator] = {
                                    den="fostering_places", rate=True),
     "unfilled_places_pct": Indicator("Approved places not filled, as a percentage", ("fostering_places",),
                                      ("fostering_filled_places",), den="fostering_places", rate=True),
+    "vacant_places_pct": Indicator("Vacant places as a percentage of approved places", ("fostering_vacant_places",),
+                                   den="fostering_places", rate=True),
 }
 
 #: Stages of the funnel chart (indicator names), in order.
@@ -577,10 +583,12 @@ def capacity_title(ctx: Context, summ: pd.DataFrame) -> str:
     if not (_is_number(v("fostering_places")) and _is_number(v("fostering_filled_places"))):
         return (f"At 31 March {y}, {la}'s approved places ({_n(v('fostering_places'))}) and filled places "
                 f"({_n(v('fostering_filled_places'))}) cannot both be given, so its spare capacity is {NOT_PUBLISHED}")
+    vacant = (f", of which {_n(v('fostering_vacant_places'))} were free to use"
+              if _is_number(v("fostering_vacant_places")) else ", not all of them usable")
     return (f"At 31 March {y}, {la}'s own carers were approved for {_n(v('fostering_places'))} places and "
             f"{_n(v('fostering_filled_places'))} were filled ({_p(v('filled_places_pct'))}, England "
             f"{_p(v('filled_places_pct', 'england'))}): {_n(v('unfilled_places'))} approved places were empty "
-            "that day, not all of them usable")
+            f"that day{vacant}")
 
 
 def capacity_chart(ctx: Context, summ: pd.DataFrame) -> dict:
@@ -615,15 +623,16 @@ def capacity_chart(ctx: Context, summ: pd.DataFrame) -> dict:
         "caption": (f"Left: {la}'s approved foster places at 31 March and how many of them were filled, by "
                     "Ofsted year. Right: filled places as a percentage of approved places for the "
                     "authority, England, its region and the neighbours' average. A place not filled is not "
-                    "necessarily free: Ofsted separates vacant places from places not available (for example a "
-                    "carer taking a break, or a place kept for a brother or sister), and this report's data holds "
-                    f"only the total, so the places not filled are the most spare capacity there could be.{note} "
-                    f"{SOURCE}"),
+                    "necessarily free: Ofsted separates vacant places (free to use) from places not available (for "
+                    "example a carer taking a break, or a place kept for a brother or sister); the table gives "
+                    f"both.{note} {SOURCE}"),
         "alt": (f"Left, side-by-side bars of {la}'s approved and filled foster places by Ofsted year; right, "
                 f"grouped bars of the percentage of places filled for {la}, England, {ctx.la.region_name} and the "
                 f"neighbours' average. {title}."),
         "table": comparison_table(ctx, summ, ["fostering_households", "fostering_places", "fostering_filled_places",
-                                              "unfilled_places", "filled_places_pct", "places_per_household",
+                                              "unfilled_places", "fostering_vacant_places",
+                                              "fostering_places_not_available", "filled_places_pct",
+                                              "vacant_places_pct", "places_per_household",
                                               "fostering_children_placed"]),
         "table_formats": _formats(ctx, 1),
     }
@@ -792,8 +801,14 @@ def findings(ctx: Context, summ: pd.DataFrame) -> list[str]:
                    f"{_n(v('fostering_filled_places'))} were filled ({_p(v('filled_places_pct'))}, against "
                    f"{_p(v('filled_places_pct', 'england'))} in England and {_p(v('filled_places_pct', 'neighbours'))} "
                    f"among its neighbours). In plain terms, {_n(v('unfilled_places'))} approved places were empty that "
-                   "day; some will not have been usable (carers on a break, places kept for brothers and sisters), so "
-                   "that is the most spare in-house capacity the council had, not what it could count on.")
+                   + (f"day: {_n(v('fostering_vacant_places'))} were vacant and free to use, and "
+                      f"{_n(v('fostering_places_not_available'))} were not available (carers on a break, places kept "
+                      "for brothers and sisters). The vacant places are the spare in-house capacity the council could "
+                      "use at once, before recruiting anyone."
+                      if _is_number(v("fostering_vacant_places")) and _is_number(v("fostering_places_not_available"))
+                      else "day; some will not have been usable (carers on a break, places kept for brothers and "
+                           "sisters), so that is the most spare in-house capacity the council had, not what it could "
+                           "count on."))
     later, earlier = [yr for yr in years if yr > y_show], [yr for yr in years if yr < y_show]
     if later or earlier:
         first, second = (y_show, later[0]) if later else (earlier[-1], y_show)
@@ -871,6 +886,11 @@ def key_figures(ctx: Context, summ: pd.DataFrame) -> list[dict]:
          "label": f"Filled foster places with {la}'s own carers at 31 March, {when} ({src})"},
         {"name": "recruitment_unfilled_places", "value": count("unfilled_places"), "unit": "count",
          "label": f"Approved places with {la}'s own carers not filled at 31 March, {when}: the most spare capacity ({src})"},
+        {"name": "recruitment_vacant_places", "value": count("fostering_vacant_places"), "unit": "count",
+         "label": f"Vacant places (free to use) with {la}'s own carers at 31 March, {when} ({src})"},
+        {"name": "recruitment_places_not_available", "value": count("fostering_places_not_available"),
+         "unit": "count",
+         "label": f"Places with {la}'s own carers not available at 31 March (e.g. carer on a break), {when} ({src})"},
         {"name": "recruitment_filled_places_pct", "value": rate("filled_places_pct"), "unit": "percent",
          "label": f"Filled places as a percentage of approved places, {la}'s own carers, 31 March, {when}"},
         {"name": "recruitment_filled_places_pct_england", "value": rate("filled_places_pct", "england"),
