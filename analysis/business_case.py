@@ -33,8 +33,10 @@ Conventions
   ``t``: ``extra_households_per_year x cost_per_approval + H_t x
   support_cost_per_household`` (:func:`recruitment`).
 * **Faster permanence.** The projection of a model whose time to permanence is
-  cut by ``permanence_time_cut`` (:func:`analysis.forecast.with_faster_permanence`);
-  investment ``permanence_cost_per_year`` every year.
+  cut by ``permanence_time_cut`` (:func:`analysis.forecast.with_faster_permanence`),
+  its difference from the baseline building up evenly over
+  ``permanence_ramp_years`` (:func:`ramp`); investment
+  ``permanence_cost_per_year`` every year.
 * **Both together**: recruitment applied to the faster-permanence projection.
 * **Saving** = baseline gross cost - scenario gross cost; **net** = saving -
   investment; **cumulative net** runs from zero at the start of year 1.
@@ -147,6 +149,19 @@ def stock_by_category(projection: pd.DataFrame, base_year: int, horizon: int) ->
     out.index.name = "year"
     out.columns.name = None
     return out
+
+
+def ramp(baseline: pd.DataFrame, full: pd.DataFrame, years: int) -> pd.DataFrame:
+    """The faster-permanence stock while the work builds up to its full effect.
+
+    On 31 March ``t`` years after the base year the stock is
+    ``baseline + min(t / years, 1) x (full - baseline)``: the difference the
+    work makes grows evenly and is complete after ``years`` years
+    (``years = 1``: the full effect by the end of the first year).
+    """
+    t = np.asarray(baseline.index, dtype=float) - float(baseline.index.min())
+    weight = np.minimum(t / float(years), 1.0)
+    return baseline + (full - baseline).mul(weight, axis=0)
 
 
 def year_average(stock: pd.DataFrame) -> pd.DataFrame:
@@ -349,7 +364,9 @@ def scenarios(baseline: pd.DataFrame, faster: pd.DataFrame, bc: BusinessCase, co
     """
     base_year = int(baseline["year"].min()) if base_year is None else int(base_year)
     n = bc.horizon_years
-    stocks = {"baseline": stock_by_category(baseline, base_year, n), "permanence": stock_by_category(faster, base_year, n)}
+    base_stock = stock_by_category(baseline, base_year, n)
+    stocks = {"baseline": base_stock, "permanence": ramp(base_stock, stock_by_category(faster, base_year, n),
+                                                         bc.permanence_ramp_years)}
     avgs = {k: year_average(v) for k, v in stocks.items()}
     years = avgs["baseline"].index
     base_cost = gross_cost(avgs["baseline"], costs)
@@ -600,8 +617,8 @@ def _param_value(name: str, value: float) -> str:
         return _pct(value, 1 if round(value * 100, 1) % 1 else 0)
     if name in ("cost_per_approval", "support_cost_per_household", "permanence_cost_per_year"):
         return f"£{value:,.0f}"
-    if name == "horizon_years":
-        return f"{value:d} years"
+    if name in ("horizon_years", "permanence_ramp_years"):
+        return f"{value:d} year{'s' if value != 1 else ''}"
     if name == "extra_households_per_year":
         return f"{value:,.4g} a year"
     if name == "children_per_household":
@@ -1092,9 +1109,9 @@ def cautions(res: Results) -> list[str]:
         "local market of would-be carers can supply them; the recruitment chapter and the council's own recruitment "
         "record are the evidence for that.",
         "**When savings start.** Each year's investment is paid at its start and its saving builds up through the "
-        "year. A household approved in a year takes its first child the year after, but the permanence work is "
-        "assumed to take effect in the year it is paid for; if it takes longer, savings start later and payback "
-        "comes later than shown.",
+        "year. A household approved in a year takes its first child the year after, and the permanence work "
+        f"reaches its full effect after {res.business_case.permanence_ramp_years} year(s), building up evenly; if "
+        "either takes longer, savings start later and payback comes later than shown.",
         "**Faster permanence is a modelling assumption.** The model shortens every child's time to permanence by "
         "the same share; it does not say which work would achieve that, or whether the courts and adopters would "
         "keep pace.",

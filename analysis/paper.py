@@ -150,6 +150,8 @@ class BusinessCase(_Strict):
         0.2, ge=0, lt=1, description="share by which the time children take to reach permanence is cut")
     permanence_cost_per_year: float = Field(
         150_000, ge=0, le=100_000_000, description="yearly cost of the work that speeds permanence (deep dive, capacity), pounds")
+    permanence_ramp_years: int = Field(
+        2, ge=1, le=10, description="years the permanence work takes to reach its full effect (it builds up evenly)")
     sources: dict[str, str] = Field(
         default_factory=dict, description="where each parameter's value comes from: parameter name -> citation or 'assumption: ...'")
 

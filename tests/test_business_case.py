@@ -40,7 +40,8 @@ def _costs(**weekly) -> Costs:
 def _bc(**changes) -> BusinessCase:
     values = dict(horizon_years=5, discount_rate=0.035, extra_households_per_year=10, conversion=0.5,
                   children_per_household=1, household_retention=0.5, cost_per_approval=12_000,
-                  support_cost_per_household=100, permanence_time_cut=0.2, permanence_cost_per_year=150_000)
+                  support_cost_per_household=100, permanence_time_cut=0.2, permanence_cost_per_year=150_000,
+                  permanence_ramp_years=1)
     values.update(changes)
     return BusinessCase(**values)
 
@@ -213,7 +214,7 @@ def _paper(**business_case):
 
 
 def test_faster_permanence_saving_on_a_model_by_hand():
-    paper = _paper(horizon_years=3, permanence_time_cut=0.2, extra_households_per_year=0)
+    paper = _paper(horizon_years=3, permanence_time_cut=0.2, extra_households_per_year=0, permanence_ramp_years=1)
     res = B.run(_model(), paper)
     # stationary baseline: 40 x 0.7 + 12 = 40, 10 x 0.7 + 3 = 10
     assert B.children_counts(res)["baseline"].tolist() == [50, 50, 50, 50]
@@ -412,3 +413,15 @@ def test_notebook_is_only_calls_glue_and_prose():
     text = "\n".join(c.source for c in nb.cells)
     for glued in re.findall(r"\{glue:text\}`([^`]+)`", text):
         assert ":" in glued, f"glue without a format spec: {glued}"
+
+
+def test_faster_permanence_builds_up_over_the_ramp_years():
+    stock = B.stock_by_category(_projection(CONSTANT), 2017, 5)
+    full = B.stock_by_category(_projection(FASTER), 2017, 5)
+    # residential: baseline 10; full effect 10, 9, 8, 7, 6, 5; over 2 years the difference counts 0, 1/2, 1, 1 ...
+    assert B.ramp(stock, full, 2)["residential"].tolist() == pytest.approx([10, 9.5, 8, 7, 6, 5])
+    assert B.ramp(stock, full, 4)["residential"].tolist() == pytest.approx([10, 9.75, 9, 7.75, 6, 5])
+    assert B.ramp(stock, full, 1).equals(full)
+    res = B.scenarios(_projection(CONSTANT), _projection(FASTER), _bc(permanence_ramp_years=2), _costs())
+    fewer = np.array([0.25, 1.25, 2.5, 3.5, 4.5])  # averages of 0, 0.5, 2, 3, 4, 5 fewer at each 31 March
+    assert res.scenarios["permanence"].money["saving"].to_numpy() == pytest.approx(fewer * 3000 * W)
