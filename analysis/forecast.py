@@ -36,7 +36,7 @@ import plotly.graph_objects as go
 
 from analysis import charts, disclosure, published
 from analysis.errors import InputError
-from analysis.measures.placements import LABELS, age_band
+from analysis.measures.placements import LABELS, age_band, returns_text
 from analysis.ssda903 import episodes as E
 from analysis.ssda903 import spec
 
@@ -884,9 +884,7 @@ class Outlook:
     @property
     def source(self) -> str:
         """The source sentence of every child-level chart caption."""
-        what = ("SYNTHETIC SSDA903 returns (no real children; a made-up history calibrated to the authority's "
-                "published totals)" if self.synthetic else "the authority's SSDA903 returns")
-        return (f"Source: {CHILD_LEVEL} from {what}; DfE, Children looked after in England including adoptions "
+        return (f"Source: {CHILD_LEVEL} from {returns_text(self.synthetic)}; DfE, Children looked after in England including adoptions "
                 "(published figures). Counts of 1 to 5 children are suppressed (c).")
 
 

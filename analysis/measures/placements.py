@@ -290,10 +290,14 @@ class Histories:
     @property
     def source(self) -> str:
         """The source sentence of every child-level chart caption."""
-        what = ("SYNTHETIC SSDA903 returns (no real children; a made-up history calibrated to the authority's "
-                "published totals)" if self.synthetic else "the authority's SSDA903 returns")
-        return (f"Source: {CHILD_LEVEL} from {what}. Counts of 1 to 5, and counts that would reveal them, are "
+        return (f"Source: {CHILD_LEVEL} from {returns_text(self.synthetic)}. Counts of 1 to 5, and counts that would reveal them, are "
                 "suppressed (c), as are percentages made from them.")
+
+
+def returns_text(synthetic: bool) -> str:
+    """Where child-level figures come from, for a caption's source sentence."""
+    return ("SYNTHETIC SSDA903 returns (no real children; a made-up history calibrated to the authority's "
+            "published totals)" if synthetic else "the authority's SSDA903 returns")
 
 
 def _placement_fields(rows: pd.DataFrame, la_code: str) -> pd.DataFrame:
