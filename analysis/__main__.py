@@ -69,13 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
-            from analysis.pipeline import build
+            from analysis.build.pipeline import build
 
             result = build(args.paper)
             total = sum(s.seconds for s in result.stages)
             print(f"Built in {total:.1f} s: {result.html_dir / 'index.html'}")
         elif args.command == "publish":
-            from analysis.publish import publish
+            from analysis.publish.site import publish
 
             try:
                 result = publish(args.paper, site=Path(args.site), draft=args.draft, with_pdf=not args.no_pdf)
@@ -85,17 +85,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Published {'draft' if result.draft else 'edition'} {result.version} in {result.seconds:.1f} s: "
                   f"{result.path / 'index.html'}")
         elif args.command == "data":
-            from analysis.refresh import refresh
+            from analysis.sources.refresh import refresh
 
             summary = refresh(Path(args.source_dir), Path(args.out))
             print(summary)
         elif args.command == "validate":
-            from analysis.ssda903.validate import run_cli
+            from analysis.sources.ssda903.validate import run_cli
 
             return run_cli(Path(args.directory), out=Path(args.out) if args.out else None, year=args.year,
                            dfe_rules=args.dfe_rules)
         elif args.command == "synth":
-            from analysis.ssda903.synth import run_cli as synth_cli
+            from analysis.sources.ssda903.synth import run_cli as synth_cli
 
             return synth_cli(args.la, args.years, args.seed, Path(args.out) if args.out else None, args.scale)
         elif args.command == "bench":

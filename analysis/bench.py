@@ -86,9 +86,9 @@ class MemorySampler:
 
 def run(paper: str | Path, out: Path) -> Path:
     """Benchmark one build of ``paper`` and write the figures to ``out`` (JSON)."""
-    from analysis.pipeline import build
+    from analysis.build.pipeline import build
 
-    from analysis.pipeline import BuildOptions
+    from analysis.build.pipeline import BuildOptions
 
     scratch = Path(tempfile.mkdtemp(prefix="cla-bench-"))
     options = BuildOptions(cache_dir=scratch / "cache")  # starts empty: the first build executes everything
@@ -154,9 +154,9 @@ def run_ssda903(scale: float, out: Path, seed: int = 903) -> Path:
     episode model (periods, counts by year).
     """
     from analysis.paper import REPO_ROOT
-    from analysis.ssda903 import episodes as E
-    from analysis.ssda903 import load, synth
-    from analysis.ssda903.validate import validate
+    from analysis.sources.ssda903 import episodes as E
+    from analysis.sources.ssda903 import load, synth
+    from analysis.sources.ssda903.validate import validate
 
     folder = REPO_ROOT / "build" / "synthetic" / f"scale-{scale:g}"
     if not (folder / "manifest.json").exists():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.pdf import FLAGS, find_chromium
+from analysis.publish.pdf import FLAGS, find_chromium
 from test_publish import EDITION, published_site
 
 pytestmark = pytest.mark.build

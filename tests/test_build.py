@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import offline, pipeline, stats
+from analysis.build import offline, pipeline
+from analysis.methods import stats
 from analysis.errors import BuildError
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, load_paper
 from conftest import default_paper

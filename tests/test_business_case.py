@@ -20,9 +20,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import business_case as B
-from analysis import charts, disclosure, forecast
-from analysis.measures import placements as pl
+from analysis.chapters import business_case as B
+from analysis.report import charts, disclosure
+from analysis.chapters import forecast
+from analysis.chapters import placements as pl
 from analysis.paper import REPO_ROOT, BusinessCase, Costs, UnitCost, parse_paper
 from conftest import default_paper, run_cli
 

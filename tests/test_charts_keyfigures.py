@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analysis import charts, keyfigures
+from analysis.report import charts, keyfigures
 from analysis.errors import BuildError
 
 
@@ -90,7 +90,7 @@ def test_collect_refuses_duplicate_names(tmp_path):
 
 
 def test_table_behind_a_child_level_chart_is_captioned_so_the_gate_checks_it():
-    from analysis import gate
+    from analysis.publish import gate
 
     table = pd.DataFrame({"Placement": ["IFA", "In-house"], "Children": [3, 40]})
     published = _html(table=table)
@@ -103,7 +103,7 @@ def test_table_behind_a_child_level_chart_is_captioned_so_the_gate_checks_it():
 
 
 def test_gate_does_not_read_money_columns_as_counts():
-    from analysis import gate
+    from analysis.publish import gate
 
     page = ('<div class="synthetic-banner">x</div>' + charts.table_html(
         pd.DataFrame({"Year": [2018], "Saving (£)": [4], "Children": [40]}), caption="Spend (child-level data)"))

@@ -8,7 +8,7 @@ import pandas as pd
 
 import pytest
 
-from analysis import claims as C
+from analysis.chapters import claims as C
 from analysis.paper import Costs, UnitCost
 
 LA = "Testshire"
@@ -172,9 +172,9 @@ def test_details_link_to_the_chapter_with_the_evidence():
 
 @pytest.fixture(scope="module")
 def default_claims():
-    from analysis import context
+    from analysis.report import context
     from analysis.paper import DEFAULT_PAPER
-    from analysis.ssda903 import context as child_context
+    from analysis.sources.ssda903 import context as child_context
 
     ctx = context.load(DEFAULT_PAPER)
     return {c.slug: c for c in C.check_all(ctx, child_context.load(ctx.paper))}
@@ -204,7 +204,7 @@ def _flipped(changes) -> dict[str, C.Claim]:
     """check_all on the default paper with some of Cambridgeshire's published values replaced."""
     import dataclasses
 
-    from analysis import context
+    from analysis.report import context
     from analysis.paper import DEFAULT_PAPER
 
     ctx = context.load(DEFAULT_PAPER)

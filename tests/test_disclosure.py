@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.disclosure import MARKER, suppress, unsuppressed_small_counts
+from analysis.report.disclosure import MARKER, suppress, unsuppressed_small_counts
 
 
 def _grid():

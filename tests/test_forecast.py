@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import forecast as F
+from analysis.chapters import forecast as F
 from analysis.errors import InputError
-from analysis.ssda903 import episodes as E
+from analysis.sources.ssda903 import episodes as E
 from test_ssda903_episodes import episodes_frame
 
 NS = "datetime64[ns]"
@@ -407,7 +407,7 @@ def _small_outlook(history) -> F.Outlook:
 
 
 def _visible_small(table: pd.DataFrame, skip=("Group", "Age band", "Year", "Model")) -> list[str]:
-    from analysis import disclosure
+    from analysis.report import disclosure
 
     cols = [c for c in table.columns if c not in skip and "%" not in c]
     clean = table[cols].map(lambda v: str(v).replace(",", ""))
@@ -436,16 +436,16 @@ def test_chapter_captions_say_child_level(history):
 
 @pytest.fixture(scope="module")
 def default_outlook():
-    from analysis import context
+    from analysis.report import context
     from analysis.paper import DEFAULT_PAPER
-    from analysis.ssda903 import context as child_context
+    from analysis.sources.ssda903 import context as child_context
 
     ctx = context.load(DEFAULT_PAPER)
     return ctx, F.outlook(ctx, child_context.load(ctx.paper))
 
 
 def test_default_paper_key_figures_and_findings_agree(default_outlook):
-    from analysis import keyfigures
+    from analysis.report import keyfigures
 
     ctx, o = default_outlook
     figures = {k["name"]: k for k in F.key_figures(o)}
@@ -470,7 +470,7 @@ def test_default_paper_key_figures_and_findings_agree(default_outlook):
 
 
 def test_default_paper_outlook_is_repeatable(default_outlook):
-    from analysis.ssda903 import context as child_context
+    from analysis.sources.ssda903 import context as child_context
 
     ctx, o = default_outlook
     again = F.outlook(ctx, child_context.load(ctx.paper))

@@ -1,4 +1,4 @@
-"""The publish gate (analysis.gate) on small hand-made outputs: what it finds, where, and what it lets through."""
+"""The publish gate (analysis.publish.gate) on small hand-made outputs: what it finds, where, and what it lets through."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import gate
-from analysis.charts import table_html
-from analysis.ssda903.synth import DEFAULT_OUT
+from analysis.publish import gate
+from analysis.report.charts import table_html
+from analysis.sources.ssda903.synth import DEFAULT_OUT
 
 IDS = gate.Identifiers(
     child_ids=frozenset({"109216", "AB12345"}),

@@ -1,6 +1,6 @@
 """The offline check finds every resource a page would load from another host."""
 
-from analysis.offline import external_references, is_external, page_references
+from analysis.build.offline import external_references, is_external, page_references
 
 
 def test_is_external():

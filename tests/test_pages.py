@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import pages
+from analysis.build import pages
 from analysis.paper import REPO_ROOT, parse_paper
 from conftest import default_paper
 

@@ -92,7 +92,7 @@ def test_business_case_sources_must_name_parameters():
 
 
 def test_business_case_parameters_table_shows_each_source():
-    from analysis import business_case as B
+    from analysis.chapters import business_case as B
     from analysis.paper import load_paper, DEFAULT_PAPER
 
     paper = load_paper(DEFAULT_PAPER)

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import survival as S
-from analysis.measures import permanence as P
-from analysis.ssda903 import episodes as E
+from analysis.methods import survival as S
+from analysis.chapters import permanence as P
+from analysis.sources.ssda903 import episodes as E
 
 NS = "datetime64[ns]"
 YEARS = (2012, 2013, 2014, 2015, 2016, 2017)
@@ -383,7 +383,7 @@ def test_rare_categories_are_grouped_for_the_model():
 
 @pytest.fixture(scope="module")
 def ctx():
-    from analysis import context
+    from analysis.report import context
     from analysis.paper import DEFAULT_PAPER
 
     return context.load(DEFAULT_PAPER)

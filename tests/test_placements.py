@@ -18,11 +18,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import charts, context, disclosure
+from analysis.report import charts, context, disclosure
 from analysis.errors import InputError
-from analysis.measures import placements as pl
+from analysis.chapters import placements as pl
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, Costs, UnitCost, parse_paper
-from analysis.ssda903 import episodes as E
+from analysis.sources.ssda903 import episodes as E
 
 CAMBS = "E10000003"
 HOME = "CB2 1TN"  # Cambridge
@@ -347,7 +347,7 @@ def test_secondary_suppression_protects_a_crafted_small_cell():
 
 
 def test_suppression_leaves_no_group_back_solvable_on_the_default_data(ctx):
-    from analysis.ssda903 import context as child_context
+    from analysis.sources.ssda903 import context as child_context
 
     h = pl.histories(ctx, child_context.load(ctx.paper))
     for counts_sums, table in ((pl.stock_counts(h), pl.stock_table(h)),
@@ -434,7 +434,7 @@ def test_published_shares_use_the_same_release_total(pub):
 
 
 def test_back_test_synthetic_shares_match_published_within_calibration_tolerances():
-    from analysis.ssda903 import context as child_context
+    from analysis.sources.ssda903 import context as child_context
 
     ctx = context.load(LATEST_PAPER)
     h = pl.histories(ctx, child_context.load(ctx.paper))

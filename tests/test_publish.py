@@ -19,11 +19,12 @@ import nbformat
 import pytest
 import yaml
 
-from analysis import gate, nbcache, pipeline, provenance, publish
+from analysis.publish import gate, site as publish
+from analysis.build import nbcache, pipeline, provenance
 from analysis.__main__ import main
-from analysis.editions import read_paper
+from analysis.publish.editions import read_paper
 from analysis.paper import CHAPTERS, DEFAULT_PAPER, REPO_ROOT
-from analysis.pdf import find_chromium
+from analysis.publish.pdf import find_chromium
 from conftest import default_paper
 
 pytestmark = pytest.mark.build

@@ -1,4 +1,4 @@
-"""Tests of analysis.published against the committed data/published files.
+"""Tests of analysis.sources.published against the committed data/published files.
 
 Includes the back test: DfE's published rate per 10,000 children is
 reproduced from the published count and a population, for every LA and year
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.published import (
+from analysis.sources.published import (
     CEASED_REASONS,
     COLUMNS,
     DATA_DIR,

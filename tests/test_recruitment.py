@@ -17,11 +17,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import charts, context, keyfigures
-from analysis.context import Context
-from analysis.measures import recruitment as rc
+from analysis.report import charts, context, keyfigures
+from analysis.report.context import Context
+from analysis.chapters import recruitment as rc
 from analysis.paper import REPO_ROOT, load_paper, parse_paper
-from analysis.published import COLUMNS, LocalAuthority
+from analysis.sources.published import COLUMNS, LocalAuthority
 from tests.conftest import default_paper
 
 LATEST_PAPER = REPO_ROOT / "book" / "papers" / "2026-01-13_children-and-young-people-latest.yml"
@@ -151,7 +151,7 @@ def test_ofsted_long_table_contract(small):
 
 
 def _raw_column(path, name: str) -> dict[str, str]:
-    """Label -> cell of one area's column in a raw Ofsted file (read independently of analysis.refresh)."""
+    """Label -> cell of one area's column in a raw Ofsted file (read independently of analysis.sources.refresh)."""
     try:
         rows = list(csv.reader(path.open(encoding="utf-8-sig")))
     except UnicodeDecodeError:

@@ -1,4 +1,4 @@
-"""Tests of analysis.refresh: parsing on small hand-made files, and the real refresh.
+"""Tests of analysis.sources.refresh: parsing on small hand-made files, and the real refresh.
 
 The hand-made source tree mimics the layout of shared/data with a handful of
 areas (England, one region, Cambridgeshire and Camden) so every rule can be
@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.published import COLUMNS, DATA_DIR, MANIFEST_FILE, NEIGHBOUR_COLUMNS, REVISION_COLUMNS
-from analysis.refresh import EXTRACTORS, parse_cell, parse_years_months, refresh, source_id
+from analysis.sources.published import COLUMNS, DATA_DIR, MANIFEST_FILE, NEIGHBOUR_COLUMNS, REVISION_COLUMNS
+from analysis.sources.refresh import EXTRACTORS, parse_cell, parse_years_months, refresh, source_id
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 OUTPUTS = ("cla_published.csv.gz", "revisions.csv", "statistical_neighbours.csv", "manifest.json")

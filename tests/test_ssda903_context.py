@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import gate
+from analysis.publish import gate
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, load_paper
-from analysis.ssda903.synth import DEFAULT_OUT
+from analysis.sources.ssda903.synth import DEFAULT_OUT
 
 pytestmark = pytest.mark.build
 
@@ -55,7 +55,7 @@ def test_missing_child_level_folder_exits_2(tmp_path, cli):
 
 
 def test_no_child_identifier_reaches_a_page_or_executed_notebook():
-    """The publish gate's scan (analysis.gate) finds no child ID, DOB, UPN or postcode in the build."""
+    """The publish gate's scan (analysis.publish.gate) finds no child ID, DOB, UPN or postcode in the build."""
     assert list(HTML.rglob("*.html")), "build the book first (make test does)"
     idents = gate.identifiers(DEFAULT_OUT)
     assert idents.child_ids and idents.dates_of_birth and idents.upns and idents.postcodes

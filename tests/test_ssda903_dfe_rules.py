@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.measures.data_quality import DFE_SUMMARIES
-from analysis.ssda903 import dfe_rules
-from analysis.ssda903.synth import DEFAULT_OUT
+from analysis.chapters.data_quality import DFE_SUMMARIES
+from analysis.sources.ssda903 import dfe_rules
+from analysis.sources.ssda903.synth import DEFAULT_OUT
 
 SUMMARY = DFE_SUMMARIES / f"{DEFAULT_OUT.name}.csv"
 

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.ssda903 import episodes as E
-from analysis.ssda903 import spec
+from analysis.sources.ssda903 import episodes as E
+from analysis.sources.ssda903 import spec
 
 NS = "datetime64[ns]"
 

@@ -1,4 +1,4 @@
-"""Tests of analysis.ssda903.load: file formats, folder layouts, types and stack()."""
+"""Tests of analysis.sources.ssda903.load: file formats, folder layouts, types and stack()."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.ssda903 import spec
-from analysis.ssda903.load import FINDING_COLUMNS, Return903, load_return, parse_year, stack, year_label
+from analysis.sources.ssda903 import spec
+from analysis.sources.ssda903.load import FINDING_COLUMNS, Return903, load_return, parse_year, stack, year_label
 
 EP_COLS = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
 HD_COLS = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"

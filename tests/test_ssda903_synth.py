@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import published
+from analysis.sources import published
 from analysis.errors import InputError
-from analysis.ssda903 import episodes as E
-from analysis.ssda903 import load, synth
-from analysis.ssda903.validate import validate
+from analysis.sources.ssda903 import episodes as E
+from analysis.sources.ssda903 import load, synth
+from analysis.sources.ssda903.validate import validate
 
 DEFAULT = synth.DEFAULT_OUT
 YEARS = list(range(2013, 2026))

@@ -1,4 +1,4 @@
-"""Tests of analysis.ssda903.validate: a corpus of bad inputs, each one damage to a small valid return.
+"""Tests of analysis.sources.ssda903.validate: a corpus of bad inputs, each one damage to a small valid return.
 
 The baseline is a hand-built 2016-17 return (folder ``la/2017/``) of five
 children that gives no errors. Each case writes it into a temporary folder,
@@ -20,8 +20,8 @@ from typing import Callable
 import pandas as pd
 import pytest
 
-from analysis.ssda903.load import load_return, stack
-from analysis.ssda903.validate import RULES, rules_table, run_cli, summarise, validate, write_report
+from analysis.sources.ssda903.load import load_return, stack
+from analysis.sources.ssda903.validate import RULES, rules_table, run_cli, summarise, validate, write_report
 
 FAKE_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ssda903-synthetic" / "csc-validator-be-903_fake_data"
 
@@ -400,7 +400,7 @@ def test_default_report_goes_under_build_validation(tmp_path, capsys, monkeypatc
 
 
 def test_dfe_rules_flag_when_not_available(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "analysis.ssda903.dfe_rules", None)  # import fails
+    monkeypatch.setitem(sys.modules, "analysis.sources.ssda903.dfe_rules", None)  # import fails
     folder = write_return(tmp_path, baseline())
     code = run_cli(folder, out=tmp_path / "out", dfe_rules=True)
     out, err = capsys.readouterr()
@@ -415,7 +415,7 @@ def test_dfe_rules_findings_join_the_report(tmp_path, capsys, monkeypatch):
         return pd.DataFrame({"file": ["2017/episodes.csv"], "row": ["3"], "child": ["0001"], "column": ["PLACE"],
                              "rule": ["dfe-1234"], "message": ["a DfE rule"], "severity": ["error"]})
 
-    monkeypatch.setitem(sys.modules, "analysis.ssda903.dfe_rules", types.SimpleNamespace(run=run))
+    monkeypatch.setitem(sys.modules, "analysis.sources.ssda903.dfe_rules", types.SimpleNamespace(run=run))
     folder = write_return(tmp_path, baseline())
     code = run_cli(folder, out=tmp_path / "out", dfe_rules=True)
     out, _ = capsys.readouterr()

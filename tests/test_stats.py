@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from analysis import stats
+from analysis.methods import stats
 
 
 def _cdf(k: int, lam: float) -> float:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import survival as S
+from analysis.methods import survival as S
 
 # --------------------------------------------------------------------------- Kaplan–Meier by hand
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import published
+from analysis.sources import published
 from analysis.errors import InputError
 from analysis.paper import Paper, load_paper
 

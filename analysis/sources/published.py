@@ -2,7 +2,7 @@
 
 This is the reader the notebooks use. It runs from the committed files alone
 (no access to the original DfE/ONS downloads is needed); those files are made
-by :func:`analysis.refresh.refresh`, and ``data/README.md`` describes them.
+by :func:`analysis.sources.refresh.refresh`, and ``data/README.md`` describes them.
 
 The main table, ``cla_published.csv``, is tidy: one row per reporting year,
 area and measure, holding only the latest published vintage of each value.
@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "published"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "published"
 """Default folder of the committed public data."""
 
 TABLE_FILE = "cla_published.csv.gz"  # gzip: 21 MB of CSV is about 1.5 MB compressed

@@ -98,7 +98,7 @@ def ssda903_folder(paper: Paper) -> Path | None:
     """The paper's SSDA903 folder when one of its chapters reads child-level data, else None."""
     if not (CHILD_LEVEL_CHAPTERS & set(paper.chapters)):
         return None
-    from analysis.ssda903.context import folder
+    from analysis.sources.ssda903.context import folder
 
     return folder(paper)
 

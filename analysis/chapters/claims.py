@@ -18,7 +18,7 @@ functions the chapters already use (one way to compute each number).
 
 Tests of a share against a comparator use an exact binomial test (95%,
 two-sided) of the authority's count against the comparator's proportion;
-rates use the funnel plot's Poisson limits (:func:`analysis.stats.funnel_position`);
+rates use the funnel plot's Poisson limits (:func:`analysis.methods.stats.funnel_position`);
 two groups of children are compared with Fisher's exact test; two years'
 counts with the conditional binomial test for two Poisson counts.
 """
@@ -32,8 +32,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
-from analysis import charts, stats
-from analysis.context import Context
+from analysis.report import charts
+from analysis.methods import stats
+from analysis.report.context import Context
 from analysis.paper import Costs
 
 SUPPORTED = "supported"
@@ -152,7 +153,7 @@ def rate_direction(count: float, exposure: float, reference_rate: float, per: in
     Returns
     -------
     (direction, position)
-        ``"higher"``, ``"lower"`` or ``"in line"``, and the funnel position (:data:`analysis.stats.POSITIONS`).
+        ``"higher"``, ``"lower"`` or ``"in line"``, and the funnel position (:data:`analysis.methods.stats.POSITIONS`).
     """
     position = stats.funnel_position(count, exposure, reference_rate, per)
     if position.startswith("above"):
@@ -444,13 +445,13 @@ def check_all(ctx: Context, data=None) -> list[Claim]:
 
     Parameters
     ----------
-    ctx : analysis.context.Context
-    data : analysis.ssda903.context.ChildData, optional
+    ctx : analysis.report.context.Context
+    data : analysis.sources.ssda903.context.ChildData, optional
         The paper's child-level data; without it the distance claim cannot be tested.
     """
-    from analysis.measures import care_numbers as cn
-    from analysis.measures import placements as pl
-    from analysis.measures import recruitment as rc
+    from analysis.chapters import care_numbers as cn
+    from analysis.chapters import placements as pl
+    from analysis.chapters import recruitment as rc
 
     la, y, code = ctx.la.la_name, ctx.year, ctx.la.old_la_code
     t = ctx.table

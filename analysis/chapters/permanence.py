@@ -32,8 +32,8 @@ cohorts, with a count. ``CumIncidenceRight`` cannot take delayed entry, so one
 design (entry cohorts seen from their start) serves every estimate.
 
 Every count from child-level data reaches the page through
-:func:`analysis.disclosure.suppress`; curves stop where fewer than
-:data:`analysis.survival.MIN_AT_RISK` children remain at risk; an average or
+:func:`analysis.report.disclosure.suppress`; curves stop where fewer than
+:data:`analysis.methods.survival.MIN_AT_RISK` children remain at risk; an average or
 median of fewer than 6 children is not shown.
 """
 
@@ -47,12 +47,12 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from analysis import charts, disclosure
-from analysis import survival as S
-from analysis.context import Context
-from analysis.ssda903 import episodes as E
-from analysis.ssda903 import spec
-from analysis.ssda903.context import ChildData
+from analysis.report import charts, disclosure
+from analysis.methods import survival as S
+from analysis.report.context import Context
+from analysis.sources.ssda903 import episodes as E
+from analysis.sources.ssda903 import spec
+from analysis.sources.ssda903.context import ChildData
 
 # --------------------------------------------------------------------------- constants
 
@@ -657,7 +657,7 @@ def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness
     """England's adoption timeliness by stage for the paper's year (else the latest before it, else the first after).
 
     DfE publishes average times as years:months, stored as months; they are
-    converted to days at :data:`analysis.survival.DAYS_PER_MONTH` (30.44) days
+    converted to days at :data:`analysis.methods.survival.DAYS_PER_MONTH` (30.44) days
     a month, so they are accurate to about a month. Beside them, the
     authority's mean days for the same stages, for its children adopted in
     that year (child-level; hidden when 1 to 5 children).

@@ -8,7 +8,7 @@ never prints the value itself.
 
 Identifiers from the child-level inputs
     Read from the paper's SSDA903 folder with
-    :func:`analysis.ssda903.load.load_return` (every year in the folder):
+    :func:`analysis.sources.ssda903.load.load_return` (every year in the folder):
 
     * **child ID** (``CHILD``): a whole token equal to an ID (a token is a run
       of letters and digits not part of a decimal number);
@@ -29,13 +29,13 @@ Identifiers from the child-level inputs
 Unsuppressed small counts
     On every page that carries the child-level banner
     (``<div class="synthetic-banner"``, from
-    :func:`analysis.ssda903.context.banner_html`), each table whose caption
+    :func:`analysis.sources.ssda903.context.banner_html`), each table whose caption
     says **child-level** (``child-level`` or ``child level``, any case: the
     convention for every table built from child-level data) is checked: in
     its count columns (every cell a whole number, ``c``, ``x``, a dash or
     blank, and a header that is not a year, age, percentage, rate, share,
     rank, duration, code, rule or money) a count from 1 to 5 is a hit
-    (:func:`analysis.disclosure.unsuppressed_small_counts`). A table whose
+    (:func:`analysis.report.disclosure.unsuppressed_small_counts`). A table whose
     caption says child-level on a page without the banner is a hit too.
 
 Static files copied from packages (``_static/``: the theme, plotly.js) are not
@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import disclosure
+from analysis.report import disclosure
 
 #: The kinds of identifier the gate looks for, in report order.
 KINDS = ("child ID", "UPN", "date of birth", "postcode")
@@ -114,7 +114,7 @@ def _norm_postcode(text: str) -> str:
 
 def identifiers(folder: Path) -> Identifiers:
     """Every child ID, UPN, date of birth and postcode in an SSDA903 folder (all its years)."""
-    from analysis.ssda903.load import load_return
+    from analysis.sources.ssda903.load import load_return
 
     ret = load_return(Path(folder))
     ids: set[str] = set()

@@ -3,12 +3,12 @@
 The forecast follows the children's social care demand model (see
 ``../shared/reference/ssda903-and-measures.md`` §3.3 and §4.3) on an annual
 step. Each child looked after on 31 March is in one **state**: an age band
-(DfE's, :data:`analysis.ssda903.episodes.AGE_BANDS`) and a placement category
-(:data:`analysis.ssda903.spec.PLACEMENT_CATEGORIES`). From one 31 March to the
+(DfE's, :data:`analysis.sources.ssda903.episodes.AGE_BANDS`) and a placement category
+(:data:`analysis.sources.ssda903.spec.PLACEMENT_CATEGORIES`). From one 31 March to the
 next a child either is still looked after, in some state (ageing happens
 naturally: a 15-year-old in "10 to 15" may be in "16 and over" a year later),
 or has left care, to **permanence** (adoption, special guardianship, a child
-arrangements order or a return home: :data:`analysis.ssda903.spec.PERMANENCE_GROUPS`)
+arrangements order or a return home: :data:`analysis.sources.ssda903.spec.PERMANENCE_GROUPS`)
 or **another way** (including turning 18). Children who were not looked
 after on the first 31 March but are on the second are **entries**.
 
@@ -34,11 +34,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import charts, disclosure, published
+from analysis.report import charts, disclosure
+from analysis.sources import published
 from analysis.errors import InputError
-from analysis.measures.placements import LABELS, age_band, returns_text
-from analysis.ssda903 import episodes as E
-from analysis.ssda903 import spec
+from analysis.chapters.placements import LABELS, age_band, returns_text
+from analysis.sources.ssda903 import episodes as E
+from analysis.sources.ssda903 import spec
 
 # --------------------------------------------------------------------------- states
 
@@ -217,14 +218,14 @@ def snapshot(prepared: pd.DataFrame, year: int) -> pd.DataFrame:
     Parameters
     ----------
     prepared : pandas.DataFrame
-        Output of :func:`analysis.ssda903.episodes.prepare`.
+        Output of :func:`analysis.sources.ssda903.episodes.prepare`.
     year : int
         The 31 March to look at.
 
     Returns
     -------
     pandas.DataFrame
-        One row per child (:func:`analysis.ssda903.episodes.looked_after_on`):
+        One row per child (:func:`analysis.sources.ssda903.episodes.looked_after_on`):
         CHILD, period_id, age_band, category and ``state`` (index into
         :data:`STATES`; -1 where the age is unknown).
     """
@@ -272,7 +273,7 @@ def fit(prepared: pd.DataFrame, base_year: int, history_years: int = 3, *, synth
       counts as staying);
     * a child in state i on 31 March t who is not looked after on 31 March
       t + 1 counts one exit, to permanence if the period of care current on
-      31 March t ended for a reason in :data:`analysis.ssda903.spec.PERMANENCE_GROUPS`,
+      31 March t ended for a reason in :data:`analysis.sources.ssda903.spec.PERMANENCE_GROUPS`,
       otherwise to another exit (independent living, turning 18, unknown...);
     * a child looked after on 31 March t + 1 who was not on 31 March t counts
       one entry to their state.
@@ -285,7 +286,7 @@ def fit(prepared: pd.DataFrame, base_year: int, history_years: int = 3, *, synth
     Parameters
     ----------
     prepared : pandas.DataFrame
-        Output of :func:`analysis.ssda903.episodes.prepare` (``data.prepared``).
+        Output of :func:`analysis.sources.ssda903.episodes.prepare` (``data.prepared``).
     base_year : int
         The 31 March the projection starts from.
     history_years : int, default 3
@@ -893,9 +894,9 @@ def outlook(ctx, data) -> Outlook:
 
     Parameters
     ----------
-    ctx : analysis.context.Context
+    ctx : analysis.report.context.Context
         The run context (paper, published table, authority).
-    data : analysis.ssda903.context.ChildData
+    data : analysis.sources.ssda903.context.ChildData
         The paper's child-level data (returns up to the paper's year).
 
     Returns
@@ -1139,7 +1140,7 @@ def findings_markdown(o: Outlook) -> str:
 
 
 def key_figures(o: Outlook) -> list[dict]:
-    """The chapter's key figures, as records for :func:`analysis.keyfigures.glue_all`.
+    """The chapter's key figures, as records for :func:`analysis.report.keyfigures.glue_all`.
 
     Child-level counts are whole children, or the text "suppressed"; figures
     that could not be worked out are the text "not available".
@@ -1326,7 +1327,7 @@ def flows_chart(o: Outlook) -> dict:
 
 
 def projection_display(o: Outlook) -> dict:
-    """The projected numbers by age band and placement category, for :func:`analysis.charts.show_table`."""
+    """The projected numbers by age band and placement category, for :func:`analysis.report.charts.show_table`."""
     sup = projection_table(o)
     table = sup.table().reset_index().rename(columns={"index": "Group"})
     labels = {**{b: f"Aged {b}" for b in AGE_BANDS}, **{c: LABELS.get(c, c) for c in CATEGORIES},
@@ -1339,7 +1340,7 @@ def projection_display(o: Outlook) -> dict:
 
 
 def backtest_display(o: Outlook) -> dict:
-    """The back test as a table for :func:`analysis.charts.show_table`."""
+    """The back test as a table for :func:`analysis.report.charts.show_table`."""
     bt = o.backtest
     rows = []
     for label, frame, what in (("Stock-and-flow model", bt.markov, CHILD_LEVEL), ("Published trend", bt.ets, "DfE")):

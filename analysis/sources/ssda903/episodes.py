@@ -53,7 +53,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from analysis.ssda903 import spec
+from analysis.sources.ssda903 import spec
 
 # --------------------------------------------------------------------------- constants
 

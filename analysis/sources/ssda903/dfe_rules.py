@@ -4,7 +4,7 @@ The children's-services data community maintains DfE's validation rules as the
 PyPI package ``csc-validator-be-903`` (module ``lac_validator``). It pins
 pandas < 2 and numpy < 1.25, so it cannot share the report's environment. This
 module creates a separate virtual environment for it on demand (with uv, from
-PyPI, pinned), runs :mod:`analysis.ssda903._dfe_driver` there once per
+PyPI, pinned), runs :mod:`analysis.sources.ssda903._dfe_driver` there once per
 collection year (with the previous year's return, as DfE does), and converts
 its output to the report's findings format (rule ids ``dfe-<code>``).
 
@@ -99,7 +99,7 @@ def ensure_environment(log=print) -> Path:
 
 
 def _year_folders(directory: Path) -> dict[int, Path]:
-    from analysis.ssda903.load import parse_year
+    from analysis.sources.ssda903.load import parse_year
 
     out = {}
     for sub in sorted(p for p in directory.iterdir() if p.is_dir()):
@@ -187,7 +187,7 @@ def summary(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _year_or_text(name: str):
-    from analysis.ssda903.load import parse_year
+    from analysis.sources.ssda903.load import parse_year
 
     return parse_year(name) or name
 

@@ -2,13 +2,13 @@
 
 ``python -m analysis build PAPER`` runs these steps, printing each:
 
-1. validate the paper file and the data it names (:mod:`analysis.context`);
+1. validate the paper file and the data it names (:mod:`analysis.report.context`);
 2. assemble the book sources in a staging folder beside the last good build;
 3. execute each chapter notebook with papermill (kernel ``python3``), writing
    the executed copies into the staging folder, never into ``notebooks/``; a
    notebook whose inputs have not changed since its last execution is reused
-   from ``book/_build/.cache`` instead (:mod:`analysis.nbcache`);
-4. write the "Provenance" page (:mod:`analysis.provenance`) and any pages a
+   from ``book/_build/.cache`` instead (:mod:`analysis.build.nbcache`);
+4. write the "Provenance" page (:mod:`analysis.build.provenance`) and any pages a
    caller adds (``BuildOptions.extra_pages``), then render the book with
    Jupyter Book 1.x (``execute_notebooks: off``, warnings are errors);
 5. check no page loads anything from another host, and write
@@ -45,9 +45,11 @@ from typing import Any
 import nbformat
 import yaml
 
-from analysis import keyfigures, nbcache, offline, pages, provenance, published
-from analysis.context import load as load_context
-from analysis.editions import read_paper
+from analysis.report import keyfigures
+from analysis.build import nbcache, offline, pages, provenance
+from analysis.sources import published
+from analysis.report.context import load as load_context
+from analysis.publish.editions import read_paper
 from analysis.errors import BuildError
 from analysis.paper import CHAPTERS, CHILD_LEVEL_CHAPTERS, REPO_ROOT, Paper
 
@@ -55,7 +57,7 @@ BOOK_SRC = REPO_ROOT / "book"
 NOTEBOOKS = REPO_ROOT / "notebooks"
 BUILD_ROOT = BOOK_SRC / "_build"
 
-#: Executed notebooks kept for reuse (see :mod:`analysis.nbcache`).
+#: Executed notebooks kept for reuse (see :mod:`analysis.build.nbcache`).
 CACHE_DIR = BUILD_ROOT / ".cache"
 
 #: Files and folders of book/ that are not book pages.
@@ -408,7 +410,7 @@ def build(
         log(f"      {paper.title}: {ctx.la.la_name} ({ctx.la.new_la_code}), year ending 31 March {paper.year}, "
             f"edition {paper.edition}")
         if CHILD_LEVEL_CHAPTERS & set(paper.chapters):
-            from analysis.ssda903 import context as child_context
+            from analysis.sources.ssda903 import context as child_context
 
             child = child_context.load(paper)
             synthetic = child.synthetic

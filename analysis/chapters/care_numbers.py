@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import charts, stats
-from analysis.context import Context
+from analysis.report import charts
+from analysis.methods import stats
+from analysis.report.context import Context
 
 LA_LEVEL = "Local authority"
 
@@ -272,7 +273,7 @@ def _computed_note(tab: pd.DataFrame) -> str:
 
 
 def trend_chart(ctx: Context, tr: pd.DataFrame) -> dict:
-    """The trend chart and its title, caption, alt text and table (for :func:`analysis.charts.show`)."""
+    """The trend chart and its title, caption, alt text and table (for :func:`analysis.report.charts.show`)."""
     la = ctx.la.la_name
     fig = go.Figure()
     series = [
@@ -465,7 +466,7 @@ def funnel_chart(ctx: Context, fn: Funnel) -> dict:
 
 
 def key_figures(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> list[dict]:
-    """The chapter's key figures, as records for :func:`analysis.keyfigures.glue_all`."""
+    """The chapter's key figures, as records for :func:`analysis.report.keyfigures.glue_all`."""
     last = tr.iloc[-1]
     year = ctx.year
     return [

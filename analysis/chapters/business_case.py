@@ -12,9 +12,9 @@ prices.
 The scenarios take **projections** as input: frames with columns ``year``,
 ``age_band``, ``category`` and ``children`` (expected children looked after at
 31 March of ``year``, for the base year and each year after it), as
-:func:`analysis.forecast.project` returns them. The arithmetic therefore does
+:func:`analysis.chapters.forecast.project` returns them. The arithmetic therefore does
 not depend on how the projection is made; :func:`run` makes the projections
-from a fitted :class:`analysis.forecast.Model`.
+from a fitted :class:`analysis.chapters.forecast.Model`.
 
 Conventions
 -----------
@@ -33,7 +33,7 @@ Conventions
   ``t``: ``extra_households_per_year x cost_per_approval + H_t x
   support_cost_per_household`` (:func:`recruitment`).
 * **Faster permanence.** The projection of a model whose time to permanence is
-  cut by ``permanence_time_cut`` (:func:`analysis.forecast.with_faster_permanence`),
+  cut by ``permanence_time_cut`` (:func:`analysis.chapters.forecast.with_faster_permanence`),
   its difference from the baseline building up evenly over
   ``permanence_ramp_years`` (:func:`ramp`); investment
   ``permanence_cost_per_year`` every year.
@@ -53,7 +53,7 @@ Disclosure
 ----------
 The projections come from child-level data, so every count of children shown
 is rounded to a whole number and passes through
-:func:`analysis.disclosure.suppress`; tables of children carry
+:func:`analysis.report.disclosure.suppress`; tables of children carry
 :data:`CHILD_LEVEL` in their caption. Money columns have headers ending in
 ``(£)``.
 """
@@ -68,10 +68,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import charts, disclosure
-from analysis.measures import placements as pl
+from analysis.report import charts, disclosure
+from analysis.chapters import placements as pl
 from analysis.paper import BusinessCase, Costs, Paper, UnitCost
-from analysis.ssda903 import spec
+from analysis.sources.ssda903 import spec
 
 # --------------------------------------------------------------------------- constants
 
@@ -551,12 +551,12 @@ def run(model, paper: Paper) -> Results:
     Parameters
     ----------
     model:
-        An :class:`analysis.forecast.Model` (its ``base_year`` starts the
+        An :class:`analysis.chapters.forecast.Model` (its ``base_year`` starts the
         scenarios; ``synthetic`` says whether it was fitted to SYNTHETIC data).
     paper:
         The validated paper (``business_case`` and ``costs``).
     """
-    from analysis import forecast
+    from analysis.chapters import forecast
 
     bc, costs = paper.business_case, paper.costs
     n = bc.horizon_years
@@ -660,7 +660,7 @@ def parameters_display(res: Results) -> pd.DataFrame:
 
 
 def parameters_table(res: Results) -> dict:
-    """:func:`parameters_display` with its caption, for :func:`analysis.charts.show_table`."""
+    """:func:`parameters_display` with its caption, for :func:`analysis.report.charts.show_table`."""
     return {"table": parameters_display(res),
             "caption": (f"Parameters of the business case, from the paper file (money in £ at "
                         f"{res.costs.price_year} prices)")}
@@ -714,7 +714,7 @@ def mix_display(res: Results) -> pd.DataFrame:
 
 
 def mix_table(res: Results) -> dict:
-    """:func:`mix_display` with caption, for :func:`analysis.charts.show_table`."""
+    """:func:`mix_display` with caption, for :func:`analysis.report.charts.show_table`."""
     return {"table": mix_display(res),
             "caption": ("Children looked after in each financial year by type of placement and scenario: the average "
                         "of the numbers at 31 March at the start and end of the year, rounded to whole children "
@@ -942,7 +942,7 @@ def _payback_value(s: Scenario, horizon: int):
 
 
 def key_figures(res: Results) -> list[dict]:
-    """The chapter's key figures, as records for :func:`analysis.keyfigures.glue_all`.
+    """The chapter's key figures, as records for :func:`analysis.report.keyfigures.glue_all`.
 
     Money is rounded to the pound; a payback that never comes is the text
     "not within N years"; counts of children are rounded to whole children and

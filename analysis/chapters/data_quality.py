@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import disclosure
+from analysis.report import disclosure
 from analysis.paper import REPO_ROOT
-from analysis.ssda903 import dfe_rules
-from analysis.ssda903.context import ChildData
-from analysis.ssda903.validate import rules_table
+from analysis.sources.ssda903 import dfe_rules
+from analysis.sources.ssda903.context import ChildData
+from analysis.sources.ssda903.validate import rules_table
 
 #: Where the committed summaries of DfE's rules live (one CSV per data folder name).
 DFE_SUMMARIES = REPO_ROOT / "data" / "ssda903" / "dfe_rules"

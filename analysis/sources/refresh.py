@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.published import (
+from analysis.sources.published import (
     COLUMNS,
     ENGLAND_CODE,
     LOCAL_AUTHORITY,
@@ -905,7 +905,7 @@ def _sfr_cea_breakdown(path: Path, rel: str) -> Extracted:
     if unknown:
         raise InputError(
             f"{rel}: unrecognised reason column(s) {', '.join(unknown)}; every reason for ceasing must be "
-            "mapped (analysis.refresh._SFR_CEA_SPEC / _SFR_CEA_OTHER) so that the six reasons add up to the total."
+            "mapped (analysis.sources.refresh._SFR_CEA_SPEC / _SFR_CEA_OTHER) so that the six reasons add up to the total."
         )
     if not other:
         raise InputError(f"{rel}: no columns for the other reasons for ceasing (e.g. {_SFR_CEA_OTHER[0]}, {_SFR_CEA_OTHER[1]}).")
@@ -1187,7 +1187,7 @@ def _ees_breakdown(groups: tuple[_Group, ...], measures: TidyMeasures, what: str
                 unknown = sorted(set(frame.loc[rows & label.isin(unknown), char_col]))
                 raise InputError(
                     f"{rel}: unrecognised {char_col} {', '.join(repr(u) for u in unknown)} in cla_group "
-                    f"{frame.loc[rows, 'cla_group'].iloc[0]!r}; map it in analysis.refresh before refreshing."
+                    f"{frame.loc[rows, 'cla_group'].iloc[0]!r}; map it in analysis.sources.refresh before refreshing."
                 )
             keys[rows] = label[rows].map(g.labels).fillna("")
         if not found:
@@ -1292,7 +1292,7 @@ def _adoption_timeliness(path: Path, rel: str) -> Extracted:
     for idx, stage, raw in frame[["stage_of_adoption_process", "number"]].itertuples():
         measure = next((m for rx, m in _ADOPTION_STAGES if re.search(rx, stage, re.IGNORECASE)), None)
         if measure is None:
-            raise InputError(f"{rel}: unrecognised stage_of_adoption_process {stage!r}; map it in analysis.refresh.")
+            raise InputError(f"{rel}: unrecognised stage_of_adoption_process {stage!r}; map it in analysis.sources.refresh.")
         if measure.startswith("adoption_months_"):
             try:
                 value, marker = parse_years_months(raw)
@@ -1454,12 +1454,12 @@ def _resolve_names(got: Extracted, rel: str, dfe: pd.DataFrame) -> tuple[pd.Data
     """Give rows identified by an area name only (geographic_level "?") DfE's codes.
 
     A name is matched to a region (E12/E13) by DfE's spelling, else to a local
-    authority as :func:`analysis.published.resolve_la` would (ignoring case,
+    authority as :func:`analysis.sources.published.resolve_la` would (ignoring case,
     punctuation, word order and "City", "County", "of", "Borough"...), among
     authorities that have DfE figures for the same year (so "Dorset" in 2019 is
     the old county, 835). Unmatched names are dropped and reported.
     """
-    from analysis.published import _name_keys, _normalise
+    from analysis.sources.published import _name_keys, _normalise
 
     frame = got.frame
     todo = frame["geographic_level"] == "?"

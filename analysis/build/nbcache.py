@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.paper import REPO_ROOT, Paper
-from analysis.provenance import files_under, ssda903_folder
+from analysis.build.provenance import files_under, ssda903_folder
 
 #: Entries kept per notebook (older ones are removed).
 KEEP = 4

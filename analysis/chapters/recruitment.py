@@ -42,7 +42,7 @@ Breaks in Ofsted's series
   year and how many of those were approved in the same year. The two are kept
   apart (:data:`INDICATORS`), never compared.
 * Approvals: 2017-18's total households approved is the sum of mainstream
-  approvals and family-and-friends approvals (made by ``analysis.refresh``);
+  approvals and family-and-friends approvals (made by ``analysis.sources.refresh``);
   mainstream approvals are the total less family and friends in both years.
 * Deregistrations: before 2018-19 Ofsted counted mainstream households only,
   so the net change for 2017-18 is mainstream approvals less deregistrations
@@ -59,13 +59,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis import charts, published
-from analysis.context import Context
-from analysis.measures.placements import NOT_PUBLISHED, area_frame
+from analysis.report import charts
+from analysis.sources import published
+from analysis.report.context import Context
+from analysis.chapters.placements import NOT_PUBLISHED, area_frame
 
 # --------------------------------------------------------------------------- conventions
 
-#: The Ofsted measures in the published table (:data:`analysis.published.MEASURES`), in funnel order.
+#: The Ofsted measures in the published table (:data:`analysis.sources.published.MEASURES`), in funnel order.
 MEASURES = tuple(m for m in published.MEASURES if m.startswith("fostering_"))
 
 #: Areas compared, in page order, with their column in :func:`summary`.
@@ -420,7 +421,7 @@ def funnel_title(ctx: Context, summ: pd.DataFrame) -> str:
 
 
 def funnel_chart(ctx: Context, summ: pd.DataFrame) -> dict:
-    """The authority's recruitment funnel, one bar per Ofsted year at each stage, for :func:`analysis.charts.show`."""
+    """The authority's recruitment funnel, one bar per Ofsted year at each stage, for :func:`analysis.report.charts.show`."""
     la, years, y = ctx.la.la_name, ofsted_years(ctx), chosen_year(ctx)
     stages = [s for s in FUNNEL if summ.loc[s, "la"].notna().any() or summ.loc[s, "england"].notna().any()]
     names = {
@@ -690,7 +691,7 @@ def neighbour_table(ctx: Context, year: int | None) -> pd.DataFrame:
 
 
 def neighbours_display(ctx: Context) -> dict:
-    """:func:`neighbour_table` for the year analysed, with caption and formats, for :func:`analysis.charts.show_table`."""
+    """:func:`neighbour_table` for the year analysed, with caption and formats, for :func:`analysis.report.charts.show_table`."""
     y = chosen_year(ctx)
     shown = y if y is not None else (ofsted_years(ctx) or [None])[0]
     late = "; published after the paper" if y is None and shown is not None else ""
@@ -850,7 +851,7 @@ def findings_markdown(ctx: Context, summ: pd.DataFrame) -> str:
 
 
 def key_figures(ctx: Context, summ: pd.DataFrame) -> list[dict]:
-    """The chapter's key figures, as records for :func:`analysis.keyfigures.glue_all`.
+    """The chapter's key figures, as records for :func:`analysis.report.keyfigures.glue_all`.
 
     All are for :func:`chosen_year`; a value Ofsted did not publish (or a year
     with no Ofsted figures) is the text :data:`NOT_PUBLISHED`. Counts are

@@ -17,16 +17,16 @@ chapter sets out the evidence in three parts:
   paper file's weekly unit costs, and the annual cost of the IFA gap with a
   sensitivity range (:func:`annual_spend`, :func:`ifa_gap`).
 
-Definitions come from the episode model (:mod:`analysis.ssda903.episodes`):
+Definitions come from the episode model (:mod:`analysis.sources.ssda903.episodes`):
 children looked after at 31 March and their current placement
 (``looked_after_on``), placements (``placement_spells``), placements in the
 year (``placements_in_year``) and long-term stability (``long_term_stability``);
-distance and locality are DfE's (:func:`analysis.ssda903.geography.placement_fields`).
+distance and locality are DfE's (:func:`analysis.sources.ssda903.geography.placement_fields`).
 
 Disclosure control
 ------------------
 Every number derived from child-level data reaches the page through
-:func:`analysis.disclosure.suppress`. The children looked after at 31 March
+:func:`analysis.report.disclosure.suppress`. The children looked after at 31 March
 are suppressed as **one** table (:func:`stock_table`): rows are placement
 categories, provider groups and age bands, columns are years and, for the
 latest year, age band, distance, locality and stability, with every sum
@@ -57,12 +57,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis import charts, disclosure
-from analysis.context import Context
+from analysis.report import charts, disclosure
+from analysis.report.context import Context
 from analysis.errors import InputError
 from analysis.paper import Costs
-from analysis.ssda903 import episodes as E
-from analysis.ssda903 import geography, spec
+from analysis.sources.ssda903 import episodes as E
+from analysis.sources.ssda903 import geography, spec
 
 # --------------------------------------------------------------------------- labels and conventions
 
@@ -202,12 +202,12 @@ def age_band(age) -> pd.Series:
     Parameters
     ----------
     age : array-like of int (nullable)
-        Ages in whole years, as :func:`analysis.ssda903.episodes.age_in_years` returns them.
+        Ages in whole years, as :func:`analysis.sources.ssda903.episodes.age_in_years` returns them.
 
     Returns
     -------
     pandas.Series
-        Labels of :data:`analysis.ssda903.episodes.AGE_BANDS`, or ``"unknown"``.
+        Labels of :data:`analysis.sources.ssda903.episodes.AGE_BANDS`, or ``"unknown"``.
     """
     a = pd.to_numeric(pd.Series(age), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     out = np.full(len(a), E.AGE_UNKNOWN, dtype=object)
@@ -316,7 +316,7 @@ def from_prepared(prepared: pd.DataFrame, years, la_code: str, *, synthetic: boo
     Parameters
     ----------
     prepared : pandas.DataFrame
-        Output of :func:`analysis.ssda903.episodes.prepare`.
+        Output of :func:`analysis.sources.ssda903.episodes.prepare`.
     years : iterable of int
         Collection years to show; the last is analysed in detail (distance,
         stability, age bands, cost).
@@ -381,9 +381,9 @@ def histories(ctx: Context, data) -> Histories:
 
     Parameters
     ----------
-    ctx : analysis.context.Context
-    data : analysis.ssda903.context.ChildData
-        From :func:`analysis.ssda903.context.load` (returns up to the paper's year).
+    ctx : analysis.report.context.Context
+    data : analysis.sources.ssda903.context.ChildData
+        From :func:`analysis.sources.ssda903.context.load` (returns up to the paper's year).
     """
     years = [y for y in data.years if ctx.first_year <= y <= ctx.year]
     if not years:
@@ -426,7 +426,7 @@ def stock_counts(h: Histories) -> tuple[pd.DataFrame, list]:
     Returns
     -------
     (pandas.DataFrame, list)
-        The counts, and the ``sums`` argument for :func:`analysis.disclosure.suppress`.
+        The counts, and the ``sums`` argument for :func:`analysis.report.disclosure.suppress`.
     """
     y = h.year
     stock = h.stock
@@ -486,7 +486,7 @@ def new_placements_counts(h: Histories) -> tuple[pd.DataFrame, list]:
     Returns
     -------
     (pandas.DataFrame, list)
-        The counts, and the ``sums`` argument for :func:`analysis.disclosure.suppress`.
+        The counts, and the ``sums`` argument for :func:`analysis.report.disclosure.suppress`.
     """
     y = h.year
     new = h.new[h.new["placement_category"].isin(FOSTERING)]
@@ -519,7 +519,7 @@ def share(sup: disclosure.Suppressed, num: tuple, den: tuple) -> float | str:
 
     Parameters
     ----------
-    sup : analysis.disclosure.Suppressed
+    sup : analysis.report.disclosure.Suppressed
     num, den : (row, column)
         The numerator's and the denominator's cells.
 
@@ -684,38 +684,38 @@ def reconciliation_display(h: Histories, sup: disclosure.Suppressed, pub: pd.Dat
 
 
 def age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`age_display` with its caption, for :func:`analysis.charts.show_table`."""
+    """:func:`age_display` with its caption, for :func:`analysis.report.charts.show_table`."""
     return {"table": age_display(h, sup),
             "caption": f"Children looked after at 31 March {h.year} by placement and age band {h.caption_tag}"}
 
 
 def distance_age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`distance_display` by age band with its caption, for :func:`analysis.charts.show_table`."""
+    """:func:`distance_display` by age band with its caption, for :func:`analysis.report.charts.show_table`."""
     return {"table": distance_display(h, sup, by="age"),
             "caption": f"Distance from home and locality by age, 31 March {h.year} {h.caption_tag}"}
 
 
 def stability_age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`stability_display` by age band with its caption, for :func:`analysis.charts.show_table`."""
+    """:func:`stability_display` by age band with its caption, for :func:`analysis.report.charts.show_table`."""
     return {"table": stability_display(h, sup, by="age"),
             "caption": f"Placement stability by age, 31 March {h.year} {h.caption_tag}"}
 
 
 def new_placements_age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`new_placements_by_age` with its caption, for :func:`analysis.charts.show_table`."""
+    """:func:`new_placements_by_age` with its caption, for :func:`analysis.report.charts.show_table`."""
     return {"table": new_placements_by_age(h, sup),
             "caption": f"New foster placements in {_period(h.year)} by provider and age at the start {h.caption_tag}"}
 
 
 def new_placements_distance_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`new_placements_distance` with its caption, for :func:`analysis.charts.show_table`."""
+    """:func:`new_placements_distance` with its caption, for :func:`analysis.report.charts.show_table`."""
     return {"table": new_placements_distance(h, sup),
             "caption": (f"New foster placements in {_period(h.year)} by provider: distance from home and locality "
                         f"{h.caption_tag}")}
 
 
 def reconciliation_table(ctx: Context, h: Histories, sup: disclosure.Suppressed, pub: pd.DataFrame) -> dict:
-    """:func:`reconciliation_display` with its caption, for :func:`analysis.charts.show_table`."""
+    """:func:`reconciliation_display` with its caption, for :func:`analysis.report.charts.show_table`."""
     return {"table": reconciliation_display(h, sup, pub, ctx.la.la_name),
             "caption": (f"Shares of children looked after at 31 March: the child-level data against DfE's published "
                         f"figures for {ctx.la.la_name}; the difference is in percentage points {h.caption_tag}")}
@@ -931,7 +931,7 @@ def _published_title(ctx: Context, pub: pd.DataFrame, group: str) -> str:
 
 
 def published_chart(ctx: Context, pub: pd.DataFrame, group: str) -> dict:
-    """A small-multiples trend chart of published indicators (one panel each), for :func:`analysis.charts.show`."""
+    """A small-multiples trend chart of published indicators (one panel each), for :func:`analysis.report.charts.show`."""
     indicators = PUBLISHED_CHARTS[group]
     la = ctx.la.la_name
     fig = make_subplots(rows=len(indicators), cols=1, shared_xaxes=True, vertical_spacing=0.09,
@@ -1206,7 +1206,7 @@ def unit_costs(costs: Costs) -> pd.DataFrame:
 
 
 def unit_cost_table(costs: Costs) -> dict:
-    """:func:`unit_costs` with caption and formats, for :func:`analysis.charts.show_table`."""
+    """:func:`unit_costs` with caption and formats, for :func:`analysis.report.charts.show_table`."""
     table = unit_costs(costs)
     formats = {c: ",.2f" if c.startswith("Daily") else ",.0f" for c in table.columns if c.endswith("(£)")}
     return {"table": table, "formats": formats,
@@ -1399,7 +1399,7 @@ def spend_chart(h: Histories, sp: Spend, gap: Gap, costs: Costs) -> dict:
 
 def key_figures(ctx: Context, h: Histories, pub: pd.DataFrame, stock: disclosure.Suppressed, gap: Gap,
                 costs: Costs) -> list[dict]:
-    """The chapter's key figures, as records for :func:`analysis.keyfigures.glue_all`.
+    """The chapter's key figures, as records for :func:`analysis.report.keyfigures.glue_all`.
 
     ``foster_share`` and ``placed_over_20_miles_share`` are DfE's published
     (real) figures for the paper's year; the shares of fostering by provider,

@@ -5,7 +5,7 @@ one DataFrame per table (canonical names from :data:`spec.TABLES`) with the
 spec's columns, a ``YEAR`` column (collection year, named by the year ending
 31 March) and ``_file``/``_row`` pointing back to the line of the input file.
 Problems with the files are not raised: they become *findings* (a DataFrame
-with :data:`FINDING_COLUMNS`), which :mod:`analysis.ssda903.validate` extends
+with :data:`FINDING_COLUMNS`), which :mod:`analysis.sources.ssda903.validate` extends
 with its checks of the content. Only a folder that cannot be read at all, or a
 collection year that cannot be worked out, raises :class:`InputError`.
 
@@ -35,11 +35,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.ssda903 import spec
+from analysis.sources.ssda903 import spec
 
 # --------------------------------------------------------------------------- findings
 
-#: Columns of a findings table (shared with :mod:`analysis.ssda903.validate`).
+#: Columns of a findings table (shared with :mod:`analysis.sources.ssda903.validate`).
 FINDING_COLUMNS = ("file", "row", "child", "column", "rule", "message", "severity")
 #: Severities, most serious first.
 SEVERITIES = ("error", "warning", "info")
@@ -92,7 +92,7 @@ def _rules(*rows: tuple[str, str, str, str]) -> dict[str, Rule]:
     return {r[0]: Rule(*r) for r in rows}
 
 
-#: Problems the loader reports (see :data:`analysis.ssda903.validate.RULES` for all).
+#: Problems the loader reports (see :data:`analysis.sources.ssda903.validate.RULES` for all).
 LOAD_RULES: dict[str, Rule] = _rules(
     ("missing-table", "error", "A required table (Header, Episodes) has no file.", "any"),
     ("missing-optional-table", "info", "A table the analysis uses when present (UASC, AD1, PlacedAdoption) has no file.", "any"),

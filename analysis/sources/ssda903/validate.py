@@ -1,6 +1,6 @@
 """Validate an SSDA903 return before it is analysed.
 
-:func:`validate` checks a loaded :class:`~analysis.ssda903.load.Return903`
+:func:`validate` checks a loaded :class:`~analysis.sources.ssda903.load.Return903`
 (schema, code lists by collection year, dates, the sequence of each child's
 episodes, adoption consistency) and returns the loader's findings plus its
 own, one row per problem (columns ``file,row,child,column,rule,message,severity``).
@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.ssda903 import spec
-from analysis.ssda903.load import (
+from analysis.sources.ssda903 import spec
+from analysis.sources.ssda903.load import (
     FINDING_COLUMNS,
     LOAD_RULES,
     SEVERITIES,
@@ -668,8 +668,8 @@ def validate(ret: Return903, *, today: date | None = None) -> pd.DataFrame:
     Parameters
     ----------
     ret:
-        From :func:`~analysis.ssda903.load.load_return` (each year checked on
-        its own) or :func:`~analysis.ssda903.load.stack` (children's histories
+        From :func:`~analysis.sources.ssda903.load.load_return` (each year checked on
+        its own) or :func:`~analysis.sources.ssda903.load.stack` (children's histories
         checked across years).
     today:
         Dates after this day are in the future (default: today).
@@ -749,11 +749,11 @@ def _write(findings: pd.DataFrame, out_dir: Path) -> Path:
 
 
 def _run_dfe_rules(directory: Path, out_dir: Path) -> pd.DataFrame | None:
-    """DfE's rules (analysis.ssda903.dfe_rules, maintained separately) as findings; None when not available."""
+    """DfE's rules (analysis.sources.ssda903.dfe_rules, maintained separately) as findings; None when not available."""
     import importlib
 
     try:
-        dfe = importlib.import_module("analysis.ssda903.dfe_rules")
+        dfe = importlib.import_module("analysis.sources.ssda903.dfe_rules")
     except ImportError:
         print("DfE validation rules: not available yet.")
         return None
@@ -774,7 +774,7 @@ def run_cli(directory: Path, *, out: Path | None = None, year: int | None = None
     ``out`` is the folder for ``validation_report.csv`` (default
     ``build/validation/<folder name>/`` in the repository, since the input
     folder may be read-only). With ``dfe_rules``, DfE's rules
-    (:mod:`analysis.ssda903.dfe_rules`, when present) are run too and their
+    (:mod:`analysis.sources.ssda903.dfe_rules`, when present) are run too and their
     findings added to the report. Returns 2 when there is any error (or the
     folder cannot be read), else 0; problems are printed, never a traceback.
     """

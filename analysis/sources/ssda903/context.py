@@ -21,9 +21,9 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.paper import REPO_ROOT, Paper
-from analysis.ssda903 import episodes as E
-from analysis.ssda903 import load as L
-from analysis.ssda903.validate import summarise, validate
+from analysis.sources.ssda903 import episodes as E
+from analysis.sources.ssda903 import load as L
+from analysis.sources.ssda903.validate import summarise, validate
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@
    edition, a "What changed" page comparing key figures;
 3. prints the PDFs (the whole book, and the opening page alone for the
    committee paper) with headless Chromium;
-4. runs the publish gate (:mod:`analysis.gate`) over every output: an
+4. runs the publish gate (:mod:`analysis.publish.gate`) over every output: an
    identifier from the child-level data or an unsuppressed small count blocks
    the publish (exit 2) with a report of where, never of what;
 5. renames the finished edition into ``site/<version>/`` (or
@@ -42,10 +42,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis import editions, gate, pdf, provenance
+from analysis.publish import editions, gate, pdf
+from analysis.build import provenance
 from analysis.errors import InputError
 from analysis.paper import REPO_ROOT, Paper
-from analysis.pipeline import BUILD_ROOT, CACHE_DIR, BuildOptions, Page, build
+from analysis.build.pipeline import BUILD_ROOT, CACHE_DIR, BuildOptions, Page, build
 
 #: Where editions are published.
 SITE_ROOT = REPO_ROOT / "site"
@@ -359,7 +360,7 @@ def changes_markdown(diff: dict[str, Any]) -> str:
 
 
 def _dead_staging(site: Path) -> None:
-    from analysis.pipeline import _alive
+    from analysis.build.pipeline import _alive
 
     for stale in list(site.glob(".staging-*")) + list(site.glob(".latest-*")) + list(site.glob(".index-*")):
         if not _alive(stale.name.split("-", 1)[-1].split(".")[0]):
@@ -412,7 +413,7 @@ def publish(
         edition is not in the site, Chromium is missing for the PDF, or the
         publish gate found identifiers or small counts. Nothing in the site changed.
     InputError, BuildError
-        As for :func:`analysis.pipeline.build`. Nothing in the site changed.
+        As for :func:`analysis.build.pipeline.build`. Nothing in the site changed.
     """
     start = time.perf_counter()
     site = Path(site).resolve()
@@ -527,7 +528,7 @@ def publish(
 
 
 def _child_folder(paper: Paper) -> Path | None:
-    from analysis.ssda903.context import folder
+    from analysis.sources.ssda903.context import folder
 
     path = folder(paper)
     return path if path is not None and path.exists() else None
