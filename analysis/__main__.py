@@ -51,14 +51,24 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="time each build stage and record peak memory")
     bench.add_argument("paper", nargs="?", default=str(DEFAULT_PAPER))
-    bench.add_argument("--out", default=None, help="JSON file to write (default: bench/build.json or bench/ssda903.json)")
-    bench.add_argument("--ssda903", action="store_true",
-                       help="benchmark the child-level pipeline (load, validate, episode model) at national scale")
-    bench.add_argument("--scale", type=float, default=55.0, help="with --ssda903: size as a multiple of the synthetic authority")
+    bench.add_argument(
+        "--out", default=None, help="JSON file to write (default: bench/build.json or bench/ssda903.json)"
+    )
+    bench.add_argument(
+        "--ssda903",
+        action="store_true",
+        help="benchmark the child-level pipeline (load, validate, episode model) at national scale",
+    )
+    bench.add_argument(
+        "--scale", type=float, default=55.0, help="with --ssda903: size as a multiple of the synthetic authority"
+    )
     pub = sub.add_parser("publish", help="build, check and publish an edition into site/<version>/")
     pub.add_argument("paper", help="paper file (its edition is the version)")
-    pub.add_argument("--draft", action="store_true",
-                     help="publish a draft (allowed from uncommitted code) into site/drafts/, marked DRAFT")
+    pub.add_argument(
+        "--draft",
+        action="store_true",
+        help="publish a draft (allowed from uncommitted code) into site/drafts/, marked DRAFT",
+    )
     pub.add_argument("--no-pdf", action="store_true", help="publish the HTML only (no Chromium needed)")
     pub.add_argument("--site", default=str(REPO_ROOT / "site"), help="the site folder (default: %(default)s)")
     return p
@@ -82,8 +92,10 @@ def main(argv: list[str] | None = None) -> int:
             except KeyboardInterrupt:
                 print("interrupted; nothing was published and the site is unchanged", file=sys.stderr)
                 return 130
-            print(f"Published {'draft' if result.draft else 'edition'} {result.version} in {result.seconds:.1f} s: "
-                  f"{result.path / 'index.html'}")
+            print(
+                f"Published {'draft' if result.draft else 'edition'} {result.version} in {result.seconds:.1f} s: "
+                f"{result.path / 'index.html'}"
+            )
         elif args.command == "data":
             from analysis.sources.refresh import refresh
 
@@ -92,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "validate":
             from analysis.sources.ssda903.validate import run_cli
 
-            return run_cli(Path(args.directory), out=Path(args.out) if args.out else None, year=args.year,
-                           dfe_rules=args.dfe_rules)
+            return run_cli(
+                Path(args.directory), out=Path(args.out) if args.out else None, year=args.year, dfe_rules=args.dfe_rules
+            )
         elif args.command == "synth":
             from analysis.sources.ssda903.synth import run_cli as synth_cli
 

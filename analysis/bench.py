@@ -68,7 +68,7 @@ class MemorySampler:
             self.peak_bytes = max(self.peak_bytes, tree_rss_bytes())
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "MemorySampler":
+    def __enter__(self) -> MemorySampler:
         self.peak_bytes = tree_rss_bytes()
         self._thread.start()
         return self
@@ -86,9 +86,7 @@ class MemorySampler:
 
 def run(paper: str | Path, out: Path) -> Path:
     """Benchmark one build of ``paper`` and write the figures to ``out`` (JSON)."""
-    from analysis.build.pipeline import build
-
-    from analysis.build.pipeline import BuildOptions
+    from analysis.build.pipeline import BuildOptions, build
 
     scratch = Path(tempfile.mkdtemp(prefix="cla-bench-"))
     options = BuildOptions(cache_dir=scratch / "cache")  # starts empty: the first build executes everything
@@ -114,16 +112,14 @@ def run(paper: str | Path, out: Path) -> Path:
         "total_seconds": round(total, 2),
         "peak_rss_mib": whole.peak_mib,
         "stages": [
-            {"stage": s.name, "seconds": round(s.seconds, 2), "peak_rss_mib": s.peak_rss_mib}
-            for s in result.stages
+            {"stage": s.name, "seconds": round(s.seconds, 2), "peak_rss_mib": s.peak_rss_mib} for s in result.stages
         ],
         "notebooks_seconds": {k: round(v, 2) for k, v in result.notebook_seconds.items()},
         "rebuild_nothing_changed": {
             "total_seconds": round(again_total, 2),
             "peak_rss_mib": again_mem.peak_mib,
             "stages": [
-                {"stage": s.name, "seconds": round(s.seconds, 2), "peak_rss_mib": s.peak_rss_mib}
-                for s in again.stages
+                {"stage": s.name, "seconds": round(s.seconds, 2), "peak_rss_mib": s.peak_rss_mib} for s in again.stages
             ],
             "notebooks": {nb["notebook"]: nb["status"] for nb in again.provenance.get("notebooks", [])},
         },
@@ -171,8 +167,11 @@ def run_ssda903(scale: float, out: Path, seed: int = 903) -> Path:
         ret = _stage(stages, "load (read and parse all yearly returns)", lambda: load.load_return(folder))
         stacked = _stage(stages, "stack (de-duplicate across years)", lambda: load.stack(ret))
         findings = _stage(stages, "validate (schema, codes, dates, each child's history)", lambda: validate(stacked))
-        prepared = _stage(stages, "episode model: prepare (periods, categories)",
-                          lambda: E.prepare(stacked.tables["episodes"], stacked.tables["header"]))
+        prepared = _stage(
+            stages,
+            "episode model: prepare (periods, categories)",
+            lambda: E.prepare(stacked.tables["episodes"], stacked.tables["header"]),
+        )
         _stage(stages, "episode model: periods", lambda: E.periods(prepared))
         years = list(range(params["years"][0] + 1, params["years"][1] + 1))
         _stage(stages, "episode model: counts by year", lambda: E.counts_by_year(prepared, years))
@@ -194,6 +193,13 @@ def run_ssda903(scale: float, out: Path, seed: int = 903) -> Path:
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: report[k] for k in ("children", "episode_rows_loaded", "episodes_after_stacking",
-                                             "total_seconds", "peak_rss_mib")}, indent=2))
+    print(
+        json.dumps(
+            {
+                k: report[k]
+                for k in ("children", "episode_rows_loaded", "episodes_after_stacking", "total_seconds", "peak_rss_mib")
+            },
+            indent=2,
+        )
+    )
     return out

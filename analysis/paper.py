@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -55,7 +55,7 @@ class Comparators(_Strict):
     (2021 or 2025) or an explicit list of local authorities (codes or names).
     """
 
-    neighbours: Union[Literal[2021, 2025], list[str]] = Field(
+    neighbours: Literal[2021, 2025] | list[str] = Field(
         2021, description="2021 or 2025 (DfE statistical-neighbour model) or a list of local authorities"
     )
     region: bool = True
@@ -85,8 +85,10 @@ def _cost(weekly: float, source: str, year: int) -> UnitCost:
     return UnitCost(weekly=weekly, source=source, year=year)
 
 
-_VALUING_CARE = ("Valuing Care / LocalGov (April 2018): average weekly fee, council foster carers £396 "
-                 "and independent fostering agencies £759")
+_VALUING_CARE = (
+    "Valuing Care / LocalGov (April 2018): average weekly fee, council foster carers £396 "
+    "and independent fostering agencies £759"
+)
 
 
 class Costs(_Strict):
@@ -96,20 +98,29 @@ class Costs(_Strict):
     in_house_fostering: UnitCost = _cost(396, _VALUING_CARE, 2018)
     ifa_fostering: UnitCost = _cost(759, _VALUING_CARE, 2018)
     other_la_fostering: UnitCost = _cost(
-        396, "assumption: another council's carers cost what the council's own do (in-house fee)", 2018)
+        396, "assumption: another council's carers cost what the council's own do (in-house fee)", 2018
+    )
     kinship_fostering: UnitCost = _cost(
-        396, "assumption: family and friends carers are paid the in-house fostering fee", 2018)
+        396, "assumption: family and friends carers are paid the in-house fostering fee", 2018
+    )
     residential: UnitCost = _cost(
-        3000, "DfE written parliamentary answer (2016/17): a local-authority children's home costs about "
-              "£3,000 per resident week", 2017)
+        3000,
+        "DfE written parliamentary answer (2016/17): a local-authority children's home costs about "
+        "£3,000 per resident week",
+        2017,
+    )
     independent_living: UnitCost = _cost(
-        1000, "assumption: no published unit cost in the reference material; set the council's own", 2018)
+        1000, "assumption: no published unit cost in the reference material; set the council's own", 2018
+    )
     placed_with_parents: UnitCost = _cost(
-        0, "assumption: no placement fee (social work costs are not placement costs)", 2018)
+        0, "assumption: no placement fee (social work costs are not placement costs)", 2018
+    )
     adoption_placement: UnitCost = _cost(
-        0, "assumption: no placement fee once placed with adopters (adoption support is costed elsewhere)", 2018)
+        0, "assumption: no placement fee once placed with adopters (adoption support is costed elsewhere)", 2018
+    )
     other: UnitCost = _cost(
-        1000, "assumption: no published unit cost in the reference material; set the council's own", 2018)
+        1000, "assumption: no published unit cost in the reference material; set the council's own", 2018
+    )
     sensitivity: float = Field(0.2, gt=0, lt=1, description="± share applied to unit costs for the sensitivity range")
 
 
@@ -118,7 +129,8 @@ class Forecast(_Strict):
 
     years_ahead: int = Field(5, ge=3, le=5, description="years forecast after the paper's year")
     history_years: int = Field(
-        3, ge=1, le=10, description="years of child-level moves (31 March to 31 March) the model learns from")
+        3, ge=1, le=10, description="years of child-level moves (31 March to 31 March) the model learns from"
+    )
     simulations: int = Field(1000, ge=100, le=20000, description="simulated futures behind the prediction interval")
     seed: int = Field(2018, ge=0, le=2**31 - 1, description="random seed, so a run can be repeated exactly")
     interval: float = Field(0.95, gt=0.5, lt=1, description="coverage of the prediction interval")
@@ -133,27 +145,51 @@ class BusinessCase(_Strict):
 
     horizon_years: int = Field(5, ge=1, le=10, description="years the scenarios run for")
     discount_rate: float = Field(
-        0.035, ge=0, le=0.2, description="real annual discount rate for net present value (HM Treasury Green Book: 3.5%)")
+        0.035,
+        ge=0,
+        le=0.2,
+        description="real annual discount rate for net present value (HM Treasury Green Book: 3.5%)",
+    )
     extra_households_per_year: float = Field(
-        10, ge=0, le=500, description="in-house fostering households approved each year above what happens anyway")
+        10, ge=0, le=500, description="in-house fostering households approved each year above what happens anyway"
+    )
     conversion: float = Field(
-        0.6, ge=0, le=1, description="share of newly approved households that take a child (approval-to-placement conversion)")
+        0.6,
+        ge=0,
+        le=1,
+        description="share of newly approved households that take a child (approval-to-placement conversion)",
+    )
     children_per_household: float = Field(
-        1.2, gt=0, le=6, description="children each placed household looks after at a time")
+        1.2, gt=0, le=6, description="children each placed household looks after at a time"
+    )
     household_retention: float = Field(
-        0.8, ge=0, le=1, description="share of the extra households still fostering a year later")
+        0.8, ge=0, le=1, description="share of the extra households still fostering a year later"
+    )
     cost_per_approval: float = Field(
-        8000, ge=0, le=1_000_000, description="marketing and assessment cost of each extra approval, pounds")
+        8000, ge=0, le=1_000_000, description="marketing and assessment cost of each extra approval, pounds"
+    )
     support_cost_per_household: float = Field(
-        0, ge=0, le=1_000_000, description="yearly support cost of each extra household not in the in-house weekly cost, pounds")
+        0,
+        ge=0,
+        le=1_000_000,
+        description="yearly support cost of each extra household not in the in-house weekly cost, pounds",
+    )
     permanence_time_cut: float = Field(
-        0.2, ge=0, lt=1, description="share by which the time children take to reach permanence is cut")
+        0.2, ge=0, lt=1, description="share by which the time children take to reach permanence is cut"
+    )
     permanence_cost_per_year: float = Field(
-        150_000, ge=0, le=100_000_000, description="yearly cost of the work that speeds permanence (deep dive, capacity), pounds")
+        150_000,
+        ge=0,
+        le=100_000_000,
+        description="yearly cost of the work that speeds permanence (deep dive, capacity), pounds",
+    )
     permanence_ramp_years: int = Field(
-        2, ge=1, le=10, description="years the permanence work takes to reach its full effect (it builds up evenly)")
+        2, ge=1, le=10, description="years the permanence work takes to reach its full effect (it builds up evenly)"
+    )
     sources: dict[str, str] = Field(
-        default_factory=dict, description="where each parameter's value comes from: parameter name -> citation or 'assumption: ...'")
+        default_factory=dict,
+        description="where each parameter's value comes from: parameter name -> citation or 'assumption: ...'",
+    )
 
     @field_validator("sources")
     @classmethod
@@ -273,8 +309,18 @@ def _describe(error: dict[str, Any]) -> str:
         msg = "must be 2021 or 2025 (DfE statistical-neighbour model) or a list of local authorities"
         where = "comparators.neighbours"
     valid = _range(tuple(error["loc"]))
-    if valid and kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than", "float_parsing",
-                          "int_parsing", "float_type", "int_type", "int_from_float", "finite_number"):
+    if valid and kind in (
+        "greater_than_equal",
+        "greater_than",
+        "less_than_equal",
+        "less_than",
+        "float_parsing",
+        "int_parsing",
+        "float_type",
+        "int_type",
+        "int_from_float",
+        "finite_number",
+    ):
         msg = f"must be {valid}"
     got = error.get("input")
     got_text = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
@@ -290,7 +336,9 @@ def parse_paper(raw: Any, source: str = "paper") -> Paper:
         Listing every invalid field, one per line, with what is valid.
     """
     if not isinstance(raw, dict):
-        raise InputError(f"{source}: expected a YAML mapping of fields (title, committee, ...), got {type(raw).__name__}")
+        raise InputError(
+            f"{source}: expected a YAML mapping of fields (title, committee, ...), got {type(raw).__name__}"
+        )
     try:
         return Paper.model_validate(raw)
     except ValidationError as exc:

@@ -43,5 +43,7 @@ def cli():
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"the source data folder {SHARED_DATA} is absent (it sits beside the project on the build machines)")
+        pytest.skip(
+            f"the source data folder {SHARED_DATA} is absent (it sits beside the project on the build machines)"
+        )
     return SHARED_DATA

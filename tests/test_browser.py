@@ -19,9 +19,9 @@ import re
 from pathlib import Path
 
 import pytest
+from test_publish import EDITION, published_site
 
 from analysis.publish.pdf import FLAGS, find_chromium
-from test_publish import EDITION, published_site
 
 pytestmark = pytest.mark.build
 
@@ -83,7 +83,8 @@ def visits(site, browser) -> dict[str, dict]:
             page.wait_for_function(
                 "() => [...document.querySelectorAll('div.plotly-graph-div')]"
                 ".every(d => d.classList.contains('js-plotly-plot') && d.querySelector('.main-svg'))",
-                timeout=30_000)
+                timeout=30_000,
+            )
         record["drawn"] = page.locator(".js-plotly-plot").filter(has=page.locator(".main-svg")).count()
         page.wait_for_timeout(200)
         record["errors"] = list(errors)  # the page's own errors, before axe runs
@@ -92,12 +93,24 @@ def visits(site, browser) -> dict[str, dict]:
         for v in result.response["violations"]:
             if v["impact"] in ("serious", "critical"):
                 targets = [" ".join(map(str, n["target"])) for n in v["nodes"]]
-                inside = page.evaluate(
-                    "([sel, targets]) => targets.map(t => { const e = document.querySelector(t); "
-                    "return !!(e && e.closest(sel)); })",
-                    [REPORTED_ELSEWHERE.get(v["id"], ("html",))[0], targets]) if v["id"] in REPORTED_ELSEWHERE else []
-                record["violations"].append({"id": v["id"], "impact": v["impact"], "targets": targets,
-                                             "elsewhere": bool(inside) and all(inside), "help": v["help"]})
+                inside = (
+                    page.evaluate(
+                        "([sel, targets]) => targets.map(t => { const e = document.querySelector(t); "
+                        "return !!(e && e.closest(sel)); })",
+                        [REPORTED_ELSEWHERE.get(v["id"], ("html",))[0], targets],
+                    )
+                    if v["id"] in REPORTED_ELSEWHERE
+                    else []
+                )
+                record["violations"].append(
+                    {
+                        "id": v["id"],
+                        "impact": v["impact"],
+                        "targets": targets,
+                        "elsewhere": bool(inside) and all(inside),
+                        "help": v["help"],
+                    }
+                )
         out[path.relative_to(site).as_posix()] = record
         context.close()
     return out
@@ -125,8 +138,12 @@ def test_console_shows_no_errors(visits):
 
 
 def test_no_serious_or_critical_accessibility_violation(visits):
-    found = [f"{name}: {v['id']} ({v['impact']}): {v['help']} at {v['targets'][:3]}"
-             for name, record in visits.items() for v in record["violations"] if not v["elsewhere"]]
+    found = [
+        f"{name}: {v['id']} ({v['impact']}): {v['help']} at {v['targets'][:3]}"
+        for name, record in visits.items()
+        for v in record["violations"]
+        if not v["elsewhere"]
+    ]
     assert not found, "\n".join(found)
 
 

@@ -17,12 +17,12 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
+from conftest import default_paper
 
 from analysis.build import offline, pipeline
-from analysis.methods import stats
 from analysis.errors import BuildError
+from analysis.methods import stats
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, load_paper
-from conftest import default_paper
 
 pytestmark = pytest.mark.build
 
@@ -107,11 +107,17 @@ def test_glued_values_equal_the_raw_dfe_file(figures, shared_data):
 
 
 def test_neighbour_mean_recomputed_from_the_raw_neighbour_file(figures, shared_data):
-    sn = pd.read_csv(shared_data / "statistical-neighbours" / "New_Statistical_Neighbour_Groupings_April_2021.csv", dtype=str, encoding="utf-8-sig")
+    sn = pd.read_csv(
+        shared_data / "statistical-neighbours" / "New_Statistical_Neighbour_Groupings_April_2021.csv",
+        dtype=str,
+        encoding="utf-8-sig",
+    )
     row = sn[sn["LA number"] == "873"].iloc[0]
     codes = [row[f"SN{i}"] for i in range(1, 11)]
     table = pd.read_csv(REPO_ROOT / "data" / "published" / "cla_published.csv.gz", dtype={"old_la_code": str})
-    rates = table[(table["old_la_code"].isin(codes)) & (table["year"] == 2017) & (table["measure"] == "cla_31_march_rate")]
+    rates = table[
+        (table["old_la_code"].isin(codes)) & (table["year"] == 2017) & (table["measure"] == "cla_31_march_rate")
+    ]
     assert len(rates) == 10
     assert figures["neighbour_mean_rate_per_10k"]["value"] == pytest.approx(rates["value"].mean(), abs=0.05)
 
@@ -260,7 +266,9 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_build(built
     nb.cells.insert(3, nbformat.v4.new_code_cell("1 / 0"))
     nbformat.write(nb, broken / "10_care_numbers.ipynb")
     monkeypatch.setattr(pipeline, "NOTEBOOKS", broken)
-    with pytest.raises(BuildError, match=r"notebook 10_care_numbers.ipynb failed at cell \d+ .*1 / 0\n  ZeroDivisionError"):
+    with pytest.raises(
+        BuildError, match=r"notebook 10_care_numbers.ipynb failed at cell \d+ .*1 / 0\n  ZeroDivisionError"
+    ):
         pipeline.build(DEFAULT_PAPER, out_root=out_root, log=lambda line: None)
     assert _digest(out_root / "html") == before
     assert (out_root / "failed" / "logs").is_dir()

@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import default_paper, run_cli
 
 from analysis.chapters import business_case as B
-from analysis.report import charts, disclosure
 from analysis.chapters import forecast
 from analysis.chapters import placements as pl
 from analysis.paper import REPO_ROOT, BusinessCase, Costs, UnitCost, parse_paper
-from conftest import default_paper, run_cli
+from analysis.report import charts, disclosure
 
 W = 365.25 / 7  # weeks in a year
 BAND = "10 to 15"
@@ -39,10 +39,19 @@ def _costs(**weekly) -> Costs:
 
 
 def _bc(**changes) -> BusinessCase:
-    values = dict(horizon_years=5, discount_rate=0.035, extra_households_per_year=10, conversion=0.5,
-                  children_per_household=1, household_retention=0.5, cost_per_approval=12_000,
-                  support_cost_per_household=100, permanence_time_cut=0.2, permanence_cost_per_year=150_000,
-                  permanence_ramp_years=1)
+    values = dict(
+        horizon_years=5,
+        discount_rate=0.035,
+        extra_households_per_year=10,
+        conversion=0.5,
+        children_per_household=1,
+        household_retention=0.5,
+        cost_per_approval=12_000,
+        support_cost_per_household=100,
+        permanence_time_cut=0.2,
+        permanence_cost_per_year=150_000,
+        permanence_ramp_years=1,
+    )
     values.update(changes)
     return BusinessCase(**values)
 
@@ -107,13 +116,15 @@ def test_recruitment_scenario_by_hand():
     assert rec.money["investment"].tolist() == pytest.approx(investment)
     net = [-121_000, -30_187.5, 15_218.75, 37_921.875, 49_273.4375]
     assert rec.money["net"].tolist() == pytest.approx(net)
-    assert rec.money["cumulative"].tolist() == pytest.approx([-121_000, -151_187.5, -135_968.75, -98_046.875,
-                                                               -48_773.4375])
+    assert rec.money["cumulative"].tolist() == pytest.approx(
+        [-121_000, -151_187.5, -135_968.75, -98_046.875, -48_773.4375]
+    )
     # still in deficit after five years: no payback
     assert rec.payback is None
     # Green Book: year 1 undiscounted
-    assert rec.npv == pytest.approx(-121_000 - 30_187.5 / 1.035 + 15_218.75 / 1.035 ** 2
-                                    + 37_921.875 / 1.035 ** 3 + 49_273.4375 / 1.035 ** 4)
+    assert rec.npv == pytest.approx(
+        -121_000 - 30_187.5 / 1.035 + 15_218.75 / 1.035**2 + 37_921.875 / 1.035**3 + 49_273.4375 / 1.035**4
+    )
     assert rec.net_first_years() == pytest.approx(-48_773.4375)
     assert rec.net_first_years(2) == pytest.approx(-151_187.5)
     # recruitment changes where children live, not how many
@@ -146,7 +157,7 @@ def test_faster_permanence_and_both_by_hand():
     assert both.money["saving"].to_numpy() == pytest.approx(fewer * 3000 * W + rec.money["saving"].to_numpy())
     assert both.money["investment"].to_numpy() == pytest.approx(rec.money["investment"].to_numpy() + 150_000)
     net = fewer * 3000 * W - 150_000  # 78,267.86 - 150,000 < 0 in year 1, then positive
-    assert perm.npv == pytest.approx(sum(n / 1.035 ** k for k, n in enumerate(net)))
+    assert perm.npv == pytest.approx(sum(n / 1.035**k for k, n in enumerate(net)))
     cum = np.cumsum(net)
     assert cum[0] < 0 < cum[1]
     # each year's £150,000 is paid up front: year 3 still starts below zero (cum[1] - 150,000 < 0), so the
@@ -202,15 +213,23 @@ def test_projection_must_cover_the_horizon():
 def _model(base_year: int = 2017):
     states = [(BAND, "IFA fostering"), (BAND, "residential")]
     return forecast.from_arrays(
-        states, start=[40, 10], stay=[[0.7, 0.0], [0.0, 0.7]], exit_permanence=[0.2, 0.2],
-        exit_other=[0.1, 0.1], entries=[12, 3], base_year=base_year)
+        states,
+        start=[40, 10],
+        stay=[[0.7, 0.0], [0.0, 0.7]],
+        exit_permanence=[0.2, 0.2],
+        exit_other=[0.1, 0.1],
+        entries=[12, 3],
+        base_year=base_year,
+    )
 
 
 def _paper(**business_case):
     raw = default_paper()
     raw["business_case"] = business_case
-    raw["costs"] = {k: {"weekly": v, "source": "test figure", "year": 2018}
-                    for k, v in (("in_house_fostering", 350), ("ifa_fostering", 700), ("residential", 3000))}
+    raw["costs"] = {
+        k: {"weekly": v, "source": "test figure", "year": 2018}
+        for k, v in (("in_house_fostering", 350), ("ifa_fostering", 700), ("residential", 3000))
+    }
     return parse_paper(raw)
 
 
@@ -220,7 +239,7 @@ def test_faster_permanence_saving_on_a_model_by_hand():
     # stationary baseline: 40 x 0.7 + 12 = 40, 10 x 0.7 + 3 = 10
     assert B.children_counts(res)["baseline"].tolist() == [50, 50, 50, 50]
     # a 20% shorter time to permanence: p' = 1 - 0.8 ** 1.25, taken from staying
-    stay = 0.7 - ((1 - 0.8 ** 1.25) - 0.2)
+    stay = 0.7 - ((1 - 0.8**1.25) - 0.2)
     n, stocks = np.array([40.0, 10.0]), [np.array([40.0, 10.0])]
     for _ in range(3):
         n = n * stay + np.array([12, 3])
@@ -248,8 +267,9 @@ def test_no_cut_saves_nothing():
 
 def _faster_at(cut: float) -> pd.DataFrame:
     """A stand-in for the model: the bigger the cut, the faster residential children leave."""
-    return _projection({"in-house fostering": [20] * 6, "IFA fostering": [40] * 6,
-                        "residential": [10 - 5 * cut * k for k in range(6)]})
+    return _projection(
+        {"in-house fostering": [20] * 6, "IFA fostering": [40] * 6, "residential": [10 - 5 * cut * k for k in range(6)]}
+    )
 
 
 def test_tornado_sorted_by_swing_with_each_npv_recomputed():
@@ -266,8 +286,16 @@ def test_tornado_sorted_by_swing_with_each_npv_recomputed():
     assert row["npv_low"] == pytest.approx(B.npv(net, 0.015))
     assert row["npv_high"] == pytest.approx(B.npv(net, 0.055))
     cut = t.set_index("field").loc["business_case.permanence_time_cut"]
-    both_at = lambda c: B.scenarios(_projection(CONSTANT), _faster_at(c), _bc(permanence_time_cut=c),  # noqa: E731
-                                    costs).scenarios["both"].npv
+    both_at = lambda c: (
+        B.scenarios(
+            _projection(CONSTANT),
+            _faster_at(c),
+            _bc(permanence_time_cut=c),
+            costs,
+        )
+        .scenarios["both"]
+        .npv
+    )
     assert (cut["low"], cut["high"]) == pytest.approx((0.1, 0.3))
     assert cut["npv_low"] == pytest.approx(both_at(0.1)) and cut["npv_high"] == pytest.approx(both_at(0.3))
     ifa = t.set_index("field").loc["costs.ifa_fostering"]
@@ -282,9 +310,17 @@ def test_tornado_ordering_puts_the_biggest_swing_first():
     bc = _bc(extra_households_per_year=0)
     t = B.tornado(_projection(CONSTANT), _faster_at, bc, _costs())
     assert t["field"].iloc[0] == "business_case.permanence_time_cut"
-    idle = t[t["field"].isin(["business_case.conversion", "business_case.children_per_household",
-                              "business_case.household_retention", "business_case.cost_per_approval",
-                              "business_case.extra_households_per_year"])]
+    idle = t[
+        t["field"].isin(
+            [
+                "business_case.conversion",
+                "business_case.children_per_household",
+                "business_case.household_retention",
+                "business_case.cost_per_approval",
+                "business_case.extra_households_per_year",
+            ]
+        )
+    ]
     assert idle["swing"].max() == pytest.approx(0)
     assert idle.index.min() > t.index[t["swing"] > 1].max()  # every zero swing after every real one
     # ties keep table order
@@ -293,8 +329,16 @@ def test_tornado_ordering_puts_the_biggest_swing_first():
 
 
 def test_sensitivity_values_clipped_to_the_valid_range():
-    t = B.sensitivity_inputs(_bc(conversion=0.8, household_retention=0.9, permanence_time_cut=0.9,
-                                 discount_rate=0.01, extra_households_per_year=400), _costs())
+    t = B.sensitivity_inputs(
+        _bc(
+            conversion=0.8,
+            household_retention=0.9,
+            permanence_time_cut=0.9,
+            discount_rate=0.01,
+            extra_households_per_year=400,
+        ),
+        _costs(),
+    )
     t = t.set_index("field")
     assert t.loc["business_case.conversion", "high"] == 1  # 0.8 x 1.5 clipped to 1
     assert t.loc["business_case.household_retention", "high"] == 1
@@ -340,9 +384,17 @@ def test_mix_table_adds_up_and_recruitment_keeps_the_total():
 def test_key_figures_and_findings_from_the_numbers():
     res = _results()
     figures = {f["name"]: f for f in B.key_figures(res)}
-    for name in ("scenario_net_saving_5_years", "scenario_payback_years", "scenario_npv", "scenario_price_year",
-                 "scenario_cla_baseline_end", "scenario_cla_both_end", "scenario_recruitment_npv",
-                 "scenario_permanence_payback_years", "scenario_recruitment_net_saving_5_years"):
+    for name in (
+        "scenario_net_saving_5_years",
+        "scenario_payback_years",
+        "scenario_npv",
+        "scenario_price_year",
+        "scenario_cla_baseline_end",
+        "scenario_cla_both_end",
+        "scenario_recruitment_npv",
+        "scenario_permanence_payback_years",
+        "scenario_recruitment_net_saving_5_years",
+    ):
         assert name in figures
     both = res.scenarios["both"]
     assert figures["scenario_npv"]["value"] == round(both.npv)
@@ -375,18 +427,21 @@ def test_money_tables_headers_mark_pounds():
         assert money and all(c.endswith("(£)") for c in money)
     params = B.parameters_display(res).set_index("Parameter")
     assert params.loc["business_case.conversion", "Value"] == "50%"
-    assert params.loc["business_case.conversion", "Source or assumption"] .startswith("set in the paper file")
+    assert params.loc["business_case.conversion", "Source or assumption"].startswith("set in the paper file")
     assert "Green Book" in params.loc["business_case.discount_rate", "Source or assumption"]
 
 
 # --------------------------------------------------------------------------- bad parameters through the command line
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("conversion", 1.5, r"business_case\.conversion: must be a number from 0 to 1 \(got 1\.5\)"),
-    ("extra_households_per_year", -3, r"business_case\.extra_households_per_year: must be a number from 0 to 500"),
-    ("discount_rate", "three and a half", r"business_case\.discount_rate: must be a number from 0 to 0\.2"),
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("conversion", 1.5, r"business_case\.conversion: must be a number from 0 to 1 \(got 1\.5\)"),
+        ("extra_households_per_year", -3, r"business_case\.extra_households_per_year: must be a number from 0 to 500"),
+        ("discount_rate", "three and a half", r"business_case\.discount_rate: must be a number from 0 to 0\.2"),
+    ],
+)
 def test_bad_business_case_parameter_exits_2_naming_it(tmp_path, field, value, expected):
     raw = default_paper()
     raw["business_case"] = {field: value}
@@ -409,8 +464,9 @@ def test_notebook_is_only_calls_glue_and_prose():
     for cell in code:
         assert not cell.outputs and cell.execution_count is None
         assert "nbval-check-output" in cell.metadata.get("tags", []) or cell is code[0]
-        assert not re.search(r"^\s*(def|class|for|while|if|with|try)\b|\bif\b.*\belse\b|\blambda\b",
-                             cell.source, re.M), cell.source
+        assert not re.search(
+            r"^\s*(def|class|for|while|if|with|try)\b|\bif\b.*\belse\b|\blambda\b", cell.source, re.M
+        ), cell.source
     text = "\n".join(c.source for c in nb.cells)
     for glued in re.findall(r"\{glue:text\}`([^`]+)`", text):
         assert ":" in glued, f"glue without a format spec: {glued}"

@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analysis.report import charts, keyfigures
 from analysis.errors import BuildError
+from analysis.report import charts, keyfigures
 
 
 def _fig():
@@ -16,7 +16,13 @@ def _fig():
 
 
 def _html(**over):
-    args = dict(name="Trend A", title="Rate rose", caption="Source: DfE", alt="Line chart", table=pd.DataFrame({"Year": [2016, 2017], "Rate": [46.0, 51.0]}))
+    args = dict(
+        name="Trend A",
+        title="Rate rose",
+        caption="Source: DfE",
+        alt="Line chart",
+        table=pd.DataFrame({"Year": [2016, 2017], "Rate": [46.0, 51.0]}),
+    )
     args.update(over)
     return charts.figure_html(_fig(), **args)
 
@@ -26,7 +32,7 @@ def test_chart_has_title_chart_caption_alt_and_table_and_no_plotly_bundle():
     assert '<p class="cla-figure-title"><strong>Rate rose</strong></p>' in html
     assert 'role="group" aria-label="Line chart"' in html
     assert "<figcaption>Source: DfE</figcaption>" in html
-    assert "<summary>Table behind this chart</summary>" in html and "<td class=\"num\">2017</td>" in html
+    assert "<summary>Table behind this chart</summary>" in html and '<td class="num">2017</td>' in html
     assert 'id="chart-trend-a"' in html
     assert "<script src" not in html and "cdn.plot.ly" not in html
     assert len(html) < 20_000  # plotly.js itself is not embedded
@@ -43,12 +49,23 @@ def test_chart_refuses_missing_words(missing):
 
 
 def test_table_formats_and_missing_values():
-    out = charts.table_html(pd.DataFrame({"Area": ["A", "B"], "Rate": [51.26, float("nan")]}), caption="Cap", formats={"Rate": ".1f"})
-    assert "<caption>Cap</caption>" in out and "<td class=\"num\">51.3</td>" in out and "<td class=\"num\">–</td>" in out and "<td>A</td>" in out
+    out = charts.table_html(
+        pd.DataFrame({"Area": ["A", "B"], "Rate": [51.26, float("nan")]}), caption="Cap", formats={"Rate": ".1f"}
+    )
+    assert (
+        "<caption>Cap</caption>" in out
+        and '<td class="num">51.3</td>' in out
+        and '<td class="num">–</td>' in out
+        and "<td>A</td>" in out
+    )
 
 
 def test_figure_record_checks_name_and_unit():
-    assert keyfigures.figure_record("cla_count", 686.0, "children", "x") == {"value": 686, "unit": "children", "label": "x"}
+    assert keyfigures.figure_record("cla_count", 686.0, "children", "x") == {
+        "value": 686,
+        "unit": "children",
+        "label": "x",
+    }
     with pytest.raises(ValueError, match="identifier"):
         keyfigures.figure_record("cla count", 1, "children", "x")
     with pytest.raises(ValueError, match="unit 'kg'"):
@@ -59,8 +76,10 @@ def _glued_output(name, value):
     return nbformat.v4.new_output(
         "display_data",
         data={"application/papermill.record/text/plain": repr(value)},
-        metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"},
-                  keyfigures.META_KEY: keyfigures.figure_record(name, value, "children", "label")},
+        metadata={
+            "scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"},
+            keyfigures.META_KEY: keyfigures.figure_record(name, value, "children", "label"),
+        },
     )
 
 
@@ -105,6 +124,7 @@ def test_table_behind_a_child_level_chart_is_captioned_so_the_gate_checks_it():
 def test_gate_does_not_read_money_columns_as_counts():
     from analysis.publish import gate
 
-    page = ('<div class="synthetic-banner">x</div>' + charts.table_html(
-        pd.DataFrame({"Year": [2018], "Saving (£)": [4], "Children": [40]}), caption="Spend (child-level data)"))
+    page = '<div class="synthetic-banner">x</div>' + charts.table_html(
+        pd.DataFrame({"Year": [2018], "Saving (£)": [4], "Children": [40]}), caption="Spend (child-level data)"
+    )
     assert gate.page_problems(page) == []

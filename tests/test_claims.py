@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-
 import pytest
 
 from analysis.chapters import claims as C
@@ -84,9 +83,11 @@ def test_agency_further_flips_and_synthetic_data_cannot_tell():
 
 
 def _costs(ifa: float, own: float, sensitivity: float = 0.2, source: str = "Cited source 2018") -> Costs:
-    return Costs(ifa_fostering=UnitCost(weekly=ifa, source=source, year=2018),
-                 in_house_fostering=UnitCost(weekly=own, source="Cited source 2018", year=2018),
-                 sensitivity=sensitivity)
+    return Costs(
+        ifa_fostering=UnitCost(weekly=ifa, source=source, year=2018),
+        in_house_fostering=UnitCost(weekly=own, source="Cited source 2018", year=2018),
+        sensitivity=sensitivity,
+    )
 
 
 def test_agency_costly_flips():
@@ -155,7 +156,8 @@ def test_table_has_the_issue_columns_and_the_summary_counts():
     assert list(t.columns) == ["The paper says (paragraph)", "Measure", "Authority", "Comparators", "Test", "Verdict"]
     assert len(t) == 7 and t["Verdict"].isin(C.VERDICTS).all()
     assert C.summary_sentence(_all_claims()) == (
-        "Of the paper's 7 factual claims, the data support 3, do not support 2, and cannot test 2.")
+        "Of the paper's 7 factual claims, the data support 3, do not support 2, and cannot test 2."
+    )
 
 
 def test_details_link_to_the_chapter_with_the_evidence():
@@ -172,8 +174,8 @@ def test_details_link_to_the_chapter_with_the_evidence():
 
 @pytest.fixture(scope="module")
 def default_claims():
-    from analysis.report import context
     from analysis.paper import DEFAULT_PAPER
+    from analysis.report import context
     from analysis.sources.ssda903 import context as child_context
 
     ctx = context.load(DEFAULT_PAPER)
@@ -184,11 +186,11 @@ def test_default_paper_verdicts(default_claims):
     """Cambridgeshire, 31 March 2017, DfE's published figures (values checked against DfE in test_build)."""
     v = {slug: c.verdict for slug, c in default_claims.items()}
     assert v == {
-        "numbers_higher": C.NOT_SUPPORTED,   # 51 per 10,000: in line with neighbours (47.8), below England (62)
-        "foster_share": C.NOT_SUPPORTED,     # 73.8% against England 73.5%, neighbours 75.7%
-        "too_many_agency": C.SUPPORTED,      # 66.0% private or voluntary against 38.4% and 37.7%
-        "agency_further": C.CANNOT_TELL,     # child-level data are SYNTHETIC
-        "agency_costly": C.SUPPORTED,        # £759 against £396, Valuing Care 2018
+        "numbers_higher": C.NOT_SUPPORTED,  # 51 per 10,000: in line with neighbours (47.8), below England (62)
+        "foster_share": C.NOT_SUPPORTED,  # 73.8% against England 73.5%, neighbours 75.7%
+        "too_many_agency": C.SUPPORTED,  # 66.0% private or voluntary against 38.4% and 37.7%
+        "agency_further": C.CANNOT_TELL,  # child-level data are SYNTHETIC
+        "agency_costly": C.SUPPORTED,  # £759 against £396, Valuing Care 2018
         "permanence_slow": C.NOT_SUPPORTED,  # 2014-15 (adoptions suppressed later): 32.3 per 100 against 28.3
         "recruitment_improved": C.CANNOT_TELL,  # Ofsted 2016-17 is not in the data
     }
@@ -204,8 +206,8 @@ def _flipped(changes) -> dict[str, C.Claim]:
     """check_all on the default paper with some of Cambridgeshire's published values replaced."""
     import dataclasses
 
-    from analysis.report import context
     from analysis.paper import DEFAULT_PAPER
+    from analysis.report import context
 
     ctx = context.load(DEFAULT_PAPER)
     table = ctx.table.copy()
@@ -226,10 +228,12 @@ def test_published_table_changes_flip_the_verdicts():
     # no child-level data given: the distance claim cannot be tested
     assert base["agency_further"].verdict == C.CANNOT_TELL
 
-    flipped = _flipped([
-        ("cla_31_march", 2017, 1100),            # 82 per 10,000: far above the neighbours and England
-        ("fostering_approvals", 2017, 10),       # an Ofsted 2016-17 figure: 35 approvals against 10
-    ])
+    flipped = _flipped(
+        [
+            ("cla_31_march", 2017, 1100),  # 82 per 10,000: far above the neighbours and England
+            ("fostering_approvals", 2017, 10),  # an Ofsted 2016-17 figure: 35 approvals against 10
+        ]
+    )
     assert flipped["numbers_higher"].verdict == C.SUPPORTED
     assert flipped["recruitment_improved"].verdict == C.SUPPORTED
     assert flipped["recruitment_improved"].comparators == "10 in 2016-17"
@@ -239,7 +243,13 @@ def test_published_permanence_flip():
     # 2014-15 is the year used (adoptions suppressed in 2015-16 and 2016-17); halve every route out of care
     base = _flipped([])
     assert base["permanence_slow"].verdict == C.NOT_SUPPORTED
-    slow = _flipped([("ceased_adopted", 2015, 10), ("ceased_sgo", 2015, 5), ("ceased_cao", 2015, 5),
-                     ("ceased_returned_home", 2015, 40)])
+    slow = _flipped(
+        [
+            ("ceased_adopted", 2015, 10),
+            ("ceased_sgo", 2015, 5),
+            ("ceased_cao", 2015, 5),
+            ("ceased_returned_home", 2015, 40),
+        ]
+    )
     assert slow["permanence_slow"].verdict == C.SUPPORTED
     assert "2014-15" in slow["permanence_slow"].measure

@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from test_ssda903_episodes import episodes_frame
 
 from analysis.chapters import forecast as F
 from analysis.errors import InputError
 from analysis.sources.ssda903 import episodes as E
-from test_ssda903_episodes import episodes_frame
 
 NS = "datetime64[ns]"
 
@@ -74,15 +74,19 @@ def test_from_arrays_accepts_rounding_within_1e_9_but_not_more():
         F.from_arrays(ONE, [10], [[0.7]], [0.2], [0.1 + 1e-8], [1], 2017)
 
 
-@pytest.mark.parametrize("field,args", [
-    ("start", dict(start=[-1])),
-    ("entries", dict(entries=[np.nan])),
-    ("stay", dict(stay=[[0.8, 0.0]])),
-    ("exit_other", dict(exit_other=[0.0, 0.0])),
-])
+@pytest.mark.parametrize(
+    "field,args",
+    [
+        ("start", dict(start=[-1])),
+        ("entries", dict(entries=[np.nan])),
+        ("stay", dict(stay=[[0.8, 0.0]])),
+        ("exit_other", dict(exit_other=[0.0, 0.0])),
+    ],
+)
 def test_from_arrays_rejects_bad_values_and_shapes(field, args):
-    base = dict(states=ONE, start=[10], stay=[[0.8]], exit_permanence=[0.2], exit_other=[0.0], entries=[1],
-                base_year=2017)
+    base = dict(
+        states=ONE, start=[10], stay=[[0.8]], exit_permanence=[0.2], exit_other=[0.0], entries=[1], base_year=2017
+    )
     base.update(args)
     with pytest.raises(InputError, match=field):
         F.from_arrays(**base)
@@ -134,7 +138,7 @@ def test_faster_permanence_takes_from_stay_in_proportion_and_keeps_rows_summing_
     rows = f.stay.sum(axis=1) + f.exit_permanence + f.exit_other
     assert rows == pytest.approx([1, 1, 1], abs=1e-12)
     # state a: p' = 1 - 0.8^(1.25); extra taken from 0.4 and 0.2 in ratio 2:1
-    p1 = 1 - 0.8 ** 1.25
+    p1 = 1 - 0.8**1.25
     assert f.exit_permanence[0] == pytest.approx(p1)
     extra = p1 - 0.2
     assert f.stay[0, 0] == pytest.approx(0.4 - extra * 2 / 3)
@@ -156,8 +160,21 @@ def test_faster_permanence_rejects_a_cut_outside_0_to_1(cut):
 
 
 def _ep(child, decom, dec, rne, place, provider, rec=""):
-    return dict(CHILD=child, DECOM=decom, DEC=dec, RNE=rne, LS="C2", CIN="N1", PLACE=place, PLACE_PROVIDER=provider,
-                REC=rec, REASON_PLACE_CHANGE="", HOME_POST="", PL_POST="", URN="")
+    return dict(
+        CHILD=child,
+        DECOM=decom,
+        DEC=dec,
+        RNE=rne,
+        LS="C2",
+        CIN="N1",
+        PLACE=place,
+        PLACE_PROVIDER=provider,
+        REC=rec,
+        REASON_PLACE_CHANGE="",
+        HOME_POST="",
+        PL_POST="",
+        URN="",
+    )
 
 
 def _prepared(rows, dobs, first_return: int) -> pd.DataFrame:
@@ -199,8 +216,16 @@ HISTORY = [
     _ep("H", "2017-06-01", None, "S", "U4", "PR1"),
     _ep("I", "2015-09-01", "2016-09-01", "S", "A4", "PR1", "E11"),
 ]
-DOBS = {"A": "2008-06-01", "B": "2000-10-01", "C": "2012-01-01", "D": "2015-02-01", "E": "2017-06-01",
-        "F": "2010-01-01", "H": "2006-01-01", "I": "2014-03-01"}
+DOBS = {
+    "A": "2008-06-01",
+    "B": "2000-10-01",
+    "C": "2012-01-01",
+    "D": "2015-02-01",
+    "E": "2017-06-01",
+    "F": "2010-01-01",
+    "H": "2006-01-01",
+    "I": "2014-03-01",
+}
 
 
 @pytest.fixture(scope="module")
@@ -245,8 +270,12 @@ def test_fit_probabilities_start_and_unknown_age(history):
     rows = m.stay.sum(axis=1) + m.exit_permanence + m.exit_other
     assert rows == pytest.approx(np.ones(len(F.STATES)), abs=1e-12)
     start = np.zeros(len(F.STATES))
-    for band, cat in [("5 to 9", "in-house fostering"), ("1 to 4", "in-house fostering"),
-                      ("5 to 9", "IFA fostering"), ("10 to 15", "in-house fostering")]:
+    for band, cat in [
+        ("5 to 9", "in-house fostering"),
+        ("1 to 4", "in-house fostering"),
+        ("5 to 9", "IFA fostering"),
+        ("10 to 15", "in-house fostering"),
+    ]:
         start[_i(band, cat)] += 1  # A, D, F, H
     np.testing.assert_array_equal(m.start, start)
     assert m.unknown_age == 1  # G
@@ -304,7 +333,9 @@ def test_simulated_intervals_cover_about_the_stated_share_of_futures():
 
 def test_simulate_is_repeatable_with_a_seed_and_parameter_uncertainty_widens_the_interval():
     plain = one_state(200, 0.3, 30)
-    learned = one_state(200, 0.3, 30, transitions=[[14, 6, 0]], entry_counts=[60], learned_from=[(2015, 2016), (2016, 2017)])
+    learned = one_state(
+        200, 0.3, 30, transitions=[[14, 6, 0]], entry_counts=[60], learned_from=[(2015, 2016), (2016, 2017)]
+    )
     a = F.simulate(learned, 3, n=1500, seed=3)
     b = F.simulate(learned, 3, n=1500, seed=3)
     pd.testing.assert_frame_equal(a, b)
@@ -400,10 +431,20 @@ def _small_outlook(history) -> F.Outlook:
     m = F.fit(history, 2018, history_years=2, synthetic=True)
     pub = pd.Series([400.0, 420, 430, 445, 460], index=range(2014, 2019))
     return F.Outlook(
-        year=2018, horizon=3, interval=0.9, simulations=200, la_name="Testshire", model=m,
-        projection=F.project(m, 3), sim=F.simulate(m, 3, n=200, seed=1, interval=0.9),
-        ets=F.ets_forecast(pub, 3, 0.9), backtest=F.backtest(history, pub, 2018, history_years=2, n=200, seed=1),
-        published=pub, later=pd.Series([470.0], index=[2019]), child_history=pd.Series([5.0, 4.0], index=[2017, 2018]))
+        year=2018,
+        horizon=3,
+        interval=0.9,
+        simulations=200,
+        la_name="Testshire",
+        model=m,
+        projection=F.project(m, 3),
+        sim=F.simulate(m, 3, n=200, seed=1, interval=0.9),
+        ets=F.ets_forecast(pub, 3, 0.9),
+        backtest=F.backtest(history, pub, 2018, history_years=2, n=200, seed=1),
+        published=pub,
+        later=pd.Series([470.0], index=[2019]),
+        child_history=pd.Series([5.0, 4.0], index=[2017, 2018]),
+    )
 
 
 def _visible_small(table: pd.DataFrame, skip=("Group", "Age band", "Year", "Model")) -> list[str]:
@@ -416,8 +457,12 @@ def _visible_small(table: pd.DataFrame, skip=("Group", "Age band", "Year", "Mode
 
 def test_a_small_history_shows_no_count_of_1_to_5(history):
     o = _small_outlook(history)
-    for shown in (F.projection_display(o)["table"], F.flows_chart(o)["table"], F.fan_table(o),
-                  F.backtest_display(o)["table"]):
+    for shown in (
+        F.projection_display(o)["table"],
+        F.flows_chart(o)["table"],
+        F.fan_table(o),
+        F.backtest_display(o)["table"],
+    ):
         assert _visible_small(shown) == []
     assert (F.projection_display(o)["table"].drop(columns="Group") == "c").any().any()
     figures = {k["name"]: k["value"] for k in F.key_figures(o)}
@@ -436,8 +481,8 @@ def test_chapter_captions_say_child_level(history):
 
 @pytest.fixture(scope="module")
 def default_outlook():
-    from analysis.report import context
     from analysis.paper import DEFAULT_PAPER
+    from analysis.report import context
     from analysis.sources.ssda903 import context as child_context
 
     ctx = context.load(DEFAULT_PAPER)
@@ -451,9 +496,15 @@ def test_default_paper_key_figures_and_findings_agree(default_outlook):
     figures = {k["name"]: k for k in F.key_figures(o)}
     for rec in figures.values():
         keyfigures.figure_record(rec["name"], rec["value"], rec["unit"], rec["label"])
-    for name in ("forecast_cla_in_3_years", "forecast_cla_in_3_years_lower", "forecast_cla_in_3_years_upper",
-                 "forecast_year_3", "forecast_ets_in_3_years", "forecast_backtest_mape_markov",
-                 "forecast_backtest_mape_ets"):
+    for name in (
+        "forecast_cla_in_3_years",
+        "forecast_cla_in_3_years_lower",
+        "forecast_cla_in_3_years_upper",
+        "forecast_year_3",
+        "forecast_ets_in_3_years",
+        "forecast_backtest_mape_markov",
+        "forecast_backtest_mape_ets",
+    ):
         assert name in figures
     assert figures["forecast_year_3"]["value"] == ctx.year + 3
     mean = figures["forecast_cla_in_3_years"]["value"]

@@ -24,30 +24,36 @@ def _kinds(text: str, allowed=()) -> dict[str, int]:
     return {k: len(v) for k, v in gate.scan_text(text, IDS, allowed).items()}
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("child 109216 left care", "child ID"),
-    ('{"CHILD": ["AB12345"]}', "child ID"),
-    ("[109216,119038]", "child ID"),
-    ("UPN A123456789012.", "UPN"),
-    ("born 13/07/2013", "date of birth"),
-    ("DOB 2013-07-13", "date of birth"),
-    ('"x": ["2013-07-13T00:00:00"]', "date of birth"),
-    ("home CB22 6TA", "postcode"),
-    ("home cb226ta", "postcode"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("child 109216 left care", "child ID"),
+        ('{"CHILD": ["AB12345"]}', "child ID"),
+        ("[109216,119038]", "child ID"),
+        ("UPN A123456789012.", "UPN"),
+        ("born 13/07/2013", "date of birth"),
+        ("DOB 2013-07-13", "date of birth"),
+        ('"x": ["2013-07-13T00:00:00"]', "date of birth"),
+        ("home CB22 6TA", "postcode"),
+        ("home cb226ta", "postcode"),
+    ],
+)
 def test_each_kind_of_identifier_is_found(text, kind):
     assert _kinds(text) == {kind: 1}
 
 
-@pytest.mark.parametrize("text", [
-    "1092160 children",        # longer number
-    "rate 109216.5",           # part of a decimal
-    "x109216",                 # part of a word
-    "year ending 31/03/2017",  # a year end
-    "2012-04-01",              # first of a month: a period boundary in a time series
-    "CB2 2TA",                 # another postcode
-    "UN1",                     # reason code for a missing UPN
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1092160 children",  # longer number
+        "rate 109216.5",  # part of a decimal
+        "x109216",  # part of a word
+        "year ending 31/03/2017",  # a year end
+        "2012-04-01",  # first of a month: a period boundary in a time series
+        "CB2 2TA",  # another postcode
+        "UN1",  # reason code for a missing UPN
+    ],
+)
 def test_lookalikes_are_not_hits(text):
     assert _kinds(text) == {}
 
@@ -73,19 +79,32 @@ def _page(*tables: str, banner: bool = True) -> str:
 def test_small_counts_in_child_level_tables_are_found_with_row_and_column():
     import pandas as pd
 
-    table = table_html(pd.DataFrame({"Placement": ["Foster", "Residential", "Total"],
-                                     "Children": ["1,204", "4", "1,208"], "Share (%)": [99.7, 0.3, 100]}),
-                       caption="Children by placement, child-level data")
+    table = table_html(
+        pd.DataFrame(
+            {
+                "Placement": ["Foster", "Residential", "Total"],
+                "Children": ["1,204", "4", "1,208"],
+                "Share (%)": [99.7, 0.3, 100],
+            }
+        ),
+        caption="Children by placement, child-level data",
+    )
     problems = gate.page_problems(_page(table))
-    assert problems == [("unsuppressed small count (1 to 5)",
-                         "line 1, table 'Children by placement, child-level data', row 2, column 'Children'")]
+    assert problems == [
+        (
+            "unsuppressed small count (1 to 5)",
+            "line 1, table 'Children by placement, child-level data', row 2, column 'Children'",
+        )
+    ]
 
 
 def test_suppressed_or_published_tables_pass():
     import pandas as pd
 
-    suppressed = table_html(pd.DataFrame({"Placement": ["A", "B"], "Children": ["c", "40"], "Year": [2017, 2017]}),
-                            caption="Children by placement (child-level data)")
+    suppressed = table_html(
+        pd.DataFrame({"Placement": ["A", "B"], "Children": ["c", "40"], "Year": [2017, 2017]}),
+        caption="Children by placement (child-level data)",
+    )
     published = table_html(pd.DataFrame({"Authority": ["X"], "Children": [3]}), caption="Published figures")
     ages = table_html(pd.DataFrame({"Age": [1, 2], "Children": [10, 12]}), caption="By age (child-level data)")
     assert gate.page_problems(_page(suppressed, published, ages)) == []
@@ -96,7 +115,8 @@ def test_child_level_table_without_the_banner_is_a_problem():
 
     table = table_html(pd.DataFrame({"Children": [10]}), caption="Child-level data")
     assert [k for k, _ in gate.page_problems(_page(table, banner=False))] == [
-        "child-level table on a page without the child-level banner"]
+        "child-level table on a page without the child-level banner"
+    ]
 
 
 def test_check_reports_file_kind_and_place_never_the_value(tmp_path: Path):
@@ -122,12 +142,19 @@ def test_pdf_text_is_scanned(tmp_path: Path):
     writer = PdfWriter()
     page = writer.add_blank_page(200, 200)
     font = writer._add_object(  # a minimal Helvetica page saying the child's postcode
-        __import__("pypdf").generic.DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica")}))
+        __import__("pypdf").generic.DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
     from pypdf.generic import DecodedStreamObject, DictionaryObject
 
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+    )
     stream = DecodedStreamObject()
     stream.set_data(b"BT /F1 12 Tf 20 100 Td (home CB22 6TA) Tj ET")
     page[NameObject("/Contents")] = writer._add_object(stream)

@@ -23,15 +23,17 @@ def test_page_references_finds_loads_not_links():
     <iframe src="https://example.org/embed"></iframe>
     </body></html>"""
     found = sorted(url for _, _, url in page_references(html))
-    assert found == sorted([
-        "https://cdn.example.org/a.js",
-        "http://example.org/s.css",
-        "https://fonts.example.org/f.css",
-        "//img.example.org/b.png",
-        "https://example.org/i.png",
-        "https://example.org/bg.png",
-        "https://example.org/embed",
-    ])
+    assert found == sorted(
+        [
+            "https://cdn.example.org/a.js",
+            "http://example.org/s.css",
+            "https://fonts.example.org/f.css",
+            "//img.example.org/b.png",
+            "https://example.org/i.png",
+            "https://example.org/bg.png",
+            "https://example.org/embed",
+        ]
+    )
 
 
 def test_external_references_reads_pages_and_css(tmp_path):

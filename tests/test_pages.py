@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import default_paper
 
 from analysis.build import pages
 from analysis.paper import REPO_ROOT, parse_paper
-from conftest import default_paper
 
 TEMPLATE = """# {{ title }}
 
@@ -50,7 +50,13 @@ def test_the_real_opening_page_renders_for_the_default_paper():
     paper = parse_paper(default_paper())
     out = pages.opening_page((REPO_ROOT / "book" / "intro.md").read_text(encoding="utf-8"), paper)
     assert "<!-- if" not in out and "<!-- end if" not in out and "{{" not in out
-    for heading in ("**Purpose.**", "**Recommendation.**", "## 1. Background", "## 2. Main issues",
-                    "## 3. Alignment with corporate priorities", "## 4. Significant implications",
-                    "## Claims checked against the data"):
+    for heading in (
+        "**Purpose.**",
+        "**Recommendation.**",
+        "## 1. Background",
+        "## 2. Main issues",
+        "## 3. Alignment with corporate priorities",
+        "## 4. Significant implications",
+        "## Claims checked against the data",
+    ):
         assert heading in out

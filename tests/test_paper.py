@@ -81,9 +81,10 @@ def test_parameters_round_trip():
 
 
 def test_business_case_sources_must_name_parameters():
+    from conftest import default_paper
+
     from analysis.errors import InputError
     from analysis.paper import parse_paper
-    from conftest import default_paper
 
     with pytest.raises(InputError) as err:
         parse_paper(default_paper(**{"business_case.sources": {"conversoin": "Ofsted", "conversion": " "}}))
@@ -93,7 +94,7 @@ def test_business_case_sources_must_name_parameters():
 
 def test_business_case_parameters_table_shows_each_source():
     from analysis.chapters import business_case as B
-    from analysis.paper import load_paper, DEFAULT_PAPER
+    from analysis.paper import DEFAULT_PAPER, load_paper
 
     paper = load_paper(DEFAULT_PAPER)
     res = B.Results(base_year=2017, business_case=paper.business_case, costs=paper.costs, scenarios={}, synthetic=True)
@@ -103,22 +104,43 @@ def test_business_case_parameters_table_shows_each_source():
     assert "business_case.sources" not in table.index
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("business_case.conversion", 1.5, "business_case.conversion: must be a number from 0 to 1 (got 1.5)"),
-    ("business_case.extra_households_per_year", -3,
-     "business_case.extra_households_per_year: must be a number from 0 to 500 (got -3)"),
-    ("business_case.discount_rate", "abc", "business_case.discount_rate: must be a number from 0 to 0.2 (got 'abc')"),
-    ("business_case.discount_rate", float("nan"), "business_case.discount_rate: must be a number from 0 to 0.2"),
-    ("business_case.permanence_time_cut", 1, "business_case.permanence_time_cut: must be a number that is at least 0 "
-                                             "and below 1 (got 1)"),
-    ("business_case.children_per_household", 0, "business_case.children_per_household: must be a number that is "
-                                                 "above 0 and at most 6 (got 0)"),
-    ("business_case.horizon_years", 2.5, "business_case.horizon_years: must be a whole number from 1 to 10 (got 2.5)"),
-    ("forecast.years_ahead", 7, "forecast.years_ahead: must be a whole number from 3 to 5 (got 7)"),
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("business_case.conversion", 1.5, "business_case.conversion: must be a number from 0 to 1 (got 1.5)"),
+        (
+            "business_case.extra_households_per_year",
+            -3,
+            "business_case.extra_households_per_year: must be a number from 0 to 500 (got -3)",
+        ),
+        (
+            "business_case.discount_rate",
+            "abc",
+            "business_case.discount_rate: must be a number from 0 to 0.2 (got 'abc')",
+        ),
+        ("business_case.discount_rate", float("nan"), "business_case.discount_rate: must be a number from 0 to 0.2"),
+        (
+            "business_case.permanence_time_cut",
+            1,
+            "business_case.permanence_time_cut: must be a number that is at least 0 and below 1 (got 1)",
+        ),
+        (
+            "business_case.children_per_household",
+            0,
+            "business_case.children_per_household: must be a number that is above 0 and at most 6 (got 0)",
+        ),
+        (
+            "business_case.horizon_years",
+            2.5,
+            "business_case.horizon_years: must be a whole number from 1 to 10 (got 2.5)",
+        ),
+        ("forecast.years_ahead", 7, "forecast.years_ahead: must be a whole number from 3 to 5 (got 7)"),
+    ],
+)
 def test_out_of_range_parameters_are_named_with_their_valid_range(field, value, expected):
-    from analysis.paper import parse_paper
     from conftest import default_paper
+
+    from analysis.paper import parse_paper
 
     with pytest.raises(InputError) as err:
         parse_paper(default_paper(**{field: value}))

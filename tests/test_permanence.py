@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.methods import survival as S
 from analysis.chapters import permanence as P
+from analysis.methods import survival as S
 from analysis.sources.ssda903 import episodes as E
 
 NS = "datetime64[ns]"
@@ -26,29 +26,57 @@ YEARS = (2012, 2013, 2014, 2015, 2016, 2017)
 
 def ep(child, decom, dec, rne, *, ls="C2", place="U4", provider="PR1", rec="X1", cin="N1"):
     """One episode; REC defaults to X1 (the period goes on); give the period's last episode its REC."""
-    return dict(CHILD=child, DECOM=decom, DEC=dec, RNE=rne, LS=ls, CIN=cin, PLACE=place, PLACE_PROVIDER=provider,
-                REC=rec if dec else "", REASON_PLACE_CHANGE="", HOME_POST="", PL_POST="", URN="")
+    return dict(
+        CHILD=child,
+        DECOM=decom,
+        DEC=dec,
+        RNE=rne,
+        LS=ls,
+        CIN=cin,
+        PLACE=place,
+        PLACE_PROVIDER=provider,
+        REC=rec if dec else "",
+        REASON_PLACE_CHANGE="",
+        HOME_POST="",
+        PL_POST="",
+        URN="",
+    )
 
 
 def child_data(rows, *, dobs=None, ad1=(), years=YEARS):
     """A stand-in for ChildData: what the chapter reads (prepared episodes, years, AD1, synthetic)."""
-    cols = ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-            "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN")
+    cols = (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    )
     eps = pd.DataFrame(list(rows), columns=list(cols))
     for c in ("DECOM", "DEC"):
         eps[c] = pd.to_datetime(eps[c]).astype(NS)
     eps["YEAR"] = max(years)
     children = sorted(set(eps["CHILD"]))
     dobs = dobs or {}
-    header = pd.DataFrame({"CHILD": children, "SEX": "1",
-                           "DOB": pd.to_datetime([dobs.get(c, "2012-06-01") for c in children]).astype(NS)})
+    header = pd.DataFrame(
+        {"CHILD": children, "SEX": "1", "DOB": pd.to_datetime([dobs.get(c, "2012-06-01") for c in children]).astype(NS)}
+    )
     header["YEAR"] = max(years)
     a = pd.DataFrame(list(ad1), columns=["CHILD", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "YEAR"])
     for c in ("DATE_INT", "DATE_MATCH"):
         a[c] = pd.to_datetime(a[c]).astype(NS)
     prepared = E.prepare(eps, header)
-    return types.SimpleNamespace(prepared=prepared, years=tuple(years), synthetic=True,
-                                 stacked=types.SimpleNamespace(tables={"ad1": a}))
+    return types.SimpleNamespace(
+        prepared=prepared, years=tuple(years), synthetic=True, stacked=types.SimpleNamespace(tables={"ad1": a})
+    )
 
 
 # --------------------------------------------------------------------------- the adoption scorecard
@@ -232,8 +260,14 @@ def _days(n):
     return str((pd.Timestamp(START) + pd.Timedelta(days=n)).date())
 
 
-HISTORIES = [("home", 100, "E4A"), ("indep", 200, "E5"), ("sgo", 300, "E45"), ("adopt", 400, "E11"),
-             ("home2", 500, "E4B"), ("open", None, "")]
+HISTORIES = [
+    ("home", 100, "E4A"),
+    ("indep", 200, "E5"),
+    ("sgo", 300, "E45"),
+    ("adopt", 400, "E11"),
+    ("home2", 500, "E4B"),
+    ("open", None, ""),
+]
 
 
 def _cohort_rows():
@@ -241,8 +275,10 @@ def _cohort_rows():
     for k in (1, 2):
         for name, n, rec in HISTORIES:
             if name == "adopt":
-                rows += [ep(f"{name}{k}", START, _days(200), "S", ls="C1"),
-                         ep(f"{name}{k}", _days(200), _days(n), "P", ls="E1", place="A6", rec=rec)]
+                rows += [
+                    ep(f"{name}{k}", START, _days(200), "S", ls="C1"),
+                    ep(f"{name}{k}", _days(200), _days(n), "P", ls="E1", place="A6", rec=rec),
+                ]
             else:
                 rows.append(ep(f"{name}{k}", START, _days(n) if n else None, "S", ls="C1", rec=rec))
     return rows
@@ -250,8 +286,10 @@ def _cohort_rows():
 
 # ... and two periods that are not in the cohort: one began before the first return (1 Jan 2011), one's first
 # episode in the data is not a start of care (RNE P, 1 June 2013)
-OUTSIDE = [ep("old", "2011-01-01", "2013-01-01", "S", ls="C1", rec="E4A"),
-           ep("gap", "2013-06-01", "2014-01-01", "P", ls="C1", rec="E4A")]
+OUTSIDE = [
+    ep("old", "2011-01-01", "2013-01-01", "S", ls="C1", rec="E4A"),
+    ep("gap", "2013-06-01", "2014-01-01", "P", ls="C1", rec="E4A"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -347,11 +385,20 @@ def _simulated_cohort(n=2400, seed=3):
     t = np.ceil(rng.exponential(1 / rate))
     follow = rng.integers(30, 1500, n).astype(float)
     permanent = (t <= follow).astype(int)
-    return types.SimpleNamespace(frame=pd.DataFrame({
-        "CHILD": [f"c{i}" for i in range(n)], "age_band": age, "cin": "N1", "legal_status": "care order (interim or full)",
-        "placement": placement, "entry_year": rng.integers(2012, 2018, n), "permanent": permanent,
-        "t_perm": np.where(permanent == 1, t, follow),
-    }))
+    return types.SimpleNamespace(
+        frame=pd.DataFrame(
+            {
+                "CHILD": [f"c{i}" for i in range(n)],
+                "age_band": age,
+                "cin": "N1",
+                "legal_status": "care order (interim or full)",
+                "placement": placement,
+                "entry_year": rng.integers(2012, 2018, n),
+                "permanent": permanent,
+                "t_perm": np.where(permanent == 1, t, follow),
+            }
+        )
+    )
 
 
 def test_model_recovers_a_known_hazard_ratio_for_ifa_fostering():
@@ -383,8 +430,8 @@ def test_rare_categories_are_grouped_for_the_model():
 
 @pytest.fixture(scope="module")
 def ctx():
-    from analysis.report import context
     from analysis.paper import DEFAULT_PAPER
+    from analysis.report import context
 
     return context.load(DEFAULT_PAPER)
 

@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.report import charts, context, disclosure
-from analysis.errors import InputError
 from analysis.chapters import placements as pl
+from analysis.errors import InputError
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, Costs, UnitCost, parse_paper
+from analysis.report import charts, context, disclosure
 from analysis.sources.ssda903 import episodes as E
 
 CAMBS = "E10000003"
@@ -42,9 +42,22 @@ POSTCODES = {
 
 
 def _ep(child, decom, rne, place, provider, post, dec="", rec="", ls="C2"):
-    return {"CHILD": child, "DECOM": decom, "RNE": rne, "LS": ls, "CIN": "N1", "PLACE": place,
-            "PLACE_PROVIDER": provider, "DEC": dec, "REC": rec, "REASON_PLACE_CHANGE": "CARPL" if rne == "P" else "",
-            "HOME_POST": HOME, "PL_POST": post, "URN": "", "YEAR": 2017}
+    return {
+        "CHILD": child,
+        "DECOM": decom,
+        "RNE": rne,
+        "LS": ls,
+        "CIN": "N1",
+        "PLACE": place,
+        "PLACE_PROVIDER": provider,
+        "DEC": dec,
+        "REC": rec,
+        "REASON_PLACE_CHANGE": "CARPL" if rne == "P" else "",
+        "HOME_POST": HOME,
+        "PL_POST": post,
+        "URN": "",
+        "YEAR": 2017,
+    }
 
 
 def _children(suffix: str = "") -> tuple[list[dict], list[dict]]:
@@ -71,9 +84,18 @@ def _children(suffix: str = "") -> tuple[list[dict], list[dict]]:
         # H: IFA since February 2015, placement postcode not recorded, not in the header (age unknown)
         _ep(c("H"), "2015-02-01", "S", "U4", "PR4", ""),
     ]
-    header = [{"CHILD": c(k), "SEX": "1", "DOB": dob, "YEAR": 2017} for k, dob in (
-        ("A", "2008-05-01"), ("B", "2012-02-01"), ("C", "2005-07-15"), ("D", "2003-03-01"),
-        ("E", "2000-01-01"), ("F", "2010-09-09"), ("G", "2015-01-01"))]
+    header = [
+        {"CHILD": c(k), "SEX": "1", "DOB": dob, "YEAR": 2017}
+        for k, dob in (
+            ("A", "2008-05-01"),
+            ("B", "2012-02-01"),
+            ("C", "2005-07-15"),
+            ("D", "2003-03-01"),
+            ("E", "2000-01-01"),
+            ("F", "2010-09-09"),
+            ("G", "2015-01-01"),
+        )
+    ]
     return episodes, header
 
 
@@ -111,8 +133,10 @@ def pub(ctx):
 
 
 def _costs(**over) -> Costs:
-    base = {"in_house_fostering": UnitCost(weekly=350, source="test: £50 a day", year=2018),
-            "ifa_fostering": UnitCost(weekly=700, source="test: £100 a day", year=2018)}
+    base = {
+        "in_house_fostering": UnitCost(weekly=350, source="test: £50 a day", year=2018),
+        "ifa_fostering": UnitCost(weekly=700, source="test: £100 a day", year=2018),
+    }
     return Costs(**{**base, **over})
 
 
@@ -147,8 +171,14 @@ def test_fixture_postcodes_are_where_the_fixture_says_by_an_independent_calculat
         miles[post] = round(math.hypot(e - he, n - hn) / 1609.3, 1)
         assert (district in CAMBS_DISTRICTS) == (where == "inside"), post
         assert (miles[post] > 20) == (how_far == "far"), (post, miles[post])
-    assert miles == {"CB3 0AP": 0.6, "PE29 3TN": 15.2, "PE13 1AB": 32.0, "CB10 1AA": 13.7, "SW1A 1AA": 49.9,
-                     "NN1 1DE": 43.0}
+    assert miles == {
+        "CB3 0AP": 0.6,
+        "PE29 3TN": 15.2,
+        "PE13 1AB": 32.0,
+        "CB10 1AA": 13.7,
+        "SW1A 1AA": 49.9,
+        "NN1 1DE": 43.0,
+    }
 
 
 def test_each_child_gets_the_distance_and_locality_computed_independently(small):
@@ -172,15 +202,32 @@ def test_each_child_gets_the_distance_and_locality_computed_independently(small)
 def test_mix_at_31_march_by_year_known_answers(small):
     counts, _ = pl.stock_counts(small)
     assert counts[2016].to_dict() == {
-        **{c: 0.0 for c in pl.CATEGORIES}, "in-house fostering": 1.0, "IFA fostering": 2.0, "kinship fostering": 1.0,
-        pl.ALL_FOSTER: 4.0, **{p: 0.0 for p in pl.PROVIDER_GROUPS}, "own provision": 2.0,
-        "private or voluntary provision": 2.0, **{r: 0.0 for r in pl.AGE_ROWS.values()},
-        "aged 5 to 9": 1.0, "aged 10 to 15": 2.0, "age not known": 1.0, pl.ALL_CHILDREN: 4.0,
+        **dict.fromkeys(pl.CATEGORIES, 0.0),
+        "in-house fostering": 1.0,
+        "IFA fostering": 2.0,
+        "kinship fostering": 1.0,
+        pl.ALL_FOSTER: 4.0,
+        **dict.fromkeys(pl.PROVIDER_GROUPS, 0.0),
+        "own provision": 2.0,
+        "private or voluntary provision": 2.0,
+        **dict.fromkeys(pl.AGE_ROWS.values(), 0.0),
+        "aged 5 to 9": 1.0,
+        "aged 10 to 15": 2.0,
+        "age not known": 1.0,
+        pl.ALL_CHILDREN: 4.0,
     }
     y = counts[2017]
     assert y[list(pl.CATEGORIES)].to_dict() == {
-        "in-house fostering": 2, "other LA fostering": 0, "IFA fostering": 2, "kinship fostering": 1, "residential": 0,
-        "independent living": 1, "placed with parents": 0, "adoption placement": 0, "other": 0}
+        "in-house fostering": 2,
+        "other LA fostering": 0,
+        "IFA fostering": 2,
+        "kinship fostering": 1,
+        "residential": 0,
+        "independent living": 1,
+        "placed with parents": 0,
+        "adoption placement": 0,
+        "other": 0,
+    }
     assert y[pl.ALL_FOSTER] == 5 and y[pl.ALL_CHILDREN] == 6
     # providers: own = A, C, D; private or voluntary = B, E, H
     assert y["own provision"] == 3 and y["private or voluntary provision"] == 3
@@ -190,10 +237,19 @@ def test_age_bands_distance_and_stability_known_answers(small):
     counts, _ = pl.stock_counts(small)
     total = counts.loc[pl.ALL_CHILDREN]
     assert total[list(pl.AGE_BANDS)].to_dict() == {
-        "under 1": 0, "1 to 4": 0, "5 to 9": 2, "10 to 15": 2, "16 and over": 1, "unknown": 1}
+        "under 1": 0,
+        "1 to 4": 0,
+        "5 to 9": 2,
+        "10 to 15": 2,
+        "16 and over": 1,
+        "unknown": 1,
+    }
     assert total[list(pl.DISTANCE)].to_dict() == {"20 miles or less": 3, "over 20 miles": 2, "distance not known": 1}
     assert total[list(pl.LOCALITY)].to_dict() == {
-        "inside the authority": 2, "outside the authority": 3, "locality not known": 1}
+        "inside the authority": 2,
+        "outside the authority": 3,
+        "locality not known": 1,
+    }
     assert counts.loc["IFA fostering", "over 20 miles"] == 1 and counts.loc["in-house fostering", "over 20 miles"] == 0
     # only E had three placements in 2016-17 (two residential, then semi-independent living)
     assert total[list(pl.MOVES)].to_dict() == {"3 or more placements": 1, "1 or 2 placements": 5}
@@ -207,14 +263,26 @@ def test_age_bands_distance_and_stability_known_answers(small):
 
 def test_new_foster_placements_known_answers(small):
     counts, _ = pl.new_placements_counts(small)
-    assert counts[2016].to_dict() == {"in-house fostering": 1, "other LA fostering": 0, "IFA fostering": 0,
-                                      "kinship fostering": 0, pl.ALL_FOSTER: 1}
-    assert counts[2017].to_dict() == {"in-house fostering": 1, "other LA fostering": 0, "IFA fostering": 2,
-                                      "kinship fostering": 0, pl.ALL_FOSTER: 3}
+    assert counts[2016].to_dict() == {
+        "in-house fostering": 1,
+        "other LA fostering": 0,
+        "IFA fostering": 0,
+        "kinship fostering": 0,
+        pl.ALL_FOSTER: 1,
+    }
+    assert counts[2017].to_dict() == {
+        "in-house fostering": 1,
+        "other LA fostering": 0,
+        "IFA fostering": 2,
+        "kinship fostering": 0,
+        pl.ALL_FOSTER: 3,
+    }
     # ages at the start: B 4, F 5, C 11
     assert counts.loc[pl.ALL_FOSTER, ["1 to 4", "5 to 9", "10 to 15"]].tolist() == [1, 1, 1]
     # over 20 miles: B (Westminster) and F (Wisbech, inside the county)
-    assert counts.loc["IFA fostering", "over 20 miles"] == 2 and counts.loc["IFA fostering", "outside the authority"] == 1
+    assert (
+        counts.loc["IFA fostering", "over 20 miles"] == 2 and counts.loc["IFA fostering", "outside the authority"] == 1
+    )
 
 
 def test_placement_days_in_the_financial_year_known_answers(small):
@@ -249,8 +317,12 @@ def test_shares_and_key_figures_from_the_scaled_fixture(scaled, ctx, pub):
     stock = pl.stock_table(scaled)
     assert not stock.mask.to_numpy().any()
     assert pl.share(stock, ("IFA fostering", 2017), (pl.ALL_FOSTER, 2017)) == pytest.approx(40.0)
-    figs = {f["name"]: f for f in pl.key_figures(ctx, scaled, pub, stock,
-                                                 pl.ifa_gap(pl.annual_spend(scaled, _costs()), _costs()), _costs())}
+    figs = {
+        f["name"]: f
+        for f in pl.key_figures(
+            ctx, scaled, pub, stock, pl.ifa_gap(pl.annual_spend(scaled, _costs()), _costs()), _costs()
+        )
+    }
     assert figs["ifa_share_of_fostering"]["value"] == 40.0
     assert figs["inhouse_share_of_fostering"]["value"] == 40.0
     assert figs["ifa_over_20_miles_share"]["value"] == 50.0  # B over 20 miles, H not known
@@ -259,15 +331,32 @@ def test_shares_and_key_figures_from_the_scaled_fixture(scaled, ctx, pub):
     assert figs["inhouse_weekly_cost"]["value"] == 350 and figs["ifa_weekly_cost"]["value"] == 700
     assert "child-level data, real" in figs["ifa_share_of_fostering"]["label"]
     assert "DfE published, real" in figs["foster_share"]["label"]
-    text = pl.findings_markdown(ctx, scaled, pub, stock, pl.new_placements_table(scaled),
-                                pl.ifa_gap(pl.annual_spend(scaled, _costs()), _costs()), _costs())
+    text = pl.findings_markdown(
+        ctx,
+        scaled,
+        pub,
+        stock,
+        pl.new_placements_table(scaled),
+        pl.ifa_gap(pl.annual_spend(scaled, _costs()), _costs()),
+        _costs(),
+    )
     assert "IFA foster placements are more often over 20 miles from home than in-house ones (50% against 0%)" in text
 
 
 def test_age_band_labels():
     ages = pd.array([0, 1, 4, 5, 9, 10, 15, 16, 17, None], dtype="Int64")
-    assert pl.age_band(ages).tolist() == ["under 1", "1 to 4", "1 to 4", "5 to 9", "5 to 9", "10 to 15", "10 to 15",
-                                          "16 and over", "16 and over", "unknown"]
+    assert pl.age_band(ages).tolist() == [
+        "under 1",
+        "1 to 4",
+        "1 to 4",
+        "5 to 9",
+        "5 to 9",
+        "10 to 15",
+        "10 to 15",
+        "16 and over",
+        "16 and over",
+        "unknown",
+    ]
 
 
 def test_compare_sentences_are_generated_from_the_numbers():
@@ -275,7 +364,8 @@ def test_compare_sentences_are_generated_from_the_numbers():
     assert pl.compare("A", 10.0, "B", 30.0, "far") == "A are less often far than B (10% against 30%)"
     assert pl.compare("A", 20.2, "B", 19.8, "far") == "A are far as often as B (20% against 20%)"
     assert pl.compare("A", 63.2, "B", pl.SUPPRESSED, "far") == (
-        "63% of A are far; the figure for B is suppressed to protect small numbers")
+        "63% of A are far; the figure for B is suppressed to protect small numbers"
+    )
     assert "there are none" in pl.compare("A", pl.NO_CHILDREN, "B", 5.0, "far")
 
 
@@ -295,12 +385,20 @@ def _groups_with_one_hidden(sup: disclosure.Suppressed, sums) -> list:
 def test_small_fixture_shows_no_small_count_anywhere(small, ctx, pub):
     stock, new = pl.stock_table(small), pl.new_placements_table(small)
     assert stock.mask.loc["IFA fostering", 2017] and stock.primary.loc["kinship fostering", 2017]
-    tables = [pl.mix_display(small, stock), pl.mix_display(small, stock, fostering=True), pl.age_display(small, stock),
-              pl.distance_display(small, stock), pl.distance_display(small, stock, by="age"),
-              pl.stability_display(small, stock), pl.stability_display(small, stock, by="age"),
-              pl.new_placements_display(small, new), pl.new_placements_by_age(small, new),
-              pl.new_placements_distance(small, new),
-              pl.reconciliation_display(small, stock, pub, "x"), pl.spend_display(pl.annual_spend(small, _costs()))]
+    tables = [
+        pl.mix_display(small, stock),
+        pl.mix_display(small, stock, fostering=True),
+        pl.age_display(small, stock),
+        pl.distance_display(small, stock),
+        pl.distance_display(small, stock, by="age"),
+        pl.stability_display(small, stock),
+        pl.stability_display(small, stock, by="age"),
+        pl.new_placements_display(small, new),
+        pl.new_placements_by_age(small, new),
+        pl.new_placements_distance(small, new),
+        pl.reconciliation_display(small, stock, pub, "x"),
+        pl.spend_display(pl.annual_spend(small, _costs())),
+    ]
     for table in tables:
         counts = [c for c in table.columns[1:] if not c.endswith(pl.NOT_COUNT_SUFFIXES)]
         assert disclosure.unsuppressed_small_counts(table, counts) == [], table.to_string()
@@ -314,8 +412,14 @@ def test_small_fixture_shows_no_small_count_anywhere(small, ctx, pub):
     gap = pl.ifa_gap(pl.annual_spend(small, _costs()), _costs())
     assert gap.value == pl.SUPPRESSED
     figs = {f["name"]: f["value"] for f in pl.key_figures(ctx, small, pub, stock, gap, _costs())}
-    for name in ("ifa_share_of_fostering", "inhouse_share_of_fostering", "ifa_over_20_miles_share",
-                 "annual_cost_of_ifa_gap", "annual_cost_of_ifa_gap_low", "annual_cost_of_ifa_gap_high"):
+    for name in (
+        "ifa_share_of_fostering",
+        "inhouse_share_of_fostering",
+        "ifa_over_20_miles_share",
+        "annual_cost_of_ifa_gap",
+        "annual_cost_of_ifa_gap_low",
+        "annual_cost_of_ifa_gap_high",
+    ):
         assert figs[name] == "suppressed", name
 
 
@@ -350,20 +454,35 @@ def test_suppression_leaves_no_group_back_solvable_on_the_default_data(ctx):
     from analysis.sources.ssda903 import context as child_context
 
     h = pl.histories(ctx, child_context.load(ctx.paper))
-    for counts_sums, table in ((pl.stock_counts(h), pl.stock_table(h)),
-                               (pl.new_placements_counts(h), pl.new_placements_table(h))):
+    for counts_sums, table in (
+        (pl.stock_counts(h), pl.stock_table(h)),
+        (pl.new_placements_counts(h), pl.new_placements_table(h)),
+    ):
         assert _groups_with_one_hidden(table, counts_sums[1]) == []
-        assert not (table.values.notna() & pd.DataFrame(disclosure.is_small(table.values.fillna(0)),
-                                                        index=table.values.index,
-                                                        columns=table.values.columns)).to_numpy().any()
+        assert (
+            not (
+                table.values.notna()
+                & pd.DataFrame(
+                    disclosure.is_small(table.values.fillna(0)), index=table.values.index, columns=table.values.columns
+                )
+            )
+            .to_numpy()
+            .any()
+        )
 
 
 def test_charts_never_plot_a_suppressed_value(small):
     stock, new = pl.stock_table(small), pl.new_placements_table(small)
-    for chart in (pl.mix_chart(small, stock), pl.fostering_chart(small, stock), pl.new_placements_chart(small, new),
-                  pl.distance_chart(small, stock), pl.stability_chart(small, stock),
-                  pl.spend_chart(small, pl.annual_spend(small, _costs()),
-                                 pl.ifa_gap(pl.annual_spend(small, _costs()), _costs()), _costs())):
+    for chart in (
+        pl.mix_chart(small, stock),
+        pl.fostering_chart(small, stock),
+        pl.new_placements_chart(small, new),
+        pl.distance_chart(small, stock),
+        pl.stability_chart(small, stock),
+        pl.spend_chart(
+            small, pl.annual_spend(small, _costs()), pl.ifa_gap(pl.annual_spend(small, _costs()), _costs()), _costs()
+        ),
+    ):
         for trace in chart["fig"].data:
             # every non-zero count in this fixture is 1 to 5 or hides one, so only zeros may be drawn
             values = trace.x if trace.orientation == "h" else trace.y
@@ -382,8 +501,12 @@ def test_a_category_with_no_children_says_so_and_nothing_divides_by_zero(ctx, pu
     assert gap.value == pl.NO_CHILDREN
     figs = {f["name"]: f["value"] for f in pl.key_figures(ctx, h, pub, stock, gap, _costs())}
     assert figs["ifa_over_20_miles_share"] == "no children" and figs["annual_cost_of_ifa_gap"] == "no children"
-    assert pl.spend_display(pl.annual_spend(h, _costs())).set_index("Placement").loc[
-        pl.LABELS["other"], "Annual spend (£)"] == "no children"
+    assert (
+        pl.spend_display(pl.annual_spend(h, _costs()))
+        .set_index("Placement")
+        .loc[pl.LABELS["other"], "Annual spend (£)"]
+        == "no children"
+    )
     chart = pl.distance_chart(h, stock)  # builds, and says which placements had no children
     assert "No children in:" in chart["caption"] and "there are none" in chart["title"]
 
@@ -444,8 +567,11 @@ def test_back_test_synthetic_shares_match_published_within_calibration_tolerance
     ours = {
         "foster": counts.loc[pl.ALL_FOSTER, list(h.years)] / counts.loc[pl.ALL_CHILDREN, list(h.years)] * 100,
         "own_provision": counts.loc["own provision", list(h.years)] / counts.loc[pl.ALL_CHILDREN, list(h.years)] * 100,
-        "private_voluntary": (counts.loc["private or voluntary provision", list(h.years)]
-                              / counts.loc[pl.ALL_CHILDREN, list(h.years)] * 100),
+        "private_voluntary": (
+            counts.loc["private or voluntary provision", list(h.years)]
+            / counts.loc[pl.ALL_CHILDREN, list(h.years)]
+            * 100
+        ),
     }
     for indicator, tolerance, min_years in (("foster", 5, 10), ("own_provision", 6, 10), ("private_voluntary", 6, 10)):
         published = pub.loc[indicator, "la"].reindex(list(h.years))
@@ -457,12 +583,18 @@ def test_back_test_synthetic_shares_match_published_within_calibration_tolerance
 # --------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("cost, expected", [
-    ({"weekly": -5, "source": "x s", "year": 2018}, r"costs\.ifa_fostering\.weekly: must be a number that is at least 0 \(got -5\)"),
-    ({"weekly": "lots", "source": "x s", "year": 2018}, r"costs\.ifa_fostering\.weekly: .*number.*'lots'"),
-    ({"source": "x s", "year": 2018}, r"costs\.ifa_fostering\.weekly: required field is missing"),
-    ({"weekly": 700, "year": 2018}, r"costs\.ifa_fostering\.source: required field is missing"),
-])
+@pytest.mark.parametrize(
+    "cost, expected",
+    [
+        (
+            {"weekly": -5, "source": "x s", "year": 2018},
+            r"costs\.ifa_fostering\.weekly: must be a number that is at least 0 \(got -5\)",
+        ),
+        ({"weekly": "lots", "source": "x s", "year": 2018}, r"costs\.ifa_fostering\.weekly: .*number.*'lots'"),
+        ({"source": "x s", "year": 2018}, r"costs\.ifa_fostering\.weekly: required field is missing"),
+        ({"weekly": 700, "year": 2018}, r"costs\.ifa_fostering\.source: required field is missing"),
+    ],
+)
 def test_bad_unit_costs_are_refused_naming_the_field(cost, expected):
     raw = yaml.safe_load(DEFAULT_PAPER.read_text())
     raw["costs"] = {"ifa_fostering": cost}
@@ -487,8 +619,9 @@ def test_notebook_is_only_calls_glue_and_prose():
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert not cell.outputs
-            assert not re.search(r"^\s*(def|class|for|while|if|with|try)\b|\bif\b.*\belse\b|\blambda\b",
-                                 cell.source, re.M), cell.source
+            assert not re.search(
+                r"^\s*(def|class|for|while|if|with|try)\b|\bif\b.*\belse\b|\blambda\b", cell.source, re.M
+            ), cell.source
 
 
 @pytest.mark.build
@@ -499,8 +632,13 @@ def test_built_page_and_executed_notebook_show_no_unsuppressed_small_count():
     assert len(tables) >= 10, "the page's child-level tables were not recognised"
     assert pl.disclosure_problems(page) == []
     nb = nbformat.read(EXECUTED, as_version=4)
-    outputs = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-               if "text/html" in o.get("data", {})]
+    outputs = [
+        o["data"]["text/html"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    ]
     html = "\n".join(outputs)
     assert len(pl.child_level_tables(html)) == len(tables)
     assert pl.disclosure_problems(html) == []
@@ -513,9 +651,19 @@ def test_built_page_says_synthetic_and_pastes_every_key_figure():
     page = HTML.read_text()
     assert "SYNTHETIC DATA" in page
     figures = json.loads((HTML.parents[1] / "key-figures.json").read_text())
-    for name in ("foster_share", "inhouse_share_of_fostering", "ifa_share_of_fostering", "placed_over_20_miles_share",
-                 "ifa_over_20_miles_share", "inhouse_over_20_miles_share", "inhouse_weekly_cost", "ifa_weekly_cost",
-                 "annual_cost_of_ifa_gap", "annual_cost_of_ifa_gap_low", "annual_cost_of_ifa_gap_high"):
+    for name in (
+        "foster_share",
+        "inhouse_share_of_fostering",
+        "ifa_share_of_fostering",
+        "placed_over_20_miles_share",
+        "ifa_over_20_miles_share",
+        "inhouse_over_20_miles_share",
+        "inhouse_weekly_cost",
+        "ifa_weekly_cost",
+        "annual_cost_of_ifa_gap",
+        "annual_cost_of_ifa_gap_low",
+        "annual_cost_of_ifa_gap_high",
+    ):
         assert figures[name]["notebook"] == "chapters/20_placements.ipynb", name
     assert "published, real" in figures["foster_share"]["label"]
     assert "SYNTHETIC" in figures["ifa_share_of_fostering"]["label"]
@@ -525,11 +673,16 @@ def test_built_page_says_synthetic_and_pastes_every_key_figure():
 
 def test_scanner_would_catch_the_chapter_tables_if_suppression_were_skipped(small):
     counts, _ = pl.stock_counts(small)
-    nothing_hidden = disclosure.Suppressed(values=counts, mask=counts.astype(bool) & False,
-                                           primary=counts.astype(bool) & False)
+    nothing_hidden = disclosure.Suppressed(
+        values=counts, mask=counts.astype(bool) & False, primary=counts.astype(bool) & False
+    )
     html = charts.figure_html(**pl.distance_chart(small, nothing_hidden))
-    html += charts.table_html(**{"table": pl.age_table(small, nothing_hidden)["table"],
-                                 "caption": pl.age_table(small, nothing_hidden)["caption"]})
+    html += charts.table_html(
+        **{
+            "table": pl.age_table(small, nothing_hidden)["table"],
+            "caption": pl.age_table(small, nothing_hidden)["caption"],
+        }
+    )
     problems = pl.disclosure_problems(html)
     assert any("column 'Children': 2" in p for p in problems)  # two IFA children at 31 March 2017
     assert any("column '5 to 9'" in p for p in problems)

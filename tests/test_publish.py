@@ -18,14 +18,15 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-
-from analysis.publish import gate, site as publish
-from analysis.build import nbcache, pipeline, provenance
-from analysis.__main__ import main
-from analysis.publish.editions import read_paper
-from analysis.paper import CHAPTERS, DEFAULT_PAPER, REPO_ROOT
-from analysis.publish.pdf import find_chromium
 from conftest import default_paper
+
+from analysis.__main__ import main
+from analysis.build import nbcache, pipeline, provenance
+from analysis.paper import CHAPTERS, DEFAULT_PAPER, REPO_ROOT
+from analysis.publish import gate
+from analysis.publish import site as publish
+from analysis.publish.editions import read_paper
+from analysis.publish.pdf import find_chromium
 
 pytestmark = pytest.mark.build
 
@@ -118,8 +119,15 @@ def edition(site) -> Path:
 
 
 def test_edition_holds_html_notebooks_key_figures_and_provenance(site, edition):
-    for name in ("index.html", "intro.html", "key-figures.json", "provenance.json", "paper.json",
-                 "provenance.html", "_static/plotly.min.js"):
+    for name in (
+        "index.html",
+        "intro.html",
+        "key-figures.json",
+        "provenance.json",
+        "paper.json",
+        "provenance.html",
+        "_static/plotly.min.js",
+    ):
         assert (edition / name).is_file(), name
     notebooks = sorted(p.name for p in (edition / "notebooks").glob("*.ipynb"))
     assert notebooks and "10_care_numbers.ipynb" in notebooks
@@ -154,7 +162,9 @@ def test_every_page_footer_gives_edition_data_vintage_and_commit(edition):
         assert footer, f"{page.name} has no edition footer"
         assert re.fullmatch(
             rf"Edition {re.escape(EDITION)} · .* · data for the year ending 31 March \d{{4}}: DfE release .+ · "
-            rf"commit {short}", footer.group(1)), footer.group(1)
+            rf"commit {short}",
+            footer.group(1),
+        ), footer.group(1)
 
 
 def test_provenance_json_records_code_software_parameters_inputs_and_notebooks(edition):
@@ -162,8 +172,14 @@ def test_provenance_json_records_code_software_parameters_inputs_and_notebooks(e
     assert prov["version"] == prov["edition"] == EDITION and prov["draft"] is False
     assert re.fullmatch(r"[0-9a-f]{40}", prov["git"]["commit"]) and prov["git"]["dirty"] is False
     assert prov["environment"]["uv_lock_sha256"] == provenance.sha256_file(REPO_ROOT / "uv.lock")
-    assert set(prov["environment"]["packages"]) >= {"jupyter-book", "papermill", "pandas", "statsmodels", "plotly",
-                                                    "sphinx"}
+    assert set(prov["environment"]["packages"]) >= {
+        "jupyter-book",
+        "papermill",
+        "pandas",
+        "statsmodels",
+        "plotly",
+        "sphinx",
+    }
     paper = yaml.safe_load(DEFAULT_PAPER.read_text())
     assert prov["paper"]["parameters"]["local_authority"] == paper["local_authority"]
     assert prov["paper"]["sha256"] and prov["built_at"]
@@ -203,8 +219,9 @@ def test_build_time_only_in_provenance(edition):
 
 def test_existing_version_is_refused(site, capsys, monkeypatch, tmp_path):
     before = digest(site)
-    code, _, err = run(["publish", str(paper_file(tmp_path)), "--site", str(site), "--no-pdf"], capsys,
-                       clean_git(), monkeypatch)
+    code, _, err = run(
+        ["publish", str(paper_file(tmp_path)), "--site", str(site), "--no-pdf"], capsys, clean_git(), monkeypatch
+    )
     assert code == 2
     assert f"edition {EDITION} is already published" in err and "never overwritten" in err
     assert digest(site) == before
@@ -213,8 +230,12 @@ def test_existing_version_is_refused(site, capsys, monkeypatch, tmp_path):
 def test_dirty_tree_is_refused_without_draft(site, capsys, monkeypatch, tmp_path):
     before = digest(site)
     dirty = provenance.GitState(clean_git().commit, True, ("analysis/stats.py",))
-    code, _, err = run(["publish", str(paper_file(tmp_path, edition="2099.1")), "--site", str(site), "--no-pdf"],
-                       capsys, dirty, monkeypatch)
+    code, _, err = run(
+        ["publish", str(paper_file(tmp_path, edition="2099.1")), "--site", str(site), "--no-pdf"],
+        capsys,
+        dirty,
+        monkeypatch,
+    )
     assert code == 2 and "uncommitted changes (analysis/stats.py)" in err and "--draft" in err
     assert digest(site) == before
 
@@ -232,8 +253,9 @@ def test_named_previous_edition_not_in_the_site_is_refused(site, capsys, monkeyp
 def test_pdf_without_chromium_is_refused_with_a_clear_message(site, capsys, monkeypatch, tmp_path):
     before = digest(site)
     monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-chromium"))
-    code, _, err = run(["publish", str(paper_file(tmp_path, edition="2099.1")), "--site", str(site)], capsys,
-                       clean_git(), monkeypatch)
+    code, _, err = run(
+        ["publish", str(paper_file(tmp_path, edition="2099.1")), "--site", str(site)], capsys, clean_git(), monkeypatch
+    )
     assert code == 2 and "Chromium is needed to print the PDF" in err and "--no-pdf" in err
     assert digest(site) == before
 
@@ -263,24 +285,31 @@ def test_publish_gate_blocks_identifiers_and_small_counts(site, tmp_path, monkey
     notebooks = tmp_path / "notebooks"
     shutil.copytree(REPO_ROOT / "notebooks", notebooks)
     nb = nbformat.read(notebooks / "90_data_quality.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "import pandas as pd\n"
-        "header = data.stacked.tables['header']\n"
-        "print(header['CHILD'].iloc[0], header['DOB'].iloc[0].strftime('%d/%m/%Y'))\n"
-        "charts.show_table(pd.DataFrame({'Placement': ['A', 'B'], 'Children': [3, 40]}),\n"
-        "                  caption='Children by placement (child-level data)')"))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import pandas as pd\n"
+            "header = data.stacked.tables['header']\n"
+            "print(header['CHILD'].iloc[0], header['DOB'].iloc[0].strftime('%d/%m/%Y'))\n"
+            "charts.show_table(pd.DataFrame({'Placement': ['A', 'B'], 'Children': [3, 40]}),\n"
+            "                  caption='Children by placement (child-level data)')"
+        )
+    )
     nbformat.write(nb, notebooks / "90_data_quality.ipynb")
     monkeypatch.setattr(pipeline, "NOTEBOOKS", notebooks)
     scratch = earlier_site(site, tmp_path / "site")
     before = digest(scratch)
-    code, _, err = run(["publish", str(paper_file(tmp_path)), "--site", str(scratch), "--no-pdf"],
-                       capsys, clean_git(), monkeypatch)
+    code, _, err = run(
+        ["publish", str(paper_file(tmp_path)), "--site", str(scratch), "--no-pdf"], capsys, clean_git(), monkeypatch
+    )
     assert code == 2, err
     assert f"publish gate blocked edition {EDITION}" in err
     assert re.search(r"notebooks/90_data_quality.ipynb: child ID at line \d+", err), err
     assert re.search(r"chapters/90_data_quality.html: date of birth at line \d+", err), err
-    assert re.search(r"chapters/90_data_quality.html: unsuppressed small count \(1 to 5\) at line \d+, table "
-                     r"'Children by placement \(child-level data\)', row 1, column 'Children'", err), err
+    assert re.search(
+        r"chapters/90_data_quality.html: unsuppressed small count \(1 to 5\) at line \d+, table "
+        r"'Children by placement \(child-level data\)', row 1, column 'Children'",
+        err,
+    ), err
     ids = gate.identifiers(REPO_ROOT / yaml.safe_load(DEFAULT_PAPER.read_text())["data"]["ssda903"])
     assert not any(tok in ids.child_ids for tok in re.findall(r"[A-Za-z0-9]+", err)), "the report names no child"
     assert not re.search(r"\d{2}/\d{2}/\d{4}", err)
@@ -326,15 +355,25 @@ def test_second_edition_says_what_changed(second):
 
 
 def test_comparison_names_code_data_and_parameter_changes():
-    before = {"version": "2018.1", "built_at": "2026-01-01T00:00:00+00:00", "git": {"commit": "a" * 40},
-              "inputs": [{"path": "x", "sha256": "1"}, {"path": "y", "sha256": "2"}],
-              "paper": {"parameters": {"edition": "2018.1", "year": 2017}}}
-    after = {"git": {"commit": "b" * 40, "dirty": False},
-             "inputs": [{"path": "x", "sha256": "1"}, {"path": "y", "sha256": "3"}, {"path": "z", "sha256": "4"}],
-             "paper": {"parameters": {"edition": "2018.2", "year": 2018}}}
-    figures = ({"n": {"value": 10, "unit": "children", "label": "Children"}},
-               {"n": {"value": 12.5, "unit": "children", "label": "Children"},
-                "m": {"value": "x", "unit": "text", "label": "New"}})
+    before = {
+        "version": "2018.1",
+        "built_at": "2026-01-01T00:00:00+00:00",
+        "git": {"commit": "a" * 40},
+        "inputs": [{"path": "x", "sha256": "1"}, {"path": "y", "sha256": "2"}],
+        "paper": {"parameters": {"edition": "2018.1", "year": 2017}},
+    }
+    after = {
+        "git": {"commit": "b" * 40, "dirty": False},
+        "inputs": [{"path": "x", "sha256": "1"}, {"path": "y", "sha256": "3"}, {"path": "z", "sha256": "4"}],
+        "paper": {"parameters": {"edition": "2018.2", "year": 2018}},
+    }
+    figures = (
+        {"n": {"value": 10, "unit": "children", "label": "Children"}},
+        {
+            "n": {"value": 12.5, "unit": "children", "label": "Children"},
+            "m": {"value": "x", "unit": "text", "label": "New"},
+        },
+    )
     diff = publish.compare(before, figures[0], after, figures[1])
     assert diff["code"]["changed"] and diff["data"]["changed"] and diff["parameters"]["changed"]
     assert diff["data"]["files"] == {"changed": ["y"], "added": ["z"], "removed": []}
@@ -356,8 +395,9 @@ def test_two_publishes_of_the_same_inputs_give_the_same_figures_and_chart_data(s
     """Executed again from scratch (no cache): identical key figures and plotly data."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(provenance, "git_state", clean_git)
-        again = publish.publish(paper_file(tmp_path), site=tmp_path / "site", with_pdf=False, cache_dir=None,
-                                log=lambda line: None)
+        again = publish.publish(
+            paper_file(tmp_path), site=tmp_path / "site", with_pdf=False, cache_dir=None, log=lambda line: None
+        )
     first = site / EDITION
     prov = json.loads((again.path / "provenance.json").read_text())
     assert {nb["status"] for nb in prov["notebooks"]} == {"executed"}
@@ -434,8 +474,9 @@ def draft(site, tmp_path_factory) -> Path:
 
 def test_draft_goes_to_drafts_marked_on_every_page(draft):
     assert draft.parent.name == "drafts"
-    assert re.fullmatch(rf"{re.escape(EDITION)}-draft-[0-9a-f]{{7}}(\.\d+)?|{re.escape(EDITION)}-draft-unknown",
-                        draft.name)
+    assert re.fullmatch(
+        rf"{re.escape(EDITION)}-draft-[0-9a-f]{{7}}(\.\d+)?|{re.escape(EDITION)}-draft-unknown", draft.name
+    )
     for page in (p for p in draft.rglob("*.html") if "_static" not in p.parts):
         text = page.read_text()
         if 'http-equiv="Refresh"' in text:

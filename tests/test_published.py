@@ -8,7 +8,6 @@ where both exist.
 from __future__ import annotations
 
 import gzip
-
 import math
 from pathlib import Path
 
@@ -47,7 +46,7 @@ def neighbour_table() -> pd.DataFrame:
 
 
 def test_default_data_dir_is_in_the_repo():
-    assert DATA_DIR == Path(__file__).resolve().parents[1] / "data" / "published"
+    assert Path(__file__).resolve().parents[1] / "data" / "published" == DATA_DIR
 
 
 def test_table_shape(table):
@@ -69,7 +68,9 @@ def test_table_shape(table):
 CAMBS = ("873", "E10000003", "Cambridgeshire", "E12000006", "East of England")
 
 
-@pytest.mark.parametrize("query", ["E10000003", "e10000003", "873", 873, " 873 ", "Cambridgeshire", "CAMBRIDGESHIRE", "cambridgeshire"])
+@pytest.mark.parametrize(
+    "query", ["E10000003", "e10000003", "873", 873, " 873 ", "Cambridgeshire", "CAMBRIDGESHIRE", "cambridgeshire"]
+)
 def test_resolve_cambridgeshire(table, query):
     la = resolve_la(table, query)
     assert isinstance(la, LocalAuthority)
@@ -140,7 +141,9 @@ def test_known_published_values(table):
     rows = table[(table["old_la_code"] == "873") & (table["measure"] == "cla_31_march")].set_index("year")
     assert rows.loc[2017, "release"] == "2019 underlying data"
     assert rows.loc[2024, "release"] == rows.loc[2025, "release"] == "2025 EES dashboard"
-    england = table[(table["geographic_level"] == "National") & (table["year"] == 2025) & (table["measure"] == "cla_31_march")]
+    england = table[
+        (table["geographic_level"] == "National") & (table["year"] == 2025) & (table["measure"] == "cla_31_march")
+    ]
     assert england[["new_la_code", "la_name"]].values.tolist() == [["E92000001", "England"]]
 
 
@@ -178,7 +181,18 @@ def test_series_and_available_years(table):
 
 
 def test_neighbours(neighbour_table):
-    assert neighbours(neighbour_table, "873", 2021) == ["931", "916", "850", "800", "865", "938", "869", "919", "885", "937"]
+    assert neighbours(neighbour_table, "873", 2021) == [
+        "931",
+        "916",
+        "850",
+        "800",
+        "865",
+        "938",
+        "869",
+        "919",
+        "885",
+        "937",
+    ]
     assert len(neighbours(neighbour_table, 873, "2025")) == 10
     assert neighbours(neighbour_table, "942", 2021) == []  # Cumberland did not exist in 2021
     assert set(neighbour_table["closeness"]) >= {"Very Close", "Close", "Very close"}
@@ -355,10 +369,14 @@ def same_release_totals(table) -> tuple[dict, dict]:
     totals = table.assign(area=area)[table["measure"].isin(["cla_31_march", "cla_ceased"])]
     kept = {(r.measure, r.geographic_level, r.area, r.year): r.value for r in totals.itertuples()}
     old = {}
-    rev_area = revisions["old_la_code"].where(revisions["geographic_level"] == "Local authority", revisions["region_code"])
+    rev_area = revisions["old_la_code"].where(
+        revisions["geographic_level"] == "Local authority", revisions["region_code"]
+    )
     for r in revisions.assign(area=rev_area).itertuples():
         if r.measure in ("cla_31_march", "cla_ceased"):
-            old[(r.measure, r.geographic_level, r.area, int(r.year), r.old_release)] = float(r.old_value) if r.old_value else math.nan
+            old[(r.measure, r.geographic_level, r.area, int(r.year), r.old_release)] = (
+                float(r.old_value) if r.old_value else math.nan
+            )
     return kept, old
 
 
@@ -420,7 +438,10 @@ def test_named_reasons_for_ceasing_do_not_exceed_the_total(table, same_release_t
     for (code, year), count, releases, release, summed in groups.itertuples(name=None):
         if count < 5 or releases != 1:
             continue
-        published = old.get(("cla_ceased", "Local authority", code, year, release), kept.get(("cla_ceased", "Local authority", code, year)))
+        published = old.get(
+            ("cla_ceased", "Local authority", code, year, release),
+            kept.get(("cla_ceased", "Local authority", code, year)),
+        )
         if published is None or math.isnan(published):
             continue
         n += 1
@@ -433,13 +454,29 @@ def test_ofsted_rows_mapped_to_every_authority(table):
     manifest = load_manifest()
     assert "Ofsted" in manifest["publishers"]
     for year in (2018, 2019):
-        las = set(table[(table["measure"] == "cla_31_march") & (table["year"] == year) & (table["geographic_level"] == "Local authority") & (table["marker"] != "z")]["old_la_code"])
-        fostering = set(table[(table["measure"] == "fostering_households") & (table["year"] == year) & (table["geographic_level"] == "Local authority")]["old_la_code"])
+        las = set(
+            table[
+                (table["measure"] == "cla_31_march")
+                & (table["year"] == year)
+                & (table["geographic_level"] == "Local authority")
+                & (table["marker"] != "z")
+            ]["old_la_code"]
+        )
+        fostering = set(
+            table[
+                (table["measure"] == "fostering_households")
+                & (table["year"] == year)
+                & (table["geographic_level"] == "Local authority")
+            ]["old_la_code"]
+        )
         assert fostering == las and len(las) == 152
     # Dorset in 2019 is the old county (835), not the 2019 unitary (838).
     assert value(table, "fostering_households", 2019, old_la_code="835") == 200
     assert any("London Tri-borough" in n for n in manifest["notes"])
-    assert set(table.loc[table["measure"].str.startswith("fostering_"), "release"]) == {"Ofsted 2017-18", "Ofsted 2018-19"}
+    assert set(table.loc[table["measure"].str.startswith("fostering_"), "release"]) == {
+        "Ofsted 2017-18",
+        "Ofsted 2018-19",
+    }
 
 
 def test_sums_are_blank_where_a_part_is_suppressed(table):

@@ -17,10 +17,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis.report import charts, context, keyfigures
-from analysis.report.context import Context
 from analysis.chapters import recruitment as rc
 from analysis.paper import REPO_ROOT, load_paper, parse_paper
+from analysis.report import charts, context, keyfigures
+from analysis.report.context import Context
 from analysis.sources.published import COLUMNS, LocalAuthority
 from tests.conftest import default_paper
 
@@ -32,27 +32,90 @@ NOTEBOOK = REPO_ROOT / "notebooks" / "40_recruitment.ipynb"
 REGION = "E12000006"
 # (area key, year) -> {measure suffix: value}; None = suppressed ("..").
 FIGURES = {
-    ("111", 2018): dict(initial_enquiries=200, applications_concluded_or_in_progress=40, applications_approved=20,
-                        approvals=30, approvals_family_friends=10, deregistrations=15, households=100, places=180,
-                        filled_places=120, children_placed=120),
-    ("111", 2019): dict(initial_enquiries=250, applications=25, applications_approved=10, approvals=40,
-                        approvals_family_friends=5, deregistrations=10, households=125, places=200,
-                        filled_places=150, children_placed=150),
-    ("England", 2018): dict(initial_enquiries=10000, applications_concluded_or_in_progress=1000,
-                            applications_approved=300, approvals=500, approvals_family_friends=200,
-                            deregistrations=400, households=4000, places=8000, filled_places=5000,
-                            children_placed=5000),
-    ("England", 2019): dict(initial_enquiries=10000, applications=800, applications_approved=200, approvals=600,
-                            approvals_family_friends=250, deregistrations=650, households=4000, places=8000,
-                            filled_places=6000, children_placed=6000),
-    (REGION, 2018): dict(initial_enquiries=1000, approvals=100, approvals_family_friends=40, deregistrations=50,
-                         households=500, places=900, filled_places=600),
-    ("222", 2018): dict(initial_enquiries=100, approvals=10, approvals_family_friends=5, deregistrations=5,
-                        households=50, places=100, filled_places=50),
-    ("333", 2018): dict(initial_enquiries=50, approvals=10, approvals_family_friends=0, deregistrations=20,
-                        households=40, places=80, filled_places=60),
-    ("444", 2018): dict(initial_enquiries=None, approvals=20, approvals_family_friends=5, deregistrations=10,
-                        households=80, places=160, filled_places=100),
+    ("111", 2018): dict(
+        initial_enquiries=200,
+        applications_concluded_or_in_progress=40,
+        applications_approved=20,
+        approvals=30,
+        approvals_family_friends=10,
+        deregistrations=15,
+        households=100,
+        places=180,
+        filled_places=120,
+        children_placed=120,
+    ),
+    ("111", 2019): dict(
+        initial_enquiries=250,
+        applications=25,
+        applications_approved=10,
+        approvals=40,
+        approvals_family_friends=5,
+        deregistrations=10,
+        households=125,
+        places=200,
+        filled_places=150,
+        children_placed=150,
+    ),
+    ("England", 2018): dict(
+        initial_enquiries=10000,
+        applications_concluded_or_in_progress=1000,
+        applications_approved=300,
+        approvals=500,
+        approvals_family_friends=200,
+        deregistrations=400,
+        households=4000,
+        places=8000,
+        filled_places=5000,
+        children_placed=5000,
+    ),
+    ("England", 2019): dict(
+        initial_enquiries=10000,
+        applications=800,
+        applications_approved=200,
+        approvals=600,
+        approvals_family_friends=250,
+        deregistrations=650,
+        households=4000,
+        places=8000,
+        filled_places=6000,
+        children_placed=6000,
+    ),
+    (REGION, 2018): dict(
+        initial_enquiries=1000,
+        approvals=100,
+        approvals_family_friends=40,
+        deregistrations=50,
+        households=500,
+        places=900,
+        filled_places=600,
+    ),
+    ("222", 2018): dict(
+        initial_enquiries=100,
+        approvals=10,
+        approvals_family_friends=5,
+        deregistrations=5,
+        households=50,
+        places=100,
+        filled_places=50,
+    ),
+    ("333", 2018): dict(
+        initial_enquiries=50,
+        approvals=10,
+        approvals_family_friends=0,
+        deregistrations=20,
+        households=40,
+        places=80,
+        filled_places=60,
+    ),
+    ("444", 2018): dict(
+        initial_enquiries=None,
+        approvals=20,
+        approvals_family_friends=5,
+        deregistrations=10,
+        households=80,
+        places=160,
+        filled_places=100,
+    ),
 }
 
 
@@ -61,21 +124,36 @@ def _table(figures=FIGURES) -> pd.DataFrame:
     for (key, year), values in figures.items():
         for suffix, v in values.items():
             level = "National" if key == "England" else "Regional" if key == REGION else "Local authority"
-            rows.append({
-                "year": year, "geographic_level": level, "new_la_code": "", "old_la_code": key if level ==
-                "Local authority" else "", "la_name": key, "region_code": REGION if key != "England" else "",
-                "region_name": "East of England" if key != "England" else "", "measure": f"fostering_{suffix}",
-                "value": math.nan if v is None else float(v), "marker": ".." if v is None else "",
-                "release": f"Ofsted {year - 1}-{year % 100}", "source": "s000000",
-            })
+            rows.append(
+                {
+                    "year": year,
+                    "geographic_level": level,
+                    "new_la_code": "",
+                    "old_la_code": key if level == "Local authority" else "",
+                    "la_name": key,
+                    "region_code": REGION if key != "England" else "",
+                    "region_name": "East of England" if key != "England" else "",
+                    "measure": f"fostering_{suffix}",
+                    "value": math.nan if v is None else float(v),
+                    "marker": ".." if v is None else "",
+                    "release": f"Ofsted {year - 1}-{year % 100}",
+                    "source": "s000000",
+                }
+            )
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def _ctx(meeting="2018-01-09", figures=FIGURES) -> Context:
     paper = parse_paper(default_paper(meeting_date=meeting))
     la = LocalAuthority("111", "E06000099", "Testshire", REGION, "East of England", tuple(range(2013, 2026)))
-    return Context(paper=paper, table=_table(figures), la=la, neighbour_codes=("222", "333", "444"),
-                   neighbour_names=("Two", "Three", "Four"), neighbour_label="statistical neighbours (test)")
+    return Context(
+        paper=paper,
+        table=_table(figures),
+        la=la,
+        neighbour_codes=("222", "333", "444"),
+        neighbour_names=("Two", "Three", "Four"),
+        neighbour_label="statistical neighbours (test)",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -157,8 +235,9 @@ def _raw_column(path, name: str) -> dict[str, str]:
     except UnicodeDecodeError:
         rows = list(csv.reader(path.open(encoding="cp1252")))
     col, label = rows[0].index(name), rows[0].index("England") - 1
-    return {" ".join(r[label].replace('"', "").split()).lower(): r[col].replace(",", "") for r in rows[1:]
-            if len(r) > col}
+    return {
+        " ".join(r[label].replace('"', "").split()).lower(): r[col].replace(",", "") for r in rows[1:] if len(r) > col
+    }
 
 
 def test_cambridgeshire_2018_and_2019_equal_the_raw_ofsted_files(cambs, shared_data):
@@ -167,8 +246,12 @@ def test_cambridgeshire_2018_and_2019_equal_the_raw_ofsted_files(cambs, shared_d
     raw18 = _raw_column(folder / "Fostering_in_England_2017-18_dataset.csv", "Cambridgeshire")
     raw19 = _raw_column(folder / "Local_authority_level_fostering_data_2018_to_2019.csv", "Cambridgeshire")
     expected = {
-        (2018, "fostering_initial_enquiries"): raw18["number of initial enquiries from new prospective fostering households"],
-        (2018, "fostering_applications_concluded_or_in_progress"): raw18["total applications concluded or in progress at 31 march"],
+        (2018, "fostering_initial_enquiries"): raw18[
+            "number of initial enquiries from new prospective fostering households"
+        ],
+        (2018, "fostering_applications_concluded_or_in_progress"): raw18[
+            "total applications concluded or in progress at 31 march"
+        ],
         (2018, "fostering_applications_approved"): raw18["number of applications approved"],
         (2018, "fostering_approvals_family_friends"): raw18["number of family and friends households approved in year"],
         (2018, "fostering_deregistrations"): raw18["total households de-registered between 1 april and 31 march"],
@@ -176,7 +259,9 @@ def test_cambridgeshire_2018_and_2019_equal_the_raw_ofsted_files(cambs, shared_d
         (2018, "fostering_places"): raw18["number of approved foster places"],
         (2018, "fostering_filled_places"): raw18["number of filled places"],
         (2018, "fostering_children_placed"): raw18["number of children/young people in placements (at 31 march)"],
-        (2019, "fostering_initial_enquiries"): raw19["number of initial enquiries from new prospective fostering households"],
+        (2019, "fostering_initial_enquiries"): raw19[
+            "number of initial enquiries from new prospective fostering households"
+        ],
         (2019, "fostering_approvals"): raw19["total number of households approved in year"],
         (2019, "fostering_households"): raw19["total approved households"],
         (2019, "fostering_places"): raw19["number of approved foster places"],
@@ -189,24 +274,37 @@ def test_cambridgeshire_2018_and_2019_equal_the_raw_ofsted_files(cambs, shared_d
         assert o[(year, "la", measure)] == float(cell), (year, measure)
     # 2017-18's total approvals: mainstream plus family and friends, as the raw file gives them.
     total18 = float(raw18["number of applications approved"]) + float(
-        raw18["number of family and friends households approved in year"])
+        raw18["number of family and friends households approved in year"]
+    )
     assert o[(2018, "la", "fostering_approvals")] == total18
     england = _raw_column(folder / "Fostering_in_England_2017-18_dataset.csv", "England")
     s = rc.summary(cambs)
     assert rc.value(s, "conversion_rate", 2018) == pytest.approx(
-        100 * total18 / float(raw18["number of initial enquiries from new prospective fostering households"]))
+        100 * total18 / float(raw18["number of initial enquiries from new prospective fostering households"])
+    )
     assert rc.value(s, "conversion_rate", 2018, "england") == pytest.approx(
-        100 * (float(england["number of applications approved"])
-               + float(england["number of family and friends households approved in year"]))
-        / float(england["number of initial enquiries from new prospective fostering households"]))
+        100
+        * (
+            float(england["number of applications approved"])
+            + float(england["number of family and friends households approved in year"])
+        )
+        / float(england["number of initial enquiries from new prospective fostering households"])
+    )
 
 
 def test_default_paper_key_figures(cambs):
     figs = {f["name"]: f for f in rc.key_figures(cambs, rc.summary(cambs))}
-    required = {"recruitment_conversion_rate", "recruitment_year", "recruitment_approvals",
-                "recruitment_initial_enquiries", "recruitment_households", "recruitment_places",
-                "recruitment_filled_places_pct", "recruitment_conversion_rate_england",
-                "recruitment_conversion_rate_neighbours"}
+    required = {
+        "recruitment_conversion_rate",
+        "recruitment_year",
+        "recruitment_approvals",
+        "recruitment_initial_enquiries",
+        "recruitment_households",
+        "recruitment_places",
+        "recruitment_filled_places_pct",
+        "recruitment_conversion_rate_england",
+        "recruitment_conversion_rate_neighbours",
+    }
     assert required <= set(figs)
     assert all(n.startswith("recruitment_") for n in figs)
     for f in figs.values():
@@ -222,13 +320,16 @@ def test_default_paper_key_figures(cambs):
 # --------------------------------------------------------------------------- which year
 
 
-@pytest.mark.parametrize("meeting, current, chosen", [
-    ("2018-01-09", 2018, 2018),  # the paper: 2017-18
-    ("2018-03-31", 2018, 2018),
-    ("2018-04-01", 2019, 2019),  # a new financial year
-    ("2019-06-01", 2020, 2019),  # 2019-20 not in the data: the latest earlier year
-    ("2017-01-10", 2017, None),  # before any Ofsted year in the data
-])
+@pytest.mark.parametrize(
+    "meeting, current, chosen",
+    [
+        ("2018-01-09", 2018, 2018),  # the paper: 2017-18
+        ("2018-03-31", 2018, 2018),
+        ("2018-04-01", 2019, 2019),  # a new financial year
+        ("2019-06-01", 2020, 2019),  # 2019-20 not in the data: the latest earlier year
+        ("2017-01-10", 2017, None),  # before any Ofsted year in the data
+    ],
+)
 def test_year_rule(cambs, meeting, current, chosen):
     ctx = replace(cambs, paper=parse_paper(default_paper(meeting_date=meeting)))
     assert rc.current_year(ctx) == current
@@ -285,8 +386,10 @@ def test_suppressed_figures_are_not_published_never_zero():
     text = " ".join(rc.findings(ctx, s))
     assert "nan" not in text.lower().split() and "not published households" not in text
     assert "had initial enquiries (not published) from prospective foster households and approved 30 households" in text
-    assert "How many households it approved for every 100 initial enquiries is not published; it was 5.0 in England" \
+    assert (
+        "How many households it approved for every 100 initial enquiries is not published; it was 5.0 in England"
         in text
+    )
     assert "its approved places (not published) and filled places (120) cannot both be given" in text
     assert "not published" in rc.conversion_title(ctx, s) and "nan" not in rc.conversion_title(ctx, s)
     html = charts.figure_html(**rc.capacity_chart(ctx, s))
@@ -297,8 +400,9 @@ def test_no_ofsted_rows_at_all():
     ctx = _ctx(figures={})
     assert rc.ofsted_years(ctx) == [] and rc.chosen_year(ctx) is None
     s = rc.summary(ctx)
-    assert rc.findings(ctx, s) == ["Ofsted's figures on council fostering services are not published in this "
-                                   "report's data."]
+    assert rc.findings(ctx, s) == [
+        "Ofsted's figures on council fostering services are not published in this report's data."
+    ]
     assert rc.ofsted(ctx).empty
 
 
@@ -329,14 +433,22 @@ def test_findings_and_titles_come_from_the_numbers(small):
     s = rc.summary(small)
     found = rc.findings(small, s)
     assert any("approved 30 households (20 mainstream carers and 10 family and friends carers)" in f for f in found)
-    assert any(f.startswith("That is 15.0 households approved for every 100 initial enquiries, against 5.0 in "
-                            "England, 10.0 in the East of England and 15.0") for f in found)
-    assert "Testshire approved 15.0 households for every 100 initial enquiries (England 5.0" in \
-        rc.conversion_title(small, s)
+    assert any(
+        f.startswith(
+            "That is 15.0 households approved for every 100 initial enquiries, against 5.0 in "
+            "England, 10.0 in the East of England and 15.0"
+        )
+        for f in found
+    )
+    assert "Testshire approved 15.0 households for every 100 initial enquiries (England 5.0" in rc.conversion_title(
+        small, s
+    )
     assert "grew (net +5 per 100) while England's shrank (net -2 per 100)" in rc.per_household_title(small, s)
     # 2018-19 after the paper: 40 approvals against 30, more than rounding.
-    assert any("approved 40 households (250 enquiries), against 30 (200 enquiries) in 2017-18: approvals were 10 more"
-               in f for f in found)
+    assert any(
+        "approved 40 households (250 enquiries), against 30 (200 enquiries) in 2017-18: approvals were 10 more" in f
+        for f in found
+    )
     # Households 100 -> 125 (+25) against a 2018-19 net of +30: within what rounding can explain.
     assert any("within what Ofsted's rounding" in f for f in found)
 
@@ -349,8 +461,9 @@ def test_notebook_is_thin_and_stored_without_outputs():
     assert params[0].source.splitlines()[-1] == 'paper = "book/papers/2018-01-09_children-and-young-people.yml"'
     for cell in code:
         assert not cell.outputs and cell.execution_count is None
-        assert not re.search(r"^\s*(def|class|for|while|if|with|try)\b|\bif\b.*\belse\b|\blambda\b",
-                             cell.source, re.M), cell.source
+        assert not re.search(
+            r"^\s*(def|class|for|while|if|with|try)\b|\bif\b.*\belse\b|\blambda\b", cell.source, re.M
+        ), cell.source
         if cell not in params:
             assert "nbval-check-output" in cell.metadata.get("tags", []), cell.source
     assert "remove-input" in code[1].metadata["tags"] and "ctx = context.load(paper)" in code[1].source
@@ -363,7 +476,10 @@ def test_notebook_is_thin_and_stored_without_outputs():
 def test_places_not_filled_split_into_vacant_and_not_available(cambs):
     s = rc.summary(cambs)
     places, filled = rc.value(s, "fostering_places", 2018), rc.value(s, "fostering_filled_places", 2018)
-    vacant, unavailable = rc.value(s, "fostering_vacant_places", 2018), rc.value(s, "fostering_places_not_available", 2018)
+    vacant, unavailable = (
+        rc.value(s, "fostering_vacant_places", 2018),
+        rc.value(s, "fostering_places_not_available", 2018),
+    )
     # Cambridgeshire 2017-18: 360 approved = 225 filled + 80 vacant + 55 not available
     assert (places, filled, vacant, unavailable) == (360, 225, 80, 55)
     assert places == filled + vacant + unavailable

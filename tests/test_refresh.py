@@ -82,7 +82,9 @@ EES_HEAD_OLD = (
     "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
     "old_la_code,la_name,new_la_code,population_count,population_estimate,number,rate_per_10000\n"
 )
-EES_2024 = EES_HEAD_OLD + """
+EES_2024 = (
+    EES_HEAD_OLD
+    + """
 2024,Reporting year,National,E92000001,England,,,,,,Children looked after at 31 March each year,11998646,83630,70
 2024,Reporting year,Regional,E92000001,England,E12000006,East of England,,,,Children looked after at 31 March each year,1400000,"7,000",50
 2024,Reporting year,Local authority,E92000001,England,E12000006,East of England,873,Cambridgeshire,E10000003,Children looked after at 31 March each year,140070,649,46
@@ -91,18 +93,22 @@ EES_2024 = EES_HEAD_OLD + """
 2023,Reporting year,Local authority,E92000001,England,E12000006,East of England,873,Cambridgeshire,E10000003,Children looked after at 31 March each year,136924,632,46
 2023,Reporting year,Local authority,E92000001,England,E12000006,East of England,909,Cumbria,E10000006,Children looked after at 31 March each year,x,low,z
 """
+)
 
 EES_HEAD_NEW = (
     "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
     "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n"
 )
-EES_2025 = EES_HEAD_NEW + """
+EES_2025 = (
+    EES_HEAD_NEW
+    + """
 2025,Reporting year,National,E92000001,England,,,,,,Children looked after on 31 March each year,12183016,81770,67
 2025,Reporting year,Local authority,E92000001,England,E12000006,East of England,873,Cambridgeshire,E10000003,Children looked after on 31 March each year,142924,705,49
 2025,Reporting year,Local authority,E92000001,England,E12000006,East of England,873,Cambridgeshire,E10000003,Children ceasing to be looked after each year,142924,229,16
 2024,Reporting year,Local authority,E92000001,England,E12000006,East of England,873,Cambridgeshire,E10000003,Children looked after on 31 March each year,140070,631,45
 2024,Reporting year,Local authority,E92000001,England,E13000001,Inner London,202,Camden,E09000007,Children looked after on 31 March each year,40000,170,43
 """
+)
 
 ONS = """
 time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,age_group,population_estimate
@@ -223,7 +229,11 @@ def test_refresh_small_tree(source: Path, tmp_path: Path):
 
     # LA regions are filled from the EES/ONS files; London boroughs are in London.
     cambs_2013 = _get(table, "cla_31_march", 2013)
-    assert (cambs_2013["value"], cambs_2013["region_code"], cambs_2013["region_name"]) == ("463", "E12000006", "East of England")
+    assert (cambs_2013["value"], cambs_2013["region_code"], cambs_2013["region_name"]) == (
+        "463",
+        "E12000006",
+        "East of England",
+    )
     assert (camden["region_code"], camden["region_name"]) == ("E12000007", "London")
 
     # CLA2019.csv: CLA_Pop2017/CLA_Pop2018 are the populations of 2018/2019.
@@ -242,18 +252,26 @@ def test_refresh_small_tree(source: Path, tmp_path: Path):
     # The source column holds a short id that the manifest resolves to the file's path.
     manifest = json.loads((out / MANIFEST_FILE).read_text())
     paths_by_id = {s["id"]: s["path"] for s in manifest["sources"]}
-    assert paths_by_id[latest["source"]] == "dfe-cla-la-level/ees_2021_2025_dashboard/cla_number_and_rate_per_10k_children.csv"
+    assert (
+        paths_by_id[latest["source"]]
+        == "dfe-cla-la-level/ees_2021_2025_dashboard/cla_number_and_rate_per_10k_children.csv"
+    )
     assert latest["source"] == source_id(paths_by_id[latest["source"]]) and len(latest["source"]) == 7
     assert set(table["source"]) <= set(paths_by_id)
     assert _get(table, "cla_31_march", 2023)["release"] == "2024 EES"  # only in the 2024 release
     assert _get(table, "cla_started", 2024)["value"] == "232"
     revisions = pd.read_csv(out / "revisions.csv", dtype=str, keep_default_na=False)
     assert tuple(revisions.columns) == REVISION_COLUMNS
-    hit = revisions[(revisions["old_la_code"] == "873") & (revisions["year"] == "2024") & (revisions["measure"] == "cla_31_march")]
+    hit = revisions[
+        (revisions["old_la_code"] == "873") & (revisions["year"] == "2024") & (revisions["measure"] == "cla_31_march")
+    ]
     assert hit[["old_value", "old_release", "new_value", "new_release"]].values.tolist() == [
         ["649", "2024 EES", "631", "2025 EES dashboard"]
     ]
-    assert paths_by_id[hit["old_source"].iloc[0]] == "dfe-cla-la-level/ees_2020_2024/cla_number_and_rate_per_10k_children.csv"
+    assert (
+        paths_by_id[hit["old_source"].iloc[0]]
+        == "dfe-cla-la-level/ees_2020_2024/cla_number_and_rate_per_10k_children.csv"
+    )
     # Identical re-publications are not revisions (Camden 2024 is 170 in both).
     assert revisions[revisions["old_la_code"] == "202"].empty
     assert summary.revisions == len(revisions)
@@ -292,7 +310,7 @@ def test_refresh_is_deterministic(source: Path, tmp_path: Path):
 def test_newer_release_folder_is_picked_up_and_wins(source: Path, tmp_path: Path):
     newer = EES_HEAD_NEW + (
         "2026,Reporting year,Local authority,E92000001,England,E12000006,East of England,873,Cambridgeshire,"
-        "E10000003,Children looked after on 31 March each year,\"144,000\",720,50\n"
+        'E10000003,Children looked after on 31 March each year,"144,000",720,50\n'
         "2025,Reporting year,Local authority,E92000001,England,E12000006,East of England,873,Cambridgeshire,"
         "E10000003,Children looked after on 31 March each year,142924,c,c\n"
     )
@@ -305,7 +323,9 @@ def test_newer_release_folder_is_picked_up_and_wins(source: Path, tmp_path: Path
     replaced = _get(table, "cla_31_march", 2025)
     assert (replaced["value"], replaced["marker"], replaced["release"]) == ("", "c", "2026 EES")
     revisions = pd.read_csv(out / "revisions.csv", dtype=str, keep_default_na=False)
-    hit = revisions[(revisions["year"] == "2025") & (revisions["measure"] == "cla_31_march") & (revisions["old_la_code"] == "873")]
+    hit = revisions[
+        (revisions["year"] == "2025") & (revisions["measure"] == "cla_31_march") & (revisions["old_la_code"] == "873")
+    ]
     assert hit[["old_value", "new_marker"]].values.tolist() == [["705", "c"]]
 
 
@@ -412,7 +432,12 @@ def _parse(name: str, path: Path, text: str, bom: bool = False):
 def _cell(frame: pd.DataFrame, measure: str, year: int, code: str = "873", level: str = "Local authority") -> tuple:
     key = {"Local authority": "old_la_code", "Regional": "region_code", "National": "geographic_level"}[level]
     want = level if level == "National" else code
-    rows = frame[(frame["measure"] == measure) & (frame["year"] == year) & (frame["geographic_level"] == level) & (frame[key] == want)]
+    rows = frame[
+        (frame["measure"] == measure)
+        & (frame["year"] == year)
+        & (frame["geographic_level"] == level)
+        & (frame[key] == want)
+    ]
     assert len(rows) <= 1, rows
     if rows.empty:
         return None
@@ -519,7 +544,11 @@ def test_sfr_cla_breakdown_sums_2017_distance_and_rejects_missing_columns(tmp_pa
 
 
 def test_ud_cla_breakdown_percentages_and_uasc_series(tmp_path: Path):
-    columns = {k: v for k, v in SFR_CLA_2016_COLUMNS.items() if k not in ("CLA_Miss", "CLA_UASC", "CLA_InBound", "CLA_Outbound")}
+    columns = {
+        k: v
+        for k, v in SFR_CLA_2016_COLUMNS.items()
+        if k not in ("CLA_Miss", "CLA_UASC", "CLA_InBound", "CLA_Outbound")
+    }
     columns = {("CLA_Mar2019" if k == "CLA_Mar2016" else k): v for k, v in columns.items()}
     columns |= {
         "CLA_Mar2018": ["75370", "6400", "700", "201"],
@@ -659,14 +688,14 @@ def test_ees_cla_31_march_by_characteristics(tmp_path: Path):
         f"2025,{LA_CAMBS},Placement,Total,705,100",
         f"2025,{LA_CAMBS},Place providers,Own provision (by the LA),275,39",
         f"2025,{LA_CAMBS},Place providers,Other public provision (e.g. by a PCT etc),c,c",
-        f"2025,{LA_CAMBS},Distance between home and placement and locality of placement,\"4. Placed outside the LA boundary, more than 20 miles from home\",229,32",
+        f'2025,{LA_CAMBS},Distance between home and placement and locality of placement,"4. Placed outside the LA boundary, more than 20 miles from home",229,32',
         f"2025,{LA_CAMBS},Legal status,Detained for child protection,0,0",
         f"2025,{LA_CAMBS},Unaccompanied asylum-seeking children,UASC,101,14",
         f"2025,{LA_CAMBS},Unaccompanied asylum-seeking children,Non-UASC,604,86",
         f"2025,{LA_CAMBS},Ethnicity,White,600,85",
         f"2025,{LA_CAMDEN},Age group,Under 1 year,5,k",
         f"2024,{LA_CAMBS},Placement,Other placements,21,3",
-        f"2025,{REGION_EAST},Placement,Foster placements,\"5,000\",70",
+        f'2025,{REGION_EAST},Placement,Foster placements,"5,000",70',
     ]
     got, frame = _parse(
         "ees_cla_31_march_by_characteristics",
@@ -716,7 +745,7 @@ CEASED_REASONS_EES = {
     "Moved into independent living (with no formalised support)": "9",
     "Died": "0",
     "Care taken by another local authority": "0",
-    "\"Left care to live with parents, relatives or other person with no parental responsibility\"": "4",
+    '"Left care to live with parents, relatives or other person with no parental responsibility"': "4",
     "Transferred to residential care funded by adult social services": "3",
     "Sentenced to custody": "2",
     "Accommodation on remand ended": "6",
@@ -732,7 +761,10 @@ def test_ees_ceased_by_reason(tmp_path: Path):
     rows.append(f"2022,{EES_CAMBS},Reason episode ceased,Total,243,100")
     rows.append(f"2022,{EES_CAMBS},Age on ceasing,Total,243,100")
     # 2021: one of the 'other' reasons suppressed.
-    rows += [f"2021,{EES_CAMBS},Reason episode ceased,{k},{'c' if k == 'Died' else v},1" for k, v in CEASED_REASONS_EES.items()]
+    rows += [
+        f"2021,{EES_CAMBS},Reason episode ceased,{k},{'c' if k == 'Died' else v},1"
+        for k, v in CEASED_REASONS_EES.items()
+    ]
     got, frame = _parse("ees_ceased_by_reason", tmp_path / "ees_2018_2022" / "la_children_who_ceased_during_year.csv",
                         EES_LA_HEAD + "\n".join(rows) + "\n")  # fmt: skip
     assert got.release.name == "2022 EES"
@@ -810,7 +842,14 @@ def test_ees_started_stability_and_new_placements(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("raw", "value", "marker"),
-    [("1:11", 23.0, ""), ("02:03", 27.0, ""), ("0:9", 9.0, ""), ("2:0", 24.0, ""), ("c", math.nan, "c"), ("", math.nan, "")],
+    [
+        ("1:11", 23.0, ""),
+        ("02:03", 27.0, ""),
+        ("0:9", 9.0, ""),
+        ("2:0", 24.0, ""),
+        ("c", math.nan, "c"),
+        ("", math.nan, ""),
+    ],
 )
 def test_parse_years_months(raw, value, marker):
     got_value, got_marker = parse_years_months(raw)
@@ -839,7 +878,9 @@ def test_adoption_timeliness(tmp_path: Path):
     assert _cell(frame, "adoption_placed_within_12_months_of_decision", 2021, level="National") == (2160, "")
     assert set(frame["geographic_level"]) == {"National"} and set(frame["new_la_code"]) == {"E92000001"}
 
-    bad = rows + [f"2022,{ADOPTION_ENGLAND},2. Average time between decision that child should be placed for adoption and matching of child and adopters,Total,240"]
+    bad = rows + [
+        f"2022,{ADOPTION_ENGLAND},2. Average time between decision that child should be placed for adoption and matching of child and adopters,Total,240"
+    ]
     with pytest.raises(InputError, match="not a duration"):
         _parse("ees_adoption_timeliness", tmp_path / "bad" / "x.csv", ADOPTION_HEAD + "\n".join(bad) + "\n")
 
@@ -875,7 +916,10 @@ def test_ofsted_fostering_names_mapped_to_dfe_codes(source: Path, tmp_path: Path
     assert _get(table, "fostering_places", 2018, "E13000001", "Regional")["region_name"] == "Inner London"
     # 2017-18: households approved in year = mainstream approvals + family and friends (a sum of published cells).
     assert _get(table, "fostering_approvals", 2018)["value"] == "35"
-    assert (_get(table, "fostering_approvals", 2018, "202")["value"], _get(table, "fostering_approvals", 2018, "202")["marker"]) == ("", "..")
+    assert (
+        _get(table, "fostering_approvals", 2018, "202")["value"],
+        _get(table, "fostering_approvals", 2018, "202")["marker"],
+    ) == ("", "..")
     assert _get(table, "fostering_applications_concluded_or_in_progress", 2018)["value"] == "50"
     assert table[(table["measure"] == "fostering_applications")].empty
     assert _get(table, "fostering_deregistrations", 2018)["value"] == "15"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.publish import gate
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, load_paper
+from analysis.publish import gate
 from analysis.sources.ssda903.synth import DEFAULT_OUT
 
 pytestmark = pytest.mark.build

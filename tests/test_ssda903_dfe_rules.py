@@ -31,8 +31,9 @@ def test_running_the_rules_reproduces_the_committed_summary(tmp_path, committed,
     expected = committed[committed["year"].astype(int) == year].reset_index(drop=True)
     fresh = fresh.assign(year=fresh["year"].astype(int)).reset_index(drop=True)
     expected = expected.assign(year=expected["year"].astype(int))
-    pd.testing.assert_frame_equal(fresh[["year", "rule", "findings"]], expected[["year", "rule", "findings"]],
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        fresh[["year", "rule", "findings"]], expected[["year", "rule", "findings"]], check_dtype=False
+    )
 
 
 def test_the_driver_imports_nothing_from_the_report():

@@ -22,13 +22,39 @@ NS = "datetime64[ns]"
 
 def ep(child, decom, dec, rne, *, ls="C2", place="U4", provider="PR1", rec="", cin="N1", urn="", home="", pl=""):
     """One episode row as the loader gives it."""
-    return dict(CHILD=child, DECOM=decom, DEC=dec, RNE=rne, LS=ls, CIN=cin, PLACE=place, PLACE_PROVIDER=provider,
-                REC=rec, REASON_PLACE_CHANGE="", HOME_POST=home, PL_POST=pl, URN=urn)
+    return dict(
+        CHILD=child,
+        DECOM=decom,
+        DEC=dec,
+        RNE=rne,
+        LS=ls,
+        CIN=cin,
+        PLACE=place,
+        PLACE_PROVIDER=provider,
+        REC=rec,
+        REASON_PLACE_CHANGE="",
+        HOME_POST=home,
+        PL_POST=pl,
+        URN=urn,
+    )
 
 
 def episodes_frame(rows) -> pd.DataFrame:
-    cols = ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-            "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN")
+    cols = (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    )
     df = pd.DataFrame(list(rows), columns=list(cols))
     for c in ("DECOM", "DEC"):
         df[c] = pd.to_datetime(df[c]).astype(NS)
@@ -82,7 +108,11 @@ def test_one_period_with_legal_status_and_placement_changes():
     assert p["new_placement"].tolist() == [True, False, True, True]  # S, L, P, B
     assert p["new_legal_status"].tolist() == [True, True, False, True]  # S, L, P, B
     assert p["placement_category"].tolist() == [
-        "in-house fostering", "in-house fostering", "IFA fostering", "adoption placement"]
+        "in-house fostering",
+        "in-house fostering",
+        "IFA fostering",
+        "adoption placement",
+    ]
 
     per = E.periods(p)
     assert list(per.columns) == list(E.PERIOD_COLUMNS)
@@ -190,7 +220,9 @@ def test_periods_straddling_31_march_and_boundaries():
     on = E.looked_after_on(p, dt.date(2021, 3, 31))
     assert list(on.columns) == list(E.ON_DATE_COLUMNS)
     # on 31 March 2021 A is in the adoption placement that began on 1 Feb 2021 (the IFA one ended that day)
-    assert on[["CHILD", "PLACE", "LS", "placement_category"]].values.tolist() == [["A", "A4", "E1", "adoption placement"]]
+    assert on[["CHILD", "PLACE", "LS", "placement_category"]].values.tolist() == [
+        ["A", "A4", "E1", "adoption placement"]
+    ]
     assert on["age"].tolist() == [10]  # born 15 June 2010
     assert on["period_start"].tolist() == [ts("2020-01-10")]
     # the day A moved (1 June 2020) the new episode is the current one
@@ -212,8 +244,14 @@ COHORT = [
     ep("K8", "2020-10-01", None, "S", place="U5", provider="PR5"),
 ]
 COHORT_DOB = {
-    "K1": "2015-03-31", "K2": "2016-01-01", "K3": "2019-03-31", "K4": "2005-01-01", "K5": "2004-04-01",
-    "K6": "2002-07-01", "K7": "2010-01-01", "K8": "2020-04-01",
+    "K1": "2015-03-31",
+    "K2": "2016-01-01",
+    "K3": "2019-03-31",
+    "K4": "2005-01-01",
+    "K5": "2004-04-01",
+    "K6": "2002-07-01",
+    "K7": "2010-01-01",
+    "K8": "2020-04-01",
 }
 
 
@@ -237,16 +275,37 @@ def test_counts_by_year_for_a_small_cohort():
     #   placements: K1 in-house, K3 kinship, K5 R1 residential, K8 U5/PR5 IFA.
     #   ages on 31 March 2021: K1 6; K3 2; K5 born 1 Apr 2004 -> 16 (17 the next day); K8 born 1 Apr 2020 -> 0.
     expected = {
-        2020: dict(cla_31_march=3, cla_started=3, cla_ceased=2, ceased_adoption=1, ceased_special_guardianship=1,
-                   placement_in_house_fostering=1, placement_kinship_fostering=1, placement_independent_living=1,
-                   age_1_to_4=1, age_5_to_9=1, age_16_and_over=1),
-        2021: dict(cla_31_march=4, cla_started=3, cla_ceased=1, ceased_independent_living=1,
-                   placement_in_house_fostering=1, placement_kinship_fostering=1, placement_residential=1,
-                   placement_ifa_fostering=1, age_under_1=1, age_1_to_4=1, age_5_to_9=1, age_16_and_over=1),
+        2020: dict(
+            cla_31_march=3,
+            cla_started=3,
+            cla_ceased=2,
+            ceased_adoption=1,
+            ceased_special_guardianship=1,
+            placement_in_house_fostering=1,
+            placement_kinship_fostering=1,
+            placement_independent_living=1,
+            age_1_to_4=1,
+            age_5_to_9=1,
+            age_16_and_over=1,
+        ),
+        2021: dict(
+            cla_31_march=4,
+            cla_started=3,
+            cla_ceased=1,
+            ceased_independent_living=1,
+            placement_in_house_fostering=1,
+            placement_kinship_fostering=1,
+            placement_residential=1,
+            placement_ifa_fostering=1,
+            age_under_1=1,
+            age_1_to_4=1,
+            age_5_to_9=1,
+            age_16_and_over=1,
+        ),
     }
     for year, values in expected.items():
         row = got.loc[year]
-        full = {c: 0 for c in got.columns}
+        full = dict.fromkeys(got.columns, 0)
         full.update(values)
         assert row.to_dict() == full, year
     assert E.count_at_31_march(p, 2020) == 3 and E.count_at_31_march(p, 2021) == 4
@@ -255,8 +314,15 @@ def test_counts_by_year_for_a_small_cohort():
 def test_counts_by_year_columns_and_sums():
     p = prepared(COHORT, COHORT_DOB)
     got = E.counts_by_year(p, [2019, 2020, 2021, 2022])
-    assert list(got.columns) == ["year", "cla_31_march", "cla_started", "cla_ceased", *E.CEASED_COLUMNS.values(),
-                                 *E.PLACEMENT_COLUMNS.values(), *E.AGE_BAND_COLUMNS.values()]
+    assert list(got.columns) == [
+        "year",
+        "cla_31_march",
+        "cla_started",
+        "cla_ceased",
+        *E.CEASED_COLUMNS.values(),
+        *E.PLACEMENT_COLUMNS.values(),
+        *E.AGE_BAND_COLUMNS.values(),
+    ]
     assert set(E.CEASED_COLUMNS) == set(spec.REASON_GROUPS) | {E.UNKNOWN}
     assert set(E.PLACEMENT_COLUMNS) == set(spec.PLACEMENT_CATEGORIES)
     assert (got[list(E.CEASED_COLUMNS.values())].sum(axis=1) == got["cla_ceased"]).all()
@@ -331,8 +397,9 @@ def test_ceased_with_blank_reason_counts_as_unknown():
 )
 def test_placement_category_every_path(place, provider, category):
     assert E.placement_category(place, provider) == category
-    got = E.placement_category(pd.Series([place, "U4"], index=[7, 9], dtype=object),
-                               pd.Series([provider, "PR1"], index=[7, 9], dtype=object))
+    got = E.placement_category(
+        pd.Series([place, "U4"], index=[7, 9], dtype=object), pd.Series([provider, "PR1"], index=[7, 9], dtype=object)
+    )
     assert got.tolist() == [category, "in-house fostering"] and got.index.tolist() == [7, 9]
 
 
@@ -370,8 +437,16 @@ def test_age_unknown_or_before_birth_is_na():
 def test_age_bands_on_birthdays():
     # On 31 March 2024: born 31 Mar 2023 -> 1; 1 Apr 2023 -> 0; 31 Mar 2019 -> 5; 1 Apr 2019 -> 4;
     # 31 Mar 2014 -> 10; 1 Apr 2014 -> 9; 31 Mar 2008 -> 16; 1 Apr 2008 -> 15; no header row -> unknown.
-    dobs = {"a": "2023-03-31", "b": "2023-04-01", "c": "2019-03-31", "d": "2019-04-01",
-            "e": "2014-03-31", "f": "2014-04-01", "g": "2008-03-31", "h": "2008-04-01"}
+    dobs = {
+        "a": "2023-03-31",
+        "b": "2023-04-01",
+        "c": "2019-03-31",
+        "d": "2019-04-01",
+        "e": "2014-03-31",
+        "f": "2014-04-01",
+        "g": "2008-03-31",
+        "h": "2008-04-01",
+    }
     rows = [ep(c, "2023-04-01", None, "S") for c in [*dobs, "nohead"]]
     got = E.counts_by_year(prepared(rows, dobs), [2024]).iloc[0]
     assert got["cla_31_march"] == 9
@@ -400,7 +475,11 @@ def test_placement_spells_T_and_U_start_a_placement_L_does_not():
     assert sp["PLACE"].tolist() == ["U4", "U5", "A5", "A6"]
     assert sp["URN"].tolist() == ["SC1", "", "", ""]
     assert sp["placement_category"].tolist() == [
-        "in-house fostering", "in-house fostering", "adoption placement", "adoption placement"]
+        "in-house fostering",
+        "in-house fostering",
+        "adoption placement",
+        "adoption placement",
+    ]
 
 
 def test_legal_status_spells():
@@ -461,7 +540,7 @@ def test_long_term_stability():
         ep("L6", "2019-01-01", "2023-01-01", "S", place="U6", rec="X1"),  # foster carers since 2019 ...
         ep("L6", "2023-01-01", None, "T", place="A5"),  # ... who now adopt: T = same carers
     ]
-    dobs = {c: "2012-01-01" for c in ("L1", "L2", "L3", "L5", "L6")} | {"L4": "2008-03-31"}
+    dobs = dict.fromkeys(("L1", "L2", "L3", "L5", "L6"), "2012-01-01") | {"L4": "2008-03-31"}
     p = prepared(rows, dobs)
     got = E.long_term_stability(p, 2024)
     assert list(got.columns) == list(E.STABILITY_COLUMNS)
@@ -589,11 +668,18 @@ def test_functions_agree_on_a_random_authority():
             length = int(rng.integers(0, 300))
             last = k == per_child - 1
             dec = None if (last and rng.random() < 0.4) else str(day + length)
-            rows.append(ep(f"c{c}", str(day), dec, "S" if k == 0 else str(rng.choice(list("LPTBU"))),
-                           ls=str(rng.choice(["C1", "C2", "V2", "E1"])),
-                           place=str(rng.choice(["U1", "U4", "K2", "P1", "A4", "T0"])),
-                           provider=str(rng.choice(["PR0", "PR1", "PR2", "PR4", "PR5"])),
-                           rec=("" if dec is None else (str(rng.choice(["E11", "E4A", "E45", "E8"])) if last else "X1"))))
+            rows.append(
+                ep(
+                    f"c{c}",
+                    str(day),
+                    dec,
+                    "S" if k == 0 else str(rng.choice(list("LPTBU"))),
+                    ls=str(rng.choice(["C1", "C2", "V2", "E1"])),
+                    place=str(rng.choice(["U1", "U4", "K2", "P1", "A4", "T0"])),
+                    provider=str(rng.choice(["PR0", "PR1", "PR2", "PR4", "PR5"])),
+                    rec=("" if dec is None else (str(rng.choice(["E11", "E4A", "E45", "E8"])) if last else "X1")),
+                )
+            )
             if dec is None:
                 break
             day = day + length + (int(rng.integers(1, 100)) if rng.random() < 0.1 else 0)

@@ -30,7 +30,10 @@ def one_year(header_rows: list[str] | None = None, episode_rows: list[str] | Non
         "0001,01/06/2016,S,C2,N1,U4,PR1,,,,,,",
         "0002,01/07/2016,S,V2,N4,U1,PR1,01/12/2016,E4A,,,,",
     ]
-    return {"header.csv": "\n".join([HD_COLS, *header_rows]) + "\n", "episodes.csv": "\n".join([EP_COLS, *episode_rows]) + "\n"}
+    return {
+        "header.csv": "\n".join([HD_COLS, *header_rows]) + "\n",
+        "episodes.csv": "\n".join([EP_COLS, *episode_rows]) + "\n",
+    }
 
 
 def rules(ret: Return903) -> list[str]:
@@ -41,11 +44,13 @@ def rules(ret: Return903) -> list[str]:
 
 
 def test_both_date_formats_per_value_and_blank_dates(tmp_path):
-    files = one_year(episode_rows=[
-        "0001,2016-06-01,S,C2,N1,U4,PR1,2016-09-30,X1,,,,",
-        "0001,30/09/2016,P,C2,N1,U5,PR1,,,,,,",
-        "0002,1/7/2016,S,V2,N4,U1,PR1,2016-12-01,E4A,,,,",
-    ])
+    files = one_year(
+        episode_rows=[
+            "0001,2016-06-01,S,C2,N1,U4,PR1,2016-09-30,X1,,,,",
+            "0001,30/09/2016,P,C2,N1,U5,PR1,,,,,,",
+            "0002,1/7/2016,S,V2,N4,U1,PR1,2016-12-01,E4A,,,,",
+        ]
+    )
     ret = load_return(write(tmp_path / "la", files), year=2017)
     ep = ret.tables["episodes"]
     assert ep["DECOM"].dtype == "datetime64[ns]" and ep["DEC"].dtype == "datetime64[ns]"
@@ -119,12 +124,27 @@ def test_missing_required_column_and_table_are_errors(tmp_path):
 @pytest.mark.parametrize(
     ("data", "rule", "message"),
     [
-        (b"", "empty-file", "is empty: expected a header line (CHILD, SEX, DOB, ETHNIC, UPN, MOTHER, MC_DOB) and a row per record."),
-        (b"CHILD;SEX;DOB\n1;1;01/01/2010\n", "delimiter", "is separated by semicolons, not commas: save it as CSV (comma-separated) UTF-8."),
+        (
+            b"",
+            "empty-file",
+            "is empty: expected a header line (CHILD, SEX, DOB, ETHNIC, UPN, MOTHER, MC_DOB) and a row per record.",
+        ),
+        (
+            b"CHILD;SEX;DOB\n1;1;01/01/2010\n",
+            "delimiter",
+            "is separated by semicolons, not commas: save it as CSV (comma-separated) UTF-8.",
+        ),
         (b"PK\x03\x04" + b"\x00" * 64, "excel", "is an Excel file, not CSV: save it as CSV UTF-8."),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "excel", "is an Excel file, not CSV: save it as CSV UTF-8."),
-        ("CHILD,SEX,DOB,ETHNIC\n0001,1,14/03/2009,WBRI\n0002,2,02/11/2005,BAFR\n".encode("utf-16"), "encoding",
-         "is UTF-16 text, not UTF-8: save it as CSV UTF-8."),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,
+            "excel",
+            "is an Excel file, not CSV: save it as CSV UTF-8.",
+        ),
+        (
+            "CHILD,SEX,DOB,ETHNIC\n0001,1,14/03/2009,WBRI\n0002,2,02/11/2005,BAFR\n".encode("utf-16"),
+            "encoding",
+            "is UTF-16 text, not UTF-8: save it as CSV UTF-8.",
+        ),
     ],
 )
 def test_unreadable_files_are_error_findings(tmp_path, data, rule, message):
@@ -144,10 +164,13 @@ def test_latin1_is_reported_with_file_and_byte_position(tmp_path):
     ret = load_return(write(tmp_path / "la", files), year=2017)
     hit = ret.findings[ret.findings["rule"] == "encoding"]
     pos = raw.index(b"\xc9")
-    assert hit[["file", "row", "message"]].values.tolist() == [[
-        "header.csv", 3,
-        f"is not UTF-8 text: byte 0xC9 at byte position {pos} (line 3) looks like Windows-1252/latin-1; save it as CSV UTF-8.",
-    ]]
+    assert hit[["file", "row", "message"]].values.tolist() == [
+        [
+            "header.csv",
+            3,
+            f"is not UTF-8 text: byte 0xC9 at byte position {pos} (line 3) looks like Windows-1252/latin-1; save it as CSV UTF-8.",
+        ]
+    ]
 
 
 def test_spreadsheet_files_and_unknown_files(tmp_path):
@@ -170,7 +193,9 @@ def test_file_names_any_case_and_alternative_names(tmp_path):
     files = one_year()
     files["SSDA903_Episodes.CSV"] = files.pop("episodes.csv")
     files["Header.csv"] = files.pop("header.csv")
-    files["PlacedAdoption.csv"] = "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n0001,14/03/2009,01/09/2016,,\n"
+    files["PlacedAdoption.csv"] = (
+        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n0001,14/03/2009,01/09/2016,,\n"
+    )
     ret = load_return(write(tmp_path / "la", files), year=2017)
     assert len(ret.tables["episodes"]) == 2 and len(ret.tables["placed_adoption"]) == 1
     assert ret.tables["episodes"]["_file"].astype(str).unique().tolist() == ["SSDA903_Episodes.CSV"]
@@ -182,11 +207,11 @@ def test_file_names_any_case_and_alternative_names(tmp_path):
 def test_types_and_line_numbers(tmp_path):
     text = (
         EP_COLS + "\n"
-        "0001,01/06/2016,S,C2,N1,U4,PR1,,,,,,\n"     # line 2
-        "\n"                                          # line 3: blank, dropped
+        "0001,01/06/2016,S,C2,N1,U4,PR1,,,,,,\n"  # line 2
+        "\n"  # line 3: blank, dropped
         "007,01/07/2016,S,V2,N4,U1,PR1,,,,,,,EXTRA\n"  # line 4: too many fields, skipped (csv-format)
-        ",,,,,,,,,,,,\n"                              # line 5: empty row from a spreadsheet, dropped
-        "0002,01/07/2016,S,V2,N4,U1,PR1,,,,,,\n"      # line 6
+        ",,,,,,,,,,,,\n"  # line 5: empty row from a spreadsheet, dropped
+        "0002,01/07/2016,S,V2,N4,U1,PR1,,,,,,\n"  # line 6
     )
     files = one_year()
     files["episodes.csv"] = text
@@ -199,7 +224,9 @@ def test_types_and_line_numbers(tmp_path):
     assert pd.api.types.is_string_dtype(ep["CHILD"]) and pd.api.types.is_string_dtype(ep["PLACE"])
     assert ep["REC"].isna().all()  # blank codes are missing values
     ragged = ret.findings[ret.findings["rule"] == "csv-format"]
-    assert ragged[["row", "message"]].values.tolist() == [[4, "line has 14 fields but the header has 13; the line is skipped."]]
+    assert ragged[["row", "message"]].values.tolist() == [
+        [4, "line has 14 fields but the header has 13; the line is skipped."]
+    ]
     for name, frame in ret.tables.items():
         assert list(frame.columns) == [*spec.TABLES[name], "YEAR", "_file", "_row"], name
         for column in spec.TABLES[name]:
@@ -213,8 +240,20 @@ def test_types_and_line_numbers(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "year"),
-    [("2017", 2017), ("2016-17", 2017), ("2016_17", 2017), ("2016/17", 2017), ("201617", 2017), ("2016-2017", 2017),
-     ("1999/00", 2000), (" 2018 ", 2018), ("2016-18", None), ("17", None), ("abcd", None), ("2016", 2016)],
+    [
+        ("2017", 2017),
+        ("2016-17", 2017),
+        ("2016_17", 2017),
+        ("2016/17", 2017),
+        ("201617", 2017),
+        ("2016-2017", 2017),
+        ("1999/00", 2000),
+        (" 2018 ", 2018),
+        ("2016-18", None),
+        ("17", None),
+        ("abcd", None),
+        ("2016", 2016),
+    ],
 )
 def test_parse_year(text, year):
     assert parse_year(text) == year
@@ -224,7 +263,9 @@ def test_year_label():
     assert year_label(2017) == "2016-17" and year_label(2000) == "1999-00"
 
 
-@pytest.mark.parametrize("names", [("2017", "2018"), ("2016-17", "2017-18"), ("2016_17", "2017_18"), ("201617", "201718")])
+@pytest.mark.parametrize(
+    "names", [("2017", "2018"), ("2016-17", "2017-18"), ("2016_17", "2017_18"), ("201617", "201718")]
+)
 def test_per_year_folders(tmp_path, names):
     root = tmp_path / "la"
     write(root / names[0], one_year())
@@ -250,18 +291,27 @@ def test_files_beside_year_folders_are_ignored(tmp_path):
 
 def test_multi_year_files_with_year_column(tmp_path):
     files = {
-        "header.csv": "YEAR," + HD_COLS + "\n2016/17,0001,1,14/03/2009,WBRI,,,\n2018,0001,1,14/03/2009,WBRI,,,\n17,0002,2,02/11/2005,BAFR,,,\n",
-        "episodes.csv": EP_COLS + ",YEAR\n0001,01/06/2016,S,C2,N1,U4,PR1,,,,,,,2016-17\n0001,01/06/2016,S,C2,N1,U4,PR1,,,,,,,2017-18\n",
+        "header.csv": "YEAR,"
+        + HD_COLS
+        + "\n2016/17,0001,1,14/03/2009,WBRI,,,\n2018,0001,1,14/03/2009,WBRI,,,\n17,0002,2,02/11/2005,BAFR,,,\n",
+        "episodes.csv": EP_COLS
+        + ",YEAR\n0001,01/06/2016,S,C2,N1,U4,PR1,,,,,,,2016-17\n0001,01/06/2016,S,C2,N1,U4,PR1,,,,,,,2017-18\n",
     }
     ret = load_return(write(tmp_path / "la", files))
     assert ret.years == (2017, 2018)
     assert ret.tables["header"][["CHILD", "YEAR", "_row"]].values.tolist() == [["0001", 2017, 2], ["0001", 2018, 3]]
     assert ret.tables["episodes"]["YEAR"].tolist() == [2017, 2018]
     bad = ret.findings[ret.findings["rule"] == "year-format"]
-    assert bad[["file", "row", "child", "column", "severity", "message"]].values.tolist() == [[
-        "header.csv", 4, "0002", "YEAR", "error",
-        "YEAR '17' is not a collection year (expected e.g. 2017 or 2016/17); the row is dropped.",
-    ]]
+    assert bad[["file", "row", "child", "column", "severity", "message"]].values.tolist() == [
+        [
+            "header.csv",
+            4,
+            "0002",
+            "YEAR",
+            "error",
+            "YEAR '17' is not a collection year (expected e.g. 2017 or 2016/17); the row is dropped.",
+        ]
+    ]
 
 
 def test_single_year_files_year_inferred_or_given(tmp_path):
@@ -269,11 +319,14 @@ def test_single_year_files_year_inferred_or_given(tmp_path):
     ret = load_return(folder)
     assert ret.years == (2017,)
     info = ret.findings[ret.findings["rule"] == "year-inferred"]
-    assert info[["file", "severity", "message"]].values.tolist() == [[
-        "episodes.csv", "info",
-        "no YEAR column and no year given: taken as 2017 (2016-17), the year ending 31 March after the latest "
-        "episode date 01/12/2016; pass --year to set it.",
-    ]]
+    assert info[["file", "severity", "message"]].values.tolist() == [
+        [
+            "episodes.csv",
+            "info",
+            "no YEAR column and no year given: taken as 2017 (2016-17), the year ending 31 March after the latest "
+            "episode date 01/12/2016; pass --year to set it.",
+        ]
+    ]
     given = load_return(folder, year=2018)
     assert given.years == (2018,) and "year-inferred" not in rules(given)
     assert set(given.tables["header"]["YEAR"]) == {2018}
@@ -285,11 +338,16 @@ def test_year_after_31_march_is_the_next_year(tmp_path):
 
 
 def test_a_stray_late_dec_does_not_move_the_year(tmp_path):
-    folder = write(tmp_path / "la", one_year(episode_rows=[
-        "0001,01/06/2016,S,C2,N1,U4,PR1,01/09/2016,E4A,,,,",
-        "0002,01/07/2016,S,V2,N4,U1,PR1,01/12/2016,E4A,,,,",
-        "0002,01/03/2017,S,V2,N4,U1,PR1,01/04/2017,E4A,,,,",  # DEC after 31 March 2017: an error, not a new year
-    ]))
+    folder = write(
+        tmp_path / "la",
+        one_year(
+            episode_rows=[
+                "0001,01/06/2016,S,C2,N1,U4,PR1,01/09/2016,E4A,,,,",
+                "0002,01/07/2016,S,V2,N4,U1,PR1,01/12/2016,E4A,,,,",
+                "0002,01/03/2017,S,V2,N4,U1,PR1,01/04/2017,E4A,,,,",  # DEC after 31 March 2017: an error, not a new year
+            ]
+        ),
+    )
     ret = load_return(folder)
     assert ret.years == (2017,)
     assert ret.findings.loc[ret.findings["rule"] == "year-inferred", "message"].tolist() == [
@@ -315,23 +373,29 @@ def test_input_errors(tmp_path):
 
 def two_years(root: Path) -> Path:
     """A hand-built 2016-17 and 2017-18 return with a known stacked answer."""
-    write(root / "2017", {
-        "header.csv": HD_COLS + "\nA,1,01/01/2010,NOBT,,,\nB,2,01/01/2011,WBRI,,,\nC,1,01/01/2012,WBRI,,,\n",
-        "episodes.csv": EP_COLS + "\n"
-        "A,01/05/2016,S,C2,N1,U4,PR1,,,,,,\n"   # open at 31 March 2017; closed in the 2018 return
-        "B,01/06/2016,S,C2,N1,U4,PR1,,,,,,\n"   # open here; ended 20/03/2017 (X1) per 2018's next episode
-        "C,01/01/2017,S,V2,N1,U4,PR1,,,,,,\n",  # open here; the 2018 return starts a new period
-        "ad1.csv": "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\nA,01/01/2010,01/02/2017,,0,1,MF,L0\n",
-    })
-    write(root / "2018", {
-        "header.csv": HD_COLS + "\nA,1,01/01/2010,WBRI,,,\nB,2,01/01/2011,WBRI,,,\nC,1,01/01/2012,WBRI,,,\n",
-        "episodes.csv": EP_COLS + "\n"
-        "A,01/05/2016,S,C2,N1,U4,PR1,01/09/2017,X1,,,,\n"
-        "A,01/09/2017,P,C2,N1,U5,PR1,,,,,,\n"
-        "B,20/03/2017,P,C2,N1,U5,PR4,,,,,,\n"
-        "C,01/02/2018,S,C1,N1,U6,PR1,,,,,,\n",
-        "ad1.csv": "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\nA,01/01/2010,01/02/2017,01/03/2017,0,1,MF,L0\n",
-    })
+    write(
+        root / "2017",
+        {
+            "header.csv": HD_COLS + "\nA,1,01/01/2010,NOBT,,,\nB,2,01/01/2011,WBRI,,,\nC,1,01/01/2012,WBRI,,,\n",
+            "episodes.csv": EP_COLS + "\n"
+            "A,01/05/2016,S,C2,N1,U4,PR1,,,,,,\n"  # open at 31 March 2017; closed in the 2018 return
+            "B,01/06/2016,S,C2,N1,U4,PR1,,,,,,\n"  # open here; ended 20/03/2017 (X1) per 2018's next episode
+            "C,01/01/2017,S,V2,N1,U4,PR1,,,,,,\n",  # open here; the 2018 return starts a new period
+            "ad1.csv": "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\nA,01/01/2010,01/02/2017,,0,1,MF,L0\n",
+        },
+    )
+    write(
+        root / "2018",
+        {
+            "header.csv": HD_COLS + "\nA,1,01/01/2010,WBRI,,,\nB,2,01/01/2011,WBRI,,,\nC,1,01/01/2012,WBRI,,,\n",
+            "episodes.csv": EP_COLS + "\n"
+            "A,01/05/2016,S,C2,N1,U4,PR1,01/09/2017,X1,,,,\n"
+            "A,01/09/2017,P,C2,N1,U5,PR1,,,,,,\n"
+            "B,20/03/2017,P,C2,N1,U5,PR4,,,,,,\n"
+            "C,01/02/2018,S,C1,N1,U6,PR1,,,,,,\n",
+            "ad1.csv": "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\nA,01/01/2010,01/02/2017,01/03/2017,0,1,MF,L0\n",
+        },
+    )
     return root
 
 
@@ -340,22 +404,28 @@ def test_stack_deduplicates_and_closes_open_episodes(tmp_path):
     stacked = stack(ret)
     assert stacked.stacked and not ret.stacked and stacked.years == (2017, 2018)
     ep = stacked.tables["episodes"]
-    got = [(c, f"{d:%d/%m/%Y}", "" if pd.isna(e) else f"{e:%d/%m/%Y}", "" if pd.isna(r) else r, y)
-           for c, d, e, r, y in ep[["CHILD", "DECOM", "DEC", "REC", "YEAR"]].itertuples(index=False)]
+    got = [
+        (c, f"{d:%d/%m/%Y}", "" if pd.isna(e) else f"{e:%d/%m/%Y}", "" if pd.isna(r) else r, y)
+        for c, d, e, r, y in ep[["CHILD", "DECOM", "DEC", "REC", "YEAR"]].itertuples(index=False)
+    ]
     assert got == [
         ("A", "01/05/2016", "01/09/2017", "X1", 2018),  # the 2018 row of the same episode wins
         ("A", "01/09/2017", "", "", 2018),
         ("B", "01/06/2016", "20/03/2017", "X1", 2017),  # closed on the next DECOM
         ("B", "20/03/2017", "", "", 2018),
-        ("C", "01/01/2017", "", "", 2017),              # followed by a new period: left open, reported
+        ("C", "01/01/2017", "", "", 2017),  # followed by a new period: left open, reported
         ("C", "01/02/2018", "", "", 2018),
     ]
     hd = stacked.tables["header"]
-    assert hd[["CHILD", "ETHNIC", "YEAR"]].values.tolist() == [["A", "WBRI", 2018], ["B", "WBRI", 2018], ["C", "WBRI", 2018]]
+    assert hd[["CHILD", "ETHNIC", "YEAR"]].values.tolist() == [
+        ["A", "WBRI", 2018],
+        ["B", "WBRI", 2018],
+        ["C", "WBRI", 2018],
+    ]
     ad1 = stacked.tables["ad1"]
     assert ad1[["CHILD", "YEAR"]].values.tolist() == [["A", 2018]] and ad1["DATE_MATCH"].notna().all()
 
-    new = stacked.findings.iloc[len(ret.findings):]
+    new = stacked.findings.iloc[len(ret.findings) :]
     assert new[["file", "row", "child", "column", "rule", "severity"]].values.tolist() == [
         ["2017/episodes.csv", 3, "B", "DEC", "closed-across-years", "info"],
         ["2017/episodes.csv", 4, "C", "DEC", "open-episode-before-new-period", "error"],

@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sources import published
 from analysis.errors import InputError
+from analysis.sources import published
 from analysis.sources.ssda903 import episodes as E
 from analysis.sources.ssda903 import load, synth
 from analysis.sources.ssda903.validate import validate
@@ -20,8 +19,11 @@ YEARS = list(range(2013, 2026))
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +69,14 @@ def test_the_default_passes_the_report_validation_with_no_errors(model):
     assert errors.empty, errors.head(10).to_string()
 
 
-@pytest.mark.parametrize("measure, ours, tolerance", [
-    ("cla_31_march", "cla_31_march", 0.03),
-    ("cla_started", "cla_started", 0.05),
-    ("cla_ceased", "cla_ceased", 0.05),
-])
+@pytest.mark.parametrize(
+    "measure, ours, tolerance",
+    [
+        ("cla_31_march", "cla_31_march", 0.03),
+        ("cla_started", "cla_started", 0.05),
+        ("cla_ceased", "cla_ceased", 0.05),
+    ],
+)
 def test_counts_within_tolerance_of_published_every_year(model, published_la, measure, ours, tolerance):
     _, _, counts = model
     pub = published_la[measure].reindex(YEARS)
@@ -89,8 +94,12 @@ def test_ceased_reason_shares_close_to_published(model, published_la):
     _, _, counts = model
     # DfE suppresses "other reasons" and often child arrangements orders for a county, so the four
     # larger named reasons are compared as shares of their own total, in years none is suppressed.
-    pairs = {"adoption": "ceased_adopted", "special_guardianship": "ceased_sgo", "return_home": "ceased_returned_home",
-             "independent_living": "ceased_independent_living"}
+    pairs = {
+        "adoption": "ceased_adopted",
+        "special_guardianship": "ceased_sgo",
+        "return_home": "ceased_returned_home",
+        "independent_living": "ceased_independent_living",
+    }
     pub = published_la[list(pairs.values())].reindex(YEARS).dropna()
     assert len(pub) >= 4, f"too few years with all four reasons published: {list(pub.index)}"
     ours = counts[[f"ceased_{k}" for k in pairs]].loc[pub.index]
@@ -102,8 +111,13 @@ def test_ceased_reason_shares_close_to_published(model, published_la):
 
 def test_age_shares_at_31_march_close_to_published(model, published_la):
     _, _, counts = model
-    pairs = {"age_under_1": "cla_age_under_1", "age_1_to_4": "cla_age_1_4", "age_5_to_9": "cla_age_5_9",
-             "age_10_to_15": "cla_age_10_15", "age_16_and_over": "cla_age_16_over"}
+    pairs = {
+        "age_under_1": "cla_age_under_1",
+        "age_1_to_4": "cla_age_1_4",
+        "age_5_to_9": "cla_age_5_9",
+        "age_10_to_15": "cla_age_10_15",
+        "age_16_and_over": "cla_age_16_over",
+    }
     pub = published_la[list(pairs.values())].reindex(YEARS).dropna()
     ours = counts[list(pairs)].loc[pub.index]
     ours.columns = list(pairs.values())
@@ -113,8 +127,13 @@ def test_age_shares_at_31_march_close_to_published(model, published_la):
 
 def test_placement_and_provider_shares_close_to_published(model, published_la):
     _, prepared, counts = model
-    need = ["cla_placement_foster", "cla_placement_parents", "cla_provider_own", "cla_provider_private",
-            "cla_provider_voluntary"]
+    need = [
+        "cla_placement_foster",
+        "cla_placement_parents",
+        "cla_provider_own",
+        "cla_provider_private",
+        "cla_provider_voluntary",
+    ]
     assert all(m in published_la.columns for m in need)
     fostering = [c for c in counts.columns if c.endswith("fostering")]
     ours_foster = counts[fostering].sum(axis=1) / counts["cla_31_march"]

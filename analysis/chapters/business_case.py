@@ -68,9 +68,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.report import charts, disclosure
 from analysis.chapters import placements as pl
 from analysis.paper import BusinessCase, Costs, Paper, UnitCost
+from analysis.report import charts, disclosure
 from analysis.sources.ssda903 import spec
 
 # --------------------------------------------------------------------------- constants
@@ -139,8 +139,13 @@ def stock_by_category(projection: pd.DataFrame, base_year: int, horizon: int) ->
     unknown = set(projection["category"]) - set(CATEGORIES)
     if unknown:
         raise ValueError(f"projection has unknown placement categories: {', '.join(sorted(map(str, unknown)))}")
-    table = (projection.groupby(["year", "category"])["children"].sum().unstack("category")
-             .reindex(columns=list(CATEGORIES)).fillna(0.0))
+    table = (
+        projection.groupby(["year", "category"])["children"]
+        .sum()
+        .unstack("category")
+        .reindex(columns=list(CATEGORIES))
+        .fillna(0.0)
+    )
     years = list(range(int(base_year), int(base_year) + int(horizon) + 1))
     absent = [y for y in years if y not in table.index]
     if absent:
@@ -334,17 +339,24 @@ class Results:
         return "SYNTHETIC" if self.synthetic else "real"
 
 
-
 def _money(average: pd.DataFrame, base_cost: pd.Series, investment: pd.Series, costs: Costs) -> pd.DataFrame:
     gross = gross_cost(average, costs)
     saving = base_cost - gross
     net = saving - investment
-    return pd.DataFrame({"gross": gross, "saving": saving, "investment": investment, "net": net,
-                         "cumulative": net.cumsum()})
+    return pd.DataFrame(
+        {"gross": gross, "saving": saving, "investment": investment, "net": net, "cumulative": net.cumsum()}
+    )
 
 
-def scenarios(baseline: pd.DataFrame, faster: pd.DataFrame, bc: BusinessCase, costs: Costs,
-              base_year: int | None = None, *, synthetic: bool = True) -> Results:
+def scenarios(
+    baseline: pd.DataFrame,
+    faster: pd.DataFrame,
+    bc: BusinessCase,
+    costs: Costs,
+    base_year: int | None = None,
+    *,
+    synthetic: bool = True,
+) -> Results:
     """The four scenarios from two projections.
 
     Parameters
@@ -365,18 +377,22 @@ def scenarios(baseline: pd.DataFrame, faster: pd.DataFrame, bc: BusinessCase, co
     base_year = int(baseline["year"].min()) if base_year is None else int(base_year)
     n = bc.horizon_years
     base_stock = stock_by_category(baseline, base_year, n)
-    stocks = {"baseline": base_stock, "permanence": ramp(base_stock, stock_by_category(faster, base_year, n),
-                                                         bc.permanence_ramp_years)}
+    stocks = {
+        "baseline": base_stock,
+        "permanence": ramp(base_stock, stock_by_category(faster, base_year, n), bc.permanence_ramp_years),
+    }
     avgs = {k: year_average(v) for k, v in stocks.items()}
     years = avgs["baseline"].index
     base_cost = gross_cost(avgs["baseline"], costs)
     zero = pd.Series(0.0, index=years)
     perm_cost = pd.Series(float(bc.permanence_cost_per_year), index=years)
     out = {}
-    for key, source, recruit, extra_cost in (("baseline", "baseline", False, zero),
-                                             ("recruitment", "baseline", True, zero),
-                                             ("permanence", "permanence", False, perm_cost),
-                                             ("both", "permanence", True, perm_cost)):
+    for key, source, recruit, extra_cost in (
+        ("baseline", "baseline", False, zero),
+        ("recruitment", "baseline", True, zero),
+        ("permanence", "permanence", False, perm_cost),
+        ("both", "permanence", True, perm_cost),
+    ):
         avg = avgs[source]
         if recruit:
             r = recruitment(avg, bc)
@@ -385,8 +401,17 @@ def scenarios(baseline: pd.DataFrame, faster: pd.DataFrame, bc: BusinessCase, co
         else:
             h, w, e, investment = zero, zero, zero, extra_cost
         money = _money(avg, base_cost, investment, costs)
-        out[key] = Scenario(key=key, stock=stocks[source], average=avg, households=h, wanted=w, extra_children=e,
-                            money=money, npv=npv(money["net"], bc.discount_rate), payback=payback(money["net"], money["investment"]))
+        out[key] = Scenario(
+            key=key,
+            stock=stocks[source],
+            average=avg,
+            households=h,
+            wanted=w,
+            extra_children=e,
+            money=money,
+            npv=npv(money["net"], bc.discount_rate),
+            payback=payback(money["net"], money["investment"]),
+        )
     return Results(base_year=base_year, business_case=bc, costs=costs, scenarios=out, synthetic=synthetic)
 
 
@@ -414,26 +439,86 @@ class Range:
 
 #: The sensitivity table: every input of the tornado chart, its low and high values and why.
 SENSITIVITY: tuple[Range, ...] = (
-    Range("costs.in_house_fostering", "In-house foster care weekly cost", "cost", -1, 1,
-          "plus or minus the paper file's cost sensitivity share (costs.sensitivity)"),
-    Range("costs.ifa_fostering", "IFA foster care weekly cost", "cost", -1, 1,
-          "plus or minus the paper file's cost sensitivity share (costs.sensitivity)"),
-    Range("business_case.extra_households_per_year", "Extra households approved a year", "scale", 0.5, 1.5,
-          "half to one and a half times the target: recruitment often falls short, or can beat it"),
-    Range("business_case.conversion", "Share of new households that take a child", "scale", 0.5, 1.5,
-          "half to one and a half times the assumed conversion"),
-    Range("business_case.children_per_household", "Children per placed household", "scale", 0.75, 1.25,
-          "a quarter fewer or more children per household"),
-    Range("business_case.household_retention", "Households still fostering a year later", "shift", -0.2, 0.2,
-          "20 percentage points lower or higher"),
-    Range("business_case.cost_per_approval", "Cost of each extra approval", "scale", 0.5, 2.0,
-          "half to twice the assumed marketing and assessment cost"),
-    Range("business_case.permanence_time_cut", "Cut in time to permanence", "scale", 0.5, 1.5,
-          "half to one and a half times the assumed cut"),
-    Range("business_case.permanence_cost_per_year", "Yearly cost of the permanence work", "scale", 0.5, 2.0,
-          "half to twice the assumed cost"),
-    Range("business_case.discount_rate", "Discount rate", "shift", -0.02, 0.02,
-          "2 percentage points lower or higher than the paper file's rate"),
+    Range(
+        "costs.in_house_fostering",
+        "In-house foster care weekly cost",
+        "cost",
+        -1,
+        1,
+        "plus or minus the paper file's cost sensitivity share (costs.sensitivity)",
+    ),
+    Range(
+        "costs.ifa_fostering",
+        "IFA foster care weekly cost",
+        "cost",
+        -1,
+        1,
+        "plus or minus the paper file's cost sensitivity share (costs.sensitivity)",
+    ),
+    Range(
+        "business_case.extra_households_per_year",
+        "Extra households approved a year",
+        "scale",
+        0.5,
+        1.5,
+        "half to one and a half times the target: recruitment often falls short, or can beat it",
+    ),
+    Range(
+        "business_case.conversion",
+        "Share of new households that take a child",
+        "scale",
+        0.5,
+        1.5,
+        "half to one and a half times the assumed conversion",
+    ),
+    Range(
+        "business_case.children_per_household",
+        "Children per placed household",
+        "scale",
+        0.75,
+        1.25,
+        "a quarter fewer or more children per household",
+    ),
+    Range(
+        "business_case.household_retention",
+        "Households still fostering a year later",
+        "shift",
+        -0.2,
+        0.2,
+        "20 percentage points lower or higher",
+    ),
+    Range(
+        "business_case.cost_per_approval",
+        "Cost of each extra approval",
+        "scale",
+        0.5,
+        2.0,
+        "half to twice the assumed marketing and assessment cost",
+    ),
+    Range(
+        "business_case.permanence_time_cut",
+        "Cut in time to permanence",
+        "scale",
+        0.5,
+        1.5,
+        "half to one and a half times the assumed cut",
+    ),
+    Range(
+        "business_case.permanence_cost_per_year",
+        "Yearly cost of the permanence work",
+        "scale",
+        0.5,
+        2.0,
+        "half to twice the assumed cost",
+    ),
+    Range(
+        "business_case.discount_rate",
+        "Discount rate",
+        "shift",
+        -0.02,
+        0.02,
+        "2 percentage points lower or higher than the paper file's rate",
+    ),
 )
 
 
@@ -497,13 +582,26 @@ def sensitivity_inputs(bc: BusinessCase, costs: Costs) -> pd.DataFrame:
         else:  # pragma: no cover - the table is fixed
             raise ValueError(f"unknown sensitivity kind {r.how!r}")
         a, b = bounds(r.field)
-        rows.append({"field": r.field, "label": r.label, "value": v, "low": float(np.clip(lo, a, b)),
-                     "high": float(np.clip(hi, a, b)), "why": r.why})
+        rows.append(
+            {
+                "field": r.field,
+                "label": r.label,
+                "value": v,
+                "low": float(np.clip(lo, a, b)),
+                "high": float(np.clip(hi, a, b)),
+                "why": r.why,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def tornado(baseline: pd.DataFrame, faster_at: Callable[[float], pd.DataFrame], bc: BusinessCase, costs: Costs,
-            base_year: int | None = None) -> pd.DataFrame:
+def tornado(
+    baseline: pd.DataFrame,
+    faster_at: Callable[[float], pd.DataFrame],
+    bc: BusinessCase,
+    costs: Costs,
+    base_year: int | None = None,
+) -> pd.DataFrame:
     """The NPV of both together with each :data:`SENSITIVITY` input set low, then high.
 
     Parameters
@@ -565,8 +663,9 @@ def run(model, paper: Paper) -> Results:
     def faster_at(cut: float) -> pd.DataFrame:
         return forecast.project(forecast.with_faster_permanence(model, cut), n)
 
-    res = scenarios(baseline, faster_at(bc.permanence_time_cut), bc, costs, model.base_year,
-                    synthetic=bool(model.synthetic))
+    res = scenarios(
+        baseline, faster_at(bc.permanence_time_cut), bc, costs, model.base_year, synthetic=bool(model.synthetic)
+    )
     return replace(res, tornado=tornado(baseline, faster_at, bc, costs, model.base_year))
 
 
@@ -632,13 +731,30 @@ def parameters_display(res: Results) -> pd.DataFrame:
     rows = []
     for cat, field in ((IN_HOUSE, "in_house_fostering"), (IFA, "ifa_fostering")):
         unit = getattr(costs, field)
-        rows.append({"Parameter": f"costs.{field}.weekly", "Value": f"£{unit.weekly:,.0f} a week",
-                     "Meaning": f"Weekly unit cost: {pl.LABELS[cat]} ({unit.year} figure)", "Source or assumption": unit.source})
-    rows.append({"Parameter": "costs.sensitivity", "Value": _pct(costs.sensitivity),
-                 "Meaning": "Plus or minus share applied to unit costs in the sensitivity chart",
-                 "Source or assumption": "paper file"})
-    rows.append({"Parameter": "costs.price_year", "Value": str(costs.price_year),
-                 "Meaning": "Price year of all money in this chapter", "Source or assumption": "paper file"})
+        rows.append(
+            {
+                "Parameter": f"costs.{field}.weekly",
+                "Value": f"£{unit.weekly:,.0f} a week",
+                "Meaning": f"Weekly unit cost: {pl.LABELS[cat]} ({unit.year} figure)",
+                "Source or assumption": unit.source,
+            }
+        )
+    rows.append(
+        {
+            "Parameter": "costs.sensitivity",
+            "Value": _pct(costs.sensitivity),
+            "Meaning": "Plus or minus share applied to unit costs in the sensitivity chart",
+            "Source or assumption": "paper file",
+        }
+    )
+    rows.append(
+        {
+            "Parameter": "costs.price_year",
+            "Value": str(costs.price_year),
+            "Meaning": "Price year of all money in this chapter",
+            "Source or assumption": "paper file",
+        }
+    )
     for name, info in BusinessCase.model_fields.items():
         if name == "sources":
             continue
@@ -654,16 +770,25 @@ def parameters_display(res: Results) -> pd.DataFrame:
         else:
             source = "report default, an assumption: replace with the council's own figure"
         meaning = info.description or ""
-        rows.append({"Parameter": f"business_case.{name}", "Value": _param_value(name, value),
-                     "Meaning": meaning[0].upper() + meaning[1:], "Source or assumption": source})
+        rows.append(
+            {
+                "Parameter": f"business_case.{name}",
+                "Value": _param_value(name, value),
+                "Meaning": meaning[0].upper() + meaning[1:],
+                "Source or assumption": source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def parameters_table(res: Results) -> dict:
     """:func:`parameters_display` with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {"table": parameters_display(res),
-            "caption": (f"Parameters of the business case, from the paper file (money in £ at "
-                        f"{res.costs.price_year} prices)")}
+    return {
+        "table": parameters_display(res),
+        "caption": (
+            f"Parameters of the business case, from the paper file (money in £ at {res.costs.price_year} prices)"
+        ),
+    }
 
 
 def children_counts(res: Results) -> pd.DataFrame:
@@ -680,8 +805,12 @@ def children_display(res: Results) -> tuple[pd.DataFrame, bool]:
     return shown.reset_index(drop=True), bool(sup.mask.to_numpy().any())
 
 
-_MIX_COLUMNS = {"in-house": "In-house foster carers", "IFA": "IFA foster carers",
-                "other": "All other placements", "all": "All children"}
+_MIX_COLUMNS = {
+    "in-house": "In-house foster carers",
+    "IFA": "IFA foster carers",
+    "other": "All other placements",
+    "all": "All children",
+}
 
 
 def mix_counts(res: Results) -> pd.DataFrame:
@@ -697,8 +826,16 @@ def mix_counts(res: Results) -> pd.DataFrame:
         for year, avg in s.average.iterrows():
             inh, ifa = _rounded(avg[IN_HOUSE]), _rounded(avg[IFA])
             other = max(0, _rounded(avg.sum()) - inh - ifa)  # so "all" is the rounded total where it can be
-            rows.append({"scenario": key, "year": int(year), "in-house": inh, "IFA": ifa, "other": other,
-                         "all": inh + ifa + other})
+            rows.append(
+                {
+                    "scenario": key,
+                    "year": int(year),
+                    "in-house": inh,
+                    "IFA": ifa,
+                    "other": other,
+                    "all": inh + ifa + other,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -715,15 +852,24 @@ def mix_display(res: Results) -> pd.DataFrame:
 
 def mix_table(res: Results) -> dict:
     """:func:`mix_display` with caption, for :func:`analysis.report.charts.show_table`."""
-    return {"table": mix_display(res),
-            "caption": ("Children looked after in each financial year by type of placement and scenario: the average "
-                        "of the numbers at 31 March at the start and end of the year, rounded to whole children "
-                        f"(projected from {CHILD_LEVEL}{', SYNTHETIC' if res.synthetic else ''}; counts of 1 to 5 are suppressed "
-                        "as c)")}
+    return {
+        "table": mix_display(res),
+        "caption": (
+            "Children looked after in each financial year by type of placement and scenario: the average "
+            "of the numbers at 31 March at the start and end of the year, rounded to whole children "
+            f"(projected from {CHILD_LEVEL}{', SYNTHETIC' if res.synthetic else ''}; counts of 1 to 5 are suppressed "
+            "as c)"
+        ),
+    }
 
 
-_MONEY_COLUMNS = {"gross": "Gross placement cost (£)", "saving": "Saving against baseline (£)",
-                  "investment": "Investment (£)", "net": "Net position (£)", "cumulative": "Cumulative net (£)"}
+_MONEY_COLUMNS = {
+    "gross": "Gross placement cost (£)",
+    "saving": "Saving against baseline (£)",
+    "investment": "Investment (£)",
+    "net": "Net position (£)",
+    "cumulative": "Cumulative net (£)",
+}
 
 
 def money_display(res: Results) -> pd.DataFrame:
@@ -739,10 +885,15 @@ def money_display(res: Results) -> pd.DataFrame:
 
 def money_table(res: Results) -> dict:
     """:func:`money_display` with caption and formats."""
-    return {"table": money_display(res), "formats": {c: ",.0f" for c in _MONEY_COLUMNS.values()},
-            "caption": (f"Cost, saving, investment and net position of each scenario by financial year, £ at "
-                        f"{res.costs.price_year} prices, undiscounted (projected from {CHILD_LEVEL}"
-                        f"{', SYNTHETIC' if res.synthetic else ''})")}
+    return {
+        "table": money_display(res),
+        "formats": dict.fromkeys(_MONEY_COLUMNS.values(), ",.0f"),
+        "caption": (
+            f"Cost, saving, investment and net position of each scenario by financial year, £ at "
+            f"{res.costs.price_year} prices, undiscounted (projected from {CHILD_LEVEL}"
+            f"{', SYNTHETIC' if res.synthetic else ''})"
+        ),
+    }
 
 
 def summary_display(res: Results) -> pd.DataFrame:
@@ -751,11 +902,18 @@ def summary_display(res: Results) -> pd.DataFrame:
     for key, s in res.scenarios.items():
         if key == "baseline":
             continue
-        rows.append({"Scenario": s.label,
-                     f"Net over the first {res.first_years} years, undiscounted (£)": round(s.net_first_years(res.first_years)),
-                     f"Net present value over {res.horizon} years (£)": round(s.npv),
-                     "Payback (years)": "not within the horizon" if s.payback is None else
-                     ("under 1" if s.payback < 1 else f"{s.payback:.1f}")})
+        rows.append(
+            {
+                "Scenario": s.label,
+                f"Net over the first {res.first_years} years, undiscounted (£)": round(
+                    s.net_first_years(res.first_years)
+                ),
+                f"Net present value over {res.horizon} years (£)": round(s.npv),
+                "Payback (years)": "not within the horizon"
+                if s.payback is None
+                else ("under 1" if s.payback < 1 else f"{s.payback:.1f}"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -763,20 +921,31 @@ def summary_table(res: Results) -> dict:
     """:func:`summary_display` with caption and formats."""
     table = summary_display(res)
     bc = res.business_case
-    return {"table": table, "formats": {c: ",.0f" for c in table.columns if c.endswith("(£)")},
-            "caption": (f"The scenarios compared with no change: net position (savings minus investment), net present "
-                        f"value at a {_pct(bc.discount_rate, 1)} discount rate (first year undiscounted) and payback, "
-                        f"£ at {res.costs.price_year} prices")}
+    return {
+        "table": table,
+        "formats": {c: ",.0f" for c in table.columns if c.endswith("(£)")},
+        "caption": (
+            f"The scenarios compared with no change: net position (savings minus investment), net present "
+            f"value at a {_pct(bc.discount_rate, 1)} discount rate (first year undiscounted) and payback, "
+            f"£ at {res.costs.price_year} prices"
+        ),
+    }
 
 
 # --------------------------------------------------------------------------- charts
 
 
 def _source(res: Results) -> str:
-    what = ("SYNTHETIC SSDA903 returns, a made-up history with no real children calibrated to the authority's "
-            "published totals" if res.synthetic else "the authority's SSDA903 returns")
-    return (f"Source: projection from {CHILD_LEVEL} ({what}), with the paper file's unit costs and business-case "
-            "parameters.")
+    what = (
+        "SYNTHETIC SSDA903 returns, a made-up history with no real children calibrated to the authority's "
+        "published totals"
+        if res.synthetic
+        else "the authority's SSDA903 returns"
+    )
+    return (
+        f"Source: projection from {CHILD_LEVEL} ({what}), with the paper file's unit costs and business-case "
+        "parameters."
+    )
 
 
 def children_title(res: Results) -> str:
@@ -792,8 +961,10 @@ def children_title(res: Results) -> str:
         what = f"about {-diff:,.0f} more children looked after than the {base:,.0f} projected with no change"
     else:
         what = f"about as many children looked after as the {base:,.0f} projected with no change"
-    return (f"By 31 March {res.end_year}, faster permanence would mean {what}; recruiting in-house carers changes "
-            "where children live, not how many")
+    return (
+        f"By 31 March {res.end_year}, faster permanence would mean {what}; recruiting in-house carers changes "
+        "where children live, not how many"
+    )
 
 
 def children_chart(res: Results) -> dict:
@@ -803,21 +974,33 @@ def children_chart(res: Results) -> dict:
     fig = go.Figure()
     for key in SCENARIOS:
         values = sup.values[key]
-        fig.add_trace(go.Scatter(x=[str(y) for y in counts.index], y=values.tolist(), name=SCENARIOS[key],
-                                 mode="lines+markers", line={"color": _SCENARIO_COLOURS[key],
-                                                             "dash": _SCENARIO_DASH[key], "width": 3},
-                                 hovertemplate=f"{SCENARIOS[key]}<br>31 March %{{x}}: %{{y:,.0f}}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[str(y) for y in counts.index],
+                y=values.tolist(),
+                name=SCENARIOS[key],
+                mode="lines+markers",
+                line={"color": _SCENARIO_COLOURS[key], "dash": _SCENARIO_DASH[key], "width": 3},
+                hovertemplate=f"{SCENARIOS[key]}<br>31 March %{{x}}: %{{y:,.0f}}<extra></extra>",
+            )
+        )
     charts.base_layout(fig, y_title="Children looked after at 31 March")
     table, hidden = children_display(res)
     title = children_title(res)
     return {
-        "fig": fig, "name": "business-case-children", "title": title,
-        "caption": (f"Children looked after at 31 March, {res.base_year} (the last year of data) to {res.end_year}, "
-                    "projected under each scenario and rounded to whole children. Recruitment moves children from "
-                    "agency to in-house carers, so its line lies on the baseline and 'both together' lies on faster "
-                    f"permanence.{' Counts of 1 to 5 are suppressed.' if hidden else ''} {_source(res)}"),
-        "alt": (f"Line chart of projected children looked after at 31 March from {res.base_year} to {res.end_year} "
-                f"under four scenarios. {title}."),
+        "fig": fig,
+        "name": "business-case-children",
+        "title": title,
+        "caption": (
+            f"Children looked after at 31 March, {res.base_year} (the last year of data) to {res.end_year}, "
+            "projected under each scenario and rounded to whole children. Recruitment moves children from "
+            "agency to in-house carers, so its line lies on the baseline and 'both together' lies on faster "
+            f"permanence.{' Counts of 1 to 5 are suppressed.' if hidden else ''} {_source(res)}"
+        ),
+        "alt": (
+            f"Line chart of projected children looked after at 31 March from {res.base_year} to {res.end_year} "
+            f"under four scenarios. {title}."
+        ),
         "table": table,
     }
 
@@ -828,10 +1011,14 @@ def net_title(res: Results) -> str:
     best = max(live.values(), key=lambda s: s.money["cumulative"].iloc[-1])
     end = best.money["cumulative"].iloc[-1]
     if end <= 0:
-        return (f"No scenario has saved more than it cost by {_period(res.end_year)}: the best, "
-                f"{best.label.lower()}, is {money_text(-end)} behind")
-    return (f"{best.label} would be furthest ahead by {_period(res.end_year)}, {money_text(end)} better off than "
-            f"no change after paying for itself {payback_text(best.payback, res.horizon)}")
+        return (
+            f"No scenario has saved more than it cost by {_period(res.end_year)}: the best, "
+            f"{best.label.lower()}, is {money_text(-end)} behind"
+        )
+    return (
+        f"{best.label} would be furthest ahead by {_period(res.end_year)}, {money_text(end)} better off than "
+        f"no change after paying for itself {payback_text(best.payback, res.horizon)}"
+    )
 
 
 def net_chart(res: Results) -> dict:
@@ -843,23 +1030,37 @@ def net_chart(res: Results) -> dict:
         if key == "baseline":
             continue
         values = [0.0] + s.money["cumulative"].round(0).tolist()
-        fig.add_trace(go.Scatter(x=years, y=values, name=s.label, mode="lines+markers",
-                                 line={"color": _SCENARIO_COLOURS[key], "dash": _SCENARIO_DASH[key], "width": 3},
-                                 hovertemplate=f"{s.label}<br>31 March %{{x}}: £%{{y:,.0f}}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=values,
+                name=s.label,
+                mode="lines+markers",
+                line={"color": _SCENARIO_COLOURS[key], "dash": _SCENARIO_DASH[key], "width": 3},
+                hovertemplate=f"{s.label}<br>31 March %{{x}}: £%{{y:,.0f}}<extra></extra>",
+            )
+        )
         table[f"{s.label}, cumulative net (£)"] = values
     fig.add_hline(y=0, line={"color": charts.COLOURS["limit998"], "width": 1})
     charts.base_layout(fig, y_title=f"Cumulative net position, £ ({res.costs.price_year} prices)")
     fig.update_yaxes(tickprefix="£", tickformat=",.0f", rangemode="normal")
     title = net_title(res)
     return {
-        "fig": fig, "name": "business-case-net", "title": title,
-        "caption": (f"Cumulative net position of each scenario against no change, from the start of "
-                    f"{_period(res.base_year + 1)}: savings in placement costs minus the investment, added up year by "
-                    f"year, undiscounted, £ at {res.costs.price_year} prices. Above the line the scenario has saved more "
-                    f"than it cost. {_source(res)}"),
-        "alt": (f"Line chart of the cumulative net position of three scenarios from {res.base_year} to "
-                f"{res.end_year}, with a line at zero. {title}."),
-        "table": table, "table_formats": {c: ",.0f" for c in table.columns if c.endswith("(£)")},
+        "fig": fig,
+        "name": "business-case-net",
+        "title": title,
+        "caption": (
+            f"Cumulative net position of each scenario against no change, from the start of "
+            f"{_period(res.base_year + 1)}: savings in placement costs minus the investment, added up year by "
+            f"year, undiscounted, £ at {res.costs.price_year} prices. Above the line the scenario has saved more "
+            f"than it cost. {_source(res)}"
+        ),
+        "alt": (
+            f"Line chart of the cumulative net position of three scenarios from {res.base_year} to "
+            f"{res.end_year}, with a line at zero. {title}."
+        ),
+        "table": table,
+        "table_formats": {c: ",.0f" for c in table.columns if c.endswith("(£)")},
     }
 
 
@@ -873,16 +1074,18 @@ def _input_text(path: str, value: float) -> str:
 def tornado_display(res: Results) -> pd.DataFrame:
     """The table behind the sensitivity chart: inputs low and high, and the NPV at each."""
     t = res.tornado
-    return pd.DataFrame({
-        "Input": t["label"],
-        "Paper file value": [_input_text(f, v) for f, v in zip(t["field"], t["value"])],
-        "Low value": [_input_text(f, v) for f, v in zip(t["field"], t["low"])],
-        "High value": [_input_text(f, v) for f, v in zip(t["field"], t["high"])],
-        "NPV at low value (£)": t["npv_low"].round(0),
-        "NPV at high value (£)": t["npv_high"].round(0),
-        "Swing (£)": t["swing"].round(0),
-        "How the range is set": t["why"],
-    })
+    return pd.DataFrame(
+        {
+            "Input": t["label"],
+            "Paper file value": [_input_text(f, v) for f, v in zip(t["field"], t["value"])],
+            "Low value": [_input_text(f, v) for f, v in zip(t["field"], t["low"])],
+            "High value": [_input_text(f, v) for f, v in zip(t["field"], t["high"])],
+            "NPV at low value (£)": t["npv_low"].round(0),
+            "NPV at high value (£)": t["npv_high"].round(0),
+            "Swing (£)": t["swing"].round(0),
+            "How the range is set": t["why"],
+        }
+    )
 
 
 def tornado_title(res: Results) -> str:
@@ -898,8 +1101,10 @@ def tornado_title(res: Results) -> str:
         sign = "stays negative whichever single input is changed"
     else:
         sign = "turns negative for some inputs"
-    return (f"The net present value of both together ({money_text(base)}) {sign}, from {money_text(lo)} to "
-            f"{money_text(hi)}; the {top.lower()} matters most")
+    return (
+        f"The net present value of both together ({money_text(base)}) {sign}, from {money_text(lo)} to "
+        f"{money_text(hi)}; the {top.lower()} matters most"
+    )
 
 
 def tornado_chart(res: Results) -> dict:
@@ -908,29 +1113,48 @@ def tornado_chart(res: Results) -> dict:
     base = float(t["npv_base"].iloc[0])
     labels = t["label"].tolist()
     fig = go.Figure()
-    for col, name, colour in (("npv_low", "Input at its low value", charts.COLOURS["region"]),
-                              ("npv_high", "Input at its high value", charts.COLOURS["la"])):
-        fig.add_trace(go.Bar(y=labels, x=(t[col] - base).tolist(), base=base, orientation="h", name=name,
-                             marker_color=colour,
-                             customdata=t[col].round(0).tolist(),
-                             hovertemplate="%{y}<br>NPV £%{customdata:,.0f}<extra>" + name + "</extra>"))
+    for col, name, colour in (
+        ("npv_low", "Input at its low value", charts.COLOURS["region"]),
+        ("npv_high", "Input at its high value", charts.COLOURS["la"]),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=(t[col] - base).tolist(),
+                base=base,
+                orientation="h",
+                name=name,
+                marker_color=colour,
+                customdata=t[col].round(0).tolist(),
+                hovertemplate="%{y}<br>NPV £%{customdata:,.0f}<extra>" + name + "</extra>",
+            )
+        )
     fig.add_vline(x=base, line={"color": charts.COLOURS["limit998"], "width": 1})
-    charts.base_layout(fig, y_title="", x_title=f"Net present value of both together, £ ({res.costs.price_year} prices)")
+    charts.base_layout(
+        fig, y_title="", x_title=f"Net present value of both together, £ ({res.costs.price_year} prices)"
+    )
     fig.update_layout(barmode="overlay", height=140 + 36 * len(labels), margin={"l": 320, "r": 20, "t": 20, "b": 60})
     fig.update_xaxes(tickprefix="£", tickformat=",.0f")
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     title = tornado_title(res)
     table = tornado_display(res)
     return {
-        "fig": fig, "name": "business-case-tornado", "title": title,
-        "caption": (f"Net present value over {res.horizon} years of both scenarios together (discounted at "
-                    f"{_pct(res.business_case.discount_rate, 1)}, first year undiscounted) when one input at a time is "
-                    "set to its low or high value; the vertical line is the value with every input as in the paper file. "
-                    "Bars are sorted by swing, the largest at the top. How each range is set is in the table. "
-                    f"£ at {res.costs.price_year} prices. {_source(res)}"),
-        "alt": (f"Tornado chart: horizontal bars for {len(labels)} inputs showing the net present value of both "
-                f"scenarios together at each input's low and high value. {title}."),
-        "table": table, "table_formats": {c: ",.0f" for c in table.columns if c.endswith("(£)")},
+        "fig": fig,
+        "name": "business-case-tornado",
+        "title": title,
+        "caption": (
+            f"Net present value over {res.horizon} years of both scenarios together (discounted at "
+            f"{_pct(res.business_case.discount_rate, 1)}, first year undiscounted) when one input at a time is "
+            "set to its low or high value; the vertical line is the value with every input as in the paper file. "
+            "Bars are sorted by swing, the largest at the top. How each range is set is in the table. "
+            f"£ at {res.costs.price_year} prices. {_source(res)}"
+        ),
+        "alt": (
+            f"Tornado chart: horizontal bars for {len(labels)} inputs showing the net present value of both "
+            f"scenarios together at each input's low and high value. {title}."
+        ),
+        "table": table,
+        "table_formats": {c: ",.0f" for c in table.columns if c.endswith("(£)")},
     }
 
 
@@ -953,61 +1177,127 @@ def key_figures(res: Results) -> list[dict]:
     child = f"projected from {CHILD_LEVEL}, {res.tag}"
     over = f"the first {k} years" if k == FIRST_YEARS else f"the {k}-year horizon (shorter than {FIRST_YEARS} years)"
     out = []
-    for key, prefix in (("both", "scenario"), ("recruitment", "scenario_recruitment"),
-                        ("permanence", "scenario_permanence")):
+    for key, prefix in (
+        ("both", "scenario"),
+        ("recruitment", "scenario_recruitment"),
+        ("permanence", "scenario_permanence"),
+    ):
         s = res.scenarios[key]
         what = s.label.lower()
         out += [
-            {"name": f"{prefix}_net_saving_5_years", "value": round(s.net_first_years(k)), "unit": "pounds",
-             "label": f"Scenario '{what}': cumulative net position (savings minus investment, undiscounted) over "
-                      f"{over} ({pounds}; {child})"},
-            {"name": f"{prefix}_payback_years", "value": _payback_value(s, n),
-             "unit": "years" if s.payback is not None else "text",
-             "label": f"Scenario '{what}': years until cumulative net position turns positive, interpolated within "
-                      f"the year (horizon {n} years; {child})"},
-            {"name": f"{prefix}_npv", "value": round(s.npv), "unit": "pounds",
-             "label": f"Scenario '{what}': net present value over {n} years at a "
-                      f"{_pct(res.business_case.discount_rate, 1)} discount rate, first year undiscounted ({pounds}; "
-                      f"{child})"},
+            {
+                "name": f"{prefix}_net_saving_5_years",
+                "value": round(s.net_first_years(k)),
+                "unit": "pounds",
+                "label": f"Scenario '{what}': cumulative net position (savings minus investment, undiscounted) over "
+                f"{over} ({pounds}; {child})",
+            },
+            {
+                "name": f"{prefix}_payback_years",
+                "value": _payback_value(s, n),
+                "unit": "years" if s.payback is not None else "text",
+                "label": f"Scenario '{what}': years until cumulative net position turns positive, interpolated within "
+                f"the year (horizon {n} years; {child})",
+            },
+            {
+                "name": f"{prefix}_npv",
+                "value": round(s.npv),
+                "unit": "pounds",
+                "label": f"Scenario '{what}': net present value over {n} years at a "
+                f"{_pct(res.business_case.discount_rate, 1)} discount rate, first year undiscounted ({pounds}; "
+                f"{child})",
+            },
         ]
     both = res.scenarios["both"]
     out += [
-        {"name": "scenario_net_saving_5_years_text", "value": money_text(both.net_first_years(k)), "unit": "text",
-         "label": f"scenario_net_saving_5_years in words, rounded ({pounds})"},
-        {"name": "scenario_npv_text", "value": money_text(both.npv), "unit": "text",
-         "label": f"scenario_npv in words, rounded ({pounds})"},
-        {"name": "scenario_payback_text", "value": payback_text(both.payback, n), "unit": "text",
-         "label": "scenario_payback_years in words"},
+        {
+            "name": "scenario_net_saving_5_years_text",
+            "value": money_text(both.net_first_years(k)),
+            "unit": "text",
+            "label": f"scenario_net_saving_5_years in words, rounded ({pounds})",
+        },
+        {
+            "name": "scenario_npv_text",
+            "value": money_text(both.npv),
+            "unit": "text",
+            "label": f"scenario_npv in words, rounded ({pounds})",
+        },
+        {
+            "name": "scenario_payback_text",
+            "value": payback_text(both.payback, n),
+            "unit": "text",
+            "label": "scenario_payback_years in words",
+        },
     ]
     counts = children_counts(res).loc[res.end_year]
     rec = res.scenarios["recruitment"]
     t = res.tornado
     out += [
-        {"name": "scenario_price_year", "value": res.costs.price_year, "unit": "year",
-         "label": "Price year of the business-case money (paper file)"},
-        {"name": "scenario_horizon_years", "value": n, "unit": "years", "label": "Years the scenarios run for (paper file)"},
-        {"name": "scenario_discount_rate_pct", "value": round(res.business_case.discount_rate * 100, 2),
-         "unit": "percent", "label": "Real discount rate for net present value (paper file)"},
-        {"name": "scenario_cla_baseline_end", "value": _count(counts["baseline"]), "unit": "children",
-         "label": f"Children looked after at 31 March {res.end_year} with no change, projected ({child})"},
-        {"name": "scenario_cla_both_end", "value": _count(counts["both"]), "unit": "children",
-         "label": f"Children looked after at 31 March {res.end_year} with both changes together, projected ({child})"},
-        {"name": "scenario_extra_households_end", "value": round(float(rec.households.iloc[-1]), 1), "unit": "count",
-         "label": f"Extra in-house fostering households at work in {_period(res.end_year)} (paper file's recruitment "
-                  "and retention)"},
-        {"name": "scenario_recruitment_extra_children_end", "value": _count(rec.extra_children.iloc[-1]),
-         "unit": "children",
-         "label": f"Children living with the extra in-house carers instead of IFA carers in {_period(res.end_year)}, "
-                  f"recruitment alone ({child})"},
+        {
+            "name": "scenario_price_year",
+            "value": res.costs.price_year,
+            "unit": "year",
+            "label": "Price year of the business-case money (paper file)",
+        },
+        {
+            "name": "scenario_horizon_years",
+            "value": n,
+            "unit": "years",
+            "label": "Years the scenarios run for (paper file)",
+        },
+        {
+            "name": "scenario_discount_rate_pct",
+            "value": round(res.business_case.discount_rate * 100, 2),
+            "unit": "percent",
+            "label": "Real discount rate for net present value (paper file)",
+        },
+        {
+            "name": "scenario_cla_baseline_end",
+            "value": _count(counts["baseline"]),
+            "unit": "children",
+            "label": f"Children looked after at 31 March {res.end_year} with no change, projected ({child})",
+        },
+        {
+            "name": "scenario_cla_both_end",
+            "value": _count(counts["both"]),
+            "unit": "children",
+            "label": f"Children looked after at 31 March {res.end_year} with both changes together, projected ({child})",
+        },
+        {
+            "name": "scenario_extra_households_end",
+            "value": round(float(rec.households.iloc[-1]), 1),
+            "unit": "count",
+            "label": f"Extra in-house fostering households at work in {_period(res.end_year)} (paper file's recruitment "
+            "and retention)",
+        },
+        {
+            "name": "scenario_recruitment_extra_children_end",
+            "value": _count(rec.extra_children.iloc[-1]),
+            "unit": "children",
+            "label": f"Children living with the extra in-house carers instead of IFA carers in {_period(res.end_year)}, "
+            f"recruitment alone ({child})",
+        },
     ]
     if t is not None:
         out += [
-            {"name": "scenario_npv_low", "value": round(float(min(t["npv_low"].min(), t["npv_high"].min()))),
-             "unit": "pounds", "label": f"Lowest net present value of both together in the sensitivity chart ({pounds})"},
-            {"name": "scenario_npv_high", "value": round(float(max(t["npv_low"].max(), t["npv_high"].max()))),
-             "unit": "pounds", "label": f"Highest net present value of both together in the sensitivity chart ({pounds})"},
-            {"name": "scenario_most_sensitive_input", "value": str(t["label"].iloc[0]), "unit": "text",
-             "label": "The input whose range moves the net present value of both together most"},
+            {
+                "name": "scenario_npv_low",
+                "value": round(float(min(t["npv_low"].min(), t["npv_high"].min()))),
+                "unit": "pounds",
+                "label": f"Lowest net present value of both together in the sensitivity chart ({pounds})",
+            },
+            {
+                "name": "scenario_npv_high",
+                "value": round(float(max(t["npv_low"].max(), t["npv_high"].max()))),
+                "unit": "pounds",
+                "label": f"Highest net present value of both together in the sensitivity chart ({pounds})",
+            },
+            {
+                "name": "scenario_most_sensitive_input",
+                "value": str(t["label"].iloc[0]),
+                "unit": "text",
+                "label": "The input whose range moves the net present value of both together most",
+            },
         ]
     return out
 
@@ -1016,10 +1306,15 @@ def _scenario_sentence(s: Scenario, res: Results) -> str:
     k = res.first_years
     net = s.net_first_years(k)
     ahead = "ahead of" if net > 0 else "behind"
-    pays = (f"pays back {payback_text(s.payback, res.horizon)}" if s.payback is not None
-            else f"does not pay back within {res.horizon} years")
-    return (f"{pays}, is {money_text(abs(net))} {ahead} no change after {k} years (undiscounted) and has a net "
-            f"present value of {money_text(s.npv)} over {res.horizon} years")
+    pays = (
+        f"pays back {payback_text(s.payback, res.horizon)}"
+        if s.payback is not None
+        else f"does not pay back within {res.horizon} years"
+    )
+    return (
+        f"{pays}, is {money_text(abs(net))} {ahead} no change after {k} years (undiscounted) and has a net "
+        f"present value of {money_text(s.npv)} over {res.horizon} years"
+    )
 
 
 def findings(res: Results) -> list[str]:
@@ -1031,35 +1326,44 @@ def findings(res: Results) -> list[str]:
     pays = sorted((s for s in (both, rec, perm) if s.payback is not None), key=lambda s: s.payback)
     best = max((both, rec, perm), key=lambda s: s.npv)
     if pays:
-        which = ("All three scenarios pay back" if len(pays) == 3 else
-                 f"Of the three scenarios, {_list([s.label.lower() for s in pays])} "
-                 f"{'pays' if len(pays) == 1 else 'pay'} back")
+        which = (
+            "All three scenarios pay back"
+            if len(pays) == 3
+            else f"Of the three scenarios, {_list([s.label.lower() for s in pays])} "
+            f"{'pays' if len(pays) == 1 else 'pay'} back"
+        )
         texts = [payback_text(s.payback, res.horizon) for s in pays]
         if len(set(texts)) == 1 and len(pays) > 1:
             when = f"{'all' if len(pays) == 3 else 'both'} {texts[0].replace('its', 'their')}"
         else:
             when = "; ".join(f"{s.label.lower()} {t}" for s, t in zip(pays, texts))
-        out.append(f"{which} within {res.horizon} years ({when}). {best.label} has the highest net present value, "
-                   f"{money_text(best.npv)}.")
+        out.append(
+            f"{which} within {res.horizon} years ({when}). {best.label} has the highest net present value, "
+            f"{money_text(best.npv)}."
+        )
     else:
         out.append(f"None of the three scenarios pays back within {res.horizon} years at the paper file's parameters.")
-    out.append(f"Both together (recruiting {bc.extra_households_per_year:,.4g} extra in-house fostering households a "
-               f"year and cutting the time children take to reach permanence by {_pct(bc.permanence_time_cut)}) "
-               f"{_scenario_sentence(both, res)}{mark}.")
+    out.append(
+        f"Both together (recruiting {bc.extra_households_per_year:,.4g} extra in-house fostering households a "
+        f"year and cutting the time children take to reach permanence by {_pct(bc.permanence_time_cut)}) "
+        f"{_scenario_sentence(both, res)}{mark}."
+    )
     e_end = _count(rec.extra_children.iloc[-1])
     capped = bool((rec.extra_children < rec.wanted - 1e-9).any())
-    out.append(f"More in-house foster carers alone: by {_period(res.end_year)} about "
-               f"{rec.households.iloc[-1]:,.0f} extra households would be fostering, looking after "
-               f"{_count_text(e_end)} children who would otherwise live with agency carers"
-               f"{' (as many as the projected IFA placements allow)' if capped else ''}; at "
-               f"£{costs.ifa_fostering.weekly - costs.in_house_fostering.weekly:,.0f} a week less per child, it "
-               f"{_scenario_sentence(rec, res)}{mark}.")
+    out.append(
+        f"More in-house foster carers alone: by {_period(res.end_year)} about "
+        f"{rec.households.iloc[-1]:,.0f} extra households would be fostering, looking after "
+        f"{_count_text(e_end)} children who would otherwise live with agency carers"
+        f"{' (as many as the projected IFA placements allow)' if capped else ''}; at "
+        f"£{costs.ifa_fostering.weekly - costs.in_house_fostering.weekly:,.0f} a week less per child, it "
+        f"{_scenario_sentence(rec, res)}{mark}."
+    )
     ends = children_counts(res).loc[res.end_year]
     cla_b, cla_f = _count(ends["baseline"]), _count(ends["permanence"])
     if SUPPRESSED in (cla_b, cla_f):
         fewer = "a change in the number of children looked after that is too small to show"
     else:
-        fewer = (f"{cla_f:,} children looked after at 31 March {res.end_year} instead of {cla_b:,}")
+        fewer = f"{cla_f:,} children looked after at 31 March {res.end_year} instead of {cla_b:,}"
     out.append(f"Faster permanence alone: {fewer}; it {_scenario_sentence(perm, res)}{mark}.")
     t = res.tornado
     if t is not None:
@@ -1072,12 +1376,16 @@ def findings(res: Results) -> list[str]:
             sure = "the net present value of both together stays negative"
         else:
             sure = "the case rests on its inputs: the net present value of both together turns negative for some"
-        out.append(f"How sure: {sure} "
-                   f"when each input is moved over its range one at a time ({money_text(lo)} to {money_text(hi)}). "
-                   f"The {top['label'].lower()} matters most (from {money_text(top['npv_low'])} to "
-                   f"{money_text(top['npv_high'])}).")
-    out.append(f"All money is in pounds at {costs.price_year} prices from national average unit costs; the "
-               f"projection is from {'SYNTHETIC child-level data, so these figures show the method, not the council' + chr(39) + 's real position' if res.synthetic else 'the council' + chr(39) + 's own child-level data'}.")
+        out.append(
+            f"How sure: {sure} "
+            f"when each input is moved over its range one at a time ({money_text(lo)} to {money_text(hi)}). "
+            f"The {top['label'].lower()} matters most (from {money_text(top['npv_low'])} to "
+            f"{money_text(top['npv_high'])})."
+        )
+    out.append(
+        f"All money is in pounds at {costs.price_year} prices from national average unit costs; the "
+        f"projection is from {'SYNTHETIC child-level data, so these figures show the method, not the council' + chr(39) + 's real position' if res.synthetic else 'the council' + chr(39) + 's own child-level data'}."
+    )
     return out
 
 
@@ -1119,9 +1427,11 @@ def cautions(res: Results) -> list[str]:
         "child leaves care are not counted, so faster permanence's saving is overstated by whatever those cost.",
     ]
     if res.synthetic:
-        out.append("**SYNTHETIC data.** The projection is fitted to a made-up child-level history calibrated to "
-                   "the authority's published figures. The numbers show how the business case would be worked out "
-                   "from the council's own SSDA903 returns, not what it would conclude.")
+        out.append(
+            "**SYNTHETIC data.** The projection is fitted to a made-up child-level history calibrated to "
+            "the authority's published figures. The numbers show how the business case would be worked out "
+            "from the council's own SSDA903 returns, not what it would conclude."
+        )
     return out
 
 

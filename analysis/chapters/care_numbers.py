@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.report import charts
 from analysis.methods import stats
+from analysis.report import charts
 from analysis.report.context import Context
 
 LA_LEVEL = "Local authority"
@@ -286,7 +286,10 @@ def trend_chart(ctx: Context, tr: pd.DataFrame) -> dict:
         if tr[col].notna().any():
             fig.add_trace(
                 go.Scatter(
-                    x=tr["year"], y=tr[col], name=label, mode="lines+markers",
+                    x=tr["year"],
+                    y=tr[col],
+                    name=label,
+                    mode="lines+markers",
                     line={"color": colour, "dash": dash, "width": width},
                     hovertemplate=f"{label}<br>%{{x}}: %{{y:.0f}} per 10,000<extra></extra>",
                 )
@@ -347,7 +350,10 @@ def flows_chart(ctx: Context, fl: pd.DataFrame) -> dict:
         if fl[col].notna().any():
             fig.add_trace(
                 go.Scatter(
-                    x=fl["year"], y=fl[col], name=label, mode="lines+markers",
+                    x=fl["year"],
+                    y=fl[col],
+                    name=label,
+                    mode="lines+markers",
                     line={"color": colour, "dash": dash, "width": 3 if label.startswith(la) else 2},
                     hovertemplate=f"{label}<br>%{{x}}: %{{y:.0f}} per 10,000<extra></extra>",
                 )
@@ -399,13 +405,21 @@ def funnel_chart(ctx: Context, fn: Funnel) -> dict:
     pts = fn.points
     fig = go.Figure()
     lim = fn.limits
-    for level, colour, dash in (("95%", charts.COLOURS["limit95"], "dash"), ("99.8%", charts.COLOURS["limit998"], "dot")):
+    for level, colour, dash in (
+        ("95%", charts.COLOURS["limit95"], "dash"),
+        ("99.8%", charts.COLOURS["limit998"], "dot"),
+    ):
         for side in ("lower", "upper"):
             fig.add_trace(
                 go.Scatter(
-                    x=lim["population"], y=lim[f"{side}_{level}"], mode="lines",
+                    x=lim["population"],
+                    y=lim[f"{side}_{level}"],
+                    mode="lines",
                     line={"color": colour, "dash": dash, "width": 1.5},
-                    name=f"{level} limits", legendgroup=level, showlegend=side == "upper", hoverinfo="skip",
+                    name=f"{level} limits",
+                    legendgroup=level,
+                    showlegend=side == "upper",
+                    hoverinfo="skip",
                 )
             )
     fig.add_hline(y=fn.target_rate, line={"color": charts.COLOURS["england"], "width": 1.5})
@@ -417,27 +431,40 @@ def funnel_chart(ctx: Context, fn: Funnel) -> dict:
         sub = pts[pts["group"] == group]
         fig.add_trace(
             go.Scatter(
-                x=sub["population"], y=sub["rate"], mode="markers", name=group if group != "Neighbour" else "Statistical neighbour",
+                x=sub["population"],
+                y=sub["rate"],
+                mode="markers",
+                name=group if group != "Neighbour" else "Statistical neighbour",
                 marker={"color": colour, "size": size, "symbol": symbol, "line": {"color": "#1a1a1a", "width": 0.5}},
                 text=sub["la_name"],
                 hovertemplate="%{text}<br>population %{x:,.0f}<br>%{y:.1f} per 10,000<extra></extra>",
             )
         )
-    charts.base_layout(fig, y_title="Children looked after per 10,000 under-18s", x_title="Children aged 0 to 17 (log scale)")
+    charts.base_layout(
+        fig, y_title="Children looked after per 10,000 under-18s", x_title="Children aged 0 to 17 (log scale)"
+    )
     fig.update_xaxes(type="log")
     me_rate = float(pts.loc[pts["group"] == la, "rate"].iloc[0])
     title = (
         f"Allowing for population size, {la}'s rate ({me_rate:.1f} per 10,000) is "
         f"{_compare_words(fn.la_position)} England's ({fn.target_rate:.1f}) in {fn.year}"
     )
-    table = pts.assign(Position=[
-        stats.funnel_position(c, p, fn.target_rate) for c, p in zip(pts["count"], pts["population"])
-    ]).rename(
-        columns={
-            "old_la_code": "LA code", "la_name": "Local authority", "count": "Children looked after",
-            "population": "Children aged 0-17", "rate": "Rate per 10,000", "group": "Group",
-        }
-    ).sort_values("Rate per 10,000", ascending=False)
+    table = (
+        pts.assign(
+            Position=[stats.funnel_position(c, p, fn.target_rate) for c, p in zip(pts["count"], pts["population"])]
+        )
+        .rename(
+            columns={
+                "old_la_code": "LA code",
+                "la_name": "Local authority",
+                "count": "Children looked after",
+                "population": "Children aged 0-17",
+                "rate": "Rate per 10,000",
+                "group": "Group",
+            }
+        )
+        .sort_values("Rate per 10,000", ascending=False)
+    )
     n_out = int((table["Position"] != "within limits").sum())
     return {
         "fig": fig,
@@ -459,7 +486,6 @@ def funnel_chart(ctx: Context, fn: Funnel) -> dict:
     }
 
 
-
 # ---------------------------------------------------------------------------
 # Key figures and the findings block
 # ---------------------------------------------------------------------------
@@ -472,29 +498,72 @@ def key_figures(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> list[dict]:
     return [
         {"name": "la_name", "value": ctx.la.la_name, "unit": "text", "label": "Local authority the paper is about"},
         {"name": "paper_year", "value": year, "unit": "year", "label": "Reporting year (year ending 31 March)"},
-        {"name": "cla_count", "value": last.la_count, "unit": "children",
-         "label": f"Children looked after by {ctx.la.la_name} at 31 March {year} (DfE)"},
-        {"name": "cla_rate_per_10k", "value": last.la_rate, "unit": "per 10,000 children",
-         "label": f"{ctx.la.la_name}'s rate of children looked after at 31 March {year} (DfE)"},
-        {"name": "england_rate_per_10k", "value": last.england_rate, "unit": "per 10,000 children",
-         "label": f"England's rate of children looked after at 31 March {year} (DfE)"},
-        {"name": "region_rate_per_10k", "value": last.region_rate, "unit": "per 10,000 children",
-         "label": f"{ctx.la.region_name}'s rate of children looked after at 31 March {year} (DfE)"},
-        {"name": "neighbour_mean_rate_per_10k", "value": round(float(last.neighbour_mean_rate), 1),
-         "unit": "per 10,000 children",
-         "label": f"Average of the published rates of {ctx.la.la_name}'s {ctx.neighbour_label}, {year}"},
-        {"name": "neighbours_with_data", "value": int(last.neighbours_with_data), "unit": "authorities",
-         "label": f"Number of {ctx.neighbour_label} with a published rate in {year}"},
-        {"name": "funnel_position", "value": fn.la_position, "unit": "position",
-         "label": f"Where {ctx.la.la_name}'s rate sits on the funnel plot around England's rate, {year}"},
-        {"name": "funnel_position_vs_neighbours", "value": fn.la_position_vs_neighbours, "unit": "position",
-         "label": f"Where {ctx.la.la_name}'s rate sits against its neighbours' average, {year}"},
-        {"name": "funnel_verdict", "value": _compare_words(fn.la_position), "unit": "text",
-         "label": f"Plain-English reading of {ctx.la.la_name}'s funnel position against England, {year}"},
-        {"name": "funnel_verdict_vs_neighbours", "value": _compare_words(fn.la_position_vs_neighbours), "unit": "text",
-         "label": f"Plain-English reading of {ctx.la.la_name}'s position against its neighbours' average, {year}"},
-        {"name": "overdispersion_factor", "value": round(fn.overdispersion.phi, 1), "unit": "ratio",
-         "label": f"Spiegelhalter overdispersion factor of authorities' rates around England's, {year}"},
+        {
+            "name": "cla_count",
+            "value": last.la_count,
+            "unit": "children",
+            "label": f"Children looked after by {ctx.la.la_name} at 31 March {year} (DfE)",
+        },
+        {
+            "name": "cla_rate_per_10k",
+            "value": last.la_rate,
+            "unit": "per 10,000 children",
+            "label": f"{ctx.la.la_name}'s rate of children looked after at 31 March {year} (DfE)",
+        },
+        {
+            "name": "england_rate_per_10k",
+            "value": last.england_rate,
+            "unit": "per 10,000 children",
+            "label": f"England's rate of children looked after at 31 March {year} (DfE)",
+        },
+        {
+            "name": "region_rate_per_10k",
+            "value": last.region_rate,
+            "unit": "per 10,000 children",
+            "label": f"{ctx.la.region_name}'s rate of children looked after at 31 March {year} (DfE)",
+        },
+        {
+            "name": "neighbour_mean_rate_per_10k",
+            "value": round(float(last.neighbour_mean_rate), 1),
+            "unit": "per 10,000 children",
+            "label": f"Average of the published rates of {ctx.la.la_name}'s {ctx.neighbour_label}, {year}",
+        },
+        {
+            "name": "neighbours_with_data",
+            "value": int(last.neighbours_with_data),
+            "unit": "authorities",
+            "label": f"Number of {ctx.neighbour_label} with a published rate in {year}",
+        },
+        {
+            "name": "funnel_position",
+            "value": fn.la_position,
+            "unit": "position",
+            "label": f"Where {ctx.la.la_name}'s rate sits on the funnel plot around England's rate, {year}",
+        },
+        {
+            "name": "funnel_position_vs_neighbours",
+            "value": fn.la_position_vs_neighbours,
+            "unit": "position",
+            "label": f"Where {ctx.la.la_name}'s rate sits against its neighbours' average, {year}",
+        },
+        {
+            "name": "funnel_verdict",
+            "value": _compare_words(fn.la_position),
+            "unit": "text",
+            "label": f"Plain-English reading of {ctx.la.la_name}'s funnel position against England, {year}",
+        },
+        {
+            "name": "funnel_verdict_vs_neighbours",
+            "value": _compare_words(fn.la_position_vs_neighbours),
+            "unit": "text",
+            "label": f"Plain-English reading of {ctx.la.la_name}'s position against its neighbours' average, {year}",
+        },
+        {
+            "name": "overdispersion_factor",
+            "value": round(fn.overdispersion.phi, 1),
+            "unit": "ratio",
+            "label": f"Spiegelhalter overdispersion factor of authorities' rates around England's, {year}",
+        },
     ]
 
 

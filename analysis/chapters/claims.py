@@ -32,10 +32,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
-from analysis.report import charts
 from analysis.methods import stats
-from analysis.report.context import Context
 from analysis.paper import Costs
+from analysis.report import charts
+from analysis.report.context import Context
 
 SUPPORTED = "supported"
 NOT_SUPPORTED = "not supported"
@@ -49,19 +49,34 @@ ALPHA = 0.05
 
 #: Claims in the order the paper makes them: slug -> (paragraph, the paper's words with {la} for the authority).
 CLAIMS: dict[str, tuple[str, str]] = {
-    "numbers_higher": ("1.1, 2.1", "Numbers of children in care in {la} are significantly higher than the average of "
-                                   "other (comparable) local authorities."),
+    "numbers_higher": (
+        "1.1, 2.1",
+        "Numbers of children in care in {la} are significantly higher than the average of "
+        "other (comparable) local authorities.",
+    ),
     "foster_share": ("1.2", "Overall, {la} does well on the proportion of children in care placed with foster carers."),
-    "too_many_agency": ("1.2", "Too many children are placed with foster carers provided by independent fostering "
-                               "agencies (IFAs)."),
-    "agency_further": ("1.2, 2.3", "Agency carers often live further away, so children may experience more "
-                                   "disruption."),
-    "agency_costly": ("1.2", "Agency carers are considerably more costly in unit placement costs than the council's "
-                             "own in-house carers."),
-    "permanence_slow": ("2.2", "Children in care are not progressing to permanent outcomes (adoption, special "
-                               "guardianship, return home) as quickly as they might."),
-    "recruitment_improved": ("2.3", "Recruitment of foster carers in the current year has been significantly "
-                                    "improved compared with previous years."),
+    "too_many_agency": (
+        "1.2",
+        "Too many children are placed with foster carers provided by independent fostering agencies (IFAs).",
+    ),
+    "agency_further": (
+        "1.2, 2.3",
+        "Agency carers often live further away, so children may experience more disruption.",
+    ),
+    "agency_costly": (
+        "1.2",
+        "Agency carers are considerably more costly in unit placement costs than the council's own in-house carers.",
+    ),
+    "permanence_slow": (
+        "2.2",
+        "Children in care are not progressing to permanent outcomes (adoption, special "
+        "guardianship, return home) as quickly as they might.",
+    ),
+    "recruitment_improved": (
+        "2.3",
+        "Recruitment of foster carers in the current year has been significantly "
+        "improved compared with previous years.",
+    ),
 }
 
 #: Where the detail behind each claim is, relative to the chapters folder.
@@ -169,8 +184,9 @@ _WORDS = {"higher": "significantly higher than", "lower": "significantly lower t
 # --------------------------------------------------------------------------- the seven checks (pure)
 
 
-def check_numbers_higher(la: str, year: int, count: float, population: float, la_rate: float,
-                         england_rate: float, neighbours_rate: float) -> Claim:
+def check_numbers_higher(
+    la: str, year: int, count: float, population: float, la_rate: float, england_rate: float, neighbours_rate: float
+) -> Claim:
     """Claim 1.1: children looked after per 10,000 significantly higher than comparable authorities.
 
     Supported when the authority's rate is above the 95% Poisson limit around
@@ -179,55 +195,92 @@ def check_numbers_higher(la: str, year: int, count: float, population: float, la
     """
     measure = f"Children looked after per 10,000 children aged under 18, 31 March {year} (DfE)"
     if _missing(count, population, england_rate, neighbours_rate):
-        return _claim("numbers_higher", la, measure=measure, value="not published", comparators="not published",
-                      test="funnel plot position (95% Poisson limits)", verdict=CANNOT_TELL,
-                      reason=f"DfE's figures for {year} are not all published.")
+        return _claim(
+            "numbers_higher",
+            la,
+            measure=measure,
+            value="not published",
+            comparators="not published",
+            test="funnel plot position (95% Poisson limits)",
+            verdict=CANNOT_TELL,
+            reason=f"DfE's figures for {year} are not all published.",
+        )
     d_n, pos_n = rate_direction(count, population, neighbours_rate, stats.PER)
     d_e, pos_e = rate_direction(count, population, england_rate, stats.PER)
     verdict = SUPPORTED if "higher" in (d_n, d_e) else NOT_SUPPORTED
-    reason = (f"Allowing for its child population, the rate is {_WORDS[d_n]} the neighbours' average and "
-              f"{_WORDS[d_e]} England's.")
-    return _claim("numbers_higher", la, measure=measure, value=f"{la_rate:.0f} per 10,000",
-                  comparators=f"neighbours' average {neighbours_rate:.1f}; England {england_rate:.0f}",
-                  test=f"funnel plot, 95% Poisson limits: {pos_n} around the neighbours' average, {pos_e} around "
-                       "England's",
-                  verdict=verdict, reason=reason)
+    reason = (
+        f"Allowing for its child population, the rate is {_WORDS[d_n]} the neighbours' average and "
+        f"{_WORDS[d_e]} England's."
+    )
+    return _claim(
+        "numbers_higher",
+        la,
+        measure=measure,
+        value=f"{la_rate:.0f} per 10,000",
+        comparators=f"neighbours' average {neighbours_rate:.1f}; England {england_rate:.0f}",
+        test=f"funnel plot, 95% Poisson limits: {pos_n} around the neighbours' average, {pos_e} around England's",
+        verdict=verdict,
+        reason=reason,
+    )
 
 
 def _share_check(slug: str, la: str, year: int, measure: str, count, total, england_pct, neighbours_pct) -> Claim:
     """The two published-share claims: supported when the share is significantly higher than England's or
     the neighbours' average (exact binomial, 95%) and significantly lower than neither."""
     if _missing(count, total, england_pct, neighbours_pct) or not total:
-        return _claim(slug, la, measure=measure, value="not published", comparators="not published",
-                      test="exact binomial test", verdict=CANNOT_TELL,
-                      reason=f"DfE's figures for {year} are not all published.")
+        return _claim(
+            slug,
+            la,
+            measure=measure,
+            value="not published",
+            comparators="not published",
+            test="exact binomial test",
+            verdict=CANNOT_TELL,
+            reason=f"DfE's figures for {year} are not all published.",
+        )
     value = _pct(100.0 * count / total)
     d_e, p_e = share_direction(count, total, england_pct)
     d_n, p_n = share_direction(count, total, neighbours_pct)
     ok = "higher" in (d_e, d_n) and "lower" not in (d_e, d_n)
-    return _claim(slug, la, measure=measure, value=value,
-                  comparators=f"England {_pct(england_pct)}; neighbours' average {_pct(neighbours_pct)}",
-                  test=(f"exact binomial test, 95%: {_WORDS[d_e]} England ({_p(p_e)}), {_WORDS[d_n]} the neighbours' "
-                        f"average ({_p(p_n)})"),
-                  verdict=SUPPORTED if ok else NOT_SUPPORTED,
-                  reason=f"The share ({value}) is {_WORDS[d_e]} England's and {_WORDS[d_n]} the neighbours' average.")
+    return _claim(
+        slug,
+        la,
+        measure=measure,
+        value=value,
+        comparators=f"England {_pct(england_pct)}; neighbours' average {_pct(neighbours_pct)}",
+        test=(
+            f"exact binomial test, 95%: {_WORDS[d_e]} England ({_p(p_e)}), {_WORDS[d_n]} the neighbours' "
+            f"average ({_p(p_n)})"
+        ),
+        verdict=SUPPORTED if ok else NOT_SUPPORTED,
+        reason=f"The share ({value}) is {_WORDS[d_e]} England's and {_WORDS[d_n]} the neighbours' average.",
+    )
 
 
-def check_foster_share(la: str, year: int, count: float, total: float, england_pct: float,
-                       neighbours_pct: float) -> Claim:
+def check_foster_share(
+    la: str, year: int, count: float, total: float, england_pct: float, neighbours_pct: float
+) -> Claim:
     """Claim 1.2: the authority does well on the share of children placed with foster carers.
 
     Supported when the share is significantly higher than England's or the
     neighbours' average and significantly lower than neither; not supported
     otherwise (in line with both is not "doing well").
     """
-    return _share_check("foster_share", la, year,
-                        f"Share of children looked after at 31 March {year} in foster placements (DfE)",
-                        count, total, england_pct, neighbours_pct)
+    return _share_check(
+        "foster_share",
+        la,
+        year,
+        f"Share of children looked after at 31 March {year} in foster placements (DfE)",
+        count,
+        total,
+        england_pct,
+        neighbours_pct,
+    )
 
 
-def check_too_many_agency(la: str, year: int, count: float, total: float, england_pct: float,
-                          neighbours_pct: float) -> Claim:
+def check_too_many_agency(
+    la: str, year: int, count: float, total: float, england_pct: float, neighbours_pct: float
+) -> Claim:
     """Claim 1.2: too many children placed with agency (IFA) carers.
 
     DfE does not publish foster placements by provider for each authority, so
@@ -236,15 +289,31 @@ def check_too_many_agency(la: str, year: int, count: float, total: float, englan
     when it is significantly higher than England's or the neighbours' average
     and lower than neither.
     """
-    return _share_check("too_many_agency", la, year,
-                        f"Share of children looked after at 31 March {year} placed with private or voluntary "
-                        "providers (IFAs and private children's homes; DfE)",
-                        count, total, england_pct, neighbours_pct)
+    return _share_check(
+        "too_many_agency",
+        la,
+        year,
+        f"Share of children looked after at 31 March {year} placed with private or voluntary "
+        "providers (IFAs and private children's homes; DfE)",
+        count,
+        total,
+        england_pct,
+        neighbours_pct,
+    )
 
 
-def check_agency_further(la: str, year: int, ifa_far, ifa_total, inhouse_far, inhouse_total, *,
-                         synthetic: bool, published_pct: float | None = None,
-                         england_pct: float | None = None) -> Claim:
+def check_agency_further(
+    la: str,
+    year: int,
+    ifa_far,
+    ifa_total,
+    inhouse_far,
+    inhouse_total,
+    *,
+    synthetic: bool,
+    published_pct: float | None = None,
+    england_pct: float | None = None,
+) -> Claim:
     """Claim 1.2: agency (IFA) carers live further away than in-house carers.
 
     Needs child-level data: the share of children with IFA carers placed more
@@ -261,24 +330,46 @@ def check_agency_further(la: str, year: int, ifa_far, ifa_total, inhouse_far, in
     if not _missing(published_pct, england_pct):
         context = f"; all placements (DfE, real): {_pct(published_pct)} against England's {_pct(england_pct)}"
     if _missing(ifa_far, ifa_total, inhouse_far, inhouse_total) or not ifa_total or not inhouse_total:
-        return _claim("agency_further", la, measure=measure, value="suppressed or no children",
-                      comparators="in-house carers" + context, test="Fisher's exact test, 95%", verdict=CANNOT_TELL,
-                      reason="Too few children (or distances not recorded) to compare IFA and in-house placements.")
+        return _claim(
+            "agency_further",
+            la,
+            measure=measure,
+            value="suppressed or no children",
+            comparators="in-house carers" + context,
+            test="Fisher's exact test, 95%",
+            verdict=CANNOT_TELL,
+            reason="Too few children (or distances not recorded) to compare IFA and in-house placements.",
+        )
     ifa, own = 100.0 * ifa_far / ifa_total, 100.0 * inhouse_far / inhouse_total
-    _, p = st.fisher_exact([[int(ifa_far), int(ifa_total - ifa_far)], [int(inhouse_far), int(inhouse_total - inhouse_far)]])
+    _, p = st.fisher_exact(
+        [[int(ifa_far), int(ifa_total - ifa_far)], [int(inhouse_far), int(inhouse_total - inhouse_far)]]
+    )
     higher = p < ALPHA and ifa > own
     words = "significantly more often" if higher else ("significantly less often" if p < ALPHA else "about as often")
     test = f"Fisher's exact test, 95%: IFA placements are over 20 miles {words} than in-house ones ({_p(p)})"
     if synthetic:
-        return _claim("agency_further", la, measure=measure, value=f"IFA {_pct(ifa, 0)} (SYNTHETIC)",
-                      comparators=f"in-house {_pct(own, 0)} (SYNTHETIC){context}", test=test, verdict=CANNOT_TELL,
-                      reason="Published figures do not split distance by provider, and the child-level data loaded are "
-                             "SYNTHETIC; run the report on the council's own SSDA903 returns to test this.")
-    return _claim("agency_further", la, measure=measure, value=f"IFA {_pct(ifa, 0)}",
-                  comparators=f"in-house {_pct(own, 0)}{context}", test=test,
-                  verdict=SUPPORTED if higher else NOT_SUPPORTED,
-                  reason=f"Children with IFA carers are placed over 20 miles from home {words} than children with "
-                         "the council's own carers.")
+        return _claim(
+            "agency_further",
+            la,
+            measure=measure,
+            value=f"IFA {_pct(ifa, 0)} (SYNTHETIC)",
+            comparators=f"in-house {_pct(own, 0)} (SYNTHETIC){context}",
+            test=test,
+            verdict=CANNOT_TELL,
+            reason="Published figures do not split distance by provider, and the child-level data loaded are "
+            "SYNTHETIC; run the report on the council's own SSDA903 returns to test this.",
+        )
+    return _claim(
+        "agency_further",
+        la,
+        measure=measure,
+        value=f"IFA {_pct(ifa, 0)}",
+        comparators=f"in-house {_pct(own, 0)}{context}",
+        test=test,
+        verdict=SUPPORTED if higher else NOT_SUPPORTED,
+        reason=f"Children with IFA carers are placed over 20 miles from home {words} than children with "
+        "the council's own carers.",
+    )
 
 
 def check_agency_costly(la: str, costs: Costs) -> Claim:
@@ -295,21 +386,41 @@ def check_agency_costly(la: str, costs: Costs) -> Claim:
     value = f"IFA £{ifa.weekly:,.0f} a week"
     comparators = f"in-house £{own.weekly:,.0f} a week"
     low_ifa, high_own = ifa.weekly * (1 - s), own.weekly * (1 + s)
-    test = (f"IFA cost above in-house cost even with IFA {s:.0%} lower and in-house {s:.0%} higher "
-            f"(£{low_ifa:,.0f} against £{high_own:,.0f})")
+    test = (
+        f"IFA cost above in-house cost even with IFA {s:.0%} lower and in-house {s:.0%} higher "
+        f"(£{low_ifa:,.0f} against £{high_own:,.0f})"
+    )
     assumed = [c for c in (ifa, own) if c.source.lower().startswith("assumption")]
     if assumed:
-        return _claim("agency_costly", la, measure=measure, value=value, comparators=comparators, test=test,
-                      verdict=CANNOT_TELL, reason="At least one of the two unit costs in the paper file is an "
-                                                  "assumption, not a cited figure.")
+        return _claim(
+            "agency_costly",
+            la,
+            measure=measure,
+            value=value,
+            comparators=comparators,
+            test=test,
+            verdict=CANNOT_TELL,
+            reason="At least one of the two unit costs in the paper file is an assumption, not a cited figure.",
+        )
     ok = low_ifa > high_own
     ratio = ifa.weekly / own.weekly if own.weekly else float("inf")
-    reason = (f"An IFA placement costs {ratio:.1f} times an in-house one at the paper file's unit costs, and more even "
-              "at the ends of the sensitivity range (like-for-like, the gap is narrower: agency fees include support "
-              "the council pays for separately)." if ok else
-              "At the ends of the sensitivity range an IFA placement is not clearly more costly than an in-house one.")
-    return _claim("agency_costly", la, measure=measure, value=value, comparators=comparators, test=test,
-                  verdict=SUPPORTED if ok else NOT_SUPPORTED, reason=reason)
+    reason = (
+        f"An IFA placement costs {ratio:.1f} times an in-house one at the paper file's unit costs, and more even "
+        "at the ends of the sensitivity range (like-for-like, the gap is narrower: agency fees include support "
+        "the council pays for separately)."
+        if ok
+        else "At the ends of the sensitivity range an IFA placement is not clearly more costly than an in-house one."
+    )
+    return _claim(
+        "agency_costly",
+        la,
+        measure=measure,
+        value=value,
+        comparators=comparators,
+        test=test,
+        verdict=SUPPORTED if ok else NOT_SUPPORTED,
+        reason=reason,
+    )
 
 
 def _years_text(years: list[int]) -> str:
@@ -317,8 +428,16 @@ def _years_text(years: list[int]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def check_permanence_slow(la: str, years: list[int], exits: float, looked_after: float, england_rate: float,
-                          neighbours_rate: float, *, paper_year: int | None = None) -> Claim:
+def check_permanence_slow(
+    la: str,
+    years: list[int],
+    exits: float,
+    looked_after: float,
+    england_rate: float,
+    neighbours_rate: float,
+    *,
+    paper_year: int | None = None,
+) -> Claim:
     """Claim 2.2: children are not progressing to permanence as quickly as they might.
 
     Published measure: children who left care during the year to adoption, a
@@ -334,14 +453,21 @@ def check_permanence_slow(la: str, years: list[int], exits: float, looked_after:
     """
     last = paper_year or (max(years) if years else 0)
     if not years or _missing(exits, looked_after, england_rate, neighbours_rate) or not looked_after:
-        return _claim("permanence_slow", la,
-                      measure="Children leaving care to adoption, special guardianship, a child arrangements order or "
-                              "home, per 100 looked after at 31 March (DfE)",
-                      value="not published", comparators="not published", test="Poisson limits (95%)",
-                      verdict=CANNOT_TELL,
-                      reason=f"DfE did not publish all four routes out of care for {la} in the three years to {last}.")
-    measure = (f"Children leaving care to adoption, special guardianship, a child arrangements order or home in "
-               f"{_years_text(years)}, per 100 looked after at 31 March (DfE)")
+        return _claim(
+            "permanence_slow",
+            la,
+            measure="Children leaving care to adoption, special guardianship, a child arrangements order or "
+            "home, per 100 looked after at 31 March (DfE)",
+            value="not published",
+            comparators="not published",
+            test="Poisson limits (95%)",
+            verdict=CANNOT_TELL,
+            reason=f"DfE did not publish all four routes out of care for {la} in the three years to {last}.",
+        )
+    measure = (
+        f"Children leaving care to adoption, special guardianship, a child arrangements order or home in "
+        f"{_years_text(years)}, per 100 looked after at 31 March (DfE)"
+    )
     d_e, pos_e = rate_direction(exits, looked_after, england_rate, 100)
     d_n, pos_n = rate_direction(exits, looked_after, neighbours_rate, 100)
     value = f"{100.0 * exits / looked_after:.1f} per 100"
@@ -349,14 +475,24 @@ def check_permanence_slow(la: str, years: list[int], exits: float, looked_after:
     note = ""
     missing = [y for y in range(last - 2, last + 1) if y not in years]
     if missing:
-        note = (f" DfE's figures for {la}'s routes out of care in {_years_text(missing)} are not published or are "
-                f"suppressed, so the test uses {_years_text(years)}.")
-    reason = (f"Children leave care to a permanent home at a rate {_WORDS[d_e]} England's and {_WORDS[d_n]} the "
-              f"neighbours' average.{note}")
-    return _claim("permanence_slow", la, measure=measure, value=value,
-                  comparators=f"England {england_rate:.1f}; neighbours' average {neighbours_rate:.1f}",
-                  test=f"Poisson limits, 95%: {pos_e} around England's ratio, {pos_n} around the neighbours' average",
-                  verdict=SUPPORTED if ok else NOT_SUPPORTED, reason=reason)
+        note = (
+            f" DfE's figures for {la}'s routes out of care in {_years_text(missing)} are not published or are "
+            f"suppressed, so the test uses {_years_text(years)}."
+        )
+    reason = (
+        f"Children leave care to a permanent home at a rate {_WORDS[d_e]} England's and {_WORDS[d_n]} the "
+        f"neighbours' average.{note}"
+    )
+    return _claim(
+        "permanence_slow",
+        la,
+        measure=measure,
+        value=value,
+        comparators=f"England {england_rate:.1f}; neighbours' average {neighbours_rate:.1f}",
+        test=f"Poisson limits, 95%: {pos_e} around England's ratio, {pos_n} around the neighbours' average",
+        verdict=SUPPORTED if ok else NOT_SUPPORTED,
+        reason=reason,
+    )
 
 
 def _fy(year: int) -> str:
@@ -376,24 +512,42 @@ def check_recruitment_improved(la: str, current_year: int, current, previous_yea
     if _missing(current, previous):
         have = [f"{_fy(y)}" for y, v in ((current_year, current), (previous_year, previous)) if not _missing(v)]
         missing = [f"{_fy(y)}" for y, v in ((current_year, current), (previous_year, previous)) if _missing(v)]
-        return _claim("recruitment_improved", la, measure=measure,
-                      value=f"{current:,.0f} in {_fy(current_year)}" if not _missing(current) else "not in the data",
-                      comparators=(f"{previous:,.0f} in {_fy(previous_year)}" if not _missing(previous)
-                                   else f"{_fy(previous_year)}: not in the data"),
-                      test="conditional binomial test of two counts, 95%", verdict=CANNOT_TELL,
-                      reason=(f"Ofsted's local-authority figures in the data cover {', '.join(have) or 'no year'}; "
-                              f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not available, so the "
-                              "change cannot be measured."))
+        return _claim(
+            "recruitment_improved",
+            la,
+            measure=measure,
+            value=f"{current:,.0f} in {_fy(current_year)}" if not _missing(current) else "not in the data",
+            comparators=(
+                f"{previous:,.0f} in {_fy(previous_year)}"
+                if not _missing(previous)
+                else f"{_fy(previous_year)}: not in the data"
+            ),
+            test="conditional binomial test of two counts, 95%",
+            verdict=CANNOT_TELL,
+            reason=(
+                f"Ofsted's local-authority figures in the data cover {', '.join(have) or 'no year'}; "
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not available, so the "
+                "change cannot be measured."
+            ),
+        )
     a, b = int(round(current)), int(round(previous))
     p = float(st.binomtest(a, a + b, 0.5).pvalue) if a + b > 0 else 1.0
     up = a > b and p < ALPHA
-    words = ("significantly more than" if up else
-             ("significantly fewer than" if (a < b and p < ALPHA) else "not significantly different from"))
-    return _claim("recruitment_improved", la, measure=measure, value=f"{a:,} in {_fy(current_year)}",
-                  comparators=f"{b:,} in {_fy(previous_year)}",
-                  test=f"conditional binomial test of two counts, 95%: {words} ({_p(p)}); Ofsted rounds to 5",
-                  verdict=SUPPORTED if up else NOT_SUPPORTED,
-                  reason=f"Approvals in {_fy(current_year)} were {words} in {_fy(previous_year)}.")
+    words = (
+        "significantly more than"
+        if up
+        else ("significantly fewer than" if (a < b and p < ALPHA) else "not significantly different from")
+    )
+    return _claim(
+        "recruitment_improved",
+        la,
+        measure=measure,
+        value=f"{a:,} in {_fy(current_year)}",
+        comparators=f"{b:,} in {_fy(previous_year)}",
+        test=f"conditional binomial test of two counts, 95%: {words} ({_p(p)}); Ofsted rounds to 5",
+        verdict=SUPPORTED if up else NOT_SUPPORTED,
+        reason=f"Approvals in {_fy(current_year)} were {words} in {_fy(previous_year)}.",
+    )
 
 
 # --------------------------------------------------------------------------- gathering the inputs for a paper
@@ -410,15 +564,18 @@ def _value(table: pd.DataFrame, code: str | None, measure: str, year: int, level
 PERMANENCE_EXITS = ("ceased_adopted", "ceased_sgo", "ceased_cao", "ceased_returned_home")
 
 
-def permanence_ratio(table: pd.DataFrame, code: str | None, year: int, level: str = "Local authority") -> tuple[float, float]:
+def permanence_ratio(
+    table: pd.DataFrame, code: str | None, year: int, level: str = "Local authority"
+) -> tuple[float, float]:
     """(exits to permanence in the year, children looked after at 31 March) for one area; NaN where not published."""
     exits = [_value(table, code, m, year, level) for m in PERMANENCE_EXITS]
     total = float(sum(exits)) if not any(math.isnan(e) for e in exits) else float("nan")
     return total, _value(table, code, "cla_31_march", year, level)
 
 
-def pooled_permanence(table: pd.DataFrame, code: str | None, years: list[int],
-                      level: str = "Local authority") -> tuple[float, float]:
+def pooled_permanence(
+    table: pd.DataFrame, code: str | None, years: list[int], level: str = "Local authority"
+) -> tuple[float, float]:
     """:func:`permanence_ratio` summed over ``years`` (NaN if any year is not published)."""
     pairs = [permanence_ratio(table, code, y, level) for y in years]
     if not pairs or any(math.isnan(e) or math.isnan(n) for e, n in pairs):
@@ -457,8 +614,9 @@ def check_all(ctx: Context, data=None) -> list[Claim]:
     t = ctx.table
     fn = cn.funnel(ctx)
     me = fn.points.set_index("old_la_code").loc[code]
-    out = [check_numbers_higher(la, y, me["count"], me["population"], me["rate"], fn.target_rate,
-                                fn.neighbour_target_rate)]
+    out = [
+        check_numbers_higher(la, y, me["count"], me["population"], me["rate"], fn.target_rate, fn.neighbour_target_rate)
+    ]
 
     pub = pl.published_shares(ctx)
     total = _value(t, code, "cla_31_march", y)
@@ -474,8 +632,11 @@ def check_all(ctx: Context, data=None) -> list[Claim]:
     far = [pl.published_value(pub, "over_20_miles", y, a) for a in ("la", "england")]
     far = [None if isinstance(x, str) else x for x in far]
     if data is None:
-        out.append(check_agency_further(la, y, None, None, None, None, synthetic=False,
-                                        published_pct=far[0], england_pct=far[1]))
+        out.append(
+            check_agency_further(
+                la, y, None, None, None, None, synthetic=False, published_pct=far[0], england_pct=far[1]
+            )
+        )
     else:
         h = pl.histories(ctx, data)
         sup = pl.stock_table(h)
@@ -483,17 +644,37 @@ def check_all(ctx: Context, data=None) -> list[Claim]:
         def cell(row, col):
             return None if sup.mask.loc[row, col] else float(sup.values.loc[row, col])
 
-        counts = {row: (cell(row, pl.DISTANCE[1]), cell(row, h.year)) for row in ("IFA fostering", "in-house fostering")}
-        out.append(check_agency_further(la, h.year, *counts["IFA fostering"], *counts["in-house fostering"],
-                                        synthetic=h.synthetic, published_pct=far[0], england_pct=far[1]))
+        counts = {
+            row: (cell(row, pl.DISTANCE[1]), cell(row, h.year)) for row in ("IFA fostering", "in-house fostering")
+        }
+        out.append(
+            check_agency_further(
+                la,
+                h.year,
+                *counts["IFA fostering"],
+                *counts["in-house fostering"],
+                synthetic=h.synthetic,
+                published_pct=far[0],
+                england_pct=far[1],
+            )
+        )
 
     out.append(check_agency_costly(la, ctx.paper.costs))
 
     years = permanence_years(t, code, y)
     exits, cla = pooled_permanence(t, code, years)
     e_exits, e_cla = pooled_permanence(t, None, years, "National")
-    out.append(check_permanence_slow(la, years, exits, cla, 100.0 * e_exits / e_cla if e_cla else float("nan"),
-                                     _neighbours_ratio(ctx, years), paper_year=y))
+    out.append(
+        check_permanence_slow(
+            la,
+            years,
+            exits,
+            cla,
+            100.0 * e_exits / e_cla if e_cla else float("nan"),
+            _neighbours_ratio(ctx, years),
+            paper_year=y,
+        )
+    )
 
     cur = rc.current_year(ctx)
     of = rc.ofsted(ctx)
@@ -508,20 +689,28 @@ def check_all(ctx: Context, data=None) -> list[Claim]:
 
 def table(claims: list[Claim]) -> pd.DataFrame:
     """The "Claims checked against the data" table."""
-    return pd.DataFrame([{
-        "The paper says (paragraph)": f"{c.text} ({c.paragraph})",
-        "Measure": c.measure,
-        "Authority": c.value,
-        "Comparators": c.comparators,
-        "Test": c.test,
-        "Verdict": c.verdict,
-    } for c in claims])
+    return pd.DataFrame(
+        [
+            {
+                "The paper says (paragraph)": f"{c.text} ({c.paragraph})",
+                "Measure": c.measure,
+                "Authority": c.value,
+                "Comparators": c.comparators,
+                "Test": c.test,
+                "Verdict": c.verdict,
+            }
+            for c in claims
+        ]
+    )
 
 
 def table_html(ctx: Context, claims: list[Claim]) -> str:
     """The claims table as the report's house-style HTML table."""
-    return charts.table_html(table(claims), caption=f"Claims of the committee paper checked against the data for "
-                                                    f"{ctx.la.la_name}, year ending 31 March {ctx.year}")
+    return charts.table_html(
+        table(claims),
+        caption=f"Claims of the committee paper checked against the data for "
+        f"{ctx.la.la_name}, year ending 31 March {ctx.year}",
+    )
 
 
 def counts(claims: list[Claim]) -> dict[str, int]:
@@ -533,8 +722,10 @@ def summary_sentence(claims: list[Claim]) -> str:
     """One sentence: how many claims the data support, do not support, and cannot test."""
     n = counts(claims)
     total = len(claims)
-    return (f"Of the paper's {total} factual claims, the data support {n[SUPPORTED]}, do not support "
-            f"{n[NOT_SUPPORTED]}, and cannot test {n[CANNOT_TELL]}.")
+    return (
+        f"Of the paper's {total} factual claims, the data support {n[SUPPORTED]}, do not support "
+        f"{n[NOT_SUPPORTED]}, and cannot test {n[CANNOT_TELL]}."
+    )
 
 
 def details_markdown(claims: list[Claim], chapters: list[str] | None = None) -> str:
@@ -564,16 +755,30 @@ def details_markdown(claims: list[Claim], chapters: list[str] | None = None) -> 
 
 def key_figures(claims: list[Claim]) -> list[dict]:
     """``claim_<slug>_verdict`` for each claim, and the counts of each verdict."""
-    recs = [{"name": f"claim_{c.slug}_verdict", "value": c.verdict, "unit": "text",
-             "label": f"Verdict on the paper's claim (para {c.paragraph}): {c.text}"} for c in claims]
+    recs = [
+        {
+            "name": f"claim_{c.slug}_verdict",
+            "value": c.verdict,
+            "unit": "text",
+            "label": f"Verdict on the paper's claim (para {c.paragraph}): {c.text}",
+        }
+        for c in claims
+    ]
     n = counts(claims)
     recs += [
         {"name": "claims_total", "value": len(claims), "unit": "count", "label": "Factual claims of the paper checked"},
-        {"name": "claims_supported", "value": n[SUPPORTED], "unit": "count",
-         "label": "Claims the data support"},
-        {"name": "claims_not_supported", "value": n[NOT_SUPPORTED], "unit": "count",
-         "label": "Claims the data do not support"},
-        {"name": "claims_cannot_tell", "value": n[CANNOT_TELL], "unit": "count",
-         "label": "Claims the data available cannot test"},
+        {"name": "claims_supported", "value": n[SUPPORTED], "unit": "count", "label": "Claims the data support"},
+        {
+            "name": "claims_not_supported",
+            "value": n[NOT_SUPPORTED],
+            "unit": "count",
+            "label": "Claims the data do not support",
+        },
+        {
+            "name": "claims_cannot_tell",
+            "value": n[CANNOT_TELL],
+            "unit": "count",
+            "label": "Claims the data available cannot test",
+        },
     ]
     return recs

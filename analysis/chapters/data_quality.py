@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.report import disclosure
 from analysis.paper import REPO_ROOT
+from analysis.report import disclosure
 from analysis.sources.ssda903 import dfe_rules
 from analysis.sources.ssda903.context import ChildData
 from analysis.sources.ssda903.validate import rules_table
@@ -36,17 +36,22 @@ def findings_by_rule(data: ChildData) -> pd.DataFrame:
     if f.empty:
         return pd.DataFrame({"Severity": [], "Rule": [], "What it checks": [], "Findings": []})
     counts = f.groupby(["severity", "rule"]).size().rename("Findings").reset_index()
-    counts = (counts.assign(order=counts["severity"].map(SEVERITY_ORDER).fillna(9))
-              .sort_values(["order", "rule"]).drop(columns="order"))
+    counts = (
+        counts.assign(order=counts["severity"].map(SEVERITY_ORDER).fillna(9))
+        .sort_values(["order", "rule"])
+        .drop(columns="order")
+    )
     grid = counts.set_index(["severity", "rule"])[["Findings"]]
     grid.loc[("all", "total"), "Findings"] = float(counts["Findings"].sum())
     grid.index = [f"{a}|{b}" for a, b in grid.index]
     shown = disclosure.suppress(grid, total_row="all|total").table()
-    out = pd.DataFrame({
-        "Severity": [i.split("|")[0] for i in shown.index],
-        "Rule": [i.split("|")[1] for i in shown.index],
-        "Findings": shown["Findings"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "Severity": [i.split("|")[0] for i in shown.index],
+            "Rule": [i.split("|")[1] for i in shown.index],
+            "Findings": shown["Findings"].to_numpy(),
+        }
+    )
     out["What it checks"] = out["Rule"].map(rules).fillna("")
     out.loc[out["Rule"] == "total", ["Severity", "Rule", "What it checks"]] = ["", "All findings", ""]
     return out[["Severity", "Rule", "What it checks", "Findings"]]
@@ -71,13 +76,15 @@ def dfe_display(table: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame({"DfE rules": ["no findings in any year"]})
     grid = table.set_index(table["year"].astype(str) + "|" + table["rule"])[["findings"]]
     shown = disclosure.suppress(grid).table()
-    return pd.DataFrame({
-        "Year": table["year"].astype(int).to_numpy(),
-        "DfE rule": table["rule"].str.replace("dfe-", "", regex=False).to_numpy(),
-        "Findings": shown["findings"].to_numpy(),
-        "Message": table["message"].to_numpy(),
-        "Judged": ["false positive: " + r if r else "to investigate" for r in table["false_positive_reason"]],
-    })
+    return pd.DataFrame(
+        {
+            "Year": table["year"].astype(int).to_numpy(),
+            "DfE rule": table["rule"].str.replace("dfe-", "", regex=False).to_numpy(),
+            "Findings": shown["findings"].to_numpy(),
+            "Message": table["message"].to_numpy(),
+            "Judged": ["false positive: " + r if r else "to investigate" for r in table["false_positive_reason"]],
+        }
+    )
 
 
 def key_figures(data: ChildData, dfe: pd.DataFrame | None) -> list[dict]:
@@ -85,20 +92,43 @@ def key_figures(data: ChildData, dfe: pd.DataFrame | None) -> list[dict]:
     sev = data.findings["severity"].value_counts()
     real = 0 if dfe is None or dfe.empty else int(dfe.loc[dfe["false_positive_reason"] == "", "findings"].sum())
     return [
-        {"name": "dq_years", "value": f"{data.years[0]}-{data.years[-1]}", "unit": "text",
-         "label": "Collection years of the child-level returns used"},
-        {"name": "dq_children", "value": int(data.prepared["CHILD"].nunique()), "unit": "children",
-         "label": "Children in the child-level returns (after short breaks are excluded)"},
-        {"name": "dq_episodes", "value": int(len(data.prepared)), "unit": "count",
-         "label": "Episodes of care in the stacked history"},
-        {"name": "dq_errors", "value": int(sev.get("error", 0)), "unit": "count",
-         "label": "Validation errors (the build refuses data with any)"},
-        {"name": "dq_warnings", "value": int(sev.get("warning", 0)), "unit": "count",
-         "label": "Validation warnings"},
-        {"name": "dq_dfe_findings_to_investigate", "value": real, "unit": "count",
-         "label": "Findings of DfE's rules not judged false positives"},
-        {"name": "dq_synthetic", "value": "synthetic" if data.synthetic else "real", "unit": "text",
-         "label": "Whether the child-level data are synthetic"},
+        {
+            "name": "dq_years",
+            "value": f"{data.years[0]}-{data.years[-1]}",
+            "unit": "text",
+            "label": "Collection years of the child-level returns used",
+        },
+        {
+            "name": "dq_children",
+            "value": int(data.prepared["CHILD"].nunique()),
+            "unit": "children",
+            "label": "Children in the child-level returns (after short breaks are excluded)",
+        },
+        {
+            "name": "dq_episodes",
+            "value": int(len(data.prepared)),
+            "unit": "count",
+            "label": "Episodes of care in the stacked history",
+        },
+        {
+            "name": "dq_errors",
+            "value": int(sev.get("error", 0)),
+            "unit": "count",
+            "label": "Validation errors (the build refuses data with any)",
+        },
+        {"name": "dq_warnings", "value": int(sev.get("warning", 0)), "unit": "count", "label": "Validation warnings"},
+        {
+            "name": "dq_dfe_findings_to_investigate",
+            "value": real,
+            "unit": "count",
+            "label": "Findings of DfE's rules not judged false positives",
+        },
+        {
+            "name": "dq_synthetic",
+            "value": "synthetic" if data.synthetic else "real",
+            "unit": "text",
+            "label": "Whether the child-level data are synthetic",
+        },
     ]
 
 

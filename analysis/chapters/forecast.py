@@ -34,10 +34,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.chapters.placements import LABELS, age_band, returns_text
+from analysis.errors import InputError
 from analysis.report import charts, disclosure
 from analysis.sources import published
-from analysis.errors import InputError
-from analysis.chapters.placements import LABELS, age_band, returns_text
 from analysis.sources.ssda903 import episodes as E
 from analysis.sources.ssda903 import spec
 
@@ -174,8 +174,10 @@ def from_arrays(states, start, stay, exit_permanence, exit_other, entries, base_
     """
     unknown = set(kw) - {"synthetic", "transitions", "entry_counts", "learned_from", "unknown_age"}
     if unknown:
-        raise InputError(f"from_arrays: unknown field(s) {', '.join(sorted(unknown))}; valid: synthetic, "
-                         "transitions, entry_counts, learned_from, unknown_age")
+        raise InputError(
+            f"from_arrays: unknown field(s) {', '.join(sorted(unknown))}; valid: synthetic, "
+            "transitions, entry_counts, learned_from, unknown_age"
+        )
     try:
         states = tuple((str(a), str(c)) for a, c in states)
     except (TypeError, ValueError):
@@ -196,7 +198,8 @@ def from_arrays(states, start, stay, exit_permanence, exit_other, entries, base_
         i = bad[0]
         raise InputError(
             f"stay, exit_permanence, exit_other: the probabilities of state {states[i]} sum to {total[i]:.12g}; "
-            f"each state's row must sum to 1 (within {_TOL:g}); {len(bad)} state(s) do not")
+            f"each state's row must sum to 1 (within {_TOL:g}); {len(bad)} state(s) do not"
+        )
     extra = dict(kw)
     if extra.get("transitions") is not None:
         extra["transitions"] = _array("transitions", extra["transitions"], (s, s + 2))
@@ -205,8 +208,16 @@ def from_arrays(states, start, stay, exit_permanence, exit_other, entries, base_
     extra["learned_from"] = tuple((int(a), int(b)) for a, b in extra.get("learned_from", ()))
     extra["unknown_age"] = int(extra.get("unknown_age", 0))
     extra["synthetic"] = bool(extra.get("synthetic", False))
-    return Model(base_year=int(base_year), states=states, start=start_a, stay=stay_a, exit_permanence=perm_a,
-                 exit_other=other_a, entries=entries_a, **extra)
+    return Model(
+        base_year=int(base_year),
+        states=states,
+        start=start_a,
+        stay=stay_a,
+        exit_permanence=perm_a,
+        exit_other=other_a,
+        entries=entries_a,
+        **extra,
+    )
 
 
 # --------------------------------------------------------------------------- learning from the child-level data
@@ -234,8 +245,15 @@ def snapshot(prepared: pd.DataFrame, year: int) -> pd.DataFrame:
     index = {st: i for i, st in enumerate(STATES)}
     cat = on["placement_category"].to_numpy(dtype=object)
     state = np.array([index.get((b, c), -1) for b, c in zip(band, cat)], dtype=np.int64)
-    return pd.DataFrame({"CHILD": on["CHILD"].to_numpy(dtype=object), "period_id": on["period_id"].to_numpy(),
-                         "age_band": band, "category": cat, "state": state})
+    return pd.DataFrame(
+        {
+            "CHILD": on["CHILD"].to_numpy(dtype=object),
+            "period_id": on["period_id"].to_numpy(),
+            "age_band": band,
+            "category": cat,
+            "state": state,
+        }
+    )
 
 
 def _data_years(prepared: pd.DataFrame) -> list[int]:
@@ -313,12 +331,16 @@ def fit(prepared: pd.DataFrame, base_year: int, history_years: int = 3, *, synth
     base_year = int(base_year)
     if not years or base_year not in years:
         have = f"{years[0]}-{years[-1]}" if years else "none"
-        raise InputError(f"forecast: the child-level data has no return for {base_year} (returns: {have}); "
-                         "the forecast starts from 31 March of the paper's year")
+        raise InputError(
+            f"forecast: the child-level data has no return for {base_year} (returns: {have}); "
+            "the forecast starts from 31 March of the paper's year"
+        )
     firsts = [t for t in range(base_year - int(history_years), base_year) if t >= years[0]]
     if not firsts:
-        raise InputError(f"forecast: the child-level data starts in {years[0]}, so there is no earlier 31 March "
-                         f"to learn moves to {base_year} from; at least two years of returns are needed")
+        raise InputError(
+            f"forecast: the child-level data starts in {years[0]}, so there is no earlier 31 March "
+            f"to learn moves to {base_year} from; at least two years of returns are needed"
+        )
     reason = E.periods(prepared).set_index("period_id")["reason_group"]
     s = len(STATES)
     trans = np.zeros((s, s + 2))
@@ -339,17 +361,28 @@ def fit(prepared: pd.DataFrame, base_year: int, history_years: int = 3, *, synth
         new = b_known[~b_known["CHILD"].isin(snaps[t]["CHILD"])]
         np.add.at(entry, new["state"].to_numpy(np.int64), 1)
     if trans.sum() == 0:
-        raise InputError(f"forecast: no child of known age was looked after on 31 March {firsts[0]}-{base_year - 1}, "
-                         "so there is nothing to learn the moves from")
+        raise InputError(
+            f"forecast: no child of known age was looked after on 31 March {firsts[0]}-{base_year - 1}, "
+            "so there is nothing to learn the moves from"
+        )
     rows = _fallback_rows(trans)
     base = snaps[base_year]
     start = np.bincount(base.loc[base["state"] >= 0, "state"].to_numpy(np.int64), minlength=s).astype(float)
     # rows are counts / n, so they sum to 1 up to rounding: renormalise so the check holds exactly
     rows = rows / rows.sum(axis=1, keepdims=True)
     return from_arrays(
-        STATES, start, rows[:, :s], rows[:, s], rows[:, s + 1], entry / len(firsts), base_year,
-        synthetic=synthetic, transitions=trans, entry_counts=entry,
-        learned_from=tuple((t, t + 1) for t in firsts), unknown_age=int((base["state"] < 0).sum()),
+        STATES,
+        start,
+        rows[:, :s],
+        rows[:, s],
+        rows[:, s + 1],
+        entry / len(firsts),
+        base_year,
+        synthetic=synthetic,
+        transitions=trans,
+        entry_counts=entry,
+        learned_from=tuple((t, t + 1) for t in firsts),
+        unknown_age=int((base["state"] < 0).sum()),
     )
 
 
@@ -434,9 +467,20 @@ def with_faster_permanence(model: Model, cut: float) -> Model:
     stay = model.stay * keep[:, None]
     perm = 1 - stay.sum(axis=1) - model.exit_other  # = p + extra, exactly as the rows require
     perm = np.clip(perm, 0, 1)
-    return from_arrays(model.states, model.start, stay, perm, model.exit_other, model.entries, model.base_year,
-                       synthetic=model.synthetic, transitions=model.transitions, entry_counts=model.entry_counts,
-                       learned_from=model.learned_from, unknown_age=model.unknown_age)
+    return from_arrays(
+        model.states,
+        model.start,
+        stay,
+        perm,
+        model.exit_other,
+        model.entries,
+        model.base_year,
+        synthetic=model.synthetic,
+        transitions=model.transitions,
+        entry_counts=model.entry_counts,
+        learned_from=model.learned_from,
+        unknown_age=model.unknown_age,
+    )
 
 
 # --------------------------------------------------------------------------- simulation
@@ -526,13 +570,15 @@ def simulate(model: Model, years: int, n: int = 1000, seed: int = 2018, interval
         counts = nxt
         totals[:, year] = counts.sum(axis=1)
     tail = (1 - interval) / 2
-    return pd.DataFrame({
-        "year": model.base_year + np.arange(years + 1),
-        "mean": totals.mean(axis=0),
-        "median": np.quantile(totals, 0.5, axis=0),
-        "lower": np.quantile(totals, tail, axis=0),
-        "upper": np.quantile(totals, 1 - tail, axis=0),
-    })
+    return pd.DataFrame(
+        {
+            "year": model.base_year + np.arange(years + 1),
+            "mean": totals.mean(axis=0),
+            "median": np.quantile(totals, 0.5, axis=0),
+            "lower": np.quantile(totals, tail, axis=0),
+            "upper": np.quantile(totals, 1 - tail, axis=0),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- the cross-check: exponential smoothing
@@ -573,8 +619,14 @@ class EtsResult:
 
 
 def _empty_forecast() -> pd.DataFrame:
-    return pd.DataFrame({"year": pd.Series([], dtype="int64"), "mean": pd.Series([], dtype=float),
-                         "lower": pd.Series([], dtype=float), "upper": pd.Series([], dtype=float)})
+    return pd.DataFrame(
+        {
+            "year": pd.Series([], dtype="int64"),
+            "mean": pd.Series([], dtype=float),
+            "lower": pd.Series([], dtype=float),
+            "upper": pd.Series([], dtype=float),
+        }
+    )
 
 
 def ets_forecast(series: pd.Series, years: int, interval: float = 0.95) -> EtsResult:
@@ -623,15 +675,23 @@ def ets_forecast(series: pd.Series, years: int, interval: float = 0.95) -> EtsRe
         idx = s.index.to_numpy()
         breaks = np.flatnonzero(np.diff(idx) != 1)
         if len(breaks):
-            kept = s.iloc[breaks[-1] + 1:]
-            notes.append(f"Only the unbroken run of years {kept.index[0]}-{kept.index[-1]} is used, because the "
-                         "series has a gap before it.")
+            kept = s.iloc[breaks[-1] + 1 :]
+            notes.append(
+                f"Only the unbroken run of years {kept.index[0]}-{kept.index[-1]} is used, because the "
+                "series has a gap before it."
+            )
             s = kept
     n = len(s)
     if n < MIN_ETS_YEARS:
-        have = "no published year" if n == 0 else f"only {n} published year{'s' if n != 1 else ''} ({s.index[0]}-{s.index[-1]})"
-        notes.append(f"No trend was fitted: there {'is' if n == 1 else 'are'} {have}, and a damped trend needs at "
-                     f"least {MIN_ETS_YEARS}.")
+        have = (
+            "no published year"
+            if n == 0
+            else f"only {n} published year{'s' if n != 1 else ''} ({s.index[0]}-{s.index[-1]})"
+        )
+        notes.append(
+            f"No trend was fitted: there {'is' if n == 1 else 'are'} {have}, and a damped trend needs at "
+            f"least {MIN_ETS_YEARS}."
+        )
         return EtsResult(s, _empty_forecast(), False, False, tuple(notes), {})
     y = pd.Series(s.to_numpy(), index=pd.RangeIndex(n))
     model = ETSModel(y, error="add", trend="add", damped_trend=True)
@@ -658,25 +718,33 @@ def ets_forecast(series: pd.Series, years: int, interval: float = 0.95) -> EtsRe
     params = {name: float(res.params[i]) for i, name in enumerate(("alpha", "beta", "phi"))}
     params["loglik"] = float(res.llf)
     if n < RELIABLE_ETS_YEARS:
-        notes.append(f"The fit is unreliable because it rests on only {n} published years ({s.index[0]}-"
-                     f"{s.index[-1]}): the model estimates five numbers from them (about {RELIABLE_ETS_YEARS} "
-                     "years are needed), so its interval understates the uncertainty.")
+        notes.append(
+            f"The fit is unreliable because it rests on only {n} published years ({s.index[0]}-"
+            f"{s.index[-1]}): the model estimates five numbers from them (about {RELIABLE_ETS_YEARS} "
+            "years are needed), so its interval understates the uncertainty."
+        )
     if any(issubclass(w.category, ConvergenceWarning) for w in caught):
-        notes.append("The fit is unreliable because the estimation did not converge (statsmodels could not "
-                     "settle on the best parameters).")
+        notes.append(
+            "The fit is unreliable because the estimation did not converge (statsmodels could not "
+            "settle on the best parameters)."
+        )
     if params["alpha"] < 1e-3 and params["beta"] < 1e-3:
-        notes.append("The fit is unreliable because both smoothing parameters are at zero: the model has drawn "
-                     "one fixed, gently flattening line through the years and its interval reflects only how far "
-                     "they sit from it.")
+        notes.append(
+            "The fit is unreliable because both smoothing parameters are at zero: the model has drawn "
+            "one fixed, gently flattening line through the years and its interval reflects only how far "
+            "they sit from it."
+        )
     others = sorted({str(w.message).split("\n")[0] for w in caught if not issubclass(w.category, ConvergenceWarning)})
     if others:
         notes.append("statsmodels also warned: " + "; ".join(others) + ".")
-    out = pd.DataFrame({
-        "year": s.index[-1] + np.arange(1, int(years) + 1),
-        "mean": frame["mean"].to_numpy(dtype=float),
-        "lower": np.maximum(frame["pi_lower"].to_numpy(dtype=float), 0.0),
-        "upper": frame["pi_upper"].to_numpy(dtype=float),
-    })
+    out = pd.DataFrame(
+        {
+            "year": s.index[-1] + np.arange(1, int(years) + 1),
+            "mean": frame["mean"].to_numpy(dtype=float),
+            "lower": np.maximum(frame["pi_lower"].to_numpy(dtype=float), 0.0),
+            "upper": frame["pi_upper"].to_numpy(dtype=float),
+        }
+    )
     return EtsResult(s, out, True, not notes, tuple(notes), params)
 
 
@@ -748,8 +816,17 @@ def _score(frame: pd.DataFrame) -> tuple[float | None, int | None]:
     return mape(ok["mean"], ok["actual"]), inside(ok["lower"], ok["upper"], ok["actual"])
 
 
-def backtest(prepared: pd.DataFrame, published: pd.Series, year: int, *, history_years: int = 3, n: int = 1000,
-             seed: int = 2018, interval: float = 0.95, horizon: int = 3) -> Backtest:
+def backtest(
+    prepared: pd.DataFrame,
+    published: pd.Series,
+    year: int,
+    *,
+    history_years: int = 3,
+    n: int = 1000,
+    seed: int = 2018,
+    interval: float = 0.95,
+    horizon: int = 3,
+) -> Backtest:
     """Fit both models to data up to ``year - horizon``, forecast the next ``horizon`` years, compare.
 
     The stock-and-flow model (:func:`fit`, :func:`simulate`) is compared with
@@ -782,11 +859,15 @@ def backtest(prepared: pd.DataFrame, published: pd.Series, year: int, *, history
         sim = simulate(model, int(horizon), n=n, seed=seed, interval=interval)
         sim = sim[sim["year"].isin(years)].reset_index(drop=True)
         actual = [float((snapshot(prepared, y)["state"] >= 0).sum()) for y in years]
-        markov = sim[["year", "mean", "lower", "upper"]].assign(actual=actual)[["year", "actual", "mean", "lower", "upper"]]
+        markov = sim[["year", "mean", "lower", "upper"]].assign(actual=actual)[
+            ["year", "actual", "mean", "lower", "upper"]
+        ]
         if len(model.learned_from) < int(history_years):
-            notes.append(f"The back-tested stock-and-flow model learned from {len(model.learned_from)} year"
-                         f"{'s' if len(model.learned_from) != 1 else ''} of moves, not {int(history_years)}: the "
-                         "child-level data does not go back further.")
+            notes.append(
+                f"The back-tested stock-and-flow model learned from {len(model.learned_from)} year"
+                f"{'s' if len(model.learned_from) != 1 else ''} of moves, not {int(history_years)}: the "
+                "child-level data does not go back further."
+            )
     pub = pd.Series(published, dtype=float)
     ets_res = ets_forecast(pub[pub.index <= cut], int(horizon), interval)
     if ets_res.fitted:
@@ -811,8 +892,12 @@ NOT_AVAILABLE = "not available"
 ALL_AGES = "all ages"
 ALL_CHILDREN = "all children"
 #: Colours of the chart's series (house palette).
-_SERIES = {"published": charts.COLOURS["la"], "markov": charts.COLOURS["neighbours"],
-           "ets": charts.COLOURS["region"], "later": charts.COLOURS["england"]}
+_SERIES = {
+    "published": charts.COLOURS["la"],
+    "markov": charts.COLOURS["neighbours"],
+    "ets": charts.COLOURS["region"],
+    "later": charts.COLOURS["england"],
+}
 
 
 @dataclass(frozen=True)
@@ -885,8 +970,10 @@ class Outlook:
     @property
     def source(self) -> str:
         """The source sentence of every child-level chart caption."""
-        return (f"Source: {CHILD_LEVEL} from {returns_text(self.synthetic)}; DfE, Children looked after in England including adoptions "
-                "(published figures). Counts of 1 to 5 children are suppressed (c).")
+        return (
+            f"Source: {CHILD_LEVEL} from {returns_text(self.synthetic)}; DfE, Children looked after in England including adoptions "
+            "(published figures). Counts of 1 to 5 children are suppressed (c)."
+        )
 
 
 def outlook(ctx, data) -> Outlook:
@@ -915,16 +1002,25 @@ def outlook(ctx, data) -> Outlook:
     pub = series[(series.index >= ctx.first_year) & (series.index <= year)]
     later = series[(series.index > year) & (series.index <= year + f.years_ahead)].dropna()
     child_years = [y for y in data.years if ctx.first_year <= y <= year]
-    child = pd.Series([float((snapshot(data.prepared, y)["state"] >= 0).sum()) for y in child_years],
-                      index=child_years, dtype=float)
+    child = pd.Series(
+        [float((snapshot(data.prepared, y)["state"] >= 0).sum()) for y in child_years], index=child_years, dtype=float
+    )
     return Outlook(
-        year=year, horizon=f.years_ahead, interval=f.interval, simulations=f.simulations, la_name=ctx.la.la_name, model=model,
+        year=year,
+        horizon=f.years_ahead,
+        interval=f.interval,
+        simulations=f.simulations,
+        la_name=ctx.la.la_name,
+        model=model,
         projection=project(model, f.years_ahead),
         sim=simulate(model, f.years_ahead, n=f.simulations, seed=f.seed, interval=f.interval),
         ets=ets_forecast(pub, f.years_ahead, f.interval),
-        backtest=backtest(data.prepared, pub, year, history_years=f.history_years, n=f.simulations, seed=f.seed,
-                          interval=f.interval),
-        published=pub, later=later, child_history=child,
+        backtest=backtest(
+            data.prepared, pub, year, history_years=f.history_years, n=f.simulations, seed=f.seed, interval=f.interval
+        ),
+        published=pub,
+        later=later,
+        child_history=child,
     )
 
 
@@ -1062,14 +1158,18 @@ def findings(o: Outlook) -> list[str]:
     out = []
     if _num(h["mean"]) and _num(start):
         diff = h["mean"] - start
-        change = (f", {abs(diff):,.0f} {'more' if diff > 0 else 'fewer'} than the {start:,} on 31 March {o.year}"
-                  if diff else f", the same as on 31 March {o.year}")
+        change = (
+            f", {abs(diff):,.0f} {'more' if diff > 0 else 'fewer'} than the {start:,} on 31 March {o.year}"
+            if diff
+            else f", the same as on 31 March {o.year}"
+        )
     else:
         change = f" (the number on 31 March {o.year} is {_fmt(start)})"
     out.append(
         f"If the patterns of {o.learned} continue, {_about(h, pct, bold=True)} will be looked after on 31 March "
         f"{h['year']}{change}; by 31 March {end['year']}, {_about(end, pct)}. This is the stock-and-flow model, "
-        f"from {data_word}.")
+        f"from {data_word}."
+    )
     fl = flows_table(o)
     shown = fl.values.loc[ALL_AGES]
     k = len(o.model.learned_from)
@@ -1078,41 +1178,55 @@ def findings(o: Outlook) -> list[str]:
         entries, perm, other = shown[cols[1]] / k, shown[cols[2]] / k, shown[cols[3]] / k
         steps = np.diff(o.projection.groupby("year")["children"].sum().to_numpy())
         if len(steps) and (steps > 0).all():
-            path = "rise" + (", more slowly each year, as more children in care means more leaving"
-                             if (np.diff(steps) < 0).all() else " each year")
+            path = "rise" + (
+                ", more slowly each year, as more children in care means more leaving"
+                if (np.diff(steps) < 0).all()
+                else " each year"
+            )
         elif len(steps) and (steps < 0).all():
             path = "fall" + (", more slowly each year" if (np.diff(steps) > 0).all() else " each year")
         else:
             path = "change little overall"
-        balance = ("more children came in than left" if entries > perm + other
-                   else "fewer children came in than left" if entries < perm + other
-                   else "as many children came in as left")
+        balance = (
+            "more children came in than left"
+            if entries > perm + other
+            else "fewer children came in than left"
+            if entries < perm + other
+            else "as many children came in as left"
+        )
         out.append(
             f"Over those {k} year{'s' if k != 1 else ''}, each year about {entries:,.0f} children came into care "
             f"(and were still looked after on the next 31 March), {perm:,.0f} left to adoption, special "
             f"guardianship, a child arrangements order or home, and {other:,.0f} left another way (including at "
-            f"18): {balance}, and if that continues the expected number will {path} ({data_word}).")
+            f"18): {balance}, and if that continues the expected number will {path} ({data_word})."
+        )
     e = _ets_at(o, o.year3)
     span = f"{o.published.index.min()} to {o.published.index.max()}" if len(o.published) else "no years"
     if o.ets.fitted:
         out.append(
             f"A damped trend fitted to DfE's published numbers for {o.la_name} ({span}) gives about "
             f"**{_fmt(e['mean'])}** for 31 March {o.year3} (between {_fmt(e['lower'])} and {_fmt(e['upper'])}). "
-            + " ".join(o.ets.notes))
+            + " ".join(o.ets.notes)
+        )
     else:
-        out.append(f"No trend could be fitted to DfE's published numbers for {o.la_name} ({span}). "
-                   + " ".join(o.ets.notes))
+        out.append(
+            f"No trend could be fitted to DfE's published numbers for {o.la_name} ({span}). " + " ".join(o.ets.notes)
+        )
     bt = o.backtest
     tested = f"fitted to data up to 31 March {bt.cut_year} and asked for {_years(bt.years[0], bt.years[-1])}"
     parts = []
     if bt.mape_markov is not None:
-        parts.append(f"the stock-and-flow model was out by {bt.mape_markov:.0f}% on average, and the actual number "
-                     f"fell inside its interval in {bt.inside_markov} of {_plural(len(bt.markov), 'year')}")
+        parts.append(
+            f"the stock-and-flow model was out by {bt.mape_markov:.0f}% on average, and the actual number "
+            f"fell inside its interval in {bt.inside_markov} of {_plural(len(bt.markov), 'year')}"
+        )
     else:
         parts.append("the stock-and-flow model could not be tested")
     if bt.mape_ets is not None:
-        parts.append(f"the published trend was out by {bt.mape_ets:.0f}% (inside its interval in "
-                     f"{bt.inside_ets} of {_plural(len(bt.ets), 'year')})")
+        parts.append(
+            f"the published trend was out by {bt.mape_ets:.0f}% (inside its interval in "
+            f"{bt.inside_ets} of {_plural(len(bt.ets), 'year')})"
+        )
     else:
         parts.append("the published trend could not be tested (too few published years before the cut)")
     out.append(f"Tested on the past ({tested}), " + "; ".join(parts) + ".")
@@ -1124,13 +1238,18 @@ def findings(o: Outlook) -> list[str]:
         out.append(
             f"What happened next: after the paper, DfE published {listed}. These fell inside the stock-and-flow "
             f"model's interval in {km} of {_plural(nm, 'year')}{trend}. They were not known when the paper was "
-            "written.")
+            "written."
+        )
     else:
-        out.append(f"DfE figures for the years after {o.year} are not yet in the published data this report uses, "
-                   "so the forecast cannot yet be checked against what happened.")
+        out.append(
+            f"DfE figures for the years after {o.year} are not yet in the published data this report uses, "
+            "so the forecast cannot yet be checked against what happened."
+        )
     if o.model.unknown_age:
-        out.append(f"{_how_many(o.model.unknown_age)} looked after on 31 March {o.year} had no date of birth in "
-                   "the data, so no age band, and are left out of the model.")
+        out.append(
+            f"{_how_many(o.model.unknown_age)} looked after on 31 March {o.year} had no date of birth in "
+            "the data, so no age band, and are left out of the model."
+        )
     return out
 
 
@@ -1153,35 +1272,82 @@ def key_figures(o: Outlook) -> list[dict]:
     later3 = o.later.get(o.year3)
     rnd = lambda v: round(v, 1) if v is not None else NOT_AVAILABLE  # noqa: E731
     return [
-        {"name": "forecast_year_3", "value": o.year3, "unit": "year",
-         "label": "The year the three-year forecasts are for (31 March)"},
-        {"name": "forecast_cla_base", "value": _safe(o.model.start.sum()), "unit": "children",
-         "label": f"Children of known age looked after on 31 March {o.year}, where the forecast starts ({data_word})"},
-        {"name": "forecast_cla_in_3_years", "value": h["mean"], "unit": "children",
-         "label": f"Stock-and-flow forecast of children looked after on 31 March {o.year3}: mean of the simulated "
-                  f"futures ({data_word})"},
-        {"name": "forecast_cla_in_3_years_lower", "value": h["lower"], "unit": "children",
-         "label": f"Lower end of the {pct} prediction interval of that forecast"},
-        {"name": "forecast_cla_in_3_years_upper", "value": h["upper"], "unit": "children",
-         "label": f"Upper end of the {pct} prediction interval of that forecast"},
-        {"name": "forecast_ets_in_3_years", "value": e["mean"], "unit": "children",
-         "label": f"Damped-trend (exponential smoothing) forecast of children looked after on 31 March {o.year3}, "
-                  "from DfE's published numbers"},
-        {"name": "forecast_ets_in_3_years_lower", "value": e["lower"], "unit": "children",
-         "label": f"Lower end of the {pct} prediction interval of the damped-trend forecast"},
-        {"name": "forecast_ets_in_3_years_upper", "value": e["upper"], "unit": "children",
-         "label": f"Upper end of the {pct} prediction interval of the damped-trend forecast"},
-        {"name": "forecast_history_years", "value": len(o.model.learned_from), "unit": "years",
-         "label": f"Years of moves (31 March to 31 March) the stock-and-flow model learned from ({o.learned})"},
-        {"name": "forecast_backtest_mape_markov", "value": rnd(bt.mape_markov), "unit": "percent",
-         "label": f"Back test: mean absolute percentage error of the stock-and-flow model fitted to data up to "
-                  f"{bt.cut_year} and forecasting {bt.years[0]}-{bt.years[-1]} ({data_word})"},
-        {"name": "forecast_backtest_mape_ets", "value": rnd(bt.mape_ets), "unit": "percent",
-         "label": f"Back test: mean absolute percentage error of the damped trend fitted to published numbers up "
-                  f"to {bt.cut_year} and forecasting {bt.years[0]}-{bt.years[-1]}"},
-        {"name": "forecast_later_actual_year_3", "value": NOT_AVAILABLE if later3 is None else int(later3),
-         "unit": "children",
-         "label": f"Children looked after on 31 March {o.year3} as DfE later published it (after the paper)"},
+        {
+            "name": "forecast_year_3",
+            "value": o.year3,
+            "unit": "year",
+            "label": "The year the three-year forecasts are for (31 March)",
+        },
+        {
+            "name": "forecast_cla_base",
+            "value": _safe(o.model.start.sum()),
+            "unit": "children",
+            "label": f"Children of known age looked after on 31 March {o.year}, where the forecast starts ({data_word})",
+        },
+        {
+            "name": "forecast_cla_in_3_years",
+            "value": h["mean"],
+            "unit": "children",
+            "label": f"Stock-and-flow forecast of children looked after on 31 March {o.year3}: mean of the simulated "
+            f"futures ({data_word})",
+        },
+        {
+            "name": "forecast_cla_in_3_years_lower",
+            "value": h["lower"],
+            "unit": "children",
+            "label": f"Lower end of the {pct} prediction interval of that forecast",
+        },
+        {
+            "name": "forecast_cla_in_3_years_upper",
+            "value": h["upper"],
+            "unit": "children",
+            "label": f"Upper end of the {pct} prediction interval of that forecast",
+        },
+        {
+            "name": "forecast_ets_in_3_years",
+            "value": e["mean"],
+            "unit": "children",
+            "label": f"Damped-trend (exponential smoothing) forecast of children looked after on 31 March {o.year3}, "
+            "from DfE's published numbers",
+        },
+        {
+            "name": "forecast_ets_in_3_years_lower",
+            "value": e["lower"],
+            "unit": "children",
+            "label": f"Lower end of the {pct} prediction interval of the damped-trend forecast",
+        },
+        {
+            "name": "forecast_ets_in_3_years_upper",
+            "value": e["upper"],
+            "unit": "children",
+            "label": f"Upper end of the {pct} prediction interval of the damped-trend forecast",
+        },
+        {
+            "name": "forecast_history_years",
+            "value": len(o.model.learned_from),
+            "unit": "years",
+            "label": f"Years of moves (31 March to 31 March) the stock-and-flow model learned from ({o.learned})",
+        },
+        {
+            "name": "forecast_backtest_mape_markov",
+            "value": rnd(bt.mape_markov),
+            "unit": "percent",
+            "label": f"Back test: mean absolute percentage error of the stock-and-flow model fitted to data up to "
+            f"{bt.cut_year} and forecasting {bt.years[0]}-{bt.years[-1]} ({data_word})",
+        },
+        {
+            "name": "forecast_backtest_mape_ets",
+            "value": rnd(bt.mape_ets),
+            "unit": "percent",
+            "label": f"Back test: mean absolute percentage error of the damped trend fitted to published numbers up "
+            f"to {bt.cut_year} and forecasting {bt.years[0]}-{bt.years[-1]}",
+        },
+        {
+            "name": "forecast_later_actual_year_3",
+            "value": NOT_AVAILABLE if later3 is None else int(later3),
+            "unit": "children",
+            "label": f"Children looked after on 31 March {o.year3} as DfE later published it (after the paper)",
+        },
     ]
 
 
@@ -1190,20 +1356,30 @@ def unknown_age_note(o: Outlook) -> str:
     n = o.model.unknown_age
     if n == 0:
         return f"Every child looked after on 31 March {o.year} has a date of birth, so none is left out."
-    return (f"{_how_many(n)} looked after on 31 March {o.year} had no date of birth, so no age band: they are "
-            "left out of the model, and the forecast is short by about that many.")
+    return (
+        f"{_how_many(n)} looked after on 31 March {o.year} had no date of birth, so no age band: they are "
+        "left out of the model, and the forecast is short by about that many."
+    )
 
 
 # --------------------------------------------------------------------------- charts and tables
 
 
 def _band(fig: go.Figure, x, lower, upper, colour: str, name: str, group: str) -> None:
-    rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    fig.add_trace(go.Scatter(
-        x=list(x) + list(x)[::-1], y=list(upper) + list(lower)[::-1], fill="toself",
-        fillcolor=f"rgba({rgb[0]},{rgb[1]},{rgb[2]},0.18)", line={"width": 0}, mode="lines", name=name,
-        legendgroup=group,
-        hoverinfo="skip"))
+    rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    fig.add_trace(
+        go.Scatter(
+            x=list(x) + list(x)[::-1],
+            y=list(upper) + list(lower)[::-1],
+            fill="toself",
+            fillcolor=f"rgba({rgb[0]},{rgb[1]},{rgb[2]},0.18)",
+            line={"width": 0},
+            mode="lines",
+            name=name,
+            legendgroup=group,
+            hoverinfo="skip",
+        )
+    )
 
 
 def fan_table(o: Outlook) -> pd.DataFrame:
@@ -1222,18 +1398,22 @@ def fan_table(o: Outlook) -> pd.DataFrame:
 
     rows = []
     for y in years:
-        rows.append({
-            "Year": str(y),
-            "Published by DfE": f"{o.published[y]:,.0f}" if y in o.published.index and pd.notna(o.published[y]) else "–",
-            "Child-level data": child.get(y, "–"),
-            "Stock-and-flow forecast": val(sim, y, "mean", True),
-            "Its low end": val(sim, y, "lower", True),
-            "Its high end": val(sim, y, "upper", True),
-            "Trend forecast": val(ets, y, "mean"),
-            "Trend low end": val(ets, y, "lower"),
-            "Trend high end": val(ets, y, "upper"),
-            "Published after the paper": f"{o.later[y]:,.0f}" if y in o.later.index else "–",
-        })
+        rows.append(
+            {
+                "Year": str(y),
+                "Published by DfE": f"{o.published[y]:,.0f}"
+                if y in o.published.index and pd.notna(o.published[y])
+                else "–",
+                "Child-level data": child.get(y, "–"),
+                "Stock-and-flow forecast": val(sim, y, "mean", True),
+                "Its low end": val(sim, y, "lower", True),
+                "Its high end": val(sim, y, "upper", True),
+                "Trend forecast": val(ets, y, "mean"),
+                "Trend low end": val(ets, y, "lower"),
+                "Trend high end": val(ets, y, "upper"),
+                "Published after the paper": f"{o.later[y]:,.0f}" if y in o.later.index else "–",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -1242,47 +1422,107 @@ def fan_chart(o: Outlook) -> dict:
     pct = f"{o.interval * 100:.0f}%"
     fig = go.Figure()
     sim = o.sim
-    _band(fig, sim["year"], sim["lower"].round(), sim["upper"].round(), _SERIES["markov"],
-          f"Stock-and-flow: {pct} interval", "markov")
+    _band(
+        fig,
+        sim["year"],
+        sim["lower"].round(),
+        sim["upper"].round(),
+        _SERIES["markov"],
+        f"Stock-and-flow: {pct} interval",
+        "markov",
+    )
     if o.ets.fitted:
-        ets = pd.concat([pd.DataFrame({"year": [o.year], "mean": [o.published.get(o.year, np.nan)],
-                                       "lower": [o.published.get(o.year, np.nan)],
-                                       "upper": [o.published.get(o.year, np.nan)]}), o.ets.forecast])
-        _band(fig, ets["year"], ets["lower"].round(), ets["upper"].round(), _SERIES["ets"], f"Trend: {pct} interval",
-              "ets")
-        fig.add_trace(go.Scatter(x=ets["year"], y=ets["mean"].round(), name="Trend in published numbers (forecast)",
-                                 mode="lines", line={"color": _SERIES["ets"], "dash": "dash", "width": 2},
-                                 legendgroup="ets", hovertemplate="Trend %{x}: %{y:,.0f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=sim["year"], y=sim["mean"].round(), name="Stock-and-flow model (forecast)",
-                             mode="lines+markers", line={"color": _SERIES["markov"], "width": 3},
-                             legendgroup="markov", hovertemplate="Stock-and-flow %{x}: %{y:,.0f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=list(o.published.index), y=o.published.to_numpy(), name="Published by DfE (to the paper)",
-                             mode="lines+markers", line={"color": _SERIES["published"], "width": 4},
-                             hovertemplate="Published %{x}: %{y:,.0f}<extra></extra>"))
+        ets = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "year": [o.year],
+                        "mean": [o.published.get(o.year, np.nan)],
+                        "lower": [o.published.get(o.year, np.nan)],
+                        "upper": [o.published.get(o.year, np.nan)],
+                    }
+                ),
+                o.ets.forecast,
+            ]
+        )
+        _band(
+            fig,
+            ets["year"],
+            ets["lower"].round(),
+            ets["upper"].round(),
+            _SERIES["ets"],
+            f"Trend: {pct} interval",
+            "ets",
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=ets["year"],
+                y=ets["mean"].round(),
+                name="Trend in published numbers (forecast)",
+                mode="lines",
+                line={"color": _SERIES["ets"], "dash": "dash", "width": 2},
+                legendgroup="ets",
+                hovertemplate="Trend %{x}: %{y:,.0f}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=sim["year"],
+            y=sim["mean"].round(),
+            name="Stock-and-flow model (forecast)",
+            mode="lines+markers",
+            line={"color": _SERIES["markov"], "width": 3},
+            legendgroup="markov",
+            hovertemplate="Stock-and-flow %{x}: %{y:,.0f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=list(o.published.index),
+            y=o.published.to_numpy(),
+            name="Published by DfE (to the paper)",
+            mode="lines+markers",
+            line={"color": _SERIES["published"], "width": 4},
+            hovertemplate="Published %{x}: %{y:,.0f}<extra></extra>",
+        )
+    )
     if len(o.later):
-        fig.add_trace(go.Scatter(x=list(o.later.index), y=o.later.to_numpy(), name="Published after the paper",
-                                 mode="lines+markers", line={"color": _SERIES["later"], "dash": "dot", "width": 2},
-                                 marker={"symbol": "diamond", "size": 9},
-                                 hovertemplate="Published later %{x}: %{y:,.0f}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=list(o.later.index),
+                y=o.later.to_numpy(),
+                name="Published after the paper",
+                mode="lines+markers",
+                line={"color": _SERIES["later"], "dash": "dot", "width": 2},
+                marker={"symbol": "diamond", "size": 9},
+                hovertemplate="Published later %{x}: %{y:,.0f}<extra></extra>",
+            )
+        )
     charts.base_layout(fig, y_title="Children looked after at 31 March", x_title="Year (31 March)")
     fig.update_xaxes(dtick=1)
     fig.add_vline(x=o.year, line={"color": "#7F7F7F", "dash": "dot", "width": 1})
     h = headline(o)
     e = _ets_at(o, o.year3)
-    trend = (f"; the published trend says about {_fmt(e['mean'])}" if o.ets.fitted else "")
+    trend = f"; the published trend says about {_fmt(e['mean'])}" if o.ets.fitted else ""
     title = f"{_about(h)[0].upper()}{_about(h)[1:]} are expected to be looked after on 31 March {o.year3}{trend}"
-    later = (f" Diamonds on a dotted line are DfE's numbers for {_years(int(o.later.index[0]), int(o.later.index[-1]))},"
-             " published after the paper was written." if len(o.later) else "")
+    later = (
+        f" Diamonds on a dotted line are DfE's numbers for {_years(int(o.later.index[0]), int(o.later.index[-1]))},"
+        " published after the paper was written."
+        if len(o.later)
+        else ""
+    )
     caption = (
         f"Children looked after by {o.la_name} at 31 March: DfE's published numbers up to the paper's year "
         f"({o.year}, dotted vertical line), the stock-and-flow model's forecast from the {CHILD_LEVEL} (mean of "
         f"{o.simulations:,} simulated futures, with a {pct} prediction interval) and a damped trend fitted to the "
-        f"published numbers, with its {pct} interval.{later} Forecasts are rounded to whole children. {o.source}")
-    alt = (f"Line chart of children looked after at 31 March, {int(fan_table(o)['Year'].iloc[0])} to "
-           f"{o.year + o.horizon}, with the published numbers to {o.year} and two forecasts with shaded intervals "
-           f"after it. {title}.")
-    return {"fig": fig, "name": "forecast-fan", "title": title, "caption": caption, "alt": alt,
-            "table": fan_table(o)}
+        f"published numbers, with its {pct} interval.{later} Forecasts are rounded to whole children. {o.source}"
+    )
+    alt = (
+        f"Line chart of children looked after at 31 March, {int(fan_table(o)['Year'].iloc[0])} to "
+        f"{o.year + o.horizon}, with the published numbers to {o.year} and two forecasts with shaded intervals "
+        f"after it. {title}."
+    )
+    return {"fig": fig, "name": "forecast-fan", "title": title, "caption": caption, "alt": alt, "table": fan_table(o)}
 
 
 def flows_chart(o: Outlook) -> dict:
@@ -1293,9 +1533,15 @@ def flows_chart(o: Outlook) -> dict:
     colours = {cols[1]: charts.COLOURS["la"], cols[2]: charts.COLOURS["neighbours"], cols[3]: charts.COLOURS["region"]}
     fig = go.Figure()
     for col in cols[1:]:
-        fig.add_trace(go.Bar(x=list(AGE_BANDS), y=sup.values.loc[list(AGE_BANDS), col].to_numpy(), name=names[col],
-                             marker_color=colours[col],
-                             hovertemplate=f"{names[col]}, aged %{{x}}: %{{y:,.0f}}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=list(AGE_BANDS),
+                y=sup.values.loc[list(AGE_BANDS), col].to_numpy(),
+                name=names[col],
+                marker_color=colours[col],
+                hovertemplate=f"{names[col]}, aged %{{x}}: %{{y:,.0f}}<extra></extra>",
+            )
+        )
     charts.base_layout(fig, y_title="Children", x_title="Age band at 31 March")
     fig.update_layout(barmode="group")
     vals = sup.values.loc[list(AGE_BANDS)]
@@ -1307,21 +1553,29 @@ def flows_chart(o: Outlook) -> dict:
             return "(too few to say)"
         return f"aged {shown.idxmax()}"
 
-    title = (f"The largest group of children coming into care were {most(cols[1])}; of those leaving to "
-             f"permanence, {most(cols[2])}; of those leaving another way, {most(cols[3])}")
+    title = (
+        f"The largest group of children coming into care were {most(cols[1])}; of those leaving to "
+        f"permanence, {most(cols[2])}; of those leaving another way, {most(cols[3])}"
+    )
     table = sup.table().reset_index().rename(columns={"index": "Age band"})
     k = len(o.model.learned_from)
     return {
-        "fig": fig, "name": "forecast-flows", "title": title,
-        "caption": (f"Children coming into and leaving care by age band, added up over the {k} year"
-                    f"{'s' if k != 1 else ''} the model learned from ({o.learned}). Entries are children looked "
-                    "after on a 31 March who were not the 31 March before, by their age band then; exits are "
-                    "children looked after on a 31 March who were not the next, by their age band when they were. "
-                    "Children who came and went between two 31 Marches are not counted."
-                    f"{' Where a count is suppressed (c) its bar is left out.' if sup.mask.to_numpy().any() else ''} "
-                    f"{o.source}"),
-        "alt": (f"Grouped bar chart of children coming into care, leaving to permanence and leaving another way, "
-                f"for each age band. {title}."),
+        "fig": fig,
+        "name": "forecast-flows",
+        "title": title,
+        "caption": (
+            f"Children coming into and leaving care by age band, added up over the {k} year"
+            f"{'s' if k != 1 else ''} the model learned from ({o.learned}). Entries are children looked "
+            "after on a 31 March who were not the 31 March before, by their age band then; exits are "
+            "children looked after on a 31 March who were not the next, by their age band when they were. "
+            "Children who came and went between two 31 Marches are not counted."
+            f"{' Where a count is suppressed (c) its bar is left out.' if sup.mask.to_numpy().any() else ''} "
+            f"{o.source}"
+        ),
+        "alt": (
+            f"Grouped bar chart of children coming into care, leaving to permanence and leaving another way, "
+            f"for each age band. {title}."
+        ),
         "table": table,
     }
 
@@ -1330,13 +1584,20 @@ def projection_display(o: Outlook) -> dict:
     """The projected numbers by age band and placement category, for :func:`analysis.report.charts.show_table`."""
     sup = projection_table(o)
     table = sup.table().reset_index().rename(columns={"index": "Group"})
-    labels = {**{b: f"Aged {b}" for b in AGE_BANDS}, **{c: LABELS.get(c, c) for c in CATEGORIES},
-              ALL_CHILDREN: "All children"}
+    labels = {
+        **{b: f"Aged {b}" for b in AGE_BANDS},
+        **{c: LABELS.get(c, c) for c in CATEGORIES},
+        ALL_CHILDREN: "All children",
+    }
     table["Group"] = table["Group"].map(labels)
-    return {"table": table,
-            "caption": (f"Children looked after at 31 March by age band and by placement, {o.year} (actual) and "
-                        f"expected in each later year by the stock-and-flow model (rounded to whole children; "
-                        f"counts of 1 to 5 and counts that would reveal them shown as c) {o.tag}")}
+    return {
+        "table": table,
+        "caption": (
+            f"Children looked after at 31 March by age band and by placement, {o.year} (actual) and "
+            f"expected in each later year by the stock-and-flow model (rounded to whole children; "
+            f"counts of 1 to 5 and counts that would reveal them shown as c) {o.tag}"
+        ),
+    }
 
 
 def backtest_display(o: Outlook) -> dict:
@@ -1345,21 +1606,43 @@ def backtest_display(o: Outlook) -> dict:
     rows = []
     for label, frame, what in (("Stock-and-flow model", bt.markov, CHILD_LEVEL), ("Published trend", bt.ets, "DfE")):
         if frame.empty:
-            rows.append({"Model": label, "Year": "–", "Actual": "–", "Forecast": "not tested", "Low end": "–",
-                         "High end": "–", "Inside the interval": "–", "Error (%)": "–"})
+            rows.append(
+                {
+                    "Model": label,
+                    "Year": "–",
+                    "Actual": "–",
+                    "Forecast": "not tested",
+                    "Low end": "–",
+                    "High end": "–",
+                    "Inside the interval": "–",
+                    "Error (%)": "–",
+                }
+            )
             continue
         for r in frame.itertuples(index=False):
             vals = [_safe(v) for v in (r.actual, r.mean, r.lower, r.upper)]
             show = [disclosure.MARKER if v == SUPPRESSED else f"{v:,}" for v in vals]
             err = abs(r.mean - r.actual) / r.actual * 100 if r.actual > 0 else np.nan
-            rows.append({"Model": label, "Year": str(int(r.year)), "Actual": show[0], "Forecast": show[1],
-                         "Low end": show[2], "High end": show[3],
-                         "Inside the interval": "yes" if r.lower <= r.actual <= r.upper else "no",
-                         "Error (%)": f"{err:.0f}"})
-    return {"table": pd.DataFrame(rows),
-            "caption": (f"Back test: both models fitted to what was known at 31 March {bt.cut_year} and asked for "
-                        f"{_years(bt.years[0], bt.years[-1])}. Actual numbers are children looked after at 31 March "
-                        f"in the {CHILD_LEVEL} (stock-and-flow model) and as DfE published them (trend) {o.tag}")}
+            rows.append(
+                {
+                    "Model": label,
+                    "Year": str(int(r.year)),
+                    "Actual": show[0],
+                    "Forecast": show[1],
+                    "Low end": show[2],
+                    "High end": show[3],
+                    "Inside the interval": "yes" if r.lower <= r.actual <= r.upper else "no",
+                    "Error (%)": f"{err:.0f}",
+                }
+            )
+    return {
+        "table": pd.DataFrame(rows),
+        "caption": (
+            f"Back test: both models fitted to what was known at 31 March {bt.cut_year} and asked for "
+            f"{_years(bt.years[0], bt.years[-1])}. Actual numbers are children looked after at 31 March "
+            f"in the {CHILD_LEVEL} (stock-and-flow model) and as DfE published them (trend) {o.tag}"
+        ),
+    }
 
 
 def backtest_note(o: Outlook) -> str:

@@ -47,8 +47,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from analysis.report import charts, disclosure
 from analysis.methods import survival as S
+from analysis.report import charts, disclosure
 from analysis.report.context import Context
 from analysis.sources.ssda903 import episodes as E
 from analysis.sources.ssda903 import spec
@@ -96,16 +96,25 @@ MIN_EVENTS = 10
 SUPPRESSED = "suppressed"
 NOT_REACHED = "not reached"
 
-WAIT_BANDS = (("under 6 months", 0, 183), ("6 to 12 months", 183, 365), ("12 to 18 months", 365, 548),
-              ("18 months or more", 548, None))
+WAIT_BANDS = (
+    ("under 6 months", 0, 183),
+    ("6 to 12 months", 183, 365),
+    ("12 to 18 months", 365, 548),
+    ("18 months or more", 548, None),
+)
 
 LEGAL_GROUPS = {
-    "C1": "care order (interim or full)", "C2": "care order (interim or full)",
+    "C1": "care order (interim or full)",
+    "C2": "care order (interim or full)",
     "V2": "section 20 (voluntary accommodation)",
-    "L1": "police protection or emergency order", "L2": "police protection or emergency order",
+    "L1": "police protection or emergency order",
+    "L2": "police protection or emergency order",
     "L3": "police protection or emergency order",
-    "J1": "remand or youth justice", "J2": "remand or youth justice", "J3": "remand or youth justice",
-    "E1": "placement or freeing order", "D1": "placement or freeing order",
+    "J1": "remand or youth justice",
+    "J2": "remand or youth justice",
+    "J3": "remand or youth justice",
+    "E1": "placement or freeing order",
+    "D1": "placement or freeing order",
 }
 CIN_LABELS = {code: text.lower() for code, text in spec.CIN.items()}
 
@@ -183,7 +192,9 @@ class Exclusions:
             if n == 0:
                 continue
             text = shown.loc[reason, column]
-            count = f"a small number of {self.unit} (suppressed)" if text == disclosure.MARKER else f"{text} {self.unit}"
+            count = (
+                f"a small number of {self.unit} (suppressed)" if text == disclosure.MARKER else f"{text} {self.unit}"
+            )
             parts.append(f"{count} excluded because {reason}")
         if not parts:
             return f"No {self.unit} were excluded."
@@ -274,7 +285,10 @@ def cohort(data: ChildData, year: int) -> Cohort:
     model_reason = reason.where(reason != "", np.where(per["age_at_start"].isna(), MODEL_REASONS[0], ""))
     exclusions = _exclusions(
         pd.DataFrame({"Time to permanence": reason, "Model of what predicts it": model_reason}),
-        [*COHORT_REASONS, *MODEL_REASONS], "periods of care", "Periods of care in the returns", "Included",
+        [*COHORT_REASONS, *MODEL_REASONS],
+        "periods of care",
+        "Periods of care in the returns",
+        "Included",
     )
     c = per[reason == ""].copy()
     end = c["end"].where(c["end"] <= data_end)  # (an end after the data is open at 31 March)
@@ -283,27 +297,32 @@ def cohort(data: ChildData, year: int) -> Cohort:
     followed = (end.fillna(data_end) - c["start"]).dt.days.astype(float)
     to_data_end = (data_end - c["start"]).dt.days.astype(float)
     permanent = np.isin(outcome, ROUTES).astype(int)
-    frame = pd.DataFrame({
-        "CHILD": c["CHILD"].to_numpy(dtype=object),
-        "period_id": c["period_id"].to_numpy(),
-        "start": c["start"].to_numpy(),
-        "end": end.to_numpy(),
-        "entry_year": c["entry_year"].astype(int).to_numpy(),
-        "age_at_start": c["age_at_start"].to_numpy(),
-        "age_band": age_band(c["age_at_start"]).to_numpy(),
-        "cin": c["cin"].to_numpy(dtype=object),
-        "first_ls": c["first_ls"].to_numpy(dtype=object),
-        "legal_status": c["first_ls"].map(LEGAL_GROUPS).fillna("other legal status").to_numpy(dtype=object),
-        "placement": c["first_placement_category"].to_numpy(dtype=object),
-        "outcome": outcome.astype(object),
-        "status": pd.Series(outcome).map(STATUS).to_numpy(dtype=int),
-        "days": followed.to_numpy(),
-        "permanent": permanent,
-        "t_perm": np.where(permanent == 1, followed.to_numpy(), to_data_end.to_numpy()),
-    })
+    frame = pd.DataFrame(
+        {
+            "CHILD": c["CHILD"].to_numpy(dtype=object),
+            "period_id": c["period_id"].to_numpy(),
+            "start": c["start"].to_numpy(),
+            "end": end.to_numpy(),
+            "entry_year": c["entry_year"].astype(int).to_numpy(),
+            "age_at_start": c["age_at_start"].to_numpy(),
+            "age_band": age_band(c["age_at_start"]).to_numpy(),
+            "cin": c["cin"].to_numpy(dtype=object),
+            "first_ls": c["first_ls"].to_numpy(dtype=object),
+            "legal_status": c["first_ls"].map(LEGAL_GROUPS).fillna("other legal status").to_numpy(dtype=object),
+            "placement": c["first_placement_category"].to_numpy(dtype=object),
+            "outcome": outcome.astype(object),
+            "status": pd.Series(outcome).map(STATUS).to_numpy(dtype=int),
+            "days": followed.to_numpy(),
+            "permanent": permanent,
+            "t_perm": np.where(permanent == 1, followed.to_numpy(), to_data_end.to_numpy()),
+        }
+    )
     years = frame["entry_year"]
     return Cohort(
-        frame=frame, exclusions=exclusions, data_start=data_start, data_end=data_end,
+        frame=frame,
+        exclusions=exclusions,
+        data_start=data_start,
+        data_end=data_end,
         first_entry_year=int(years.min()) if len(frame) else int(min(data.years)),
         last_entry_year=int(years.max()) if len(frame) else int(year),
     )
@@ -335,16 +354,20 @@ def permanence_curve(frame: pd.DataFrame, label: str = "all children") -> Curve:
     for m in TABLE_MONTHS:
         at = m * S.DAYS_PER_MONTH
         s = S.value_at(cut, at) if len(cut) else np.nan
-        share[m] = (1 - s, 1 - S.value_at(cut, at, "upper"), 1 - S.value_at(cut, at, "lower")) if not np.isnan(s) \
+        share[m] = (
+            (1 - s, 1 - S.value_at(cut, at, "upper"), 1 - S.value_at(cut, at, "lower"))
+            if not np.isnan(s)
             else (np.nan, np.nan, np.nan)
+        )
     shown = n >= S.MIN_AT_RISK and len(cut) > 0
     return Curve(label=label, n=n, permanent=int(e.sum()), curve=cut, median=median, share=share, shown=shown, t=t)
 
 
 def curves_by(frame: pd.DataFrame, column: str, order: list) -> list[Curve]:
     """:func:`permanence_curve` for each level of ``column`` (levels in ``order`` that occur)."""
-    return [permanence_curve(frame[frame[column] == level], str(level)) for level in order
-            if (frame[column] == level).any()]
+    return [
+        permanence_curve(frame[frame[column] == level], str(level)) for level in order if (frame[column] == level).any()
+    ]
 
 
 def route_incidence(c: Cohort) -> pd.DataFrame:
@@ -388,29 +411,40 @@ def outcome_table(c: Cohort) -> pd.DataFrame:
     """:func:`outcome_counts` for the page: small counts suppressed, with secondary suppression on both totals."""
     counts = outcome_counts(c)
     shown = disclosure.suppress(counts, total_row="all years", total_col="all outcomes").table()
-    short = {"special guardianship": "SGO", "child arrangements order": "CAO", "return home": "Home",
-             OTHER_EXIT: "Other exit", STILL_IN_CARE: "In care", "all outcomes": "All", "adoption": "Adopted"}
+    short = {
+        "special guardianship": "SGO",
+        "child arrangements order": "CAO",
+        "return home": "Home",
+        OTHER_EXIT: "Other exit",
+        STILL_IN_CARE: "In care",
+        "all outcomes": "All",
+        "adoption": "Adopted",
+    }
     shown.columns = [short.get(col, col) for col in shown.columns]
     return shown.reset_index().rename(columns={"index": "Year of entry"})
 
 
 def group_table(curves: list[Curve], label: str) -> pd.DataFrame:
     """Table behind a set of curves: children (suppressed), share permanent by 12 and 24 months, median."""
-    counts = pd.DataFrame({"n": [float(cv.n) for cv in curves], "p": [float(cv.permanent) for cv in curves]},
-                          index=[cv.label for cv in curves])
+    counts = pd.DataFrame(
+        {"n": [float(cv.n) for cv in curves], "p": [float(cv.permanent) for cv in curves]},
+        index=[cv.label for cv in curves],
+    )
     sup = disclosure.suppress(counts)
     shown = sup.table()
     rows = []
     for cv in curves:
         hidden = bool(sup.mask.loc[cv.label, "n"]) or not cv.shown
-        rows.append({
-            label: cv.label,
-            "Periods of care": shown.loc[cv.label, "n"],
-            "Reached permanence": shown.loc[cv.label, "p"],
-            "By 12 months": "c" if hidden else _share_ci(cv.share[12]),
-            "By 24 months": "c" if hidden else _share_ci(cv.share[24]),
-            "Median days": "c" if hidden else _median_text(cv.median),
-        })
+        rows.append(
+            {
+                label: cv.label,
+                "Periods of care": shown.loc[cv.label, "n"],
+                "Reached permanence": shown.loc[cv.label, "p"],
+                "By 12 months": "c" if hidden else _share_ci(cv.share[12]),
+                "By 24 months": "c" if hidden else _share_ci(cv.share[24]),
+                "Median days": "c" if hidden else _median_text(cv.median),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -495,8 +529,22 @@ def adoption_records(data: ChildData) -> pd.DataFrame:
     ep = p[p["period_id"].isin(adopted.index)].sort_values(["period_id", "DECOM"], kind="stable")
     ep = ep.reset_index(drop=True)
     if ep.empty:
-        cols = ["CHILD", "period_id", "entry", "entry_seen", "order", "order_seen", "decision", "match",
-                "foster_carer", "has_ad1", "placed", "carer_start", "adopted", "adoption_year"]
+        cols = [
+            "CHILD",
+            "period_id",
+            "entry",
+            "entry_seen",
+            "order",
+            "order_seen",
+            "decision",
+            "match",
+            "foster_carer",
+            "has_ad1",
+            "placed",
+            "carer_start",
+            "adopted",
+            "adoption_year",
+        ]
         return pd.DataFrame(columns=cols + [f"{m}_{x}" for m in THRESHOLDS for x in ("reason", "days")])
     new_carer = ep["RNE"].isin(NEW_CARER_RNE) | (ep["episode_in_period"] == 1)
     ep["carer_start"] = ep["DECOM"].where(new_carer).groupby(ep["period_id"]).ffill()
@@ -520,13 +568,15 @@ def adoption_records(data: ChildData) -> pd.DataFrame:
 
     ad1 = data.stacked.tables.get("ad1")
     ad1 = ad1 if ad1 is not None else pd.DataFrame(columns=["CHILD", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "YEAR"])
-    a = pd.DataFrame({
-        "CHILD": ad1["CHILD"].astype(str).str.strip().to_numpy(dtype=object),
-        "YEAR": pd.to_numeric(ad1["YEAR"], errors="coerce").to_numpy(),
-        "decision": pd.to_datetime(ad1["DATE_INT"]).to_numpy(),
-        "match": pd.to_datetime(ad1["DATE_MATCH"]).to_numpy(),
-        "foster_carer": ad1["FOSTER_CARE"].astype(str).str.strip().eq("1").to_numpy(),
-    }).sort_values(["CHILD", "YEAR"], kind="stable")
+    a = pd.DataFrame(
+        {
+            "CHILD": ad1["CHILD"].astype(str).str.strip().to_numpy(dtype=object),
+            "YEAR": pd.to_numeric(ad1["YEAR"], errors="coerce").to_numpy(),
+            "decision": pd.to_datetime(ad1["DATE_INT"]).to_numpy(),
+            "match": pd.to_datetime(ad1["DATE_MATCH"]).to_numpy(),
+            "foster_carer": ad1["FOSTER_CARE"].astype(str).str.strip().eq("1").to_numpy(),
+        }
+    ).sort_values(["CHILD", "YEAR"], kind="stable")
     same_year = rec.reset_index().merge(a, left_on=["CHILD", "adoption_year"], right_on=["CHILD", "YEAR"], how="left")
     same_year = same_year.drop_duplicates("period_id", keep="last").set_index("period_id")
     latest = a.drop_duplicates("CHILD", keep="last").set_index("CHILD")
@@ -549,10 +599,16 @@ def adoption_records(data: ChildData) -> pd.DataFrame:
     not_seen = (NOT_SEEN_ENTRY, ~rec["entry_seen"])
     rec["A1_reason"] = _first_reason([*inconsistent, not_seen], rec.index)
     rec["A10_reason"] = _first_reason([*inconsistent, not_seen, (NO_AD1, ~rec["has_ad1"])], rec.index)
-    rec["A2_reason"] = _first_reason([
-        *inconsistent, (NO_ORDER, rec["order"].isna()), (ORDER_NOT_SEEN, ~rec["order_seen"]),
-        (NO_AD1, ~rec["has_ad1"]), (NO_MATCH, rec["match"].isna()),
-    ], rec.index)
+    rec["A2_reason"] = _first_reason(
+        [
+            *inconsistent,
+            (NO_ORDER, rec["order"].isna()),
+            (ORDER_NOT_SEEN, ~rec["order_seen"]),
+            (NO_AD1, ~rec["has_ad1"]),
+            (NO_MATCH, rec["match"].isna()),
+        ],
+        rec.index,
+    )
     rec["A1_days"] = (rec["placed"] - rec["entry"]).dt.days
     clock = rec["carer_start"].where(rec["foster_carer"], rec["placed"])
     rec["A10_days"] = (clock - rec["entry"]).dt.days
@@ -571,8 +627,13 @@ def scorecard_exclusions(records: pd.DataFrame, year: int) -> Exclusions:
     """Children adopted in the three years, by the first reason each is left out of A1, A2 and A10."""
     w = window(records, year)
     reasons = pd.DataFrame({m: w[f"{m}_reason"] for m in ("A1", "A2", "A10")})
-    return _exclusions(reasons, list(SCORECARD_REASONS), "children adopted",
-                       f"Children adopted in the three years to 31 March {year}", "Included")
+    return _exclusions(
+        reasons,
+        list(SCORECARD_REASONS),
+        "children adopted",
+        f"Children adopted in the three years to 31 March {year}",
+        "Included",
+    )
 
 
 def _mean_or_hidden(values: pd.Series) -> tuple[float, float]:
@@ -596,8 +657,16 @@ def scorecard(records: pd.DataFrame, years) -> pd.DataFrame:
         w = window(records, y)
         for m in ("A1", "A2", "A10"):
             n, mean = _mean_or_hidden(w[f"{m}_days"])
-            rows.append({"year": int(y), "measure": m, "children": n, "days": mean, "threshold": THRESHOLDS[m],
-                         "met": pd.NA if pd.isna(mean) else bool(mean <= THRESHOLDS[m])})
+            rows.append(
+                {
+                    "year": int(y),
+                    "measure": m,
+                    "children": n,
+                    "days": mean,
+                    "threshold": THRESHOLDS[m],
+                    "met": pd.NA if pd.isna(mean) else bool(mean <= THRESHOLDS[m]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -622,20 +691,32 @@ def stages(records: pd.DataFrame, year: int) -> pd.DataFrame:
     """
     w = window(records, year)
     w = w[w["A1_reason"] == ""]
-    rows = [{"stage": "entry", "label": "Entered care", "children": float(len(w)), "median_days": 0.0,
-             "mean_days": 0.0}]
+    rows = [
+        {"stage": "entry", "label": "Entered care", "children": float(len(w)), "median_days": 0.0, "mean_days": 0.0}
+    ]
     for col, label in STAGES:
         d = (w[col] - w["entry"]).dt.days.dropna()
         d = d[d >= 0]
         small = disclosure.is_small([len(d)])[0] or len(d) == 0
-        rows.append({"stage": col, "label": label, "children": float(len(d)),
-                     "median_days": np.nan if small else float(d.median()),
-                     "mean_days": np.nan if small else float(np.round(d.mean()))})
+        rows.append(
+            {
+                "stage": col,
+                "label": label,
+                "children": float(len(d)),
+                "median_days": np.nan if small else float(d.median()),
+                "mean_days": np.nan if small else float(np.round(d.mean())),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 ENGLAND_STAGES = (
-    ("adoption_months_care_to_decision", "entry", "decision", "Entering care to the decision that the child should be adopted"),
+    (
+        "adoption_months_care_to_decision",
+        "entry",
+        "decision",
+        "Entering care to the decision that the child should be adopted",
+    ),
     ("adoption_months_decision_to_match", "decision", "match", "Decision to match with adopters"),
     ("adoption_months_match_to_placement", "match", "placed", "Match to moving in"),
     ("adoption_months_placement_to_adoption", "placed", "adopted", "Moving in to the adoption order"),
@@ -676,10 +757,17 @@ def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness
         months = float(v.iloc[0]) if len(v) else np.nan
         d = (adopted[b] - adopted[a]).dt.days.dropna()
         n, mean = _mean_or_hidden(d)
-        out.append({"stage": measure, "label": label, "england_months": months,
-                    "england_days": months * S.DAYS_PER_MONTH, "la_children": n, "la_mean_days": mean})
-    return EnglandTimeliness(year=show, after_paper=bool(show is not None and show > ctx.year),
-                             table=pd.DataFrame(out))
+        out.append(
+            {
+                "stage": measure,
+                "label": label,
+                "england_months": months,
+                "england_days": months * S.DAYS_PER_MONTH,
+                "la_children": n,
+                "la_mean_days": mean,
+            }
+        )
+    return EnglandTimeliness(year=show, after_paper=bool(show is not None and show > ctx.year), table=pd.DataFrame(out))
 
 
 # --------------------------------------------------------------------------- 3. children waiting
@@ -709,10 +797,12 @@ def waiting(data: ChildData, year: int) -> Waiting:
     first = auth.sort_values("DECOM").drop_duplicates("period_id")
     per = E.periods(p[p["period_id"].isin(w["period_id"])]).set_index("period_id")
     first = first.set_index("period_id")
-    children = pd.DataFrame({
-        "CHILD": w["CHILD"].to_numpy(dtype=object),
-        "order": first["DECOM"].reindex(w["period_id"]).to_numpy(),
-    })
+    children = pd.DataFrame(
+        {
+            "CHILD": w["CHILD"].to_numpy(dtype=object),
+            "order": first["DECOM"].reindex(w["period_id"]).to_numpy(),
+        }
+    )
     children["days"] = (day - pd.to_datetime(children["order"])).dt.days.astype(float)
     seen_start = per["first_rne"].reindex(w["period_id"]).eq("S").to_numpy()
     first_ep = first["episode_in_period"].reindex(w["period_id"]).eq(1).to_numpy()
@@ -726,8 +816,9 @@ def waiting(data: ChildData, year: int) -> Waiting:
     counts["All children waiting"] = float(len(children))
     bands = pd.DataFrame({"Children": counts})
     small = len(children) == 0 or disclosure.is_small([len(children)])[0]
-    return Waiting(children=children, bands=bands, median_days=np.nan if small else float(children["days"].median()),
-                   date=day)
+    return Waiting(
+        children=children, bands=bands, median_days=np.nan if small else float(children["days"].median()), date=day
+    )
 
 
 # --------------------------------------------------------------------------- 4. what predicts delay
@@ -751,8 +842,12 @@ MODEL_VARIABLES = {
     "legal_status": "Legal status at entry",
     "placement": "First placement",
 }
-REFERENCES = {"age_band": "under 1", "cin": "N1", "legal_status": "care order (interim or full)",
-              "placement": "in-house fostering"}
+REFERENCES = {
+    "age_band": "under 1",
+    "cin": "N1",
+    "legal_status": "care order (interim or full)",
+    "placement": "in-house fostering",
+}
 #: Levels never merged away (the in-house versus IFA comparison is asked for by name).
 KEEP_LEVELS = {"placement": {"in-house fostering", "IFA fostering"}}
 
@@ -760,8 +855,10 @@ KEEP_LEVELS = {"placement": {"in-house fostering", "IFA fostering"}}
 def _merge_ordinal(values: pd.Series, events: pd.Series, order: list[str]) -> dict[str, str]:
     """Merge adjacent ordered levels until each has at least MIN_EVENTS events; label merged bands by range."""
     groups = [[lv] for lv in order if (values == lv).any()]
+
     def ev(g):
         return int(events[values.isin(g)].sum())
+
     changed = True
     while changed and len(groups) > 1:
         changed = False
@@ -769,13 +866,13 @@ def _merge_ordinal(values: pd.Series, events: pd.Series, order: list[str]) -> di
             if ev(g) < MIN_EVENTS:
                 j = i - 1 if i > 0 else i + 1
                 lo, hi = min(i, j), max(i, j)
-                groups[lo:hi + 1] = [groups[lo] + groups[hi]]
+                groups[lo : hi + 1] = [groups[lo] + groups[hi]]
                 changed = True
                 break
     out = {}
     for g in groups:
         label = g[0] if len(g) == 1 else _band_range(g[0], g[-1])
-        out.update({lv: label for lv in g})
+        out.update(dict.fromkeys(g, label))
     return out
 
 
@@ -819,8 +916,10 @@ def model(c: Cohort) -> Model:
     for var, m in maps.items():
         f[var] = f[var].astype(str).map(m)
         groupings += [{"variable": MODEL_VARIABLES[var], "recorded": k, "in the model": v} for k, v in m.items()]
-    refs = {var: REFERENCES[var] if REFERENCES[var] in set(f[var]) else maps[var].get(REFERENCES[var], REFERENCES[var])
-            for var in maps}
+    refs = {
+        var: REFERENCES[var] if REFERENCES[var] in set(f[var]) else maps[var].get(REFERENCES[var], REFERENCES[var])
+        for var in maps
+    }
     # a grouped level with no outcome at all cannot be estimated: leave its periods out, counted
     dead = np.zeros(len(f), dtype=bool)
     for var in maps:
@@ -841,20 +940,42 @@ def model(c: Cohort) -> Model:
     rows = []
     for term in fit.terms["term"]:
         if term == "entry_year_trend":
-            rows.append({"variable": "Entry year", "level": "each later year of entry",
-                         "reference": f"the year before (trend from {first})", "who": "each later year of entry",
-                         "who_ref": "the year before", "n": float(len(f)), "events": float(f["permanent"].sum())})
+            rows.append(
+                {
+                    "variable": "Entry year",
+                    "level": "each later year of entry",
+                    "reference": f"the year before (trend from {first})",
+                    "who": "each later year of entry",
+                    "who_ref": "the year before",
+                    "n": float(len(f)),
+                    "events": float(f["permanent"].sum()),
+                }
+            )
             continue
         var, level = term.split(": ", 1)
         sel = f[var] == level
-        rows.append({"variable": MODEL_VARIABLES[var], "level": _level_label(var, level),
-                     "reference": _level_label(var, refs[var]), "who": _who(var, level), "who_ref": _who(var, refs[var]),
-                     "n": float(sel.sum()), "events": float(f.loc[sel, "permanent"].sum())})
+        rows.append(
+            {
+                "variable": MODEL_VARIABLES[var],
+                "level": _level_label(var, level),
+                "reference": _level_label(var, refs[var]),
+                "who": _who(var, level),
+                "who_ref": _who(var, refs[var]),
+                "n": float(sel.sum()),
+                "events": float(f.loc[sel, "permanent"].sum()),
+            }
+        )
     terms = pd.concat([fit.terms.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
     terms = terms.iloc[sorted(range(len(terms)), key=lambda i: _term_order(terms["term"].iloc[i]))]
     terms = terms.reset_index(drop=True)
-    return Model(fit=fit, terms=terms, groupings=pd.DataFrame(groupings), excluded=excluded, first_entry_year=first,
-                 stratified=strat.terms[["term", "hr", "lower", "upper"]])
+    return Model(
+        fit=fit,
+        terms=terms,
+        groupings=pd.DataFrame(groupings),
+        excluded=excluded,
+        first_entry_year=first,
+        stratified=strat.terms[["term", "hr", "lower", "upper"]],
+    )
 
 
 def _term_order(term: str) -> tuple:
@@ -883,8 +1004,11 @@ def _who(var: str, level: str) -> str:
     return level
 
 
-PLACEMENT_WORDS = {"placed with parents": "placed with their parents", "residential": "placed in residential care",
-                   "independent living": "placed in independent living"}
+PLACEMENT_WORDS = {
+    "placed with parents": "placed with their parents",
+    "residential": "placed in residential care",
+    "independent living": "placed in independent living",
+}
 LEGAL_WORDS = {
     "care order (interim or full)": "on a care order (interim or full)",
     "section 20 (voluntary accommodation)": "under section 20 (voluntary accommodation)",
@@ -930,18 +1054,21 @@ def hazard_sentences(m: Model) -> list[str]:
         if r.variable == "Entry year":
             pct = 100 * (r.hr - 1)
             direction = "faster" if pct > 0 else "slower"
-            clause = (f"with each later year of entry, children reached permanence {abs(pct):.0f}% {direction} "
-                      if verdict != "no clear difference" else
-                      f"from one year of entry to the next, no clear change in the pace of permanence "
-                      f"(a {abs(pct):.0f}% {'rise' if pct > 0 else 'fall'} a year could be chance) ")
+            clause = (
+                f"with each later year of entry, children reached permanence {abs(pct):.0f}% {direction} "
+                if verdict != "no clear difference"
+                else f"from one year of entry to the next, no clear change in the pace of permanence "
+                f"(a {abs(pct):.0f}% {'rise' if pct > 0 else 'fall'} a year could be chance) "
+            )
             out.append(f"{clause[0].upper()}{clause[1:]}(hazard ratio {r.hr:.2f}, {ci}).")
             continue
         who = r.who[0].upper() + r.who[1:]
         if verdict == "no clear difference":
             out.append(f"{who} against {r.who_ref}: no clear difference (hazard ratio {r.hr:.2f}, {ci}).")
         else:
-            out.append(f"{who} reached permanence at {r.hr:.2f} times the rate of {r.who_ref}, that is "
-                       f"{verdict} ({ci}).")
+            out.append(
+                f"{who} reached permanence at {r.hr:.2f} times the rate of {r.who_ref}, that is {verdict} ({ci})."
+            )
     return out
 
 
@@ -956,14 +1083,23 @@ def ph_summary(m: Model) -> str:
     else:
         names = "; ".join(
             f"{var.lower()} ({_listing(list(g['level']))}: correlation {g['rho'].min():+.2f}"
-            + (f" to {g['rho'].max():+.2f}" if len(g) > 1 else "") + ")"
-            for var, g in flagged.groupby("variable", sort=False))
-        detail = (f"{len(flagged)} of {len(terms)} terms show a trend with time at the 5% level: {names}; a negative "
-                  "correlation means the hazard ratio falls the longer children are in care")
-    verdict = ("no evidence against proportional hazards overall" if glob["p"] >= 0.05 else
-               "evidence that some effects change over time, so their hazard ratios are averages over the follow-up")
-    return (f"Grambsch–Therneau test on Schoenfeld residuals against log time: global chi-squared "
-            f"{glob['chi2']:.1f} on {int(glob['df'])} degrees of freedom, p {_p(glob['p'])}: {verdict}; {detail}.")
+            + (f" to {g['rho'].max():+.2f}" if len(g) > 1 else "")
+            + ")"
+            for var, g in flagged.groupby("variable", sort=False)
+        )
+        detail = (
+            f"{len(flagged)} of {len(terms)} terms show a trend with time at the 5% level: {names}; a negative "
+            "correlation means the hazard ratio falls the longer children are in care"
+        )
+    verdict = (
+        "no evidence against proportional hazards overall"
+        if glob["p"] >= 0.05
+        else "evidence that some effects change over time, so their hazard ratios are averages over the follow-up"
+    )
+    return (
+        f"Grambsch–Therneau test on Schoenfeld residuals against log time: global chi-squared "
+        f"{glob['chi2']:.1f} on {int(glob['df'])} degrees of freedom, p {_p(glob['p'])}: {verdict}; {detail}."
+    )
 
 
 def _p(p: float) -> str:
@@ -973,16 +1109,22 @@ def _p(p: float) -> str:
 
 def ph_table(m: Model) -> pd.DataFrame:
     """The proportional-hazards check, one row per term and a global row, for the page."""
-    ph = pd.concat([m.terms[["term", "variable", "level"]].merge(m.fit.ph, on="term"),
-                    m.fit.ph[m.fit.ph["term"] == "GLOBAL"]], ignore_index=True)
-    return pd.DataFrame({
-        "Term": [("All terms (global test)" if t == "GLOBAL" else f"{v}: {lv}")
-                 for t, v, lv in zip(ph["term"], ph["variable"], ph["level"])],
-        "Correlation with log time": ph["rho"].to_numpy(),
-        "Chi-squared": [f"{x:.2f}" for x in ph["chi2"]],
-        "Degrees of freedom": ph["df"].astype(int).to_numpy(),
-        "p": ["<0.001" if x < 0.001 else f"{x:.3f}" for x in ph["p"]],
-    })
+    ph = pd.concat(
+        [m.terms[["term", "variable", "level"]].merge(m.fit.ph, on="term"), m.fit.ph[m.fit.ph["term"] == "GLOBAL"]],
+        ignore_index=True,
+    )
+    return pd.DataFrame(
+        {
+            "Term": [
+                ("All terms (global test)" if t == "GLOBAL" else f"{v}: {lv}")
+                for t, v, lv in zip(ph["term"], ph["variable"], ph["level"])
+            ],
+            "Correlation with log time": ph["rho"].to_numpy(),
+            "Chi-squared": [f"{x:.2f}" for x in ph["chi2"]],
+            "Degrees of freedom": ph["df"].astype(int).to_numpy(),
+            "p": ["<0.001" if x < 0.001 else f"{x:.3f}" for x in ph["p"]],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- 5. published comparisons (real)
@@ -1030,9 +1172,17 @@ def ceased_shares(ctx: Context) -> pd.DataFrame:
             den = values("cla_ceased", level, key_col, key).set_index("year")["value"]
             for y in years:
                 n, d = num.get(y, np.nan), den.get(y, np.nan)
-                rows.append({"year": y, "route": route, "area": area, "count": n, "ceased": d,
-                             "share": 100 * n / d if pd.notna(n) and pd.notna(d) and d > 0 else np.nan,
-                             "neighbours_with_data": np.nan})
+                rows.append(
+                    {
+                        "year": y,
+                        "route": route,
+                        "area": area,
+                        "count": n,
+                        "ceased": d,
+                        "share": 100 * n / d if pd.notna(n) and pd.notna(d) and d > 0 else np.nan,
+                        "neighbours_with_data": np.nan,
+                    }
+                )
         num = values(measure, "Local authority", "old_la_code", list(ctx.neighbour_codes))
         den = values("cla_ceased", "Local authority", "old_la_code", list(ctx.neighbour_codes))
         both = num.merge(den, on=["old_la_code", "year"], suffixes=("_n", "_d")).dropna(subset=["value_n", "value_d"])
@@ -1040,9 +1190,17 @@ def ceased_shares(ctx: Context) -> pd.DataFrame:
         both["share"] = 100 * both["value_n"] / both["value_d"]
         by = both.groupby("year")["share"]
         for y in years:
-            rows.append({"year": y, "route": route, "area": "Neighbours' average", "count": np.nan, "ceased": np.nan,
-                         "share": float(by.mean().get(y, np.nan)),
-                         "neighbours_with_data": float(by.count().get(y, 0))})
+            rows.append(
+                {
+                    "year": y,
+                    "route": route,
+                    "area": "Neighbours' average",
+                    "count": np.nan,
+                    "ceased": np.nan,
+                    "share": float(by.mean().get(y, np.nan)),
+                    "neighbours_with_data": float(by.count().get(y, 0)),
+                }
+            )
     out = pd.DataFrame(rows)
     return out[out["year"].isin(sorted(set(out.dropna(subset=["share"])["year"])))].reset_index(drop=True)
 
@@ -1093,15 +1251,18 @@ def area_share(shares: pd.DataFrame, route: str, area: str, year: int) -> float:
 def _reached_trace(cv: Curve, colour: str, name: str, *, dash: str = "solid", width: int = 3) -> go.Scatter:
     c = cv.curve
     return go.Scatter(
-        x=[_month(t) for t in c["time"]], y=100 * (1 - c["estimate"]), mode="lines", line_shape="hv", name=name,
+        x=[_month(t) for t in c["time"]],
+        y=100 * (1 - c["estimate"]),
+        mode="lines",
+        line_shape="hv",
+        name=name,
         line={"color": colour, "dash": dash, "width": width},
         hovertemplate=f"{name}<br>%{{x:.0f}} months: %{{y:.0f}}% reached permanence<extra></extra>",
     )
 
 
 def _curve_note() -> str:
-    return ("Each curve stops where fewer than 6 children remain at risk, so no curve rests on a handful of "
-            "children.")
+    return "Each curve stops where fewer than 6 children remain at risk, so no curve rests on a handful of children."
 
 
 def _reading_table(cv: Curve, routes: pd.DataFrame) -> pd.DataFrame:
@@ -1113,11 +1274,15 @@ def _reading_table(cv: Curve, routes: pd.DataFrame) -> pd.DataFrame:
         if pd.isna(s):
             continue
         n = int(S.at_risk(cv.t, [at])[0])
-        row = {"Months since entering care": m, "Days": round(at),
-               "Not yet permanent and followed (at risk)": n,
-               "Any permanence": _pct(1 - s),
-               "95% confidence interval": "–" if m == 0 else f"{_pct(1 - S.value_at(cv.curve, at, 'upper'))} to "
-                                                               f"{_pct(1 - S.value_at(cv.curve, at, 'lower'))}"}
+        row = {
+            "Months since entering care": m,
+            "Days": round(at),
+            "Not yet permanent and followed (at risk)": n,
+            "Any permanence": _pct(1 - s),
+            "95% confidence interval": "–"
+            if m == 0
+            else f"{_pct(1 - S.value_at(cv.curve, at, 'upper'))} to {_pct(1 - S.value_at(cv.curve, at, 'lower'))}",
+        }
         for r in (*ROUTES, OTHER_EXIT):
             rc = routes[routes["cause"] == r].reset_index(drop=True)
             rc.attrs["end"] = routes.attrs.get("end", np.nan)
@@ -1131,24 +1296,52 @@ def permanence_chart(data: ChildData, c: Cohort, cv: Curve, routes: pd.DataFrame
     fig = go.Figure()
     cur = cv.curve
     x = [_month(t) for t in cur["time"]]
-    fig.add_trace(go.Scatter(x=x, y=100 * (1 - cur["lower"]), mode="lines", line_shape="hv",
-                             line={"width": 0}, hoverinfo="skip", showlegend=False))
-    fig.add_trace(go.Scatter(x=x, y=100 * (1 - cur["upper"]), mode="lines", line_shape="hv", line={"width": 0},
-                             fill="tonexty", fillcolor="rgba(26,26,26,0.15)", name="95% confidence band",
-                             hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=100 * (1 - cur["lower"]),
+            mode="lines",
+            line_shape="hv",
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=100 * (1 - cur["upper"]),
+            mode="lines",
+            line_shape="hv",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor="rgba(26,26,26,0.15)",
+            name="95% confidence band",
+            hoverinfo="skip",
+        )
+    )
     fig.add_trace(_reached_trace(cv, ROUTE_COLOURS["any permanence"], "Any permanence"))
     for r in ROUTES:
         rc = routes[routes["cause"] == r]
-        fig.add_trace(go.Scatter(
-            x=[_month(t) for t in rc["time"]], y=100 * rc["estimate"], mode="lines", line_shape="hv",
-            name=r.capitalize(), line={"color": ROUTE_COLOURS[r], "width": 2, "dash": "dot" if r != "adoption" else "dash"},
-            hovertemplate=f"{r.capitalize()}<br>%{{x:.0f}} months: %{{y:.0f}}%<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[_month(t) for t in rc["time"]],
+                y=100 * rc["estimate"],
+                mode="lines",
+                line_shape="hv",
+                name=r.capitalize(),
+                line={"color": ROUTE_COLOURS[r], "width": 2, "dash": "dot" if r != "adoption" else "dash"},
+                hovertemplate=f"{r.capitalize()}<br>%{{x:.0f}} months: %{{y:.0f}}%<extra></extra>",
+            )
+        )
     charts.base_layout(fig, y_title="Children reaching permanence (%)", x_title="Months since entering care")
     fig.update_yaxes(range=[0, 100])
     s12, s24 = cv.share[12][0], cv.share[24][0]
     top = max(ROUTES, key=lambda r: _final(routes, r))
-    title = (f"{_pct(s12)} of children reached permanence within 12 months of entering care and {_pct(s24)} within "
-             f"24 months; {top} was the most common route ({_data_word(data)} data)")
+    title = (
+        f"{_pct(s12)} of children reached permanence within 12 months of entering care and {_pct(s24)} within "
+        f"24 months; {top} was the most common route ({_data_word(data)} data)"
+    )
     table = _reading_table(cv, routes)
     return {
         "fig": fig,
@@ -1176,16 +1369,31 @@ def _final(routes: pd.DataFrame, route: str) -> float:
     return float(r["estimate"].iloc[-1]) if len(r) else float("nan")
 
 
-def _group_chart(data: ChildData, curves: list[Curve], *, name: str, label: str, title: str, caption: str,
-                 alt: str, palette: list[str]) -> dict:
+def _group_chart(
+    data: ChildData,
+    curves: list[Curve],
+    *,
+    name: str,
+    label: str,
+    title: str,
+    caption: str,
+    alt: str,
+    palette: list[str],
+) -> dict:
     fig = go.Figure()
     shown = [cv for cv in curves if cv.shown]
     for i, cv in enumerate(shown):
         fig.add_trace(_reached_trace(cv, palette[i % len(palette)], cv.label, width=2))
     charts.base_layout(fig, y_title="Children reaching permanence (%)", x_title="Months since entering care")
     fig.update_yaxes(range=[0, 100])
-    return {"fig": fig, "name": name, "title": title, "caption": caption + f" {_curve_note()} {_source(data)}",
-            "alt": alt, "table": group_table(curves, label)}
+    return {
+        "fig": fig,
+        "name": name,
+        "title": title,
+        "caption": caption + f" {_curve_note()} {_source(data)}",
+        "alt": alt,
+        "table": group_table(curves, label),
+    }
 
 
 AGE_PALETTE = ["#0060A8", "#009E73", "#E69F00", "#D55E00", "#CC79A7"]
@@ -1207,19 +1415,29 @@ def cohort_chart(data: ChildData, curves: list[Curve], test: tuple[float, int, f
     if a is None:
         title = f"Entry cohorts {word} ({_data_word(data)} data)"
     else:
-        title = (f"The share reaching permanence within 12 months {word} from {_pct(a.share[12][0])} for children "
-                 f"entering care in {a.label} to {_pct(b.share[12][0])} for those entering in {b.label} "
-                 f"({_data_word(data)} data)")
+        title = (
+            f"The share reaching permanence within 12 months {word} from {_pct(a.share[12][0])} for children "
+            f"entering care in {a.label} to {_pct(b.share[12][0])} for those entering in {b.label} "
+            f"({_data_word(data)} data)"
+        )
     chi2, df, p = test
     return _group_chart(
-        data, curves, name="permanence-by-entry-year", label="Year of entry (ending 31 March)", title=title,
-        caption=(f"Any permanence by months since entry, one line per year of entry (collection year ending "
-                 f"31 March), Kaplan–Meier as in the chart above. Log-rank test of no difference between the "
-                 f"years: chi-squared {chi2:.1f} on {df} degrees of freedom, p {_p(p)}. Later cohorts are "
-                 "followed for less time, so their lines are shorter."),
-        alt=(f"Step chart with one line per year of entry showing the share of children reaching permanence by "
-             f"months since entry. The 12-month share {word}"
-             + (f" from {_pct(a.share[12][0])} ({a.label}) to {_pct(b.share[12][0])} ({b.label})." if a else ".")),
+        data,
+        curves,
+        name="permanence-by-entry-year",
+        label="Year of entry (ending 31 March)",
+        title=title,
+        caption=(
+            f"Any permanence by months since entry, one line per year of entry (collection year ending "
+            f"31 March), Kaplan–Meier as in the chart above. Log-rank test of no difference between the "
+            f"years: chi-squared {chi2:.1f} on {df} degrees of freedom, p {_p(p)}. Later cohorts are "
+            "followed for less time, so their lines are shorter."
+        ),
+        alt=(
+            f"Step chart with one line per year of entry showing the share of children reaching permanence by "
+            f"months since entry. The 12-month share {word}"
+            + (f" from {_pct(a.share[12][0])} ({a.label}) to {_pct(b.share[12][0])} ({b.label})." if a else ".")
+        ),
         palette=sample_colorscale("Viridis", [0.85 * i / max(len(curves) - 1, 1) for i in range(len(curves))]),
     )
 
@@ -1230,19 +1448,28 @@ def age_chart(data: ChildData, curves: list[Curve], test: tuple[float, int, floa
     if shown:
         best = max(shown, key=lambda cv: cv.share[24][0])
         worst = min(shown, key=lambda cv: cv.share[24][0])
-        title = (f"Children who entered care aged {best.label} were the most likely to reach permanence within 24 "
-                 f"months ({_pct(best.share[24][0])}); those aged {worst.label} the least "
-                 f"({_pct(worst.share[24][0])}) ({_data_word(data)} data)")
+        title = (
+            f"Children who entered care aged {best.label} were the most likely to reach permanence within 24 "
+            f"months ({_pct(best.share[24][0])}); those aged {worst.label} the least "
+            f"({_pct(worst.share[24][0])}) ({_data_word(data)} data)"
+        )
     else:
         title = f"Too few children in each age band to compare ({_data_word(data)} data)"
     chi2, df, p = test
     return _group_chart(
-        data, curves, name="permanence-by-age", label="Age at entry", title=title,
-        caption=(f"Any permanence by months since entry, one line per age band at entry (DfE's bands). Log-rank "
-                 f"test of no difference between the bands: chi-squared {chi2:.1f} on {df} degrees of freedom, "
-                 f"p {_p(p)}. Children whose date of birth is unknown are left out."),
+        data,
+        curves,
+        name="permanence-by-age",
+        label="Age at entry",
+        title=title,
+        caption=(
+            f"Any permanence by months since entry, one line per age band at entry (DfE's bands). Log-rank "
+            f"test of no difference between the bands: chi-squared {chi2:.1f} on {df} degrees of freedom, "
+            f"p {_p(p)}. Children whose date of birth is unknown are left out."
+        ),
         alt="Step chart with one line per age band at entry showing the share reaching permanence over time. "
-            + title + ".",
+        + title
+        + ".",
         palette=AGE_PALETTE,
     )
 
@@ -1253,13 +1480,26 @@ def scorecard_chart(data: ChildData, sc: pd.DataFrame, year: int, england: Engla
     colours = {"A1": "#0060A8", "A10": "#009E73", "A2": "#D55E00"}
     for m in ("A1", "A10", "A2"):
         r = sc[sc["measure"] == m]
-        fig.add_trace(go.Scatter(x=r["year"], y=r["days"], mode="lines+markers", name=SCORECARD_LABELS[m],
-                                 line={"color": colours[m], "width": 3},
-                                 hovertemplate=f"{m}<br>%{{x}}: %{{y:.0f}} days<extra></extra>"))
-    for value, label, colour in ((426, "A1 and A10 threshold: 426 days", "#0060A8"),
-                                 (121, "A2 threshold: 121 days", "#D55E00")):
-        fig.add_hline(y=value, line={"color": colour, "dash": "dash", "width": 1.5},
-                      annotation_text=label, annotation_position="top left")
+        fig.add_trace(
+            go.Scatter(
+                x=r["year"],
+                y=r["days"],
+                mode="lines+markers",
+                name=SCORECARD_LABELS[m],
+                line={"color": colours[m], "width": 3},
+                hovertemplate=f"{m}<br>%{{x}}: %{{y:.0f}} days<extra></extra>",
+            )
+        )
+    for value, label, colour in (
+        (426, "A1 and A10 threshold: 426 days", "#0060A8"),
+        (121, "A2 threshold: 121 days", "#D55E00"),
+    ):
+        fig.add_hline(
+            y=value,
+            line={"color": colour, "dash": "dash", "width": 1.5},
+            annotation_text=label,
+            annotation_position="top left",
+        )
     charts.base_layout(fig, y_title="Average days (three-year average)", x_title="Three years ending 31 March")
     fig.update_xaxes(dtick=1)
     fig.update_layout(legend={"y": -0.25})
@@ -1270,15 +1510,22 @@ def scorecard_chart(data: ChildData, sc: pd.DataFrame, year: int, england: Engla
         if pd.isna(d):
             parts.append(f"{m} {SUPPRESSED if now.loc[m, 'children'] > 0 else 'not available'}")
         else:
-            parts.append(f"{m} {d:,.0f} days ({'within' if d <= THRESHOLDS[m] else 'over'} the {THRESHOLDS[m]}-day "
-                         "threshold)")
+            parts.append(
+                f"{m} {d:,.0f} days ({'within' if d <= THRESHOLDS[m] else 'over'} the {THRESHOLDS[m]}-day threshold)"
+            )
     title = f"In the three years to March {year}: " + "; ".join(parts) + f" ({_data_word(data)} data)"
     table = sc.assign(
         Measure=sc["measure"].map(SCORECARD_LABELS),
         Children=disclosure.suppress(sc[["children"]]).table()["children"].to_numpy(),
         Met=[("–" if pd.isna(x) else ("yes" if x else "no")) for x in sc["met"]],
-    ).rename(columns={"year": "Three years ending", "days": "Average days", "threshold": "Threshold (days)",
-                      "Met": "Within threshold"})
+    ).rename(
+        columns={
+            "year": "Three years ending",
+            "days": "Average days",
+            "threshold": "Threshold (days)",
+            "Met": "Within threshold",
+        }
+    )
     table = table[["Three years ending", "Measure", "Children", "Average days", "Threshold (days)", "Within threshold"]]
     return {
         "fig": fig,
@@ -1291,8 +1538,10 @@ def scorecard_chart(data: ChildData, sc: pd.DataFrame, year: int, england: Engla
             "inconsistent dates, and children whose entry to care is before the first return, are left out (see "
             f"the table of exclusions). Averages of 1 to 5 children are not shown. {_source(data)}"
         ),
-        "alt": ("Line chart of the A1, A10 and A2 three-year averages by the year the three years end, with dashed "
-                "threshold lines at 426 and 121 days. " + title + "."),
+        "alt": (
+            "Line chart of the A1, A10 and A2 three-year averages by the year the three years end, with dashed "
+            "threshold lines at 426 and 121 days. " + title + "."
+        ),
         "table": table,
         "table_formats": {"Average days": ",.0f", "Threshold (days)": ",.0f"},
     }
@@ -1301,29 +1550,40 @@ def scorecard_chart(data: ChildData, sc: pd.DataFrame, year: int, england: Engla
 def stages_chart(data: ChildData, st: pd.DataFrame, year: int) -> dict:
     """Timeline of the adoption process: median months from entry to each stage, one bar per stage."""
     shown = st[(st["stage"] != "entry")].dropna(subset=["median_days"])
-    fig = go.Figure(go.Bar(
-        y=shown["label"], x=[_month(d) for d in shown["median_days"]], orientation="h",
-        marker_color=charts.COLOURS["la"], text=[f"{d:,.0f} days" for d in shown["median_days"]],
-        textposition="outside", cliponaxis=False, customdata=shown["median_days"],
-        hovertemplate="%{y}<br>median %{customdata:,.0f} days (%{x:.1f} months) after entry<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            y=shown["label"],
+            x=[_month(d) for d in shown["median_days"]],
+            orientation="h",
+            marker_color=charts.COLOURS["la"],
+            text=[f"{d:,.0f} days" for d in shown["median_days"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=shown["median_days"],
+            hovertemplate="%{y}<br>median %{customdata:,.0f} days (%{x:.1f} months) after entry<extra></extra>",
+        )
+    )
     charts.base_layout(fig, y_title="", x_title="Median months from entering care")
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=340, margin={"l": 300, "r": 80}, showlegend=False)
     last = shown[shown["stage"] == "adopted"]
     if len(last):
-        title = (f"For children adopted in the three years to March {year}, half had an adoption order within "
-                 f"{last['median_days'].iloc[0]:,.0f} days of entering care; half had moved in with their adoptive "
-                 f"family within {_value(shown, 'placed'):,.0f} days ({_data_word(data)} data)")
+        title = (
+            f"For children adopted in the three years to March {year}, half had an adoption order within "
+            f"{last['median_days'].iloc[0]:,.0f} days of entering care; half had moved in with their adoptive "
+            f"family within {_value(shown, 'placed'):,.0f} days ({_data_word(data)} data)"
+        )
     else:
         title = f"Too few children were adopted in the three years to March {year} to show the stages"
-    table = pd.DataFrame({
-        "Stage": st["label"],
-        "Children with this date": disclosure.suppress(st[["children"]]).table()["children"].to_numpy(),
-        "Median days from entry": st["median_days"],
-        "Median months from entry": st["median_days"] / S.DAYS_PER_MONTH,
-        "Mean days from entry": st["mean_days"],
-    })
+    table = pd.DataFrame(
+        {
+            "Stage": st["label"],
+            "Children with this date": disclosure.suppress(st[["children"]]).table()["children"].to_numpy(),
+            "Median days from entry": st["median_days"],
+            "Median months from entry": st["median_days"] / S.DAYS_PER_MONTH,
+            "Mean days from entry": st["mean_days"],
+        }
+    )
     return {
         "fig": fig,
         "name": "adoption-stages",
@@ -1336,11 +1596,16 @@ def stages_chart(data: ChildData, st: pd.DataFrame, year: int) -> dict:
             f"taken stage by stage, over the children with that date (a stage of 1 to 5 children is not shown). "
             f"{_source(data)}"
         ),
-        "alt": ("Horizontal bar chart of the median months from entering care to the placement order, the match, "
-                "moving in with the adoptive family and the adoption order. " + title + "."),
+        "alt": (
+            "Horizontal bar chart of the median months from entering care to the placement order, the match, "
+            "moving in with the adoptive family and the adoption order. " + title + "."
+        ),
         "table": table,
-        "table_formats": {"Median days from entry": ",.0f", "Median months from entry": ".1f",
-                          "Mean days from entry": ",.0f"},
+        "table_formats": {
+            "Median days from entry": ",.0f",
+            "Median months from entry": ".1f",
+            "Mean days from entry": ",.0f",
+        },
     }
 
 
@@ -1353,29 +1618,50 @@ def england_chart(ctx: Context, data: ChildData, eng: EnglandTimeliness) -> dict
     """England's published average days between adoption stages, beside the authority's (child-level) means."""
     t = eng.table
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=t["label"], x=t["england_days"], orientation="h", name=f"England {eng.year} (DfE)",
-                         marker_color=charts.COLOURS["england"],
-                         hovertemplate="England: %{x:,.0f} days<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            y=t["label"],
+            x=t["england_days"],
+            orientation="h",
+            name=f"England {eng.year} (DfE)",
+            marker_color=charts.COLOURS["england"],
+            hovertemplate="England: %{x:,.0f} days<extra></extra>",
+        )
+    )
     la = t.dropna(subset=["la_mean_days"])
-    fig.add_trace(go.Bar(y=la["label"], x=la["la_mean_days"], orientation="h",
-                         name=f"{ctx.la.la_name} ({_data_word(data)})", marker_color=charts.COLOURS["la"],
-                         hovertemplate=f"{ctx.la.la_name}: %{{x:,.0f}} days<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            y=la["label"],
+            x=la["la_mean_days"],
+            orientation="h",
+            name=f"{ctx.la.la_name} ({_data_word(data)})",
+            marker_color=charts.COLOURS["la"],
+            hovertemplate=f"{ctx.la.la_name}: %{{x:,.0f}} days<extra></extra>",
+        )
+    )
     charts.base_layout(fig, y_title="", x_title="Average days")
     fig.update_layout(barmode="group", height=480, margin={"l": 330})
     fig.update_yaxes(autorange="reversed")
-    when = (f"{eng.year}, the first year DfE published them (after this paper's year, {ctx.year})" if eng.after_paper
-            else f"{eng.year}")
+    when = (
+        f"{eng.year}, the first year DfE published them (after this paper's year, {ctx.year})"
+        if eng.after_paper
+        else f"{eng.year}"
+    )
     total = t[t["stage"] == "adoption_months_care_to_adoption"]
     eng_total = float(total["england_days"].iloc[0]) if len(total) else np.nan
-    title = (f"In England, children adopted in {when} waited on average {eng_total:,.0f} days "
-             f"({eng_total / S.DAYS_PER_MONTH:.0f} months) from entering care to adoption")
-    table = pd.DataFrame({
-        "Stage": t["label"],
-        "England: months (DfE)": t["england_months"],
-        "England: days (months x 30.44)": t["england_days"],
-        f"{ctx.la.la_name}: children": disclosure.suppress(t[["la_children"]]).table()["la_children"].to_numpy(),
-        f"{ctx.la.la_name}: mean days": t["la_mean_days"],
-    })
+    title = (
+        f"In England, children adopted in {when} waited on average {eng_total:,.0f} days "
+        f"({eng_total / S.DAYS_PER_MONTH:.0f} months) from entering care to adoption"
+    )
+    table = pd.DataFrame(
+        {
+            "Stage": t["label"],
+            "England: months (DfE)": t["england_months"],
+            "England: days (months x 30.44)": t["england_days"],
+            f"{ctx.la.la_name}: children": disclosure.suppress(t[["la_children"]]).table()["la_children"].to_numpy(),
+            f"{ctx.la.la_name}: mean days": t["la_mean_days"],
+        }
+    )
     la_year = eng.year if eng.year is not None and not eng.after_paper else ctx.year
     return {
         "fig": fig,
@@ -1387,14 +1673,18 @@ def england_chart(ctx: Context, data: ChildData, eng: EnglandTimeliness) -> dict
             f"(so accurate to about a month). {ctx.la.la_name}: mean days for its children adopted in the year "
             f"ending 31 March {la_year} ({_data_word(data)} data; hidden for 1 to 5 children). The decision is "
             "AD1's date of the decision that the child should be placed for adoption. Sources: DfE, Children "
-            "looked after in England including adoptions (national adoption timeliness); "
-            + _source(data)
+            "looked after in England including adoptions (national adoption timeliness); " + _source(data)
         ),
-        "alt": (f"Horizontal bar chart of the average days between adoption stages: England {eng.year} beside "
-                f"{ctx.la.la_name}. England's average from entering care to adoption is {eng_total:,.0f} days."),
+        "alt": (
+            f"Horizontal bar chart of the average days between adoption stages: England {eng.year} beside "
+            f"{ctx.la.la_name}. England's average from entering care to adoption is {eng_total:,.0f} days."
+        ),
         "table": table,
-        "table_formats": {"England: months (DfE)": ".0f", "England: days (months x 30.44)": ",.0f",
-                          f"{ctx.la.la_name}: mean days": ",.0f"},
+        "table_formats": {
+            "England: months (DfE)": ".0f",
+            "England: days (months x 30.44)": ",.0f",
+            f"{ctx.la.la_name}: mean days": ",.0f",
+        },
     }
 
 
@@ -1413,30 +1703,41 @@ def waiting_trend(data: ChildData, year: int) -> pd.DataFrame:
 def _waiting_words(w: Waiting) -> str:
     n = float(w.bands.loc["All children waiting", "Children"])
     if n == 0:
-        return f"no child had a placement order without having moved in with adopters"
+        return "no child had a placement order without having moved in with adopters"
     if disclosure.is_small([n])[0]:
-        return ("a small number of children (suppressed) had a placement order but had not moved in with "
-                "adopters")
-    return (f"{n:,.0f} children had a placement order but had not moved in with adopters; half had waited more "
-            f"than {w.median_days:,.0f} days since the order")
+        return "a small number of children (suppressed) had a placement order but had not moved in with adopters"
+    return (
+        f"{n:,.0f} children had a placement order but had not moved in with adopters; half had waited more "
+        f"than {w.median_days:,.0f} days since the order"
+    )
 
 
 def waiting_chart(data: ChildData, trend: pd.DataFrame, w: Waiting) -> dict:
     """Children waiting with a placement order at each 31 March (suppressed years not drawn)."""
     sup = disclosure.suppress(trend[["children"]])
     shown = sup.table()["children"]
-    fig = go.Figure(go.Bar(x=trend["year"], y=sup.values["children"], marker_color=charts.COLOURS["la"],
-                           text=shown, textposition="outside", cliponaxis=False,
-                           hovertemplate="31 March %{x}: %{y:,.0f} children<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=trend["year"],
+            y=sup.values["children"],
+            marker_color=charts.COLOURS["la"],
+            text=shown,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="31 March %{x}: %{y:,.0f} children<extra></extra>",
+        )
+    )
     charts.base_layout(fig, y_title="Children waiting", x_title="31 March")
     fig.update_xaxes(dtick=1)
     words = _waiting_words(w)
     title = f"At {_date(w.date)}, {words} ({_data_word(data)} data)"
-    table = pd.DataFrame({
-        "31 March": trend["year"],
-        "Children waiting": shown.to_numpy(),
-        "Median days waited so far": trend["median_days"],
-    })
+    table = pd.DataFrame(
+        {
+            "31 March": trend["year"],
+            "Children waiting": shown.to_numpy(),
+            "Median days waited so far": trend["median_days"],
+        }
+    )
     return {
         "fig": fig,
         "name": "children-waiting",
@@ -1463,17 +1764,32 @@ def waiting_bands_table(w: Waiting) -> pd.DataFrame:
 def cox_chart(data: ChildData, m: Model) -> dict:
     """Forest plot of the hazard ratios."""
     t = m.terms.iloc[::-1]
-    short = {"Age at entry": "Age", "Category of need": "Need", "Legal status at entry": "Legal status",
-             "First placement": "First placement", "Entry year": "Entry year"}
+    short = {
+        "Age at entry": "Age",
+        "Category of need": "Need",
+        "Legal status at entry": "Legal status",
+        "First placement": "First placement",
+        "Entry year": "Entry year",
+    }
     labels = [f"{short.get(v, v)}: {lv}" for v, lv in zip(t["variable"], t["level"])]
-    fig = go.Figure(go.Scatter(
-        x=t["hr"], y=labels, mode="markers",
-        error_x={"type": "data", "symmetric": False, "array": t["upper"] - t["hr"], "arrayminus": t["hr"] - t["lower"],
-                 "color": "#404040", "thickness": 1.5},
-        marker={"size": 10, "color": charts.COLOURS["la"]},
-        customdata=np.stack([t["lower"], t["upper"]], axis=1),
-        hovertemplate="%{y}<br>hazard ratio %{x:.2f} (%{customdata[0]:.2f} to %{customdata[1]:.2f})<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=t["hr"],
+            y=labels,
+            mode="markers",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": t["upper"] - t["hr"],
+                "arrayminus": t["hr"] - t["lower"],
+                "color": "#404040",
+                "thickness": 1.5,
+            },
+            marker={"size": 10, "color": charts.COLOURS["la"]},
+            customdata=np.stack([t["lower"], t["upper"]], axis=1),
+            hovertemplate="%{y}<br>hazard ratio %{x:.2f} (%{customdata[0]:.2f} to %{customdata[1]:.2f})<extra></extra>",
+        )
+    )
     fig.add_vline(x=1, line={"color": "#404040", "dash": "dash"})
     charts.base_layout(fig, y_title="", x_title="Hazard ratio (log scale): above 1 = permanence sooner")
     ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10]
@@ -1483,18 +1799,27 @@ def cox_chart(data: ChildData, m: Model) -> dict:
     sig = m.terms[(m.terms["lower"] > 1) | (m.terms["upper"] < 1)]
     if len(sig):
         strongest = sig.iloc[(np.abs(np.log(sig["hr"]))).argmax()]
-        title = (f"The strongest predictor of the pace of permanence is {strongest['variable'].lower()}: "
-                 f"{strongest['who']} reached it at {strongest['hr']:.2f} times the rate of {strongest['who_ref']} "
-                 f"({_data_word(data)} data)")
+        title = (
+            f"The strongest predictor of the pace of permanence is {strongest['variable'].lower()}: "
+            f"{strongest['who']} reached it at {strongest['hr']:.2f} times the rate of {strongest['who_ref']} "
+            f"({_data_word(data)} data)"
+        )
     else:
         title = f"No factor in the model clearly changes the pace of permanence ({_data_word(data)} data)"
     counts = disclosure.suppress(m.terms[["n", "events"]]).table()
-    table = pd.DataFrame({
-        "Factor": m.terms["variable"], "Level": m.terms["level"], "Compared with": m.terms["reference"],
-        "Periods": counts["n"].to_numpy(), "Reached permanence": counts["events"].to_numpy(),
-        "Hazard ratio": m.terms["hr"], "95% CI from": m.terms["lower"], "95% CI to": m.terms["upper"],
-        "p": m.terms["p"],
-    })
+    table = pd.DataFrame(
+        {
+            "Factor": m.terms["variable"],
+            "Level": m.terms["level"],
+            "Compared with": m.terms["reference"],
+            "Periods": counts["n"].to_numpy(),
+            "Reached permanence": counts["events"].to_numpy(),
+            "Hazard ratio": m.terms["hr"],
+            "95% CI from": m.terms["lower"],
+            "95% CI to": m.terms["upper"],
+            "p": m.terms["p"],
+        }
+    )
     return {
         "fig": fig,
         "name": "permanence-cox",
@@ -1505,8 +1830,10 @@ def cox_chart(data: ChildData, m: Model) -> dict:
             "(cluster-robust by child). Above 1: permanence comes sooner than for the comparison group; below 1: "
             f"later. Children who left care another way count as not reaching permanence. {_source(data)}"
         ),
-        "alt": ("Forest plot of hazard ratios with confidence intervals for age at entry, category of need, legal "
-                "status at entry, first placement and year of entry. " + title + "."),
+        "alt": (
+            "Forest plot of hazard ratios with confidence intervals for age at entry, category of need, legal "
+            "status at entry, first placement and year of entry. " + title + "."
+        ),
         "table": table,
         "table_formats": {"Hazard ratio": ".2f", "95% CI from": ".2f", "95% CI to": ".2f", "p": ".3f"},
     }
@@ -1516,17 +1843,29 @@ def ceased_chart(ctx: Context, shares: pd.DataFrame) -> dict:
     """Published share of leavers adopted, on special guardianship, and returned home: LA, England, region, neighbours."""
     la = ctx.la.la_name
     fig = make_subplots(rows=1, cols=3, subplot_titles=[r.capitalize() for r in CEASED_SHOWN], shared_yaxes=True)
-    styles = [(la, charts.COLOURS["la"], "solid", 4), ("England", charts.COLOURS["england"], "dash", 2),
-              (ctx.la.region_name, charts.COLOURS["region"], "dot", 2),
-              ("Neighbours' average", charts.COLOURS["neighbours"], "dashdot", 2)]
+    styles = [
+        (la, charts.COLOURS["la"], "solid", 4),
+        ("England", charts.COLOURS["england"], "dash", 2),
+        (ctx.la.region_name, charts.COLOURS["region"], "dot", 2),
+        ("Neighbours' average", charts.COLOURS["neighbours"], "dashdot", 2),
+    ]
     for col, route in enumerate(CEASED_SHOWN, start=1):
         for area, colour, dash, width in styles:
             r = shares[(shares["route"] == route) & (shares["area"] == area)]
-            fig.add_trace(go.Scatter(
-                x=r["year"], y=r["share"], name=area, legendgroup=area, showlegend=col == 1,
-                mode="lines+markers", line={"color": colour, "dash": dash, "width": width},
-                hovertemplate=f"{area}<br>%{{x}}: %{{y:.0f}}% of children leaving care<extra></extra>"),
-                row=1, col=col)
+            fig.add_trace(
+                go.Scatter(
+                    x=r["year"],
+                    y=r["share"],
+                    name=area,
+                    legendgroup=area,
+                    showlegend=col == 1,
+                    mode="lines+markers",
+                    line={"color": colour, "dash": dash, "width": width},
+                    hovertemplate=f"{area}<br>%{{x}}: %{{y:.0f}}% of children leaving care<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
     charts.base_layout(fig, y_title="Share of children leaving care (%)", x_title="")
     fig.update_yaxes(title_text="", col=2)
     fig.update_yaxes(title_text="", col=3)
@@ -1536,10 +1875,14 @@ def ceased_chart(ctx: Context, shares: pd.DataFrame) -> dict:
     parts = []
     for route in CEASED_SHOWN:
         v, e = la_share(ctx, shares, route, year), area_share(shares, route, "England", year)
-        word = {"adoption": "adopted", "special guardianship": "left on a special guardianship order",
-                "return home": "returned home"}[route]
-        parts.append(f"{word}: {SUPPRESSED} by DfE (England {e:.0f}%)" if pd.isna(v) else
-                     f"{v:.0f}% {word} (England {e:.0f}%)")
+        word = {
+            "adoption": "adopted",
+            "special guardianship": "left on a special guardianship order",
+            "return home": "returned home",
+        }[route]
+        parts.append(
+            f"{word}: {SUPPRESSED} by DfE (England {e:.0f}%)" if pd.isna(v) else f"{v:.0f}% {word} (England {e:.0f}%)"
+        )
     latest = "" if year == ctx.year else " (the latest year DfE has published)"
     title = f"Of the children who left {la}'s care in the year to March {year}{latest}: " + "; ".join(parts)
     wide = shares.pivot_table(index=["year", "route"], columns="area", values="share", dropna=False).reset_index()
@@ -1550,7 +1893,7 @@ def ceased_chart(ctx: Context, shares: pd.DataFrame) -> dict:
     wide[f"{la}: children"] = [cnt["count"].get((y, r), np.nan) for y, r in zip(wide["year"], wide["route"])]
     wide[f"{la}: all leaving care"] = [cnt["ceased"].get((y, r), np.nan) for y, r in zip(wide["year"], wide["route"])]
     wide = wide.rename(columns={"year": "Year", "route": "Route"})
-    fmts = {c: ".1f" for c in (la, "England", ctx.la.region_name, "Neighbours' average")}
+    fmts = dict.fromkeys((la, "England", ctx.la.region_name, "Neighbours' average"), ".1f")
     fmts |= {f"{la}: children": ",.0f", f"{la}: all leaving care": ",.0f"}
     return {
         "fig": fig,
@@ -1563,9 +1906,11 @@ def ceased_chart(ctx: Context, shares: pd.DataFrame) -> dict:
             f"shown. Neighbours' average is the simple mean of the shares of the {ctx.neighbour_label} with figures. "
             "Source: DfE, Children looked after in England including adoptions (published, real figures)."
         ),
-        "alt": ("Three line charts of the share of children leaving care who were adopted, left on a special "
-                f"guardianship order or returned home, {ctx.first_year} to {ctx.year}, for {la}, England, "
-                f"{ctx.la.region_name} and the neighbours' average. " + title + "."),
+        "alt": (
+            "Three line charts of the share of children leaving care who were adopted, left on a special "
+            f"guardianship order or returned home, {ctx.first_year} to {ctx.year}, for {la}, England, "
+            f"{ctx.la.region_name} and the neighbours' average. " + title + "."
+        ),
         "table": wide,
         "table_formats": fmts,
     }
@@ -1582,8 +1927,9 @@ def _figure_or(value: float, *, small: bool = False, missing: str = SUPPRESSED, 
     return round(float(value), digits) if digits is not None else value
 
 
-def key_figures(ctx: Context, data: ChildData, c: Cohort, cv: Curve, sc: pd.DataFrame, w: Waiting,
-                shares: pd.DataFrame) -> list[dict]:
+def key_figures(
+    ctx: Context, data: ChildData, c: Cohort, cv: Curve, sc: pd.DataFrame, w: Waiting, shares: pd.DataFrame
+) -> list[dict]:
     """The chapter's key figures (never a suppressed value: the text "suppressed" instead)."""
     year = ctx.year
     syn = "SYNTHETIC child-level data" if data.synthetic else "child-level data"
@@ -1592,31 +1938,62 @@ def key_figures(ctx: Context, data: ChildData, c: Cohort, cv: Curve, sc: pd.Data
     share24 = cv.share[24][0]
     w_total = float(w.bands.loc["All children waiting", "Children"])
     rec = []
-    rec.append({"name": "median_days_to_permanence",
-                "value": round(med.estimate) if med.reached else NOT_REACHED, "unit": "days",
-                "label": (f"Median days from entering care to permanence, periods of care starting "
-                          f"{_date(c.data_start)} to {_date(c.data_end)} (Kaplan–Meier; {syn})")})
-    rec.append({"name": "share_permanent_within_24_months",
-                "value": round(100 * share24, 1) if not pd.isna(share24) else "too few children at risk",
-                "unit": "percent",
-                "label": f"Share of children reaching permanence within 24 months of entering care (Kaplan–Meier; {syn})"})
+    rec.append(
+        {
+            "name": "median_days_to_permanence",
+            "value": round(med.estimate) if med.reached else NOT_REACHED,
+            "unit": "days",
+            "label": (
+                f"Median days from entering care to permanence, periods of care starting "
+                f"{_date(c.data_start)} to {_date(c.data_end)} (Kaplan–Meier; {syn})"
+            ),
+        }
+    )
+    rec.append(
+        {
+            "name": "share_permanent_within_24_months",
+            "value": round(100 * share24, 1) if not pd.isna(share24) else "too few children at risk",
+            "unit": "percent",
+            "label": f"Share of children reaching permanence within 24 months of entering care (Kaplan–Meier; {syn})",
+        }
+    )
     for m in ("A1", "A2", "A10"):
         if m in now.index:
             n, d = now.loc[m, "children"], now.loc[m, "days"]
             value = "no children" if n == 0 else (SUPPRESSED if pd.isna(d) else int(d))
         else:
             value = "not available"
-        rec.append({"name": f"{m.lower()}_days", "value": value, "unit": "days",
-                    "label": f"{SCORECARD_LABELS[m]}: average days, children adopted in the three years to 31 March "
-                             f"{year} ({syn})"})
-    rec.append({"name": "children_waiting_adoption",
-                "value": SUPPRESSED if disclosure.is_small([w_total])[0] else int(w_total), "unit": "children",
-                "label": f"Children with a placement order not yet placed for adoption, 31 March {year} ({syn})"})
-    for route, name in (("adoption", "adopted_share_of_ceased"), ("special guardianship", "sgo_share_of_ceased"),
-                        ("return home", "returned_home_share_of_ceased")):
-        rec.append({"name": name, "value": share_value(ctx, shares, route), "unit": "percent",
-                    "label": f"Share of children leaving {ctx.la.la_name}'s care in the year to 31 March {year} by "
-                             f"{route} (DfE published figures, real)"})
+        rec.append(
+            {
+                "name": f"{m.lower()}_days",
+                "value": value,
+                "unit": "days",
+                "label": f"{SCORECARD_LABELS[m]}: average days, children adopted in the three years to 31 March "
+                f"{year} ({syn})",
+            }
+        )
+    rec.append(
+        {
+            "name": "children_waiting_adoption",
+            "value": SUPPRESSED if disclosure.is_small([w_total])[0] else int(w_total),
+            "unit": "children",
+            "label": f"Children with a placement order not yet placed for adoption, 31 March {year} ({syn})",
+        }
+    )
+    for route, name in (
+        ("adoption", "adopted_share_of_ceased"),
+        ("special guardianship", "sgo_share_of_ceased"),
+        ("return home", "returned_home_share_of_ceased"),
+    ):
+        rec.append(
+            {
+                "name": name,
+                "value": share_value(ctx, shares, route),
+                "unit": "percent",
+                "label": f"Share of children leaving {ctx.la.la_name}'s care in the year to 31 March {year} by "
+                f"{route} (DfE published figures, real)",
+            }
+        )
     return rec
 
 
@@ -1626,44 +2003,102 @@ def _glue_median(med: S.Median) -> str:
     return f"{med.estimate:,.0f} days (about {_month(med.estimate):.0f} months)"
 
 
-def text_figures(ctx: Context, data: ChildData, c: Cohort, cv: Curve, routes: pd.DataFrame, sc: pd.DataFrame,
-                 w: Waiting, m: Model, scx: Exclusions) -> list[dict]:
+def text_figures(
+    ctx: Context,
+    data: ChildData,
+    c: Cohort,
+    cv: Curve,
+    routes: pd.DataFrame,
+    sc: pd.DataFrame,
+    w: Waiting,
+    m: Model,
+    scx: Exclusions,
+) -> list[dict]:
     """Glued text for the prose: formatted numbers, the exclusion sentences, the method check."""
     syn = "SYNTHETIC" if data.synthetic else "child-level"
     aj24 = aj_any_permanence(c, 24)
     km24 = cv.share[24][0]
     return [
         {"name": "perm_data_word", "value": syn, "unit": "text", "label": "Whether the child-level data are synthetic"},
-        {"name": "perm_year", "value": ctx.year, "unit": "year",
-         "label": "Reporting year of the permanence chapter (year ending 31 March)"},
-        {"name": "perm_cohort_span", "value": f"{_date(c.data_start)} to {_date(c.data_end)}", "unit": "text",
-         "label": "Entries to care in the time-to-permanence cohort"},
-        {"name": "perm_cohort_n", "value": len(c.frame), "unit": "count",
-         "label": "Periods of care in the time-to-permanence cohort"},
-        {"name": "perm_median_text", "value": _glue_median(cv.median), "unit": "text",
-         "label": "Median time to permanence, in words"},
-        {"name": "perm_median_ci", "value": _median_ci_text(cv.median), "unit": "text",
-         "label": "95% confidence interval of the median time to permanence"},
-        {"name": "perm_share_12", "value": _pct(cv.share[12][0]), "unit": "text",
-         "label": "Share reaching permanence within 12 months (Kaplan–Meier)"},
-        {"name": "perm_share_12_ci", "value": _ci_text(cv.share[12]), "unit": "text",
-         "label": "95% confidence interval of the 12-month share"},
-        {"name": "perm_share_24", "value": _pct(km24), "unit": "text",
-         "label": "Share reaching permanence within 24 months (Kaplan–Meier)"},
-        {"name": "perm_share_24_ci", "value": _ci_text(cv.share[24]), "unit": "text",
-         "label": "95% confidence interval of the 24-month share"},
-        {"name": "perm_aj_24", "value": _pct(aj24, 1), "unit": "text",
-         "label": "Aalen–Johansen cumulative incidence of any permanence at 24 months (method check)"},
-        {"name": "perm_km_24_1dp", "value": _pct(km24, 1), "unit": "text",
-         "label": "Kaplan–Meier share at 24 months, one decimal place (method check)"},
+        {
+            "name": "perm_year",
+            "value": ctx.year,
+            "unit": "year",
+            "label": "Reporting year of the permanence chapter (year ending 31 March)",
+        },
+        {
+            "name": "perm_cohort_span",
+            "value": f"{_date(c.data_start)} to {_date(c.data_end)}",
+            "unit": "text",
+            "label": "Entries to care in the time-to-permanence cohort",
+        },
+        {
+            "name": "perm_cohort_n",
+            "value": len(c.frame),
+            "unit": "count",
+            "label": "Periods of care in the time-to-permanence cohort",
+        },
+        {
+            "name": "perm_median_text",
+            "value": _glue_median(cv.median),
+            "unit": "text",
+            "label": "Median time to permanence, in words",
+        },
+        {
+            "name": "perm_median_ci",
+            "value": _median_ci_text(cv.median),
+            "unit": "text",
+            "label": "95% confidence interval of the median time to permanence",
+        },
+        {
+            "name": "perm_share_12",
+            "value": _pct(cv.share[12][0]),
+            "unit": "text",
+            "label": "Share reaching permanence within 12 months (Kaplan–Meier)",
+        },
+        {
+            "name": "perm_share_12_ci",
+            "value": _ci_text(cv.share[12]),
+            "unit": "text",
+            "label": "95% confidence interval of the 12-month share",
+        },
+        {
+            "name": "perm_share_24",
+            "value": _pct(km24),
+            "unit": "text",
+            "label": "Share reaching permanence within 24 months (Kaplan–Meier)",
+        },
+        {
+            "name": "perm_share_24_ci",
+            "value": _ci_text(cv.share[24]),
+            "unit": "text",
+            "label": "95% confidence interval of the 24-month share",
+        },
+        {
+            "name": "perm_aj_24",
+            "value": _pct(aj24, 1),
+            "unit": "text",
+            "label": "Aalen–Johansen cumulative incidence of any permanence at 24 months (method check)",
+        },
+        {
+            "name": "perm_km_24_1dp",
+            "value": _pct(km24, 1),
+            "unit": "text",
+            "label": "Kaplan–Meier share at 24 months, one decimal place (method check)",
+        },
         {"name": "perm_model_n", "value": m.fit.n, "unit": "count", "label": "Periods of care in the Cox model"},
-        {"name": "perm_model_events", "value": m.fit.events, "unit": "count",
-         "label": "Periods in the Cox model that reached permanence"},
+        {
+            "name": "perm_model_events",
+            "value": m.fit.events,
+            "unit": "count",
+            "label": "Periods in the Cox model that reached permanence",
+        },
     ]
 
 
-def narrative(ctx: Context, c: Cohort, m: Model, scx: Exclusions, sc: pd.DataFrame, w: Waiting,
-              shares: pd.DataFrame) -> dict[str, str]:
+def narrative(
+    ctx: Context, c: Cohort, m: Model, scx: Exclusions, sc: pd.DataFrame, w: Waiting, shares: pd.DataFrame
+) -> dict[str, str]:
     """Words the prose pastes, by glue name: the key figures in words (so a suppressed value reads as a
     sentence, not "suppressed days"), the exclusions and the model checks. Not key figures themselves."""
     now = sc[sc["year"] == ctx.year].set_index("measure")
@@ -1711,8 +2146,14 @@ def _scorecard_exclusion_text(scx: Exclusions) -> str:
 
 
 #: Narrative items pasted as Markdown (``{glue:md}``): sentences, not figures.
-SENTENCES = ("perm_waiting_sentence", "perm_scorecard_exclusions", "perm_cohort_exclusions", "perm_model_exclusions",
-             "perm_ph_summary", "perm_stratified_change")
+SENTENCES = (
+    "perm_waiting_sentence",
+    "perm_scorecard_exclusions",
+    "perm_cohort_exclusions",
+    "perm_model_exclusions",
+    "perm_ph_summary",
+    "perm_stratified_change",
+)
 
 
 def glue_text(items: dict[str, str]) -> None:
@@ -1754,99 +2195,162 @@ def _ci_text(s: tuple[float, float, float]) -> str:
     return f"{_pct(s[1])} to {_pct(s[2])}"
 
 
-def findings(ctx: Context, data: ChildData, cv: Curve, routes: pd.DataFrame, cohorts: list[Curve],
-             cohort_test: tuple[float, int, float], sc: pd.DataFrame, w: Waiting, m: Model,
-             shares: pd.DataFrame) -> list[str]:
+def findings(
+    ctx: Context,
+    data: ChildData,
+    cv: Curve,
+    routes: pd.DataFrame,
+    cohorts: list[Curve],
+    cohort_test: tuple[float, int, float],
+    sc: pd.DataFrame,
+    w: Waiting,
+    m: Model,
+    shares: pd.DataFrame,
+) -> list[str]:
     """Plain-English findings, each one sentence, generated from the numbers."""
     year, la = ctx.year, ctx.la.la_name
     syn = " (SYNTHETIC data)" if data.synthetic else ""
     out = []
-    med = ("half had done so within " + _glue_median(cv.median)) if cv.median.reached else \
-        "fewer than half had reached it by the end of the follow-up (the median is not reached)"
-    out.append(f"Of children who came into care, {_pct(cv.share[12][0])} reached a permanent outcome (adoption, "
-               f"special guardianship, a child arrangements order or a return home) within 12 months and "
-               f"{_pct(cv.share[24][0])} within 24 months; {med}{syn}.")
+    med = (
+        ("half had done so within " + _glue_median(cv.median))
+        if cv.median.reached
+        else "fewer than half had reached it by the end of the follow-up (the median is not reached)"
+    )
+    out.append(
+        f"Of children who came into care, {_pct(cv.share[12][0])} reached a permanent outcome (adoption, "
+        f"special guardianship, a child arrangements order or a return home) within 12 months and "
+        f"{_pct(cv.share[24][0])} within 24 months; {med}{syn}."
+    )
     finals = {r: _final(routes, r) for r in ROUTES}
     ranked = sorted(finals, key=finals.get, reverse=True)
-    names = {"adoption": "adoption", "special guardianship": "special guardianship",
-             "child arrangements order": "a child arrangements order", "return home": "a return home"}
-    out.append(f"By the end of the follow-up the routes to permanence were, most common first: "
-               + _listing([f"{names[r]} ({_pct(finals[r])})" for r in ranked])
-               + f"; {_pct(_final(routes, OTHER_EXIT))} had left care another way{syn}.")
+    names = {
+        "adoption": "adoption",
+        "special guardianship": "special guardianship",
+        "child arrangements order": "a child arrangements order",
+        "return home": "a return home",
+    }
+    out.append(
+        "By the end of the follow-up the routes to permanence were, most common first: "
+        + _listing([f"{names[r]} ({_pct(finals[r])})" for r in ranked])
+        + f"; {_pct(_final(routes, OTHER_EXIT))} had left care another way{syn}."
+    )
     word, a, b = _trend_words(cohorts, 12)
     p = cohort_test[2]
     if a is not None:
-        out.append(f"Across years of entry the 12-month share {word}, from {_pct(a.share[12][0])} ({a.label}) to "
-                   f"{_pct(b.share[12][0])} ({b.label}); the differences between years are "
-                   f"{'statistically significant' if p < 0.05 else 'within what chance would produce'} "
-                   f"(log-rank p {_p(p)}){syn}.")
+        out.append(
+            f"Across years of entry the 12-month share {word}, from {_pct(a.share[12][0])} ({a.label}) to "
+            f"{_pct(b.share[12][0])} ({b.label}); the differences between years are "
+            f"{'statistically significant' if p < 0.05 else 'within what chance would produce'} "
+            f"(log-rank p {_p(p)}){syn}."
+        )
     now = sc[sc["year"] == year].set_index("measure")
     bits = []
     for meas in ("A1", "A2", "A10"):
         d = now.loc[meas, "days"] if meas in now.index else np.nan
         if not pd.isna(d):
-            bits.append(f"{meas} {d:,.0f} days ({'within' if d <= THRESHOLDS[meas] else 'over'} the "
-                        f"{THRESHOLDS[meas]}-day threshold)")
+            bits.append(
+                f"{meas} {d:,.0f} days ({'within' if d <= THRESHOLDS[meas] else 'over'} the "
+                f"{THRESHOLDS[meas]}-day threshold)"
+            )
     if bits:
         out.append(f"On the adoption scorecard for the three years to March {year}: " + "; ".join(bits) + f"{syn}.")
     n = float(w.bands.loc["All children waiting", "Children"])
     if n == 0:
         out.append(f"No child was waiting with a placement order on 31 March {year}{syn}.")
     elif disclosure.is_small([n])[0]:
-        out.append(f"A small number of children (suppressed) were waiting with a placement order on 31 March "
-                   f"{year}{syn}.")
+        out.append(
+            f"A small number of children (suppressed) were waiting with a placement order on 31 March {year}{syn}."
+        )
     else:
-        out.append(f"On 31 March {year}, {n:,.0f} children had a placement order but had not moved in with "
-                   f"adopters; half had waited more than {w.median_days:,.0f} days since the order{syn}.")
+        out.append(
+            f"On 31 March {year}, {n:,.0f} children had a placement order but had not moved in with "
+            f"adopters; half had waited more than {w.median_days:,.0f} days since the order{syn}."
+        )
     sig = m.terms[(m.terms["lower"] > 1) | (m.terms["upper"] < 1)]
     if len(sig):
         strongest = sig.iloc[(np.abs(np.log(sig["hr"]))).argmax()]
-        out.append(f"Allowing for the other factors, the strongest predictor of delay is "
-                   f"{strongest['variable'].lower()}: {strongest['who']} reached permanence at "
-                   f"{strongest['hr']:.2f} times the rate of {strongest['who_ref']}{syn}.")
+        out.append(
+            f"Allowing for the other factors, the strongest predictor of delay is "
+            f"{strongest['variable'].lower()}: {strongest['who']} reached permanence at "
+            f"{strongest['hr']:.2f} times the rate of {strongest['who_ref']}{syn}."
+        )
     ifa = m.terms[m.terms["level"] == "IFA fostering"]
     if len(ifa):
         r = ifa.iloc[0]
-        out.append(f"Children first placed with agency (IFA) foster carers reached permanence at {r['hr']:.2f} times "
-                   f"the rate of those placed with the council's own foster carers (95% CI {r['lower']:.2f} to "
-                   f"{r['upper']:.2f}): {_hr_words(r['hr'], r['lower'], r['upper'])}{syn}.")
+        out.append(
+            f"Children first placed with agency (IFA) foster carers reached permanence at {r['hr']:.2f} times "
+            f"the rate of those placed with the council's own foster carers (95% CI {r['lower']:.2f} to "
+            f"{r['upper']:.2f}): {_hr_words(r['hr'], r['lower'], r['upper'])}{syn}."
+        )
     parts = []
     py = published_year(shares)
-    for route, word in (("adoption", "adopted"), ("special guardianship", "left on special guardianship"),
-                        ("return home", "returned home")):
+    for route, word in (
+        ("adoption", "adopted"),
+        ("special guardianship", "left on special guardianship"),
+        ("return home", "returned home"),
+    ):
         v, e = la_share(ctx, shares, route, py), area_share(shares, route, "England", py)
-        parts.append(f"the share {word} is suppressed by DfE (England {e:.0f}%)" if pd.isna(v) else
-                     f"{v:.0f}% {word} (England {e:.0f}%)")
+        parts.append(
+            f"the share {word} is suppressed by DfE (England {e:.0f}%)"
+            if pd.isna(v)
+            else f"{v:.0f}% {word} (England {e:.0f}%)"
+        )
     if py is not None:
         latest = "" if py == year else " (the latest year published)"
-        out.append(f"Published figures (real): of the children who left {la}'s care in the year to March {py}"
-                   f"{latest}, " + "; ".join(parts) + ".")
+        out.append(
+            f"Published figures (real): of the children who left {la}'s care in the year to March {py}"
+            f"{latest}, " + "; ".join(parts) + "."
+        )
     return out
 
 
-def hypothesis(ctx: Context, data: ChildData, cv: Curve, sc: pd.DataFrame, cohorts: list[Curve],
-               ages: list[Curve], shares: pd.DataFrame) -> str:
+def hypothesis(
+    ctx: Context,
+    data: ChildData,
+    cv: Curve,
+    sc: pd.DataFrame,
+    cohorts: list[Curve],
+    ages: list[Curve],
+    shares: pd.DataFrame,
+) -> str:
     """What the numbers say about the paper's hypothesis, in plain English (generated)."""
     year = ctx.year
     now = sc[sc["year"] == year].set_index("measure")
-    over = [m for m in ("A1", "A2", "A10") if m in now.index and not pd.isna(now.loc[m, "days"])
-            and now.loc[m, "days"] > THRESHOLDS[m]]
-    within = [m for m in ("A1", "A2", "A10") if m in now.index and not pd.isna(now.loc[m, "days"])
-              and now.loc[m, "days"] <= THRESHOLDS[m]]
+    over = [
+        m
+        for m in ("A1", "A2", "A10")
+        if m in now.index and not pd.isna(now.loc[m, "days"]) and now.loc[m, "days"] > THRESHOLDS[m]
+    ]
+    within = [
+        m
+        for m in ("A1", "A2", "A10")
+        if m in now.index and not pd.isna(now.loc[m, "days"]) and now.loc[m, "days"] <= THRESHOLDS[m]
+    ]
     word, a, b = _trend_words(cohorts, 12)
     lines = []
     if over:
-        lines.append(f"On the adoption scorecard the authority is over DfE's threshold on {', '.join(over)}: "
-                     "adopted children wait longer than the national standard, which supports the hypothesis for "
-                     "adoption.")
+        lines.append(
+            f"On the adoption scorecard the authority is over DfE's threshold on {', '.join(over)}: "
+            "adopted children wait longer than the national standard, which supports the hypothesis for "
+            "adoption."
+        )
     elif within:
-        lines.append(f"On the adoption scorecard the authority is within DfE's thresholds ({', '.join(within)}): for "
-                     "adopted children the hypothesis is not supported.")
+        lines.append(
+            f"On the adoption scorecard the authority is within DfE's thresholds ({', '.join(within)}): for "
+            "adopted children the hypothesis is not supported."
+        )
     if a is not None:
-        lines.append(f"Across entry cohorts the share reaching permanence within a year {word} "
-                     f"({_pct(a.share[12][0])} to {_pct(b.share[12][0])}), so "
-                     + ("progress has slowed." if word == "fell" else
-                        "progress has not slowed." if word in ("rose", "was unchanged") else "no trend can be read."))
+        lines.append(
+            f"Across entry cohorts the share reaching permanence within a year {word} "
+            f"({_pct(a.share[12][0])} to {_pct(b.share[12][0])}), so "
+            + (
+                "progress has slowed."
+                if word == "fell"
+                else "progress has not slowed."
+                if word in ("rose", "was unchanged")
+                else "no trend can be read."
+            )
+        )
     s24 = cv.share[24][0]
     if not pd.isna(s24):
         shown = [a for a in ages if a.shown and not pd.isna(a.share[24][0])]
@@ -1854,20 +2358,26 @@ def hypothesis(ctx: Context, data: ChildData, cv: Curve, sc: pd.DataFrame, cohor
         if len(shown) >= 2:
             lo = min(shown, key=lambda a: a.share[24][0])
             hi = max(shown, key=lambda a: a.share[24][0])
-            gap = (f"; the share permanent by then ranged from {_pct(hi.share[24][0])} of children who entered aged "
-                   f"{hi.label} to {_pct(lo.share[24][0])} of those aged {lo.label}")
+            gap = (
+                f"; the share permanent by then ranged from {_pct(hi.share[24][0])} of children who entered aged "
+                f"{hi.label} to {_pct(lo.share[24][0])} of those aged {lo.label}"
+            )
         lines.append(f"{_pct(1 - s24)} of children had not reached permanence two years after entering care{gap}.")
     text = " ".join(lines)
     if data.synthetic:
-        text += (" These child-level results come from SYNTHETIC data: they show how the test works, not what it "
-                 "finds for the authority's real children; run the report on the authority's own returns to "
-                 "answer the question.")
+        text += (
+            " These child-level results come from SYNTHETIC data: they show how the test works, not what it "
+            "finds for the authority's real children; run the report on the authority's own returns to "
+            "answer the question."
+        )
     py = published_year(shares)
     eng_ad = area_share(shares, "adoption", "England", py)
     la_ad = la_share(ctx, shares, "adoption", py)
     if not pd.isna(la_ad):
-        text += (f" In the published (real) figures, {la_ad:.0f}% of the authority's care leavers in {py} were "
-                 f"adopted against {eng_ad:.0f}% in England.")
+        text += (
+            f" In the published (real) figures, {la_ad:.0f}% of the authority's care leavers in {py} were "
+            f"adopted against {eng_ad:.0f}% in England."
+        )
     return text
 
 
@@ -1885,14 +2395,16 @@ def hazard_markdown(m: Model) -> str:
     lines = [f"- {s}" for s, keep in zip(sentences, clear | always) if keep]
     rest = m.terms[~clear & ~always]
     if len(rest):
-        groups = [f"{var.lower()}: {_listing(list(g['level']))} (against {g['reference'].iloc[0]})"
-                  for var, g in rest.groupby("variable", sort=False)]
+        groups = [
+            f"{var.lower()}: {_listing(list(g['level']))} (against {g['reference'].iloc[0]})"
+            for var, g in rest.groupby("variable", sort=False)
+        ]
         lines.append("- No clear difference (the 95% confidence interval includes 1) for " + "; ".join(groups) + ".")
     return "\n".join(lines)
 
 
 def _listing(items: list[str]) -> str:
-    """ "a", "a and b", "a, b and c". """
+    """ "a", "a and b", "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -1900,4 +2412,5 @@ def groupings_table(m: Model) -> pd.DataFrame:
     """How the recorded categories were grouped for the model (only those changed, plus references)."""
     g = m.groupings
     return g[g["recorded"] != g["in the model"]].rename(
-        columns={"variable": "Factor", "recorded": "As recorded", "in the model": "In the model"})
+        columns={"variable": "Factor", "recorded": "As recorded", "in the model": "In the model"}
+    )

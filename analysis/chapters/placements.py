@@ -57,10 +57,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis.report import charts, disclosure
-from analysis.report.context import Context
 from analysis.errors import InputError
 from analysis.paper import Costs
+from analysis.report import charts, disclosure
+from analysis.report.context import Context
 from analysis.sources.ssda903 import episodes as E
 from analysis.sources.ssda903 import geography, spec
 
@@ -125,8 +125,12 @@ LABELS = {
     **{group: group.capitalize() for group in PROVIDER_GROUPS},
 }
 #: Short names for narrow tables.
-SHORT = {"in-house fostering": "In-house", "other LA fostering": "Another council", "IFA fostering": "IFA",
-         "kinship fostering": "Kinship"}
+SHORT = {
+    "in-house fostering": "In-house",
+    "other LA fostering": "Another council",
+    "IFA fostering": "IFA",
+    "kinship fostering": "Kinship",
+}
 
 #: Paper-file cost field for each placement category.
 COST_FIELDS = {
@@ -225,14 +229,18 @@ def provider_group(provider) -> pd.Series:
 
 def _distance_band(miles: pd.Series) -> pd.Series:
     m = pd.to_numeric(miles, errors="coerce")
-    return pd.Series(np.where(m.isna(), DISTANCE[2], np.where(m <= 20, DISTANCE[0], DISTANCE[1])),
-                     index=miles.index, dtype=object)
+    return pd.Series(
+        np.where(m.isna(), DISTANCE[2], np.where(m <= 20, DISTANCE[0], DISTANCE[1])), index=miles.index, dtype=object
+    )
 
 
 def _locality(location: pd.Series) -> pd.Series:
     loc = location.astype(object)
-    return pd.Series(np.where(loc == "IN", LOCALITY[0], np.where(loc == "OUT", LOCALITY[1], LOCALITY[2])),
-                     index=location.index, dtype=object)
+    return pd.Series(
+        np.where(loc == "IN", LOCALITY[0], np.where(loc == "OUT", LOCALITY[1], LOCALITY[2])),
+        index=location.index,
+        dtype=object,
+    )
 
 
 # --------------------------------------------------------------------------- the child-level histories
@@ -290,22 +298,28 @@ class Histories:
     @property
     def source(self) -> str:
         """The source sentence of every child-level chart caption."""
-        return (f"Source: {CHILD_LEVEL} from {returns_text(self.synthetic)}. Counts of 1 to 5, and counts that would reveal them, are "
-                "suppressed (c), as are percentages made from them.")
+        return (
+            f"Source: {CHILD_LEVEL} from {returns_text(self.synthetic)}. Counts of 1 to 5, and counts that would reveal them, are "
+            "suppressed (c), as are percentages made from them."
+        )
 
 
 def returns_text(synthetic: bool) -> str:
     """Where child-level figures come from, for a caption's source sentence."""
-    return ("SYNTHETIC SSDA903 returns (no real children; a made-up history calibrated to the authority's "
-            "published totals)" if synthetic else "the authority's SSDA903 returns")
+    return (
+        "SYNTHETIC SSDA903 returns (no real children; a made-up history calibrated to the authority's published totals)"
+        if synthetic
+        else "the authority's SSDA903 returns"
+    )
 
 
 def _placement_fields(rows: pd.DataFrame, la_code: str) -> pd.DataFrame:
     """DfE's distance and locality for each distinct (HOME_POST, PL_POST) pair of ``rows``."""
     pairs = rows[["HOME_POST", "PL_POST"]].drop_duplicates().reset_index(drop=True)
     if pairs.empty or not (pairs["HOME_POST"].str.strip().ne("") | pairs["PL_POST"].str.strip().ne("")).any():
-        return pairs.assign(PL_LOCATION=pd.Series([None] * len(pairs), dtype=object),
-                            PL_DISTANCE=pd.Series(np.nan, index=pairs.index))
+        return pairs.assign(
+            PL_LOCATION=pd.Series([None] * len(pairs), dtype=object), PL_DISTANCE=pd.Series(np.nan, index=pairs.index)
+        )
     fields = geography.placement_fields(pairs, la_code)
     return pd.concat([pairs, fields[["PL_LOCATION", "PL_DISTANCE"]]], axis=1)
 
@@ -338,9 +352,7 @@ def from_prepared(prepared: pd.DataFrame, years, la_code: str, *, synthetic: boo
     if not years:
         raise InputError("data.ssda903: no collection year of child-level data up to the paper's year to show")
     last = years[-1]
-    stock = pd.concat(
-        [E.looked_after_on(prepared, f"{y}-03-31").assign(year=y) for y in years], ignore_index=True
-    )
+    stock = pd.concat([E.looked_after_on(prepared, f"{y}-03-31").assign(year=y) for y in years], ignore_index=True)
     stock["age_band"] = age_band(stock["age"]).to_numpy()
     stock["age_row"] = stock["age_band"].map(AGE_ROWS)
     stock["provider_group"] = provider_group(stock["PLACE_PROVIDER"]).to_numpy()
@@ -353,8 +365,9 @@ def from_prepared(prepared: pd.DataFrame, years, la_code: str, *, synthetic: boo
     cohort = E.long_term_stability(prepared, last).set_index("CHILD")["stable"]
     in_cohort = stock.loc[latest, "CHILD"].map(cohort)
     stock["long_term"] = pd.Series(None, index=stock.index, dtype=object)
-    stock.loc[latest, "long_term"] = np.where(in_cohort.isna().to_numpy(), None,
-                                              np.where(in_cohort.eq(True).to_numpy(), LONG_TERM[0], LONG_TERM[1]))
+    stock.loc[latest, "long_term"] = np.where(
+        in_cohort.isna().to_numpy(), None, np.where(in_cohort.eq(True).to_numpy(), LONG_TERM[0], LONG_TERM[1])
+    )
 
     spells = E.placement_spells(prepared)
     dob = prepared.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
@@ -432,8 +445,11 @@ def stock_counts(h: Histories) -> tuple[pd.DataFrame, list]:
     stock = h.stock
     latest = stock[stock["year"] == y]
     blocks = []
-    for row, labels in (("placement_category", CATEGORIES), ("provider_group", tuple(PROVIDER_GROUPS)),
-                        ("age_row", tuple(AGE_ROWS.values()))):
+    for row, labels in (
+        ("placement_category", CATEGORIES),
+        ("provider_group", tuple(PROVIDER_GROUPS)),
+        ("age_row", tuple(AGE_ROWS.values())),
+    ):
         parts = [
             _count(stock, row, "year", labels, h.years),
             _count(latest, row, "age_band", labels, AGE_BANDS),
@@ -448,13 +464,15 @@ def stock_counts(h: Histories) -> tuple[pd.DataFrame, list]:
         block[COHORT] = block[list(LONG_TERM)].sum(axis=1)
         blocks.append(block)
     cats, providers, ages = blocks
-    counts = pd.concat([
-        cats,
-        cats.loc[list(FOSTERING)].sum().to_frame(ALL_FOSTER).T,
-        providers,
-        ages,
-        cats.sum().to_frame(ALL_CHILDREN).T,
-    ])
+    counts = pd.concat(
+        [
+            cats,
+            cats.loc[list(FOSTERING)].sum().to_frame(ALL_FOSTER).T,
+            providers,
+            ages,
+            cats.sum().to_frame(ALL_CHILDREN).T,
+        ]
+    )
     sums = [
         ("rows", [*CATEGORIES, ALL_CHILDREN]),
         ("rows", [*FOSTERING, ALL_FOSTER]),
@@ -491,12 +509,15 @@ def new_placements_counts(h: Histories) -> tuple[pd.DataFrame, list]:
     y = h.year
     new = h.new[h.new["placement_category"].isin(FOSTERING)]
     latest = new[new["year"] == y]
-    counts = pd.concat([
-        _count(new, "placement_category", "year", FOSTERING, h.years),
-        _count(latest, "placement_category", "age_band", FOSTERING, AGE_BANDS),
-        _count(latest, "placement_category", "distance", FOSTERING, DISTANCE),
-        _count(latest, "placement_category", "locality", FOSTERING, LOCALITY),
-    ], axis=1)
+    counts = pd.concat(
+        [
+            _count(new, "placement_category", "year", FOSTERING, h.years),
+            _count(latest, "placement_category", "age_band", FOSTERING, AGE_BANDS),
+            _count(latest, "placement_category", "distance", FOSTERING, DISTANCE),
+            _count(latest, "placement_category", "locality", FOSTERING, LOCALITY),
+        ],
+        axis=1,
+    )
     counts[NEAR_OR_UNKNOWN] = counts[DISTANCE[0]] + counts[DISTANCE[2]]
     counts[INSIDE_OR_UNKNOWN] = counts[LOCALITY[0]] + counts[LOCALITY[2]]
     counts = pd.concat([counts, counts.sum().to_frame(ALL_FOSTER).T])
@@ -669,56 +690,80 @@ def reconciliation_display(h: Histories, sup: disclosure.Suppressed, pub: pd.Dat
     Columns: year, measure, the child-level share, DfE's share and the
     difference in percentage points (blank where either is missing).
     """
-    measures = (("Foster placements", ALL_FOSTER, "foster"), ("Own provision", "own provision", "own_provision"),
-                ("Private or voluntary provision", "private or voluntary provision", "private_voluntary"))
+    measures = (
+        ("Foster placements", ALL_FOSTER, "foster"),
+        ("Own provision", "own provision", "own_provision"),
+        ("Private or voluntary provision", "private or voluntary provision", "private_voluntary"),
+    )
     rows = []
     for y in h.years:
         for label, row, indicator in measures:
             ours = share(sup, (row, y), (ALL_CHILDREN, y))
             theirs = published_value(pub, indicator, y)
             diff = f"{ours - theirs:+.1f}" if _is_number(ours) and _is_number(theirs) else ""
-            rows.append({"Year": str(y), "Share of children at 31 March": label,
-                         "Child-level data (%)": _cell(ours), "DfE published (%)": _cell(theirs),
-                         "Difference (%)": diff})
+            rows.append(
+                {
+                    "Year": str(y),
+                    "Share of children at 31 March": label,
+                    "Child-level data (%)": _cell(ours),
+                    "DfE published (%)": _cell(theirs),
+                    "Difference (%)": diff,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
     """:func:`age_display` with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {"table": age_display(h, sup),
-            "caption": f"Children looked after at 31 March {h.year} by placement and age band {h.caption_tag}"}
+    return {
+        "table": age_display(h, sup),
+        "caption": f"Children looked after at 31 March {h.year} by placement and age band {h.caption_tag}",
+    }
 
 
 def distance_age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
     """:func:`distance_display` by age band with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {"table": distance_display(h, sup, by="age"),
-            "caption": f"Distance from home and locality by age, 31 March {h.year} {h.caption_tag}"}
+    return {
+        "table": distance_display(h, sup, by="age"),
+        "caption": f"Distance from home and locality by age, 31 March {h.year} {h.caption_tag}",
+    }
 
 
 def stability_age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
     """:func:`stability_display` by age band with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {"table": stability_display(h, sup, by="age"),
-            "caption": f"Placement stability by age, 31 March {h.year} {h.caption_tag}"}
+    return {
+        "table": stability_display(h, sup, by="age"),
+        "caption": f"Placement stability by age, 31 March {h.year} {h.caption_tag}",
+    }
 
 
 def new_placements_age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
     """:func:`new_placements_by_age` with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {"table": new_placements_by_age(h, sup),
-            "caption": f"New foster placements in {_period(h.year)} by provider and age at the start {h.caption_tag}"}
+    return {
+        "table": new_placements_by_age(h, sup),
+        "caption": f"New foster placements in {_period(h.year)} by provider and age at the start {h.caption_tag}",
+    }
 
 
 def new_placements_distance_table(h: Histories, sup: disclosure.Suppressed) -> dict:
     """:func:`new_placements_distance` with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {"table": new_placements_distance(h, sup),
-            "caption": (f"New foster placements in {_period(h.year)} by provider: distance from home and locality "
-                        f"{h.caption_tag}")}
+    return {
+        "table": new_placements_distance(h, sup),
+        "caption": (
+            f"New foster placements in {_period(h.year)} by provider: distance from home and locality {h.caption_tag}"
+        ),
+    }
 
 
 def reconciliation_table(ctx: Context, h: Histories, sup: disclosure.Suppressed, pub: pd.DataFrame) -> dict:
     """:func:`reconciliation_display` with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {"table": reconciliation_display(h, sup, pub, ctx.la.la_name),
-            "caption": (f"Shares of children looked after at 31 March: the child-level data against DfE's published "
-                        f"figures for {ctx.la.la_name}; the difference is in percentage points {h.caption_tag}")}
+    return {
+        "table": reconciliation_display(h, sup, pub, ctx.la.la_name),
+        "caption": (
+            f"Shares of children looked after at 31 March: the child-level data against DfE's published "
+            f"figures for {ctx.la.la_name}; the difference is in percentage points {h.caption_tag}"
+        ),
+    }
 
 
 # --------------------------------------------------------------------------- published figures (DfE, real)
@@ -737,16 +782,24 @@ class Indicator:
 #: The published indicators, in page order.
 INDICATORS: dict[str, Indicator] = {
     "own_provision": Indicator("In the council's own provision", ("cla_provider_own",), "cla_31_march"),
-    "private_voluntary": Indicator("With private or voluntary providers",
-                                   ("cla_provider_private", "cla_provider_voluntary"), "cla_31_march"),
+    "private_voluntary": Indicator(
+        "With private or voluntary providers", ("cla_provider_private", "cla_provider_voluntary"), "cla_31_march"
+    ),
     "foster": Indicator("In foster placements", ("cla_placement_foster",), "cla_31_march"),
     "outside_la": Indicator("Placed outside the authority", ("cla_outside_la",), "cla_31_march"),
     "over_20_miles": Indicator("Placed more than 20 miles from home", ("cla_over_20_miles",), "cla_31_march"),
-    "three_plus": Indicator("Three or more placements during the year", ("stability_3plus_placements",),
-                            "cla_31_march", pct="stability_3plus_placements_pct"),
-    "long_term": Indicator("Under 16, in care 2.5+ years: same placement for 2+ years",
-                           ("stability_long_term_same_placement",), "stability_long_term_cohort",
-                           pct="stability_long_term_same_placement_pct"),
+    "three_plus": Indicator(
+        "Three or more placements during the year",
+        ("stability_3plus_placements",),
+        "cla_31_march",
+        pct="stability_3plus_placements_pct",
+    ),
+    "long_term": Indicator(
+        "Under 16, in care 2.5+ years: same placement for 2+ years",
+        ("stability_long_term_same_placement",),
+        "stability_long_term_cohort",
+        pct="stability_long_term_same_placement_pct",
+    ),
 }
 
 #: Which indicators each published chart shows.
@@ -760,8 +813,11 @@ PUBLISHED_CHARTS = {
 def _keyed(table: pd.DataFrame) -> pd.DataFrame:
     """Published rows with one area key: old LA code, region code, or "England"."""
     t = table[table["geographic_level"].isin([_LA_LEVEL, _REGIONAL, _NATIONAL])]
-    key = np.where(t["geographic_level"] == _LA_LEVEL, t["old_la_code"].astype(object),
-                   np.where(t["geographic_level"] == _REGIONAL, t["region_code"].astype(object), "England"))
+    key = np.where(
+        t["geographic_level"] == _LA_LEVEL,
+        t["old_la_code"].astype(object),
+        np.where(t["geographic_level"] == _REGIONAL, t["region_code"].astype(object), "England"),
+    )
     return t.assign(key=key)
 
 
@@ -778,10 +834,19 @@ def _release_totals(ctx: Context) -> pd.DataFrame:
         return cur
     rev = pd.read_csv(path, dtype={"old_la_code": str, "region_code": str, "old_release": str})
     rev = rev[rev["measure"] == "cla_31_march"]
-    key = np.where(rev["geographic_level"] == _LA_LEVEL, rev["old_la_code"].astype(object),
-                   np.where(rev["geographic_level"] == _REGIONAL, rev["region_code"].astype(object), "England"))
-    old = pd.DataFrame({"key": key, "year": rev["year"].to_numpy(), "release": rev["old_release"].to_numpy(),
-                        "value": pd.to_numeric(rev["old_value"], errors="coerce").to_numpy()})
+    key = np.where(
+        rev["geographic_level"] == _LA_LEVEL,
+        rev["old_la_code"].astype(object),
+        np.where(rev["geographic_level"] == _REGIONAL, rev["region_code"].astype(object), "England"),
+    )
+    old = pd.DataFrame(
+        {
+            "key": key,
+            "year": rev["year"].to_numpy(),
+            "release": rev["old_release"].to_numpy(),
+            "value": pd.to_numeric(rev["old_value"], errors="coerce").to_numpy(),
+        }
+    )
     return pd.concat([cur, old], ignore_index=True).drop_duplicates(["key", "year", "release"])
 
 
@@ -804,8 +869,9 @@ def _indicator_values(ctx: Context, ind: Indicator, totals: pd.DataFrame) -> pd.
     else:
         den_rows = t[t["measure"] == ind.denominator].set_index(["key", "year"])["value"]
         den = pd.Series(den_rows.reindex(pd.MultiIndex.from_frame(frame[["key", "year"]])).to_numpy())
-    value = pd.Series((100.0 * frame["num"] / den.where(den > 0)).to_numpy(),
-                      index=pd.MultiIndex.from_frame(frame[["key", "year"]]))
+    value = pd.Series(
+        (100.0 * frame["num"] / den.where(den > 0)).to_numpy(), index=pd.MultiIndex.from_frame(frame[["key", "year"]])
+    )
     if ind.pct:
         pct = t[t["measure"] == ind.pct].set_index(["key", "year"])["value"].astype(float)
         value = pct.combine_first(value) if len(pct) else value
@@ -834,8 +900,10 @@ def published_shares(ctx: Context) -> pd.DataFrame:
     last = max(ctx.la.years)
     years = list(range(ctx.first_year, last + 1))
     totals = _release_totals(ctx)
-    frames = [area_frame(ctx, _indicator_values(ctx, ind, totals), years).assign(indicator=name).reset_index()
-              for name, ind in INDICATORS.items()]
+    frames = [
+        area_frame(ctx, _indicator_values(ctx, ind, totals), years).assign(indicator=name).reset_index()
+        for name, ind in INDICATORS.items()
+    ]
     out = pd.concat(frames, ignore_index=True).set_index(["indicator", "year"])
     return out
 
@@ -862,13 +930,15 @@ def area_frame(ctx: Context, values: pd.Series, years) -> pd.DataFrame:
         return values.xs(key, level="key") if key in keys else pd.Series(dtype=float)
 
     grouped = values[keys.isin(ctx.neighbour_codes)].dropna().groupby(level="year")
-    frame = pd.DataFrame({
-        "la": area(ctx.la.old_la_code),
-        "england": area("England"),
-        "region": area(ctx.la.region_code),
-        "neighbours": grouped.mean(),
-        "neighbours_with_data": grouped.count(),
-    }).reindex(years)
+    frame = pd.DataFrame(
+        {
+            "la": area(ctx.la.old_la_code),
+            "england": area("England"),
+            "region": area(ctx.la.region_code),
+            "neighbours": grouped.mean(),
+            "neighbours_with_data": grouped.count(),
+        }
+    ).reindex(years)
     frame["neighbours_with_data"] = frame["neighbours_with_data"].fillna(0).astype(int)
     frame.index.name = "year"
     return frame
@@ -895,32 +965,40 @@ def _latest_with_data(pub: pd.DataFrame, indicator: str, year: int) -> tuple[int
 def published_table(pub: pd.DataFrame, indicators) -> pd.DataFrame:
     """The table behind a published chart: year, indicator and each area's share (%)."""
     rows = pub.loc[list(indicators)].reset_index()
-    return pd.DataFrame({
-        "Year": rows["year"].astype(str),
-        "Indicator": rows["indicator"].map(lambda k: INDICATORS[k].label),
-        "Authority (%)": rows["la"],
-        "England (%)": rows["england"],
-        "Region (%)": rows["region"],
-        "Neighbours' average (%)": rows["neighbours"],
-        "Neighbours with data": rows["neighbours_with_data"],
-    })
+    return pd.DataFrame(
+        {
+            "Year": rows["year"].astype(str),
+            "Indicator": rows["indicator"].map(lambda k: INDICATORS[k].label),
+            "Authority (%)": rows["la"],
+            "England (%)": rows["england"],
+            "Region (%)": rows["region"],
+            "Neighbours' average (%)": rows["neighbours"],
+            "Neighbours with data": rows["neighbours_with_data"],
+        }
+    )
 
 
 def _published_title(ctx: Context, pub: pd.DataFrame, group: str) -> str:
     la, y = ctx.la.la_name, ctx.year
     v = lambda ind, area="la", yr=y: published_value(pub, ind, yr, area)  # noqa: E731
     if group == "providers":
-        return (f"At 31 March {y}, {_pct(v('private_voluntary'))} of {la}'s children in care were placed with "
-                f"private or voluntary providers (England {_pct(v('private_voluntary', 'england'))}, neighbours' "
-                f"average {_pct(v('private_voluntary', 'neighbours'))}) and {_pct(v('own_provision'))} in the "
-                f"council's own provision (England {_pct(v('own_provision', 'england'))})")
+        return (
+            f"At 31 March {y}, {_pct(v('private_voluntary'))} of {la}'s children in care were placed with "
+            f"private or voluntary providers (England {_pct(v('private_voluntary', 'england'))}, neighbours' "
+            f"average {_pct(v('private_voluntary', 'neighbours'))}) and {_pct(v('own_provision'))} in the "
+            f"council's own provision (England {_pct(v('own_provision', 'england'))})"
+        )
     if group == "fostering_distance":
-        return (f"At 31 March {y}, {_pct(v('foster'))} of {la}'s children in care were in foster placements "
-                f"(England {_pct(v('foster', 'england'))}); {_pct(v('over_20_miles'))} were placed more than 20 "
-                f"miles from home (England {_pct(v('over_20_miles', 'england'))})")
+        return (
+            f"At 31 March {y}, {_pct(v('foster'))} of {la}'s children in care were in foster placements "
+            f"(England {_pct(v('foster', 'england'))}); {_pct(v('over_20_miles'))} were placed more than 20 "
+            f"miles from home (England {_pct(v('over_20_miles', 'england'))})"
+        )
     parts = []
-    for ind, what in (("three_plus", "had three or more placements in the year"),
-                      ("long_term", "of long-term under-16s had been in the same placement for two years or more")):
+    for ind, what in (
+        ("three_plus", "had three or more placements in the year"),
+        ("long_term", "of long-term under-16s had been in the same placement for two years or more"),
+    ):
         yr, after = _latest_with_data(pub, ind, y)
         if yr is None:
             parts.append(f"no published figure for how many children {what}")
@@ -934,31 +1012,56 @@ def published_chart(ctx: Context, pub: pd.DataFrame, group: str) -> dict:
     """A small-multiples trend chart of published indicators (one panel each), for :func:`analysis.report.charts.show`."""
     indicators = PUBLISHED_CHARTS[group]
     la = ctx.la.la_name
-    fig = make_subplots(rows=len(indicators), cols=1, shared_xaxes=True, vertical_spacing=0.09,
-                        subplot_titles=[INDICATORS[i].label for i in indicators])
-    series = [("la", la, charts.COLOURS["la"], "solid", 4), ("england", "England", charts.COLOURS["england"], "dash", 2),
-              ("region", ctx.la.region_name, charts.COLOURS["region"], "dot", 2),
-              ("neighbours", "Neighbours' average", charts.COLOURS["neighbours"], "dashdot", 2)]
+    fig = make_subplots(
+        rows=len(indicators),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.09,
+        subplot_titles=[INDICATORS[i].label for i in indicators],
+    )
+    series = [
+        ("la", la, charts.COLOURS["la"], "solid", 4),
+        ("england", "England", charts.COLOURS["england"], "dash", 2),
+        ("region", ctx.la.region_name, charts.COLOURS["region"], "dot", 2),
+        ("neighbours", "Neighbours' average", charts.COLOURS["neighbours"], "dashdot", 2),
+    ]
     for i, ind in enumerate(indicators, 1):
         frame = pub.loc[ind]
         for col, label, colour, dash, width in series:
-            fig.add_trace(go.Scatter(
-                x=list(frame.index), y=frame[col], name=label, mode="lines+markers", legendgroup=label,
-                showlegend=i == 1, line={"color": colour, "dash": dash, "width": width},
-                hovertemplate=f"{label}<br>%{{x}}: %{{y:.1f}}%<extra></extra>",
-            ), row=i, col=1)
+            fig.add_trace(
+                go.Scatter(
+                    x=list(frame.index),
+                    y=frame[col],
+                    name=label,
+                    mode="lines+markers",
+                    legendgroup=label,
+                    showlegend=i == 1,
+                    line={"color": colour, "dash": dash, "width": width},
+                    hovertemplate=f"{label}<br>%{{x}}: %{{y:.1f}}%<extra></extra>",
+                ),
+                row=i,
+                col=1,
+            )
     charts.base_layout(fig, y_title="", x_title="")
-    fig.update_layout(height=250 * len(indicators) + 130, margin={"l": 60, "r": 20, "t": 40, "b": 60},
-                      legend={"y": -0.08})
+    fig.update_layout(
+        height=250 * len(indicators) + 130, margin={"l": 60, "r": 20, "t": 40, "b": 60}, legend={"y": -0.08}
+    )
     fig.update_yaxes(title_text="%", rangemode="tozero")
     fig.update_xaxes(dtick=1)
     fig.add_vline(x=ctx.year, line={"color": "#7F7F7F", "dash": "dot", "width": 1})
     years = pub.loc[indicators[0]].index
     first, last = int(min(years)), int(max(years))
-    missing = [f"{INDICATORS[ind].label.lower()} in {_years_text(ys)}" for ind in indicators
-               if (ys := [int(y) for y, v in pub.loc[ind, "la"].items() if pd.isna(v)])]
-    gaps = (f" {la} has no published figure (not published, suppressed or not collected) for "
-            f"{'; '.join(missing)}, so its line has gaps." if missing else "")
+    missing = [
+        f"{INDICATORS[ind].label.lower()} in {_years_text(ys)}"
+        for ind in indicators
+        if (ys := [int(y) for y, v in pub.loc[ind, "la"].items() if pd.isna(v)])
+    ]
+    gaps = (
+        f" {la} has no published figure (not published, suppressed or not collected) for "
+        f"{'; '.join(missing)}, so its line has gaps."
+        if missing
+        else ""
+    )
     return {
         "fig": fig,
         "name": f"published-{group}",
@@ -977,7 +1080,9 @@ def published_chart(ctx: Context, pub: pd.DataFrame, group: str) -> dict:
             f" for {la}, England, {ctx.la.region_name} and the neighbours' average. {_published_title(ctx, pub, group)}."
         ),
         "table": published_table(pub, indicators),
-        "table_formats": {c: ".1f" for c in ("Authority (%)", "England (%)", "Region (%)", "Neighbours' average (%)")},
+        "table_formats": dict.fromkeys(
+            ("Authority (%)", "England (%)", "Region (%)", "Neighbours' average (%)"), ".1f"
+        ),
     }
 
 
@@ -985,8 +1090,9 @@ def published_chart(ctx: Context, pub: pd.DataFrame, group: str) -> dict:
 
 
 def _suppressed_note(any_hidden: bool) -> str:
-    return (" Where a count is suppressed (c) its value is left out of the chart rather than shown."
-            if any_hidden else "")
+    return (
+        " Where a count is suppressed (c) its value is left out of the chart rather than shown." if any_hidden else ""
+    )
 
 
 def _share_of(sup, rows, cols, den_row=None, den_col=None) -> pd.DataFrame:
@@ -1002,24 +1108,36 @@ def mix_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
     shares = _share_of(sup, CATEGORIES, h.years, den_row=ALL_CHILDREN)
     fig = go.Figure()
     for cat in CATEGORIES:
-        fig.add_trace(go.Bar(x=[str(v) for v in h.years], y=[_plot(v) for v in shares.loc[cat]], name=_label(cat),
-                             marker_color=_COLOURS[cat],
-                             hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=[str(v) for v in h.years],
+                y=[_plot(v) for v in shares.loc[cat]],
+                name=_label(cat),
+                marker_color=_COLOURS[cat],
+                hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>",
+            )
+        )
     charts.base_layout(fig, y_title="% of children looked after at 31 March", x_title="31 March")
     fig.update_layout(barmode="stack", height=520, legend={"y": -0.15})
     foster = share(sup, (ALL_FOSTER, y), (ALL_CHILDREN, y))
     ifa = share(sup, ("IFA fostering", y), (ALL_CHILDREN, y))
-    title = (f"At 31 March {y}, {_pct(foster)} of children looked after were in foster placements, and "
-             f"{_pct(ifa)} of all children were with independent fostering agency carers")
+    title = (
+        f"At 31 March {y}, {_pct(foster)} of children looked after were in foster placements, and "
+        f"{_pct(ifa)} of all children were with independent fostering agency carers"
+    )
     hidden = bool(sup.mask.loc[list(CATEGORIES), list(h.years)].to_numpy().any())
     return {
         "fig": fig,
         "name": "placement-mix",
         "title": title,
-        "caption": (f"Children looked after at 31 March by type of placement, {h.years[0]} to {y}, as a percentage "
-                    f"of all children looked after that day.{_suppressed_note(hidden)} {h.source}"),
-        "alt": (f"Stacked bar chart, one bar per year from {h.years[0]} to {y}, of the share of children looked after "
-                f"in each type of placement. {title}."),
+        "caption": (
+            f"Children looked after at 31 March by type of placement, {h.years[0]} to {y}, as a percentage "
+            f"of all children looked after that day.{_suppressed_note(hidden)} {h.source}"
+        ),
+        "alt": (
+            f"Stacked bar chart, one bar per year from {h.years[0]} to {y}, of the share of children looked after "
+            f"in each type of placement. {title}."
+        ),
         "table": mix_display(h, sup),
     }
 
@@ -1030,23 +1148,34 @@ def fostering_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
     shares = _share_of(sup, FOSTERING, h.years, den_row=ALL_FOSTER)
     fig = go.Figure()
     for cat in FOSTERING:
-        fig.add_trace(go.Scatter(x=[str(v) for v in h.years], y=[_plot(v) for v in shares.loc[cat]], name=_label(cat),
-                                 mode="lines+markers", line={"color": _COLOURS[cat], "width": 3},
-                                 hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[str(v) for v in h.years],
+                y=[_plot(v) for v in shares.loc[cat]],
+                name=_label(cat),
+                mode="lines+markers",
+                line={"color": _COLOURS[cat], "width": 3},
+                hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>",
+            )
+        )
     charts.base_layout(fig, y_title="% of children in foster placements", x_title="31 March")
     ifa, inh = shares.loc["IFA fostering", y], shares.loc["in-house fostering", y]
     ifa0 = shares.loc["IFA fostering", y0]
     since = f" ({_pct(ifa0)} in {y0})" if len(h.years) > 1 else ""
-    title = (f"At 31 March {y}, IFA carers looked after {_pct(ifa)} of children in foster placements{since}; the "
-             f"council's own carers {_pct(inh)}")
+    title = (
+        f"At 31 March {y}, IFA carers looked after {_pct(ifa)} of children in foster placements{since}; the "
+        f"council's own carers {_pct(inh)}"
+    )
     hidden = bool(sup.mask.loc[[*FOSTERING, ALL_FOSTER], list(h.years)].to_numpy().any())
     return {
         "fig": fig,
         "name": "fostering-by-provider",
         "title": title,
-        "caption": ("Children in foster placements at 31 March by who provides the carers: the council's own (PR1), "
-                    "another council (PR2), an independent fostering agency (private or voluntary, PR4/PR5), or family "
-                    f"and friends (kinship, U1-U3), as a percentage of all four.{_suppressed_note(hidden)} {h.source}"),
+        "caption": (
+            "Children in foster placements at 31 March by who provides the carers: the council's own (PR1), "
+            "another council (PR2), an independent fostering agency (private or voluntary, PR4/PR5), or family "
+            f"and friends (kinship, U1-U3), as a percentage of all four.{_suppressed_note(hidden)} {h.source}"
+        ),
         "alt": f"Line chart of the shares of foster placements by provider, {y0} to {y}. {title}.",
         "table": mix_display(h, sup, fostering=True),
     }
@@ -1057,16 +1186,24 @@ def new_placements_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
     y = h.year
     fig = go.Figure()
     for cat in FOSTERING:
-        fig.add_trace(go.Bar(x=[str(v) for v in h.years], y=[float(sup.values.loc[cat, v]) for v in h.years],
-                             name=_label(cat), marker_color=_COLOURS[cat],
-                             hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:,.0f}} placements<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=[str(v) for v in h.years],
+                y=[float(sup.values.loc[cat, v]) for v in h.years],
+                name=_label(cat),
+                marker_color=_COLOURS[cat],
+                hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:,.0f}} placements<extra></extra>",
+            )
+        )
     charts.base_layout(fig, y_title="New foster placements in the year", x_title="Year ending 31 March")
     fig.update_layout(barmode="stack")
     total = sup.table().loc[ALL_FOSTER, y]
     ifa = share(sup, ("IFA fostering", y), (ALL_FOSTER, y))
     inh = share(sup, ("in-house fostering", y), (ALL_FOSTER, y))
-    title = (f"Of the {total} new foster placements made in {_period(y)}, {_pct(ifa)} were with IFA carers and "
-             f"{_pct(inh)} with the council's own")
+    title = (
+        f"Of the {total} new foster placements made in {_period(y)}, {_pct(ifa)} were with IFA carers and "
+        f"{_pct(inh)} with the council's own"
+    )
     if total == disclosure.MARKER:
         title = f"New foster placements in {_period(y)}: too few to publish"
     hidden = bool(sup.mask.loc[list(FOSTERING), list(h.years)].to_numpy().any())
@@ -1074,9 +1211,11 @@ def new_placements_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
         "fig": fig,
         "name": "new-foster-placements",
         "title": title,
-        "caption": ("Foster placements starting during each year ending 31 March, by who provides the carers. Every "
-                    "placement that starts counts, so a child who moves twice counts twice; a move to a different "
-                    f"placement with the same carers (RNE T or U) counts too.{_suppressed_note(hidden)} {h.source}"),
+        "caption": (
+            "Foster placements starting during each year ending 31 March, by who provides the carers. Every "
+            "placement that starts counts, so a child who moves twice counts twice; a move to a different "
+            f"placement with the same carers (RNE T or U) counts too.{_suppressed_note(hidden)} {h.source}"
+        ),
         "alt": f"Stacked bar chart of new foster placements per year by provider, {h.years[0]} to {y}. {title}.",
         "table": new_placements_display(h, sup),
     }
@@ -1109,10 +1248,10 @@ def compare(a_label: str, a, b_label: str, b, predicate: str) -> str:
         word = "more often" if ra > rb else "less often"
         return f"{a_label} are {word} {predicate} than {b_label} ({a:.0f}% against {b:.0f}%)"
     if _is_number(a) or _is_number(b):
-        (known_label, known), (other_label, other) = ((a_label, a), (b_label, b)) if _is_number(a) else \
-            ((b_label, b), (a_label, a))
-        return (f"{known:.0f}% of {known_label} are {predicate}; the figure for {other_label} is "
-                f"{why.get(other, other)}")
+        (known_label, known), (other_label, other) = (
+            ((a_label, a), (b_label, b)) if _is_number(a) else ((b_label, b), (a_label, a))
+        )
+        return f"{known:.0f}% of {known_label} are {predicate}; the figure for {other_label} is {why.get(other, other)}"
     return f"How often {a_label} and {b_label} are {predicate} cannot be shown ({why.get(a, a)})"
 
 
@@ -1120,8 +1259,16 @@ def _category_bars(h, sup, measures, rows) -> go.Figure:
     fig = go.Figure()
     for (col, den), name, colour in measures:
         vals = [_plot(share(sup, (r, col), (r, den))) for r in rows]
-        fig.add_trace(go.Bar(y=[_label(r) for r in rows], x=vals, name=name, orientation="h", marker_color=colour,
-                             hovertemplate=f"{name}<br>%{{y}}: %{{x:.0f}}%<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                y=[_label(r) for r in rows],
+                x=vals,
+                name=name,
+                orientation="h",
+                marker_color=colour,
+                hovertemplate=f"{name}<br>%{{y}}: %{{x:.0f}}%<extra></extra>",
+            )
+        )
     charts.base_layout(fig, y_title="", x_title="% of children in that placement")
     fig.update_layout(barmode="group", height=120 + 55 * len(rows), margin={"l": 300, "r": 20, "t": 20, "b": 60})
     fig.update_yaxes(autorange="reversed")
@@ -1143,23 +1290,36 @@ def distance_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
     """Share placed over 20 miles from home and outside the authority, by placement, at 31 March of the last year."""
     y = h.year
     rows = [*CATEGORIES, ALL_CHILDREN]
-    fig = _category_bars(h, sup, [((DISTANCE[1], y), "More than 20 miles from home", "#D55E00"),
-                                  ((LOCALITY[1], y), "Outside the authority", "#0060A8")], rows)
+    fig = _category_bars(
+        h,
+        sup,
+        [
+            ((DISTANCE[1], y), "More than 20 miles from home", "#D55E00"),
+            ((LOCALITY[1], y), "Outside the authority", "#0060A8"),
+        ],
+        rows,
+    )
     ifa = share(sup, ("IFA fostering", DISTANCE[1]), ("IFA fostering", y))
     inh = share(sup, ("in-house fostering", DISTANCE[1]), ("in-house fostering", y))
-    title = f"At 31 March {y}, " + compare("IFA foster placements", ifa, "in-house ones", inh, "over 20 miles from home")
+    title = f"At 31 March {y}, " + compare(
+        "IFA foster placements", ifa, "in-house ones", inh, "over 20 miles from home"
+    )
     hidden, empty = _rows_note(h, sup, rows, [y, DISTANCE[1], LOCALITY[1]])
     return {
         "fig": fig,
         "name": "distance-by-placement",
         "title": title,
-        "caption": (f"Children looked after at 31 March {y} by type of placement: the percentage placed more than 20 "
-                    "miles from home and the percentage placed outside the authority's boundary. Distance is DfE's: "
-                    "the straight line between the home and placement postcodes (ONS postcode directory); where a "
-                    "postcode is missing or unknown the distance is 'not known' and counted in the total."
-                    f"{_empty_note(empty)}{_suppressed_note(hidden)} {h.source}"),
-        "alt": (f"Horizontal bar chart of the share of children placed more than 20 miles from home and outside the "
-                f"authority, for each type of placement, 31 March {y}. {title}."),
+        "caption": (
+            f"Children looked after at 31 March {y} by type of placement: the percentage placed more than 20 "
+            "miles from home and the percentage placed outside the authority's boundary. Distance is DfE's: "
+            "the straight line between the home and placement postcodes (ONS postcode directory); where a "
+            "postcode is missing or unknown the distance is 'not known' and counted in the total."
+            f"{_empty_note(empty)}{_suppressed_note(hidden)} {h.source}"
+        ),
+        "alt": (
+            f"Horizontal bar chart of the share of children placed more than 20 miles from home and outside the "
+            f"authority, for each type of placement, 31 March {y}. {title}."
+        ),
         "table": distance_display(h, sup),
     }
 
@@ -1168,23 +1328,37 @@ def stability_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
     """Placement stability by current placement at 31 March of the last year (two DfE measures)."""
     y = h.year
     rows = [*CATEGORIES, ALL_CHILDREN]
-    fig = _category_bars(h, sup, [((MOVES[0], y), "3 or more placements in the year", "#D55E00"),
-                                  ((LONG_TERM[0], COHORT), "Long-term: same placement 2+ years", "#009E73")], rows)
+    fig = _category_bars(
+        h,
+        sup,
+        [
+            ((MOVES[0], y), "3 or more placements in the year", "#D55E00"),
+            ((LONG_TERM[0], COHORT), "Long-term: same placement 2+ years", "#009E73"),
+        ],
+        rows,
+    )
     ifa = share(sup, ("IFA fostering", MOVES[0]), ("IFA fostering", y))
     inh = share(sup, ("in-house fostering", MOVES[0]), ("in-house fostering", y))
-    title = f"At 31 March {y}, " + compare("children with IFA carers", ifa, "children with in-house carers", inh,
-                                           f"on at least their third placement of {_period(y)}")
+    title = f"At 31 March {y}, " + compare(
+        "children with IFA carers",
+        ifa,
+        "children with in-house carers",
+        inh,
+        f"on at least their third placement of {_period(y)}",
+    )
     hidden, empty = _rows_note(h, sup, rows, [y, MOVES[0], COHORT, LONG_TERM[0]])
     return {
         "fig": fig,
         "name": "stability-by-placement",
         "title": title,
-        "caption": (f"Children looked after at 31 March {y} by their placement that day: the percentage who had three "
-                    f"or more placements during {_period(y)} (DfE's short-term stability measure), and, of those under "
-                    "16 who had been in care for two and a half years or more, the percentage who had been in the same "
-                    "placement for at least two years (DfE's long-term measure). A child who moved into the placement "
-                    "during the year is counted under the placement they moved to."
-                    f"{_empty_note(empty)}{_suppressed_note(hidden)} {h.source}"),
+        "caption": (
+            f"Children looked after at 31 March {y} by their placement that day: the percentage who had three "
+            f"or more placements during {_period(y)} (DfE's short-term stability measure), and, of those under "
+            "16 who had been in care for two and a half years or more, the percentage who had been in the same "
+            "placement for at least two years (DfE's long-term measure). A child who moved into the placement "
+            "during the year is counted under the placement they moved to."
+            f"{_empty_note(empty)}{_suppressed_note(hidden)} {h.source}"
+        ),
         "alt": (f"Horizontal bar chart of two stability measures for each type of placement, 31 March {y}. {title}."),
         "table": stability_display(h, sup),
     }
@@ -1199,9 +1373,17 @@ def unit_costs(costs: Costs) -> pd.DataFrame:
     rows = []
     for cat in CATEGORIES:
         c = getattr(costs, COST_FIELDS[cat])
-        rows.append({"Placement": _label(cat), "Weekly cost (£)": c.weekly, "Daily cost (£)": c.weekly / 7,
-                     f"Low, -{s:.0%} (£)": c.weekly * (1 - s), f"High, +{s:.0%} (£)": c.weekly * (1 + s),
-                     "Cost year": str(c.year), "Source": c.source})
+        rows.append(
+            {
+                "Placement": _label(cat),
+                "Weekly cost (£)": c.weekly,
+                "Daily cost (£)": c.weekly / 7,
+                f"Low, -{s:.0%} (£)": c.weekly * (1 - s),
+                f"High, +{s:.0%} (£)": c.weekly * (1 + s),
+                "Cost year": str(c.year),
+                "Source": c.source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -1209,9 +1391,14 @@ def unit_cost_table(costs: Costs) -> dict:
     """:func:`unit_costs` with caption and formats, for :func:`analysis.report.charts.show_table`."""
     table = unit_costs(costs)
     formats = {c: ",.2f" if c.startswith("Daily") else ",.0f" for c in table.columns if c.endswith("(£)")}
-    return {"table": table, "formats": formats,
-            "caption": (f"Weekly unit costs by type of placement, from the paper file (£; money in this chapter is "
-                        f"stated at {costs.price_year} prices, each cost as published for its own year)")}
+    return {
+        "table": table,
+        "formats": formats,
+        "caption": (
+            f"Weekly unit costs by type of placement, from the paper file (£; money in this chapter is "
+            f"stated at {costs.price_year} prices, each cost as published for its own year)"
+        ),
+    }
 
 
 def placement_days(h: Histories, year: int | None = None) -> pd.DataFrame:
@@ -1235,13 +1422,21 @@ def placement_days(h: Histories, year: int | None = None) -> pd.DataFrame:
     end = sp["end"].to_numpy("datetime64[ns]")
     end = np.where(np.isnat(end), hi, end)
     days = ((np.minimum(end, hi) - np.maximum(start, lo)).astype("timedelta64[D]").astype(np.int64)).clip(min=0)
-    frame = pd.DataFrame({"CHILD": sp["CHILD"].to_numpy(), "category": sp["placement_category"].to_numpy(),
-                          "days": days})
+    frame = pd.DataFrame(
+        {"CHILD": sp["CHILD"].to_numpy(), "category": sp["placement_category"].to_numpy(), "days": days}
+    )
     frame = frame[frame["days"] > 0]
-    out = pd.DataFrame({
-        "children": frame.groupby("category")["CHILD"].nunique(),
-        "days": frame.groupby("category")["days"].sum(),
-    }).reindex(list(CATEGORIES)).fillna(0).astype(np.int64)
+    out = (
+        pd.DataFrame(
+            {
+                "children": frame.groupby("category")["CHILD"].nunique(),
+                "days": frame.groupby("category")["days"].sum(),
+            }
+        )
+        .reindex(list(CATEGORIES))
+        .fillna(0)
+        .astype(np.int64)
+    )
     out.index.name = "category"
     return out
 
@@ -1290,16 +1485,24 @@ def spend_display(sp: Spend) -> pd.DataFrame:
     for cat in CATEGORIES:
         hidden = bool(sp.hidden[cat])
         none = not hidden and sp.counts.values.loc[cat, "children"] == 0
-        rows.append({
-            "Placement": _label(cat),
-            "Children": shown.loc[cat, "children"],
-            "Placement days (days)": disclosure.MARKER if hidden else f"{sp.days[cat]:,.0f}",
-            "Weekly unit cost (£)": f"{sp.weekly[cat]:,.0f}",
-            "Annual spend (£)": disclosure.MARKER if hidden else (NO_CHILDREN if none else f"{sp.spend[cat]:,.0f}"),
-        })
-    rows.append({"Placement": "All placements", "Children": shown.loc[ALL_PLACEMENTS, "children"],
-                 "Placement days (days)": f"{sp.days.sum():,.0f}", "Weekly unit cost (£)": "",
-                 "Annual spend (£)": f"{sp.spend.sum():,.0f}"})
+        rows.append(
+            {
+                "Placement": _label(cat),
+                "Children": shown.loc[cat, "children"],
+                "Placement days (days)": disclosure.MARKER if hidden else f"{sp.days[cat]:,.0f}",
+                "Weekly unit cost (£)": f"{sp.weekly[cat]:,.0f}",
+                "Annual spend (£)": disclosure.MARKER if hidden else (NO_CHILDREN if none else f"{sp.spend[cat]:,.0f}"),
+            }
+        )
+    rows.append(
+        {
+            "Placement": "All placements",
+            "Children": shown.loc[ALL_PLACEMENTS, "children"],
+            "Placement days (days)": f"{sp.days.sum():,.0f}",
+            "Weekly unit cost (£)": "",
+            "Annual spend (£)": f"{sp.spend.sum():,.0f}",
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -1337,26 +1540,36 @@ def ifa_gap(sp: Spend, costs: Costs) -> Gap:
     if reason:
         return Gap(sp.year, days, reason, reason, reason, costs.price_year, s)
     return Gap(
-        year=sp.year, ifa_days=days,
+        year=sp.year,
+        ifa_days=days,
         value=days * (ifa - inh) / 7.0,
         low=days * (ifa * (1 - s) - inh * (1 + s)) / 7.0,
         high=days * (ifa * (1 + s) - inh * (1 - s)) / 7.0,
-        price_year=costs.price_year, sensitivity=s,
+        price_year=costs.price_year,
+        sensitivity=s,
     )
 
 
 def gap_sentence(h: Histories, gap: Gap, costs: Costs) -> str:
     """The IFA gap in plain English (generated from the numbers)."""
     inh, ifa = costs.in_house_fostering.weekly, costs.ifa_fostering.weekly
-    at = (f"at the paper file's unit costs (£{inh:,.0f} a week with the council's own carers, £{ifa:,.0f} with an "
-          f"agency; £ at {gap.price_year} prices)")
+    at = (
+        f"at the paper file's unit costs (£{inh:,.0f} a week with the council's own carers, £{ifa:,.0f} with an "
+        f"agency; £ at {gap.price_year} prices)"
+    )
     if not _is_number(gap.value):
         return f"The cost of the IFA gap in {_period(gap.year)} cannot be shown: IFA placements: {gap.value}"
     more = "more" if gap.value >= 0 else "less"
-    rng = f"{_money(gap.low)} to {_money(gap.high)}" if gap.low >= 0 else f"from a saving of {_money(-gap.low)} to {_money(gap.high)}"
-    return (f"{at[0].upper()}{at[1:]}, the {gap.ifa_days:,} days children spent with IFA carers in {_period(gap.year)} cost "
-            f"about {_money(abs(gap.value))} {more} than the same days with in-house carers would have "
-            f"({rng} if unit costs are {gap.sensitivity:.0%} higher or lower)")
+    rng = (
+        f"{_money(gap.low)} to {_money(gap.high)}"
+        if gap.low >= 0
+        else f"from a saving of {_money(-gap.low)} to {_money(gap.high)}"
+    )
+    return (
+        f"{at[0].upper()}{at[1:]}, the {gap.ifa_days:,} days children spent with IFA carers in {_period(gap.year)} cost "
+        f"about {_money(abs(gap.value))} {more} than the same days with in-house carers would have "
+        f"({rng} if unit costs are {gap.sensitivity:.0%} higher or lower)"
+    )
 
 
 def gap_title(gap: Gap) -> str:
@@ -1364,16 +1577,24 @@ def gap_title(gap: Gap) -> str:
     if not _is_number(gap.value):
         return f"The cost of the IFA gap in {_period(gap.year)} cannot be shown: IFA placements: {gap.value}"
     more = "more" if gap.value >= 0 else "less"
-    return (f"In {_period(gap.year)}, IFA foster placements cost about {_money(abs(gap.value))} {more} than the same "
-            f"days with in-house carers would have (range {_money(gap.low)} to {_money(gap.high)})")
+    return (
+        f"In {_period(gap.year)}, IFA foster placements cost about {_money(abs(gap.value))} {more} than the same "
+        f"days with in-house carers would have (range {_money(gap.low)} to {_money(gap.high)})"
+    )
 
 
 def spend_chart(h: Histories, sp: Spend, gap: Gap, costs: Costs) -> dict:
     """Annual spend by placement category (suppressed categories left out), titled with the IFA gap."""
     vals = [np.nan if sp.hidden[c] else float(sp.spend[c]) for c in CATEGORIES]
-    fig = go.Figure(go.Bar(y=[_label(c) for c in CATEGORIES], x=vals, orientation="h",
-                           marker_color=[_COLOURS[c] for c in CATEGORIES],
-                           hovertemplate="%{y}<br>£%{x:,.0f}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            y=[_label(c) for c in CATEGORIES],
+            x=vals,
+            orientation="h",
+            marker_color=[_COLOURS[c] for c in CATEGORIES],
+            hovertemplate="%{y}<br>£%{x:,.0f}<extra></extra>",
+        )
+    )
     charts.base_layout(fig, y_title="", x_title=f"Annual spend, £ ({sp.price_year} prices)")
     fig.update_layout(height=520, margin={"l": 300, "r": 20, "t": 20, "b": 60}, showlegend=False)
     fig.update_xaxes(tickprefix="£", tickformat=",.0f")
@@ -1384,11 +1605,13 @@ def spend_chart(h: Histories, sp: Spend, gap: Gap, costs: Costs) -> dict:
         "fig": fig,
         "name": "annual-spend",
         "title": title,
-        "caption": (f"Estimated spend on placements in the financial year {_period(sp.year)} (1 April to 31 March) by "
-                    "type of placement: the days children spent in each type of placement that year times the paper "
-                    f"file's weekly unit cost divided by 7, in £ at {sp.price_year} prices (unit costs as listed, not "
-                    "adjusted between their own year and the price year). Placements with no unit cost (with parents, "
-                    f"with adopters) show £0. See the assumptions page.{_suppressed_note(hidden)} {h.source}"),
+        "caption": (
+            f"Estimated spend on placements in the financial year {_period(sp.year)} (1 April to 31 March) by "
+            "type of placement: the days children spent in each type of placement that year times the paper "
+            f"file's weekly unit cost divided by 7, in £ at {sp.price_year} prices (unit costs as listed, not "
+            "adjusted between their own year and the price year). Placements with no unit cost (with parents, "
+            f"with adopters) show £0. See the assumptions page.{_suppressed_note(hidden)} {h.source}"
+        ),
         "alt": (f"Horizontal bar chart of estimated annual spend by type of placement in {_period(sp.year)}. {title}."),
         "table": spend_display(sp),
     }
@@ -1397,8 +1620,9 @@ def spend_chart(h: Histories, sp: Spend, gap: Gap, costs: Costs) -> dict:
 # --------------------------------------------------------------------------- key figures and findings
 
 
-def key_figures(ctx: Context, h: Histories, pub: pd.DataFrame, stock: disclosure.Suppressed, gap: Gap,
-                costs: Costs) -> list[dict]:
+def key_figures(
+    ctx: Context, h: Histories, pub: pd.DataFrame, stock: disclosure.Suppressed, gap: Gap, costs: Costs
+) -> list[dict]:
     """The chapter's key figures, as records for :func:`analysis.report.keyfigures.glue_all`.
 
     ``foster_share`` and ``placed_over_20_miles_share`` are DfE's published
@@ -1415,47 +1639,111 @@ def key_figures(ctx: Context, h: Histories, pub: pd.DataFrame, stock: disclosure
     sh = lambda num, den: key_value(share(stock, num, den))  # noqa: E731
     money = lambda v: round(v) if _is_number(v) else v  # noqa: E731
     return [
-        {"name": "foster_share", "value": fs("foster"), "unit": "percent",
-         "label": f"Share of {la}'s children looked after at 31 March {y} who were in foster placements (DfE published, real)"},
-        {"name": "placed_over_20_miles_share", "value": fs("over_20_miles"), "unit": "percent",
-         "label": f"Share of {la}'s children looked after at 31 March {y} placed more than 20 miles from home (DfE published, real)"},
-        {"name": "private_voluntary_share", "value": fs("private_voluntary"), "unit": "percent",
-         "label": f"Share of {la}'s children looked after at 31 March {y} placed with private or voluntary providers (DfE published, real)"},
-        {"name": "england_private_voluntary_share", "value": key_value(published_value(pub, "private_voluntary", y, "england")),
-         "unit": "percent",
-         "label": f"Share of England's children looked after at 31 March {y} placed with private or voluntary providers (DfE published, real)"},
-        {"name": "inhouse_share_of_fostering", "value": sh(("in-house fostering", cy), (ALL_FOSTER, cy)), "unit": "percent",
-         "label": f"Share of foster placements at 31 March {cy} with the council's own carers ({child})"},
-        {"name": "ifa_share_of_fostering", "value": sh(("IFA fostering", cy), (ALL_FOSTER, cy)), "unit": "percent",
-         "label": f"Share of foster placements at 31 March {cy} with independent fostering agency carers ({child})"},
-        {"name": "ifa_over_20_miles_share", "value": sh(("IFA fostering", DISTANCE[1]), ("IFA fostering", cy)),
-         "unit": "percent",
-         "label": f"Share of children with IFA foster carers at 31 March {cy} placed more than 20 miles from home ({child})"},
-        {"name": "inhouse_over_20_miles_share",
-         "value": sh(("in-house fostering", DISTANCE[1]), ("in-house fostering", cy)), "unit": "percent",
-         "label": f"Share of children with in-house foster carers at 31 March {cy} placed more than 20 miles from home ({child})"},
-        {"name": "inhouse_weekly_cost", "value": costs.in_house_fostering.weekly, "unit": "pounds",
-         "label": f"Weekly unit cost of an in-house foster placement (paper file; {costs.in_house_fostering.year} figure)"},
-        {"name": "ifa_weekly_cost", "value": costs.ifa_fostering.weekly, "unit": "pounds",
-         "label": f"Weekly unit cost of an IFA foster placement (paper file; {costs.ifa_fostering.year} figure)"},
-        {"name": "cost_price_year", "value": costs.price_year, "unit": "year",
-         "label": "Price year money is stated in (paper file)"},
-        {"name": "cost_sensitivity_pct", "value": round(costs.sensitivity * 100, 1), "unit": "percent",
-         "label": "Sensitivity range applied to unit costs, plus or minus (paper file)"},
-        {"name": "annual_cost_of_ifa_gap", "value": money(gap.value), "unit": "pounds",
-         "label": f"Extra cost in {_period(gap.year)} of IFA foster placement days over the same days with in-house "
-                  f"carers ({pounds}; {child})"},
-        {"name": "annual_cost_of_ifa_gap_low", "value": money(gap.low), "unit": "pounds",
-         "label": f"Low end of the IFA gap: IFA cost {gap.sensitivity:.0%} lower, in-house {gap.sensitivity:.0%} higher "
-                  f"({pounds}; {child})"},
-        {"name": "annual_cost_of_ifa_gap_high", "value": money(gap.high), "unit": "pounds",
-         "label": f"High end of the IFA gap: IFA cost {gap.sensitivity:.0%} higher, in-house {gap.sensitivity:.0%} lower "
-                  f"({pounds}; {child})"},
+        {
+            "name": "foster_share",
+            "value": fs("foster"),
+            "unit": "percent",
+            "label": f"Share of {la}'s children looked after at 31 March {y} who were in foster placements (DfE published, real)",
+        },
+        {
+            "name": "placed_over_20_miles_share",
+            "value": fs("over_20_miles"),
+            "unit": "percent",
+            "label": f"Share of {la}'s children looked after at 31 March {y} placed more than 20 miles from home (DfE published, real)",
+        },
+        {
+            "name": "private_voluntary_share",
+            "value": fs("private_voluntary"),
+            "unit": "percent",
+            "label": f"Share of {la}'s children looked after at 31 March {y} placed with private or voluntary providers (DfE published, real)",
+        },
+        {
+            "name": "england_private_voluntary_share",
+            "value": key_value(published_value(pub, "private_voluntary", y, "england")),
+            "unit": "percent",
+            "label": f"Share of England's children looked after at 31 March {y} placed with private or voluntary providers (DfE published, real)",
+        },
+        {
+            "name": "inhouse_share_of_fostering",
+            "value": sh(("in-house fostering", cy), (ALL_FOSTER, cy)),
+            "unit": "percent",
+            "label": f"Share of foster placements at 31 March {cy} with the council's own carers ({child})",
+        },
+        {
+            "name": "ifa_share_of_fostering",
+            "value": sh(("IFA fostering", cy), (ALL_FOSTER, cy)),
+            "unit": "percent",
+            "label": f"Share of foster placements at 31 March {cy} with independent fostering agency carers ({child})",
+        },
+        {
+            "name": "ifa_over_20_miles_share",
+            "value": sh(("IFA fostering", DISTANCE[1]), ("IFA fostering", cy)),
+            "unit": "percent",
+            "label": f"Share of children with IFA foster carers at 31 March {cy} placed more than 20 miles from home ({child})",
+        },
+        {
+            "name": "inhouse_over_20_miles_share",
+            "value": sh(("in-house fostering", DISTANCE[1]), ("in-house fostering", cy)),
+            "unit": "percent",
+            "label": f"Share of children with in-house foster carers at 31 March {cy} placed more than 20 miles from home ({child})",
+        },
+        {
+            "name": "inhouse_weekly_cost",
+            "value": costs.in_house_fostering.weekly,
+            "unit": "pounds",
+            "label": f"Weekly unit cost of an in-house foster placement (paper file; {costs.in_house_fostering.year} figure)",
+        },
+        {
+            "name": "ifa_weekly_cost",
+            "value": costs.ifa_fostering.weekly,
+            "unit": "pounds",
+            "label": f"Weekly unit cost of an IFA foster placement (paper file; {costs.ifa_fostering.year} figure)",
+        },
+        {
+            "name": "cost_price_year",
+            "value": costs.price_year,
+            "unit": "year",
+            "label": "Price year money is stated in (paper file)",
+        },
+        {
+            "name": "cost_sensitivity_pct",
+            "value": round(costs.sensitivity * 100, 1),
+            "unit": "percent",
+            "label": "Sensitivity range applied to unit costs, plus or minus (paper file)",
+        },
+        {
+            "name": "annual_cost_of_ifa_gap",
+            "value": money(gap.value),
+            "unit": "pounds",
+            "label": f"Extra cost in {_period(gap.year)} of IFA foster placement days over the same days with in-house "
+            f"carers ({pounds}; {child})",
+        },
+        {
+            "name": "annual_cost_of_ifa_gap_low",
+            "value": money(gap.low),
+            "unit": "pounds",
+            "label": f"Low end of the IFA gap: IFA cost {gap.sensitivity:.0%} lower, in-house {gap.sensitivity:.0%} higher "
+            f"({pounds}; {child})",
+        },
+        {
+            "name": "annual_cost_of_ifa_gap_high",
+            "value": money(gap.high),
+            "unit": "pounds",
+            "label": f"High end of the IFA gap: IFA cost {gap.sensitivity:.0%} higher, in-house {gap.sensitivity:.0%} lower "
+            f"({pounds}; {child})",
+        },
     ]
 
 
-def findings(ctx: Context, h: Histories, pub: pd.DataFrame, stock: disclosure.Suppressed,
-             new: disclosure.Suppressed, gap: Gap, costs: Costs) -> list[str]:
+def findings(
+    ctx: Context,
+    h: Histories,
+    pub: pd.DataFrame,
+    stock: disclosure.Suppressed,
+    new: disclosure.Suppressed,
+    gap: Gap,
+    costs: Costs,
+) -> list[str]:
     """The chapter's findings, one sentence each, generated from the numbers.
 
     Published (real) findings come first, then child-level ones, each marked
@@ -1478,28 +1766,62 @@ def findings(ctx: Context, h: Histories, pub: pd.DataFrame, stock: disclosure.Su
     ]
     ifa_f = share(stock, ("IFA fostering", cy), (ALL_FOSTER, cy))
     inh_f = share(stock, ("in-house fostering", cy), (ALL_FOSTER, cy))
-    out.append(f"Of children in foster placements at 31 March {cy}, {_pct(ifa_f)} were with independent fostering "
-               f"agency carers and {_pct(inh_f)} with the council's own{mark}.")
+    out.append(
+        f"Of children in foster placements at 31 March {cy}, {_pct(ifa_f)} were with independent fostering "
+        f"agency carers and {_pct(inh_f)} with the council's own{mark}."
+    )
     n_new = new.table().loc[ALL_FOSTER, cy]
     ifa_n = share(new, ("IFA fostering", cy), (ALL_FOSTER, cy))
     inh_n = share(new, ("in-house fostering", cy), (ALL_FOSTER, cy))
     how_many = "the new foster placements" if n_new == disclosure.MARKER else f"the {n_new} new foster placements"
-    out.append(f"Of {how_many} made in {_period(cy)}, {_pct(ifa_n)} went to IFA carers and "
-               f"{_pct(inh_n)} to the council's own{mark}.")
+    out.append(
+        f"Of {how_many} made in {_period(cy)}, {_pct(ifa_n)} went to IFA carers and "
+        f"{_pct(inh_n)} to the council's own{mark}."
+    )
     d = {c: share(stock, (c, DISTANCE[1]), (c, cy)) for c in ("IFA fostering", "in-house fostering")}
-    out.append(_sentence(compare("IFA foster placements", d["IFA fostering"], "in-house ones", d["in-house fostering"],
-                                 "over 20 miles from home"), mark))
+    out.append(
+        _sentence(
+            compare(
+                "IFA foster placements",
+                d["IFA fostering"],
+                "in-house ones",
+                d["in-house fostering"],
+                "over 20 miles from home",
+            ),
+            mark,
+        )
+    )
     m = {c: share(stock, (c, MOVES[0]), (c, cy)) for c in ("IFA fostering", "in-house fostering")}
-    out.append(_sentence(compare("children with IFA carers", m["IFA fostering"], "children with in-house carers",
-                                 m["in-house fostering"], f"on at least their third placement of {_period(cy)}"),
-                         mark))
+    out.append(
+        _sentence(
+            compare(
+                "children with IFA carers",
+                m["IFA fostering"],
+                "children with in-house carers",
+                m["in-house fostering"],
+                f"on at least their third placement of {_period(cy)}",
+            ),
+            mark,
+        )
+    )
     lt = {c: share(stock, (c, LONG_TERM[0]), (c, COHORT)) for c in ("IFA fostering", "in-house fostering")}
-    out.append(_sentence(compare("long-term under-16s with IFA carers", lt["IFA fostering"],
-                                 "those with in-house carers", lt["in-house fostering"],
-                                 "in the same placement for two years or more"), mark))
+    out.append(
+        _sentence(
+            compare(
+                "long-term under-16s with IFA carers",
+                lt["IFA fostering"],
+                "those with in-house carers",
+                lt["in-house fostering"],
+                "in the same placement for two years or more",
+            ),
+            mark,
+        )
+    )
     out.append(gap_sentence(h, gap, costs) + mark + ".")
-    out.append("Whether IFA carers are 'less well known' to the council than its own carers is not recorded in "
-               "either data source, so this report cannot test that part of the claim.")
+    out.append(
+        "Whether IFA carers are 'less well known' to the council than its own carers is not recorded in "
+        "either data source, so this report cannot test that part of the claim."
+    )
     return out
 
 

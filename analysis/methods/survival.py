@@ -126,21 +126,25 @@ def kaplan_meier(time, event, *, entry=None, alpha: float = 0.05) -> pd.DataFram
         confidence interval.
     """
     time, event = _arrays(time, event)
-    start = pd.DataFrame([[0.0, len(time) if entry is None else int(at_risk(time, [0.0], entry)[0]), 0, 1.0, 0.0,
-                           1.0, 1.0]], columns=list(CURVE_COLUMNS))
+    start = pd.DataFrame(
+        [[0.0, len(time) if entry is None else int(at_risk(time, [0.0], entry)[0]), 0, 1.0, 0.0, 1.0, 1.0]],
+        columns=list(CURVE_COLUMNS),
+    )
     if len(time) == 0 or event.sum() == 0:
         return start
     sf = SurvfuncRight(time, event, entry=entry)
     lo, hi = _loglog_ci(sf.surv_prob, sf.surv_prob_se, alpha)
-    body = pd.DataFrame({
-        "time": sf.surv_times.astype(float),
-        "at_risk": np.asarray(sf.n_risk).astype(np.int64),
-        "events": np.asarray(sf.n_events).astype(np.int64),
-        "estimate": sf.surv_prob,
-        "se": sf.surv_prob_se,
-        "lower": lo,
-        "upper": hi,
-    })
+    body = pd.DataFrame(
+        {
+            "time": sf.surv_times.astype(float),
+            "at_risk": np.asarray(sf.n_risk).astype(np.int64),
+            "events": np.asarray(sf.n_events).astype(np.int64),
+            "estimate": sf.surv_prob,
+            "se": sf.surv_prob_se,
+            "lower": lo,
+            "upper": hi,
+        }
+    )
     if body["time"].iloc[0] == 0:
         start = start.iloc[0:0]
     return pd.concat([start, body], ignore_index=True)
@@ -244,10 +248,32 @@ def cumulative_incidence(time, status, causes: Sequence[str], *, alpha: float = 
         se = np.where(np.isfinite(se), se, np.nan)
         lo, hi = _loglog_ci(est, se, alpha)
         d = np.bincount(np.searchsorted(times, time[status == k]), minlength=len(times))[: len(times)]
-        body = pd.DataFrame({"cause": name, "time": times, "at_risk": n, "events": d.astype(np.int64),
-                             "estimate": est, "se": se, "lower": lo, "upper": hi})
-        first = pd.DataFrame([{"cause": name, "time": 0.0, "at_risk": len(time), "events": 0, "estimate": 0.0,
-                               "se": 0.0, "lower": 0.0, "upper": 0.0}])
+        body = pd.DataFrame(
+            {
+                "cause": name,
+                "time": times,
+                "at_risk": n,
+                "events": d.astype(np.int64),
+                "estimate": est,
+                "se": se,
+                "lower": lo,
+                "upper": hi,
+            }
+        )
+        first = pd.DataFrame(
+            [
+                {
+                    "cause": name,
+                    "time": 0.0,
+                    "at_risk": len(time),
+                    "events": 0,
+                    "estimate": 0.0,
+                    "se": 0.0,
+                    "lower": 0.0,
+                    "upper": 0.0,
+                }
+            ]
+        )
         if len(times) and times[0] == 0:
             first = first.iloc[0:0]
         frames.append(pd.concat([first, body], ignore_index=True))
@@ -376,8 +402,18 @@ def _fit(model: PHReg, groups=None):
     return res
 
 
-def cox(time, event, design: pd.DataFrame, *, groups=None, entry=None, strata=None, ties: str = "efron",
-        alpha: float = 0.05, ph_transform: str = "log") -> CoxFit:
+def cox(
+    time,
+    event,
+    design: pd.DataFrame,
+    *,
+    groups=None,
+    entry=None,
+    strata=None,
+    ties: str = "efron",
+    alpha: float = 0.05,
+    ph_transform: str = "log",
+) -> CoxFit:
     """Fit a Cox proportional-hazards model (statsmodels ``PHReg``) and check proportional hazards.
 
     Parameters
@@ -433,26 +469,31 @@ def cox(time, event, design: pd.DataFrame, *, groups=None, entry=None, strata=No
     params = np.asarray(res.params, dtype=float)
     se = np.asarray(res.bse, dtype=float)
     if not (np.isfinite(params).all() and np.isfinite(se).all()):
-        raise ModelError("the Cox model has a coefficient or standard error that is not finite "
-                         "(a category with no events?)")
+        raise ModelError(
+            "the Cox model has a coefficient or standard error that is not finite (a category with no events?)"
+        )
     z = _z(alpha)
-    terms = pd.DataFrame({
-        "term": list(design.columns),
-        "coef": params,
-        "se": se,
-        "hr": np.exp(params),
-        "lower": np.exp(params - z * se),
-        "upper": np.exp(params + z * se),
-        "p": 2 * _st.norm.sf(np.abs(params / se)),
-    })
-    ph = ph_test(time, event, list(design.columns), np.asarray(res.schoenfeld_residuals), naive_cov,
-                 transform=ph_transform)
+    terms = pd.DataFrame(
+        {
+            "term": list(design.columns),
+            "coef": params,
+            "se": se,
+            "hr": np.exp(params),
+            "lower": np.exp(params - z * se),
+            "upper": np.exp(params + z * se),
+            "p": 2 * _st.norm.sf(np.abs(params / se)),
+        }
+    )
+    ph = ph_test(
+        time, event, list(design.columns), np.asarray(res.schoenfeld_residuals), naive_cov, transform=ph_transform
+    )
     clusters = None if groups is None else int(len(pd.unique(np.asarray(groups))))
     return CoxFit(terms=terms, ph=ph, n=n_all, events=events_all, clusters=clusters)
 
 
-def ph_test(time, event, names: Sequence[str], schoenfeld: np.ndarray, cov: np.ndarray, *,
-            transform: str = "log") -> pd.DataFrame:
+def ph_test(
+    time, event, names: Sequence[str], schoenfeld: np.ndarray, cov: np.ndarray, *, transform: str = "log"
+) -> pd.DataFrame:
     """Grambsch–Therneau test of proportional hazards from Schoenfeld residuals.
 
     Under proportional hazards the (scaled) Schoenfeld residuals of a
@@ -488,8 +529,9 @@ def ph_test(time, event, names: Sequence[str], schoenfeld: np.ndarray, cov: np.n
     sel = (event > 0) & np.isfinite(schoenfeld).all(axis=1)
     r = np.asarray(schoenfeld, dtype=float)[sel]
     t = time[sel]
-    g = {"log": lambda v: np.log(np.maximum(v, 0.5)), "identity": lambda v: v,
-         "rank": lambda v: _st.rankdata(v)}[transform](t)
+    g = {"log": lambda v: np.log(np.maximum(v, 0.5)), "identity": lambda v: v, "rank": lambda v: _st.rankdata(v)}[
+        transform
+    ](t)
     d = len(t)
     xx = g - g.mean()
     sxx = float((xx**2).sum())
@@ -509,6 +551,7 @@ def ph_test(time, event, names: Sequence[str], schoenfeld: np.ndarray, cov: np.n
         rows.append({"term": name, "rho": rho, "chi2": chi2, "df": 1, "p": float(_st.chi2.sf(chi2, 1))})
     u = xx @ r
     chi2 = float(u @ cov @ u * d / sxx)
-    rows.append({"term": "GLOBAL", "rho": np.nan, "chi2": chi2, "df": len(names),
-                 "p": float(_st.chi2.sf(chi2, len(names)))})
+    rows.append(
+        {"term": "GLOBAL", "rho": np.nan, "chi2": chi2, "df": len(names), "p": float(_st.chi2.sf(chi2, len(names)))}
+    )
     return pd.DataFrame(rows)

@@ -85,7 +85,9 @@ def read_paper(path: str | Path | dict[str, Any]) -> tuple[Paper, dict[str, Any]
     if previous is not None:
         previous = str(previous)
         if not is_version(previous):
-            raise InputError(f"{path if not isinstance(path, dict) else 'paper'}: previous_edition: {previous!r} "
-                             "must be an edition version like 2018.1")
+            raise InputError(
+                f"{path if not isinstance(path, dict) else 'paper'}: previous_edition: {previous!r} "
+                "must be an edition version like 2018.1"
+            )
         extras["previous_edition"] = previous
     return paper, extras, file

@@ -174,7 +174,7 @@ def scan_text(text: str, idents: Identifiers, allowed_dates: Iterable[dt.date] =
                 add("date of birth", m.start())
         for m in _ISO_DATE.finditer(text):
             day = _date(m.group(1), m.group(2), m.group(3))
-            if (day in idents.dates_of_birth and day not in allowed and not _boundary(day)):
+            if day in idents.dates_of_birth and day not in allowed and not _boundary(day):
                 add("date of birth", m.start())
     if idents.postcodes:
         for m in _POSTCODE.finditer(text):
@@ -297,8 +297,9 @@ def page_problems(page_html: str) -> list[tuple[str, str]]:
         caption = html_lib.unescape(table.caption).strip()
         short = caption if len(caption) <= 60 else caption[:57] + "..."
         if not has_banner:
-            out.append(("child-level table on a page without the child-level banner",
-                        f"line {table.line}, table {short!r}"))
+            out.append(
+                ("child-level table on a page without the child-level banner", f"line {table.line}, table {short!r}")
+            )
         for cell in small_counts(table):
             where = cell.split(":")[0]
             out.append(("unsuppressed small count (1 to 5)", f"line {table.line}, table {short!r}, {where}"))
@@ -310,8 +311,10 @@ def page_problems(page_html: str) -> list[tuple[str, str]]:
 
 def _files(root: Path) -> list[Path]:
     return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and not (set(p.relative_to(root).parts[:-1]) & SKIP_DIRS)
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and not (set(p.relative_to(root).parts[:-1]) & SKIP_DIRS)
         and (p.suffix.lower() in TEXT_SUFFIXES or p.suffix.lower() == ".pdf")
     )
 

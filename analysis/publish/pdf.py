@@ -30,9 +30,18 @@ CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrom
 
 #: Flags for a quiet, offline, headless Chromium.
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+    "--hide-scrollbars",
 )
 
 #: Milliseconds of virtual time a page gets to run its scripts (plotly) before printing.
@@ -85,12 +94,18 @@ def print_page(chromium: str, page: Path, out: Path) -> None:
         If Chromium fails or writes no PDF.
     """
     with tempfile.TemporaryDirectory(prefix="cla-chromium-") as profile:
-        cmd = [chromium, *FLAGS, f"--user-data-dir={profile}", "--run-all-compositor-stages-before-draw",
-               f"--virtual-time-budget={VIRTUAL_TIME_MS}", "--no-pdf-header-footer",
-               f"--print-to-pdf={out}", page.resolve().as_uri()]
+        cmd = [
+            chromium,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--run-all-compositor-stages-before-draw",
+            f"--virtual-time-budget={VIRTUAL_TIME_MS}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            page.resolve().as_uri(),
+        ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
-                                  stdin=subprocess.DEVNULL)
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise BuildError(f"Chromium took more than {TIMEOUT} s to print {page.name}") from None
     if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:

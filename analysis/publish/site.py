@@ -42,11 +42,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.publish import editions, gate, pdf
 from analysis.build import provenance
+from analysis.build.pipeline import BUILD_ROOT, CACHE_DIR, BuildOptions, Page, build
 from analysis.errors import InputError
 from analysis.paper import REPO_ROOT, Paper
-from analysis.build.pipeline import BUILD_ROOT, CACHE_DIR, BuildOptions, Page, build
+from analysis.publish import editions, gate, pdf
 
 #: Where editions are published.
 SITE_ROOT = REPO_ROOT / "site"
@@ -83,7 +83,8 @@ def published_editions(site: Path) -> dict[str, Path]:
     if not site.is_dir():
         return {}
     found = {
-        p.name: p for p in site.iterdir()
+        p.name: p
+        for p in site.iterdir()
         if p.is_dir() and editions.is_version(p.name) and (p / "provenance.json").is_file()
     }
     return dict(sorted(found.items(), key=lambda kv: editions.sort_key(kv[0])))
@@ -158,11 +159,15 @@ def _edition_row(name: str, folder: Path, href: str, latest: str | None) -> str:
     prov = _read_json(folder / "provenance.json")
     params = prov.get("paper", {}).get("parameters", {})
     files = [f'<a href="{href}/index.html">Read online</a>']
-    for fname, label in (("report.pdf", "PDF"), ("committee-paper.pdf", "Committee paper PDF"),
-                         ("key-figures.json", "Key figures (JSON)"), ("provenance.json", "Provenance (JSON)")):
+    for fname, label in (
+        ("report.pdf", "PDF"),
+        ("committee-paper.pdf", "Committee paper PDF"),
+        ("key-figures.json", "Key figures (JSON)"),
+        ("provenance.json", "Provenance (JSON)"),
+    ):
         if (folder / fname).is_file():
             files.append(f'<a href="{href}/{fname}">{label}</a>')
-    tag = ' <strong>(latest)</strong>' if name == latest else ""
+    tag = " <strong>(latest)</strong>" if name == latest else ""
     commit = prov.get("git", {}).get("short", "unknown")
     built = str(prov.get("built_at", ""))[:10]
     meeting = params.get("meeting_date", "")
@@ -182,8 +187,10 @@ def index_html(site: Path) -> str:
     """The versions page: every published edition (newest first), then any drafts."""
     found = published_editions(site)
     latest = list(found)[-1] if found else None
-    head = ("<tr><th scope=\"col\">Edition</th><th scope=\"col\">Paper</th><th scope=\"col\">Data</th>"
-            "<th scope=\"col\">Commit</th><th scope=\"col\">Built</th><th scope=\"col\">Files</th></tr>")
+    head = (
+        '<tr><th scope="col">Edition</th><th scope="col">Paper</th><th scope="col">Data</th>'
+        '<th scope="col">Commit</th><th scope="col">Built</th><th scope="col">Files</th></tr>'
+    )
     rows = [_edition_row(v, p, v, latest) for v, p in reversed(list(found.items()))]
     parts = [
         "<!DOCTYPE html>",
@@ -214,15 +221,30 @@ def index_html(site: Path) -> str:
     else:
         parts.append("<p>No edition has been published yet.</p>")
     if rows:
-        parts += ["<table>", "<caption>Published editions, newest first</caption>", f"<thead>{head}</thead>",
-                  "<tbody>", *rows, "</tbody>", "</table>"]
+        parts += [
+            "<table>",
+            "<caption>Published editions, newest first</caption>",
+            f"<thead>{head}</thead>",
+            "<tbody>",
+            *rows,
+            "</tbody>",
+            "</table>",
+        ]
     found_drafts = drafts(site)
     if found_drafts:
         drows = [_edition_row(n, p, f"{DRAFTS}/{n}", None) for n, p in reversed(list(found_drafts.items()))]
-        parts += ["<h2>Drafts</h2>", '<p class="draft">Drafts are not for circulation: they may come from '
-                  "uncommitted code and every page is marked DRAFT.</p>", "<table>",
-                  "<caption>Drafts, newest first</caption>", f"<thead>{head}</thead>", "<tbody>", *drows,
-                  "</tbody>", "</table>"]
+        parts += [
+            "<h2>Drafts</h2>",
+            '<p class="draft">Drafts are not for circulation: they may come from '
+            "uncommitted code and every page is marked DRAFT.</p>",
+            "<table>",
+            "<caption>Drafts, newest first</caption>",
+            f"<thead>{head}</thead>",
+            "<tbody>",
+            *drows,
+            "</tbody>",
+            "</table>",
+        ]
     parts += ["</main>", "</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -248,8 +270,9 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: value}
 
 
-def compare(previous: dict[str, Any], prev_figures: dict[str, Any],
-            current: dict[str, Any], figures: dict[str, Any]) -> dict[str, Any]:
+def compare(
+    previous: dict[str, Any], prev_figures: dict[str, Any], current: dict[str, Any], figures: dict[str, Any]
+) -> dict[str, Any]:
     """What changed between two editions: code, data, parameters and every key figure."""
     pg, cg = previous.get("git", {}), current.get("git", {})
     code_changed = pg.get("commit") != cg.get("commit") or bool(pg.get("dirty")) or bool(cg.get("dirty"))
@@ -264,7 +287,8 @@ def compare(previous: dict[str, Any], prev_figures: dict[str, Any],
     cp = _flatten(current.get("paper", {}).get("parameters", {}))
     params = [
         {"field": k, "previous": pp.get(k), "current": cp.get(k)}
-        for k in sorted(pp.keys() | cp.keys()) if k != "edition" and pp.get(k) != cp.get(k)
+        for k in sorted(pp.keys() | cp.keys())
+        if k != "edition" and pp.get(k) != cp.get(k)
     ]
     rows = []
     for name in sorted(prev_figures.keys() | figures.keys()):
@@ -279,13 +303,26 @@ def compare(previous: dict[str, Any], prev_figures: dict[str, Any],
             change = round(diff, 6) if isinstance(diff, float) else diff
         else:
             change = "same" if ov == nv else "changed"
-        rows.append({"name": name, "label": (new or old).get("label", ""), "unit": (new or old).get("unit", ""),
-                     "previous": ov, "current": nv, "change": change})
+        rows.append(
+            {
+                "name": name,
+                "label": (new or old).get("label", ""),
+                "unit": (new or old).get("unit", ""),
+                "previous": ov,
+                "current": nv,
+                "change": change,
+            }
+        )
     return {
         "previous_edition": previous.get("version"),
         "previous_built_at": previous.get("built_at"),
-        "code": {"changed": code_changed, "previous_commit": pg.get("commit"), "commit": cg.get("commit"),
-                 "previous_dirty": bool(pg.get("dirty")), "dirty": bool(cg.get("dirty"))},
+        "code": {
+            "changed": code_changed,
+            "previous_commit": pg.get("commit"),
+            "commit": cg.get("commit"),
+            "previous_dirty": bool(pg.get("dirty")),
+            "dirty": bool(cg.get("dirty")),
+        },
         "data": {"changed": any(files.values()), "files": files},
         "parameters": {"changed": bool(params), "fields": params},
         "key_figures": rows,
@@ -314,10 +351,11 @@ def changes_markdown(diff: dict[str, Any]) -> str:
     """The book's "What changed" page."""
     prev = diff["previous_edition"]
     code, data, params = diff["code"], diff["data"], diff["parameters"]
-    short = (lambda c: (c or "unknown")[:7])
+    short = lambda c: (c or "unknown")[:7]
     if code["changed"]:
-        code_text = (f"**changed**: commit `{short(code['previous_commit'])}` → `{short(code['commit'])}`"
-                     + (" (with uncommitted changes)" if code["dirty"] or code["previous_dirty"] else ""))
+        code_text = f"**changed**: commit `{short(code['previous_commit'])}` → `{short(code['commit'])}`" + (
+            " (with uncommitted changes)" if code["dirty"] or code["previous_dirty"] else ""
+        )
     else:
         code_text = f"unchanged (commit `{short(code['commit'])}`)"
     if data["changed"]:
@@ -343,16 +381,23 @@ def changes_markdown(diff: dict[str, Any]) -> str:
         lines.append("")
     if params["changed"]:
         lines += ["## Parameters that differ", "", f"| Parameter | Edition {prev} | This edition |", "|---|---|---|"]
-        plain = (lambda v: "–" if v is None else str(v).replace("|", "\\|"))
+        plain = lambda v: "–" if v is None else str(v).replace("|", "\\|")
         lines += [f"| `{p['field']}` | {plain(p['previous'])} | {plain(p['current'])} |" for p in params["fields"]]
         lines.append("")
-    lines += ["## Key figures", "",
-              f"Every number quoted in the report, in edition {prev} and in this edition.", "",
-              f"| Key figure | Unit | Edition {prev} | This edition | Change |", "|---|---|---:|---:|---|"]
+    lines += [
+        "## Key figures",
+        "",
+        f"Every number quoted in the report, in edition {prev} and in this edition.",
+        "",
+        f"| Key figure | Unit | Edition {prev} | This edition | Change |",
+        "|---|---|---:|---:|---|",
+    ]
     for row in diff["key_figures"]:
         label = str(row["label"]).replace("|", "\\|")
-        lines.append(f"| {label} (`{row['name']}`) | {row['unit']} | {_fmt(row['previous'])} | "
-                     f"{_fmt(row['current'])} | {_fmt_change(row['change'])} |")
+        lines.append(
+            f"| {label} (`{row['name']}`) | {row['unit']} | {_fmt(row['previous'])} | "
+            f"{_fmt(row['current'])} | {_fmt_change(row['change'])} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -378,7 +423,8 @@ def _previous(site: Path, paper: Paper, named: str | None, version: str) -> str 
             raise PublishRefused(
                 f"previous_edition: {named} is not published in {provenance.display_path(site)} "
                 f"(published editions: {listed}); name one of those, or remove previous_edition to compare "
-                "with the newest earlier edition")
+                "with the newest earlier edition"
+            )
         if named == version:
             raise PublishRefused(f"previous_edition: {named} is this edition itself")
         return named
@@ -428,12 +474,14 @@ def publish(
             raise PublishRefused(
                 f"edition {version} is already published ({provenance.display_path(target)}); an edition is "
                 "never overwritten. Give the paper file a new edition (e.g. "
-                f"{_next_version(version)}), or publish a draft with --draft")
+                f"{_next_version(version)}), or publish a draft with --draft"
+            )
         if git.dirty:
             shown = ", ".join(git.changes[:8]) + (" ..." if len(git.changes) > 8 else "")
             raise PublishRefused(
                 f"the working tree has uncommitted changes ({shown}); an edition must come from a commit. "
-                "Commit them, or publish a draft with --draft")
+                "Commit them, or publish a draft with --draft"
+            )
     previous = _previous(site, paper, extras.get("previous_edition"), version)
     chromium = None
     if with_pdf:
@@ -442,7 +490,8 @@ def publish(
             raise PublishRefused(
                 "Chromium is needed to print the PDF and was not found (looked for $CHROMIUM, "
                 f"{', '.join(pdf.CANDIDATES)}). Install it (Debian: apt-get install chromium, or `make chromium` "
-                "as root), or publish the HTML only with --no-pdf")
+                "as root), or publish the HTML only with --no-pdf"
+            )
     child_folder = _child_folder(paper)
 
     prev_prov = _read_json(site / previous / "provenance.json") if previous else {}
@@ -455,8 +504,10 @@ def publish(
         diff_box.update(compare(prev_prov, prev_figs, prov, figures))
         return [Page("changes", changes_markdown(diff_box))]
 
-    log(f"Publishing {'draft ' if draft else 'edition '}{version} of {paper.title}"
-        + (f" (compared with edition {previous})" if previous else " (no earlier edition to compare with)"))
+    log(
+        f"Publishing {'draft ' if draft else 'edition '}{version} of {paper.title}"
+        + (f" (compared with edition {previous})" if previous else " (no earlier edition to compare with)")
+    )
     site.mkdir(parents=True, exist_ok=True)
     _dead_staging(site)
     work = site / f".staging-{os.getpid()}"
@@ -464,8 +515,14 @@ def publish(
         shutil.rmtree(work)
     work.mkdir()
     try:
-        result = build(paper_path, out_root=work / "build", log=log, options=BuildOptions(
-            draft=draft, version=version, cache_dir=cache_dir, paper_file=paper_file, extra_pages=extra_pages))
+        result = build(
+            paper_path,
+            out_root=work / "build",
+            log=log,
+            options=BuildOptions(
+                draft=draft, version=version, cache_dir=cache_dir, paper_file=paper_file, extra_pages=extra_pages
+            ),
+        )
         edition = work / "edition"
         os.replace(result.html_dir, edition)
         os.replace(result.executed_dir, edition / "notebooks")
@@ -475,13 +532,15 @@ def publish(
             t = time.perf_counter()
             pages = pdf.book_pdf(chromium, edition, edition / "report.pdf")
             intro = pdf.opening_page_pdf(chromium, edition, edition / "committee-paper.pdf")
-            log(f"      report.pdf: {pages} pages; committee-paper.pdf: {intro} page(s); {time.perf_counter() - t:.1f} s")
+            log(
+                f"      report.pdf: {pages} pages; committee-paper.pdf: {intro} page(s); {time.perf_counter() - t:.1f} s"
+            )
         if previous:
             (edition / "what-changed.json").write_text(json.dumps(diff_box, indent=2, sort_keys=True) + "\n")
 
         log("Publish gate: scanning every output for child identifiers and unsuppressed small counts ...")
         idents = gate.identifiers(child_folder) if child_folder else gate.Identifiers()
-        allowed = gate.allowed_dates(paper.parameters(), dt.datetime.now(dt.timezone.utc).date())
+        allowed = gate.allowed_dates(paper.parameters(), dt.datetime.now(dt.UTC).date())
         allowed |= gate.allowed_dates(prev_prov.get("paper", {}).get("parameters", {}))
         for stamp in (result.provenance.get("built_at"), prev_prov.get("built_at")):
             if stamp:
@@ -491,16 +550,27 @@ def publish(
         if hits:
             raise PublishRefused(
                 f"the publish gate blocked edition {version}: outputs hold what could identify a child or "
-                f"unsuppressed small counts. Nothing was published.\n{gate.report(hits)}")
+                f"unsuppressed small counts. Nothing was published.\n{gate.report(hits)}"
+            )
         log(f"      {scanned} files scanned: no identifiers, no unsuppressed small counts")
 
         prov = result.provenance
         prov["publish"] = {
-            "version": version, "draft": draft, "previous_edition": previous,
+            "version": version,
+            "draft": draft,
+            "previous_edition": previous,
             "pdf": sorted(p.name for p in edition.glob("*.pdf")),
-            "gate": {"passed": True, "files_scanned": scanned,
-                     "identifier_kinds": [k for k, v in zip(gate.KINDS, (idents.child_ids, idents.upns,
-                                          idents.dates_of_birth, idents.postcodes)) if v]},
+            "gate": {
+                "passed": True,
+                "files_scanned": scanned,
+                "identifier_kinds": [
+                    k
+                    for k, v in zip(
+                        gate.KINDS, (idents.child_ids, idents.upns, idents.dates_of_birth, idents.postcodes)
+                    )
+                    if v
+                ],
+            },
         }
         (edition / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n")
 
@@ -523,8 +593,15 @@ def publish(
             shutil.move(str(failed), str(keep))
             log(f"      the failed build is kept in {provenance.display_path(keep)}; the site is unchanged")
         shutil.rmtree(work, ignore_errors=True)
-    return PublishResult(version=version, path=target, draft=draft, previous=previous, pdf_pages=pages,
-                         seconds=time.perf_counter() - start, scanned=scanned)
+    return PublishResult(
+        version=version,
+        path=target,
+        draft=draft,
+        previous=previous,
+        pdf_pages=pages,
+        seconds=time.perf_counter() - start,
+        scanned=scanned,
+    )
 
 
 def _child_folder(paper: Paper) -> Path | None:

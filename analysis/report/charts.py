@@ -70,10 +70,13 @@ def table_html(table: pd.DataFrame, caption: str = "", formats: dict[str, str] |
         return format(value, spec) if spec is not None else str(value)
 
     numeric = {
-        col for col in table.columns
-        if col in formats or pd.api.types.is_numeric_dtype(table[col])
+        col
+        for col in table.columns
+        if col in formats
+        or pd.api.types.is_numeric_dtype(table[col])
         or table[col].astype(str).str.fullmatch(r"[\d,.\-–]+|c|").all()
     }
+
     def cls(col) -> str:
         return ' class="num"' if col in numeric else ""
 
@@ -85,8 +88,7 @@ def table_html(table: pd.DataFrame, caption: str = "", formats: dict[str, str] |
         )
         rows.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="cla-table">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return f'<table class="cla-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def figure_html(
@@ -119,8 +121,9 @@ def figure_html(
     slug = _slug(name)
     # the table behind a chart built from child-level data says so in its caption, as every such table does,
     # so the publish gate checks it for small counts
-    table_caption = title if not _CHILD_LEVEL.search(caption) or _CHILD_LEVEL.search(title) else \
-        f"{title} (child-level data)"
+    table_caption = (
+        title if not _CHILD_LEVEL.search(caption) or _CHILD_LEVEL.search(title) else f"{title} (child-level data)"
+    )
     plot = fig.to_html(
         full_html=False,
         include_plotlyjs=False,

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.sources import published
 from analysis.errors import InputError
 from analysis.paper import Paper, load_paper
+from analysis.sources import published
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,9 @@ def load(paper: str | Path | dict[str, Any] | Paper) -> Context:
             f"years with published figures: {years[0]}-{years[-1]}"
         )
     if paper.first_year > paper.year:
-        raise InputError(f"first_year: {paper.first_year} is after year {paper.year}; it must be {paper.year} or earlier")
+        raise InputError(
+            f"first_year: {paper.first_year} is after year {paper.year}; it must be {paper.year} or earlier"
+        )
 
     choice = paper.comparators.neighbours
     if isinstance(choice, int):

@@ -15,12 +15,11 @@ them and ``data/README.md`` defines each one and its years.
 
 from __future__ import annotations
 
-import gzip
-import zlib
-
 import difflib
+import gzip
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -329,9 +328,7 @@ def _read_csv(path: Path, expected: tuple[str, ...], what: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start}); expected a CSV file, {what}."
-        ) from None
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); expected a CSV file, {what}.") from None
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise InputError(f"{path}: not a gzip-compressed CSV file ({exc}); expected {what}.") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -340,8 +337,7 @@ def _read_csv(path: Path, expected: tuple[str, ...], what: str) -> pd.DataFrame:
     missing = [c for c in expected if c not in frame.columns]
     if missing:
         raise InputError(
-            f"{path}: missing column(s) {', '.join(missing)}; expected {what} with "
-            f"columns {', '.join(expected)}."
+            f"{path}: missing column(s) {', '.join(missing)}; expected {what} with columns {', '.join(expected)}."
         )
     return frame
 
@@ -548,7 +544,9 @@ def resolve_la(table: pd.DataFrame, query: str | int) -> LocalAuthority:
         names = rows[["old_la_code", "la_name"]].drop_duplicates()
         query_keys = _name_keys(text)
         for level in range(3):
-            codes = sorted({code for code, name in names.itertuples(index=False) if _name_keys(name)[level] == query_keys[level]})
+            codes = sorted(
+                {code for code, name in names.itertuples(index=False) if _name_keys(name)[level] == query_keys[level]}
+            )
             if codes:
                 break
     if not codes:
@@ -570,7 +568,9 @@ def resolve_la(table: pd.DataFrame, query: str | int) -> LocalAuthority:
     return max(described, key=lambda la: (la.years[-1] if la.years else 0, la.old_la_code))
 
 
-def available_years(table: pd.DataFrame, measure: str = "cla_31_march", *, old_la_code: str | int | None = None) -> list[int]:
+def available_years(
+    table: pd.DataFrame, measure: str = "cla_31_march", *, old_la_code: str | int | None = None
+) -> list[int]:
     """Reporting years in which a measure has at least one value.
 
     Parameters
@@ -715,7 +715,9 @@ def neighbours(neighbour_table: pd.DataFrame, old_la_code: str | int, model: int
     except (TypeError, ValueError):
         model_int = -1
     if model_int not in models:
-        raise InputError(f"Unknown statistical-neighbour model {model!r}; expected one of {', '.join(map(str, models))}.")
+        raise InputError(
+            f"Unknown statistical-neighbour model {model!r}; expected one of {', '.join(map(str, models))}."
+        )
     rows = neighbour_table[
         (neighbour_table["model"].astype(int) == model_int)
         & (neighbour_table["old_la_code"] == str(old_la_code).zfill(3))

@@ -46,9 +46,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -234,8 +234,7 @@ def _require(frame: pd.DataFrame, columns: list[str], rel: str, what: str) -> No
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise InputError(
-            f"{rel}: missing column(s) {', '.join(missing)}; expected {what} "
-            f"with columns {', '.join(columns)}."
+            f"{rel}: missing column(s) {', '.join(missing)}; expected {what} with columns {', '.join(columns)}."
         )
 
 
@@ -370,7 +369,8 @@ def _ees_release(year: int, rel: str) -> Release:
         publisher=DFE,
         publication=(
             f"Children looked after in England including adoptions, reporting year {year} "
-            "(Explore Education Statistics)" + (", as copied in DfE's CSC outcomes and enablers dashboard" if dashboard else "")
+            "(Explore Education Statistics)"
+            + (", as copied in DfE's CSC outcomes and enablers dashboard" if dashboard else "")
         ),
     )
 
@@ -497,15 +497,36 @@ def _is_label_column(series: pd.Series) -> bool:
 def _ees_number_rate(path: Path, rel: str) -> Extracted:
     """EES cla_number_and_rate_per_10k_children.csv (any release)."""
     frame = _read(path, rel)
-    base = ["time_period", "geographic_level", "region_code", "region_name", "old_la_code", "new_la_code", "la_name", "rate_per_10000"]
+    base = [
+        "time_period",
+        "geographic_level",
+        "region_code",
+        "region_name",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+        "rate_per_10000",
+    ]
     _require(frame, base, rel, "the EES file of numbers and rates per 10,000 children")
     # The 2022 and 2024 files head the population-type label "population_count";
     # the 2025 file calls it "population_type" and the count "children_count".
-    label_col = next((c for c in ("population_type", "population_count") if c in frame.columns and _is_label_column(frame[c])), None)
+    label_col = next(
+        (c for c in ("population_type", "population_count") if c in frame.columns and _is_label_column(frame[c])), None
+    )
     count_col = next((c for c in ("children_count", "number") if c in frame.columns), None)
-    pop_col = next((c for c in ("population_estimate", "population_count") if c in frame.columns and c != label_col), None)
+    pop_col = next(
+        (c for c in ("population_estimate", "population_count") if c in frame.columns and c != label_col), None
+    )
     if label_col is None or count_col is None or pop_col is None:
-        lacking = [n for n, c in (("population_type", label_col), ("children_count or number", count_col), ("population_estimate", pop_col)) if c is None]
+        lacking = [
+            n
+            for n, c in (
+                ("population_type", label_col),
+                ("children_count or number", count_col),
+                ("population_estimate", pop_col),
+            )
+            if c is None
+        ]
         raise InputError(
             f"{rel}: missing column(s) {', '.join(lacking)}; expected the population type label "
             "(population_type, or population_count holding labels), the count (children_count or number), "
@@ -513,7 +534,9 @@ def _ees_number_rate(path: Path, rel: str) -> Extracted:
         )
     bad_years = sorted(set(v for v in frame["time_period"] if not re.fullmatch(r"\d{4}", v)))
     if bad_years:
-        raise InputError(f"{rel}: column time_period should hold 4-digit reporting years; found {', '.join(bad_years[:5])}.")
+        raise InputError(
+            f"{rel}: column time_period should hold 4-digit reporting years; found {', '.join(bad_years[:5])}."
+        )
     frame["_year"] = frame["time_period"].astype(int)
     geo = _tidy_geography(frame, rel)
     notes, parts = [], []
@@ -532,14 +555,18 @@ def _ees_number_rate(path: Path, rel: str) -> Extracted:
     if unknown:
         notes.append(f"{rel}: ignored population types {', '.join(sorted(unknown))}")
     if not parts:
-        raise InputError(f"{rel}: no rows for children looked after at 31 March, starting or ceasing in column {label_col}.")
+        raise InputError(
+            f"{rel}: no rows for children looked after at 31 March, starting or ceasing in column {label_col}."
+        )
     return Extracted(pd.concat(parts, ignore_index=True), _ees_release(int(frame["_year"].max()), rel), notes)
 
 
 def _ons_population(path: Path, rel: str) -> Extracted:
     """ONS mid-year 0-17 estimates; mid-(YYYY-1) becomes reporting year YYYY."""
     frame = _read(path, rel)
-    _require(frame, ["time_period", "population_estimate"], rel, "ONS mid-year population estimates of children aged 0-17")
+    _require(
+        frame, ["time_period", "population_estimate"], rel, "ONS mid-year population estimates of children aged 0-17"
+    )
     if "age_group" in frame.columns:
         frame = frame[frame["age_group"].str.contains(r"0 to 17", case=False)]
         if frame.empty:
@@ -566,6 +593,7 @@ def _ons_population(path: Path, rel: str) -> Extracted:
 
 
 # --------------------------------------------------------------------------- breakdowns: shared helpers
+
 
 class _Cells:
     """Candidate rows of one file, collected as arrays and built into one frame at the end.
@@ -597,7 +625,9 @@ class _Cells:
         out["measure"] = np.concatenate([np.full(len(b[0]), b[2], dtype=object) for b in self.blocks])
         out["value"] = np.concatenate([b[3] for b in self.blocks]).astype(float)
         out["marker"] = np.concatenate([b[4] for b in self.blocks])
-        return out.loc[:, _CANDIDATE_COLUMNS].astype({c: "str" for c in _CANDIDATE_COLUMNS if c not in ("year", "value")})
+        return out.loc[:, _CANDIDATE_COLUMNS].astype(
+            {c: "str" for c in _CANDIDATE_COLUMNS if c not in ("year", "value")}
+        )
 
 
 def _parse_array(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -729,7 +759,11 @@ _SFR_CEA_SPEC: WideSpec = (
         True,
     ),
     ("ceased_cao", (("CEA_CAO",), ("CLA_ceaROG",)), True),
-    ("ceased_returned_home", (("CEA_ParPlan", "CEA_ParNPlan"), ("CLA_ceaParPlan", "CLA_ceaParNPlan"), ("CLA_ceaPar",)), True),
+    (
+        "ceased_returned_home",
+        (("CEA_ParPlan", "CEA_ParNPlan"), ("CLA_ceaParPlan", "CLA_ceaParNPlan"), ("CLA_ceaPar",)),
+        True,
+    ),
     (
         "ceased_independent_living",
         (("CEA_IndLiv1", "CEA_IndLiv2"), ("CLA_ceaIndLiv1", "CLA_ceaIndLiv2"), ("CLA_ceaIndLiv", "CLA_ceaIndLiv2")),
@@ -778,7 +812,9 @@ def _pct_fits(frame: pd.DataFrame, rows: pd.Index, count: str, pct: str, total: 
     for at least half of the rows where all three are numbers (True when it cannot be checked)."""
     if total is None or total not in frame.columns:
         return True
-    c, p, t = (np.array([parse_cell(v)[0] for v in frame.loc[rows, col].to_numpy(dtype=object)]) for col in (count, pct, total))
+    c, p, t = (
+        np.array([parse_cell(v)[0] for v in frame.loc[rows, col].to_numpy(dtype=object)]) for col in (count, pct, total)
+    )
     ok = ~np.isnan(c) & ~np.isnan(p) & ~np.isnan(t) & (t > 0)
     if ok.sum() < 20:
         return True
@@ -807,7 +843,9 @@ def _wide(
     """
     cols = _columns(frame)
     used, missing = set(), []
-    choices = [next((alt for alt in alternatives if all(_key(c) in cols for c in alt)), None) for _, alternatives, _ in spec]
+    choices = [
+        next((alt for alt in alternatives if all(_key(c) in cols for c in alt)), None) for _, alternatives, _ in spec
+    ]
     if all(c is None for c in choices):
         return None
     for (measure, alternatives, required), chosen in zip(spec, choices):
@@ -829,7 +867,9 @@ def _wide(
         if pct:
             cells.add(measure + "_pct", [frame.loc[rows, pct].to_numpy(dtype=object)])
     if missing:
-        raise InputError(f"{rel}: missing column(s) {', '.join(missing)}; expected {what} for {cells.years[0] if len(cells.years) else ''}.")
+        raise InputError(
+            f"{rel}: missing column(s) {', '.join(missing)}; expected {what} for {cells.years[0] if len(cells.years) else ''}."
+        )
     return used
 
 
@@ -908,7 +948,9 @@ def _sfr_cea_breakdown(path: Path, rel: str) -> Extracted:
             "mapped (analysis.sources.refresh._SFR_CEA_SPEC / _SFR_CEA_OTHER) so that the six reasons add up to the total."
         )
     if not other:
-        raise InputError(f"{rel}: no columns for the other reasons for ceasing (e.g. {_SFR_CEA_OTHER[0]}, {_SFR_CEA_OTHER[1]}).")
+        raise InputError(
+            f"{rel}: no columns for the other reasons for ceasing (e.g. {_SFR_CEA_OTHER[0]}, {_SFR_CEA_OTHER[1]})."
+        )
     cells.add("ceased_other", [frame.loc[geo.index, c].to_numpy(dtype=object) for c in other])
     return Extracted(cells.frame(), release)
 
@@ -976,7 +1018,10 @@ _EES_CLA_GROUPS = (
     _Group("age group", _AGE_LABELS),
     _Group(
         "locality of placement",
-        {"placed inside the local authority boundary": "inside", "placed outside the local authority boundary": "outside"},
+        {
+            "placed inside the local authority boundary": "inside",
+            "placed outside the local authority boundary": "outside",
+        },
     ),
     _Group(
         "distance between home and placement",
@@ -1199,7 +1244,9 @@ def _ees_breakdown(groups: tuple[_Group, ...], measures: TidyMeasures, what: str
         geo = _tidy_geography(sel, rel)
         sel, skeys, syears = sel.loc[geo.index], keys[geo.index].to_numpy(dtype=object), years[geo.index].to_numpy()
         # One row per area and year; one array of raw cells per component key.
-        area = pd.Series(list(zip(syears, geo["geographic_level"], geo["region_code"], geo["old_la_code"])), index=geo.index)
+        area = pd.Series(
+            list(zip(syears, geo["geographic_level"], geo["region_code"], geo["old_la_code"])), index=geo.index
+        )
         codes, uniques = pd.factorize(area)
         first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
         clash = pd.DataFrame({"a": codes, "k": skeys, "v": sel["number"].to_numpy(dtype=object)})
@@ -1207,7 +1254,9 @@ def _ees_breakdown(groups: tuple[_Group, ...], measures: TidyMeasures, what: str
             dupes = clash[clash.duplicated(["a", "k"], keep=False)].drop_duplicates()
             if dupes.duplicated(["a", "k"]).any():
                 y, level, rcode, old = uniques[dupes.loc[dupes.duplicated(["a", "k"]), "a"].iloc[0]]
-                raise InputError(f"{rel}: conflicting values for {level} {old or rcode or 'England'!r} in {y}; expected one row per area, year and characteristic.")
+                raise InputError(
+                    f"{rel}: conflicting values for {level} {old or rcode or 'England'!r} in {y}; expected one row per area, year and characteristic."
+                )
         cells = _Cells(geo.iloc[first], syears[first])
         present = set(skeys)
 
@@ -1292,7 +1341,9 @@ def _adoption_timeliness(path: Path, rel: str) -> Extracted:
     for idx, stage, raw in frame[["stage_of_adoption_process", "number"]].itertuples():
         measure = next((m for rx, m in _ADOPTION_STAGES if re.search(rx, stage, re.IGNORECASE)), None)
         if measure is None:
-            raise InputError(f"{rel}: unrecognised stage_of_adoption_process {stage!r}; map it in analysis.sources.refresh.")
+            raise InputError(
+                f"{rel}: unrecognised stage_of_adoption_process {stage!r}; map it in analysis.sources.refresh."
+            )
         if measure.startswith("adoption_months_"):
             try:
                 value, marker = parse_years_months(raw)
@@ -1410,7 +1461,9 @@ def _ofsted_fostering(path: Path, rel: str) -> Extracted:
         approved = out[out["measure"] == "fostering_applications_approved"]
         friends = out[out["measure"] == "fostering_approvals_family_friends"]
         merged = approved.merge(friends, on="name", how="outer", suffixes=("_a", "_f"))
-        for name, va, ma, vf, mf in merged[["name", "value_a", "marker_a", "value_f", "marker_f"]].itertuples(index=False):
+        for name, va, ma, vf, mf in merged[["name", "value_a", "marker_a", "value_f", "marker_f"]].itertuples(
+            index=False
+        ):
             ma = ma if isinstance(ma, str) else ""
             mf = mf if isinstance(mf, str) else ""
             if ma or mf:
@@ -1468,10 +1521,16 @@ def _resolve_names(got: Extracted, rel: str, dfe: pd.DataFrame) -> tuple[pd.Data
     regions = dfe[dfe["geographic_level"] == REGIONAL].drop_duplicates("region_code")
     region_of = {_normalise(n): (c, n) for c, n in zip(regions["region_code"], regions["region_name"])}
     # Authorities that existed that year: a count or a suppression marker, not "z" (not applicable).
-    las = dfe[(dfe["geographic_level"] == LOCAL_AUTHORITY) & (dfe["measure"] == "cla_31_march") & (dfe["marker"] != "z")]
-    las = las.sort_values(["_order", "year"], kind="mergesort").drop_duplicates(["old_la_code", "year", "la_name"], keep="last")
+    las = dfe[
+        (dfe["geographic_level"] == LOCAL_AUTHORITY) & (dfe["measure"] == "cla_31_march") & (dfe["marker"] != "z")
+    ]
+    las = las.sort_values(["_order", "year"], kind="mergesort").drop_duplicates(
+        ["old_la_code", "year", "la_name"], keep="last"
+    )
     names = las[["old_la_code", "la_name"]].drop_duplicates()
-    new_code = las.drop_duplicates(["old_la_code", "year"], keep="last").set_index(["old_la_code", "year"])["new_la_code"]
+    new_code = las.drop_duplicates(["old_la_code", "year"], keep="last").set_index(["old_la_code", "year"])[
+        "new_la_code"
+    ]
     codes_in_year = set(zip(las["old_la_code"], las["year"]))
     name_keys = [(c, _name_keys(n)) for c, n in names.itertuples(index=False)]
     out = frame.copy()
@@ -1604,7 +1663,9 @@ EXTRACTORS: tuple[Extractor, ...] = (
         "ees_ceased_by_reason",
         "dfe-cla-la-level/ees_*/la_children_who_ceased_during_*year.csv",
         "DfE EES children who ceased to be looked after during the year, LA level",
-        _ees_breakdown(_EES_CEASED_GROUPS, _EES_CEASED_MEASURES, "children ceasing to be looked after by reason episode ceased"),
+        _ees_breakdown(
+            _EES_CEASED_GROUPS, _EES_CEASED_MEASURES, "children ceasing to be looked after by reason episode ceased"
+        ),
         required=False,
     ),
     Extractor(
@@ -1618,7 +1679,9 @@ EXTRACTORS: tuple[Extractor, ...] = (
         "ees_new_placements",
         "dfe-cla-la-level/ees_*/la_cla_during_year_new_placements.csv",
         "DfE EES new placements during the year, LA level",
-        _ees_breakdown(_EES_NEW_PLACEMENT_GROUPS, _EES_NEW_PLACEMENT_MEASURES, "location of new placements during the year"),
+        _ees_breakdown(
+            _EES_NEW_PLACEMENT_GROUPS, _EES_NEW_PLACEMENT_MEASURES, "location of new placements during the year"
+        ),
         required=False,
     ),
     Extractor(
@@ -1653,7 +1716,9 @@ def _neighbours(path: Path, rel: str) -> tuple[int, pd.DataFrame]:
     code_col = next((c for c in ("old_la_code", "LA number", "LA num") if c in frame.columns), None)
     name_col = next((c for c in ("la_name", "LA Name") if c in frame.columns), None)
     cols = list(frame.columns)
-    sn_cols = {int(re.fullmatch(r"SN_?(\d+)", c).group(1)): i for i, c in enumerate(cols) if re.fullmatch(r"SN_?(\d+)", c)}
+    sn_cols = {
+        int(re.fullmatch(r"SN_?(\d+)", c).group(1)): i for i, c in enumerate(cols) if re.fullmatch(r"SN_?(\d+)", c)
+    }
     if code_col is None or name_col is None or not sn_cols:
         lacking = [n for n, c in (("old_la_code", code_col), ("la_name", name_col), ("SN1..SN10", sn_cols)) if not c]
         raise InputError(
@@ -1671,7 +1736,9 @@ def _neighbours(path: Path, rel: str) -> tuple[int, pd.DataFrame]:
                 continue
             closeness = row.iloc[i + 1].strip() if i + 1 < len(cols) else ""
             records.append((model, code.zfill(3), row[name_col], rank, neighbour.zfill(3), closeness))
-    out = pd.DataFrame(records, columns=["model", "old_la_code", "la_name", "rank", "neighbour_old_la_code", "closeness"])
+    out = pd.DataFrame(
+        records, columns=["model", "old_la_code", "la_name", "rank", "neighbour_old_la_code", "closeness"]
+    )
     names = dict(zip(out["old_la_code"], out["la_name"]))
     out["neighbour_la_name"] = out["neighbour_old_la_code"].map(names)
     return model, out
@@ -1916,7 +1983,9 @@ def _build_uncached(source_dir: Path) -> tuple[dict[str, bytes], RefreshSummary]
             "_measure": revisions["measure"].map({m: i for i, m in enumerate(MEASURES)}),
             "_order": revisions["_order_old"],
         }
-    ).sort_values(["_level", "region_code", "old_la_code", "_measure", "year", "_order", "old_source"], kind="mergesort")
+    ).sort_values(
+        ["_level", "region_code", "old_la_code", "_measure", "year", "_order", "old_source"], kind="mergesort"
+    )
 
     # Statistical neighbours.
     sn_paths = sorted(source_dir.glob(NEIGHBOUR_PATTERN))
@@ -1933,7 +2002,9 @@ def _build_uncached(source_dir: Path) -> tuple[dict[str, bytes], RefreshSummary]
         sn_sources.append((rel, path, model))
     sn = pd.concat(sn_frames, ignore_index=True)
     if sn.duplicated(["model", "old_la_code", "rank"]).any():
-        raise InputError(f"{source_dir}/statistical-neighbours: two files give the same model year; keep one per model.")
+        raise InputError(
+            f"{source_dir}/statistical-neighbours: two files give the same model year; keep one per model."
+        )
     sn["neighbour_la_name"] = sn["neighbour_la_name"].fillna(sn["neighbour_old_la_code"].map(la_names)).fillna("")
     sn = sn.sort_values(["model", "old_la_code", "rank"], kind="mergesort")
     sn_out = sn.assign(model=sn["model"].astype(str), rank=sn["rank"].astype(str))
@@ -2007,7 +2078,11 @@ def _build_uncached(source_dir: Path) -> tuple[dict[str, bytes], RefreshSummary]
             "Department for Education, 'Children looked after in England including adoptions' "
             "(SFR underlying data 2013-2019 and Explore Education Statistics releases) and DfE "
             "statistical-neighbour groupings; Office for National Statistics mid-year population estimates"
-            + ("; Ofsted, 'Fostering in England' (local-authority fostering services data)" if OFSTED in {r.publisher for r in releases} else "")
+            + (
+                "; Ofsted, 'Fostering in England' (local-authority fostering services data)"
+                if OFSTED in {r.publisher for r in releases}
+                else ""
+            )
             + "."
         ),
         "publishers": sorted({r.publisher for r in releases} | {DFE}),
@@ -2024,8 +2099,11 @@ def _build_uncached(source_dir: Path) -> tuple[dict[str, bytes], RefreshSummary]
             "of a file listed under sources: 's' followed by the first 6 hex digits of the SHA-256 of its path."
         ),
         "outputs": {
-            name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                   "rows": (table_csv if name == TABLE_FILE else data).count(b"\n") - 1}
+            name: {
+                "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "rows": (table_csv if name == TABLE_FILE else data).count(b"\n") - 1,
+            }
             for name, data in sorted(files.items())
         },
         "sources": sources,
@@ -2037,7 +2115,9 @@ def _build_uncached(source_dir: Path) -> tuple[dict[str, bytes], RefreshSummary]
     summary = RefreshSummary(
         out_dir=Path(),
         rows=len(table),
-        measures={m: int(n) for m, n in with_value["measure"].value_counts().reindex(list(MEASURES), fill_value=0).items()},
+        measures={
+            m: int(n) for m, n in with_value["measure"].value_counts().reindex(list(MEASURES), fill_value=0).items()
+        },
         years=tuple(sorted(int(y) for y in table["year"].unique())),
         areas={
             level: int(table.loc[table["geographic_level"] == level, "area"].nunique())

@@ -38,7 +38,7 @@ def main() -> int:
     if args.prev:
         files["Prev year"] = sorted(str(p) for p in Path(args.prev).glob("*.csv"))
     uploaded = process_uploaded_files(files)
-    registry = getattr(importlib.import_module(f"lac_validator.rules.{ruleset}"), "registry")
+    registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
     # the validator reads the collection year as the first four characters: the year the return ends
     metadata = {"collectionYear": str(args.year), "localAuthority": args.la}
     v = lac_validator.LacValidator(metadata=metadata, files=uploaded, registry=registry, selected_rules=None)
@@ -49,8 +49,12 @@ def main() -> int:
     else:
         issues = pd.DataFrame(columns=columns)  # nothing failed
     issues.to_csv(args.out, index=False)
-    meta = {"ruleset": ruleset, "rules": len(registry), "failed_to_run": sorted(map(str, v.fails)),
-            "skipped": sorted(map(str, v.skips))}
+    meta = {
+        "ruleset": ruleset,
+        "rules": len(registry),
+        "failed_to_run": sorted(map(str, v.fails)),
+        "skipped": sorted(map(str, v.skips)),
+    }
     Path(args.out).with_suffix(".json").write_text(json.dumps(meta))
     return 0
 

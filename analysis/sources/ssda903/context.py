@@ -42,7 +42,9 @@ class ChildData:
     def label(self) -> str:
         """How pages describe the data."""
         if self.synthetic:
-            return "SYNTHETIC data (no real children): a made-up history calibrated to the authority's published figures"
+            return (
+                "SYNTHETIC data (no real children): a made-up history calibrated to the authority's published figures"
+            )
         return f"the authority's SSDA903 returns, {self.years[0]} to {self.years[-1]}"
 
 
@@ -84,8 +86,15 @@ def _load(path: str, last_year: int) -> ChildData:
     manifest_path = source / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     synthetic = (source / "SYNTHETIC").exists() or bool(manifest.get("synthetic"))
-    return ChildData(source=source, synthetic=synthetic, years=ret.years, findings=findings, stacked=stacked,
-                     prepared=prepared, manifest=manifest)
+    return ChildData(
+        source=source,
+        synthetic=synthetic,
+        years=ret.years,
+        findings=findings,
+        stacked=stacked,
+        prepared=prepared,
+        manifest=manifest,
+    )
 
 
 def load(paper: Paper) -> ChildData:
@@ -105,10 +114,11 @@ def load(paper: Paper) -> ChildData:
 def banner_html(data: ChildData) -> str:
     """The banner every page built from child-level data carries."""
     if data.synthetic:
-        text = ("SYNTHETIC DATA. The child-level figures on this page come from a made-up history, calibrated to "
-                "the authority's published totals. No real child's data is used. They show what the analysis "
-                "will say when it is run on the authority's own SSDA903 returns, not what it does say.")
+        text = (
+            "SYNTHETIC DATA. The child-level figures on this page come from a made-up history, calibrated to "
+            "the authority's published totals. No real child's data is used. They show what the analysis "
+            "will say when it is run on the authority's own SSDA903 returns, not what it does say."
+        )
     else:
-        text = (f"Child-level figures on this page come from {html.escape(data.label)}; counts of 1 to 5 are "
-                "suppressed.")
+        text = f"Child-level figures on this page come from {html.escape(data.label)}; counts of 1 to 5 are suppressed."
     return f'<div class="synthetic-banner" role="note"><strong>{text}</strong></div>'

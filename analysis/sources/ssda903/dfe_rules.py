@@ -37,19 +37,39 @@ FINDING_COLUMNS = ["file", "row", "child", "column", "rule", "message", "severit
 #: Findings of DfE's rules judged false positives on correct data: rule -> (first year, last year, reason).
 #: Shown in the book beside each finding; anything else is "to investigate".
 FALSE_POSITIVES: dict[str, tuple[int, int, str]] = {
-    "dfe-202": (2025, 2025, (
-        "2024-25 changed how sex is coded (1/2 became M/F/U); the rule compares this year's code with last "
-        "year's as text, so every child in both years is flagged in the first year of the new codes.")),
-    "dfe-146": (2025, 2025, (
-        "The validator's 2024-25 list of placement codes has K3 (registered supported accommodation) in lower "
-        "case, 'k3', so every valid K3 placement is rejected (a bug of that release).")),
-    "dfe-503F": (2024, 2024, (
-        "Supported accommodation (H5) needed an Ofsted URN only from 28 October 2023: a placement open at "
-        "31 March 2023 was recorded without one in 2022-23 and with one in 2023-24, which the rule reads as a "
-        "mismatch.")),
-    "dfe-225": (2000, 2015, (
-        "The reason for a placement change was first collected in 2015-16; no ruleset exists before 2022-23, "
-        "so the 2022-23 rules are applied to earlier returns, where the field did not exist.")),
+    "dfe-202": (
+        2025,
+        2025,
+        (
+            "2024-25 changed how sex is coded (1/2 became M/F/U); the rule compares this year's code with last "
+            "year's as text, so every child in both years is flagged in the first year of the new codes."
+        ),
+    ),
+    "dfe-146": (
+        2025,
+        2025,
+        (
+            "The validator's 2024-25 list of placement codes has K3 (registered supported accommodation) in lower "
+            "case, 'k3', so every valid K3 placement is rejected (a bug of that release)."
+        ),
+    ),
+    "dfe-503F": (
+        2024,
+        2024,
+        (
+            "Supported accommodation (H5) needed an Ofsted URN only from 28 October 2023: a placement open at "
+            "31 March 2023 was recorded without one in 2022-23 and with one in 2023-24, which the rule reads as a "
+            "mismatch."
+        ),
+    ),
+    "dfe-225": (
+        2000,
+        2015,
+        (
+            "The reason for a placement change was first collected in 2015-16; no ruleset exists before 2022-23, "
+            "so the 2022-23 rules are applied to earlier returns, where the field did not exist."
+        ),
+    ),
 }
 
 
@@ -61,9 +81,16 @@ def false_positive_reason(rule: str, year: int) -> str:
 
 #: DfE table names (as the validator reports them) -> our file names.
 _TABLE_FILES = {
-    "Header": "header.csv", "Episodes": "episodes.csv", "UASC": "uasc.csv", "AD1": "ad1.csv",
-    "PlacedAdoption": "placed_for_adoption.csv", "PrevPerm": "previous_permanence.csv",
-    "Missing": "missing.csv", "Reviews": "reviews.csv", "OC2": "oc2.csv", "OC3": "oc3.csv",
+    "Header": "header.csv",
+    "Episodes": "episodes.csv",
+    "UASC": "uasc.csv",
+    "AD1": "ad1.csv",
+    "PlacedAdoption": "placed_for_adoption.csv",
+    "PrevPerm": "previous_permanence.csv",
+    "Missing": "missing.csv",
+    "Reviews": "reviews.csv",
+    "OC2": "oc2.csv",
+    "OC3": "oc3.csv",
 }
 
 
@@ -89,8 +116,10 @@ def ensure_environment(log=print) -> Path:
         shutil.rmtree(ENV_DIR)
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     py = f"{sys.version_info.major}.{sys.version_info.minor}"
-    for cmd in ([_uv(), "venv", "--quiet", "--python", py, str(ENV_DIR)],
-                [_uv(), "pip", "install", "--quiet", "--python", str(python), *REQUIREMENTS]):
+    for cmd in (
+        [_uv(), "venv", "--quiet", "--python", py, str(ENV_DIR)],
+        [_uv(), "pip", "install", "--quiet", "--python", str(python), *REQUIREMENTS],
+    ):
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
         if proc.returncode != 0:
             raise InputError(f"could not build the DfE rules environment: {proc.stderr.strip()[-500:]}")
@@ -109,8 +138,9 @@ def _year_folders(directory: Path) -> dict[int, Path]:
     return out
 
 
-def run(directory: Path, out_dir: Path, *, la_code: str | None = None, years: list[int] | None = None,
-        log=print) -> pd.DataFrame:
+def run(
+    directory: Path, out_dir: Path, *, la_code: str | None = None, years: list[int] | None = None, log=print
+) -> pd.DataFrame:
     """Run DfE's rules on each collection year folder of ``directory``; return findings.
 
     Parameters
@@ -141,8 +171,18 @@ def run(directory: Path, out_dir: Path, *, la_code: str | None = None, years: li
             raise InputError(f"--dfe-rules: no folder for {year} in {directory}")
         start = time.perf_counter()
         target = out_dir / f"dfe_rules_{year}.csv"
-        cmd = [str(python), str(DRIVER), "--this", str(folders[year]), "--year", str(year), "--la", la_code,
-               "--out", str(target)]
+        cmd = [
+            str(python),
+            str(DRIVER),
+            "--this",
+            str(folders[year]),
+            "--year",
+            str(year),
+            "--la",
+            la_code,
+            "--out",
+            str(target),
+        ]
         if year - 1 in folders:
             cmd += ["--prev", str(folders[year - 1])]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=out_dir)
@@ -150,8 +190,10 @@ def run(directory: Path, out_dir: Path, *, la_code: str | None = None, years: li
             raise InputError(f"DfE rules failed on {year}: {proc.stderr.strip().splitlines()[-1:]}")
         meta = json.loads(target.with_suffix(".json").read_text())
         raw = pd.read_csv(target, dtype=str, keep_default_na=False)
-        log(f"      {year}: {len(raw):,} findings from {meta['rules']} rules ({meta['ruleset']}), "
-            f"{time.perf_counter() - start:.1f} s")
+        log(
+            f"      {year}: {len(raw):,} findings from {meta['rules']} rules ({meta['ruleset']}), "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         frames.append(_convert(raw, year, folders[year].name, meta))
     findings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
     summary(findings).to_csv(out_dir / "dfe_rules_summary.csv", index=False)
@@ -162,15 +204,17 @@ def _convert(raw: pd.DataFrame, year: int, folder: str, meta: dict) -> pd.DataFr
     if raw.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     note = "" if meta["ruleset"].endswith(f"{str(year - 1)[2:]}_{str(year)[2:]}") else f" [{meta['ruleset']} rules]"
-    return pd.DataFrame({
-        "file": folder + "/" + raw["tables_affected"].map(_TABLE_FILES).fillna(raw["tables_affected"]),
-        "row": pd.to_numeric(raw["row_id"], errors="coerce").astype("Int64") + 2,
-        "child": raw["child_id"],
-        "column": raw["columns_affected"],
-        "rule": "dfe-" + raw["rule_code"],
-        "message": raw["rule_description"] + note,
-        "severity": "dfe",
-    })
+    return pd.DataFrame(
+        {
+            "file": folder + "/" + raw["tables_affected"].map(_TABLE_FILES).fillna(raw["tables_affected"]),
+            "row": pd.to_numeric(raw["row_id"], errors="coerce").astype("Int64") + 2,
+            "child": raw["child_id"],
+            "column": raw["columns_affected"],
+            "rule": "dfe-" + raw["rule_code"],
+            "message": raw["rule_description"] + note,
+            "severity": "dfe",
+        }
+    )
 
 
 def summary(findings: pd.DataFrame) -> pd.DataFrame:
@@ -178,11 +222,14 @@ def summary(findings: pd.DataFrame) -> pd.DataFrame:
     if findings.empty:
         return pd.DataFrame(columns=["year", "rule", "findings", "message", "false_positive_reason"])
     year = findings["file"].str.split("/").str[0].map(_year_or_text)
-    out = (findings.assign(year=year)
-           .groupby(["year", "rule"], as_index=False)
-           .agg(findings=("rule", "size"), message=("message", "first")))
-    out["false_positive_reason"] = [false_positive_reason(r, int(y)) if str(y).isdigit() else ""
-                                    for r, y in zip(out["rule"], out["year"])]
+    out = (
+        findings.assign(year=year)
+        .groupby(["year", "rule"], as_index=False)
+        .agg(findings=("rule", "size"), message=("message", "first"))
+    )
+    out["false_positive_reason"] = [
+        false_positive_reason(r, int(y)) if str(y).isdigit() else "" for r, y in zip(out["rule"], out["year"])
+    ]
     return out.sort_values(["year", "rule"]).reset_index(drop=True)
 
 

@@ -96,25 +96,80 @@ _EPISODE_TEXT_COLUMNS = ("HOME_POST", "PL_POST", "URN")
 
 #: Columns of :func:`prepare`'s output, in order.
 PREPARED_COLUMNS = (
-    "CHILD", "DECOM", "DEC", *_EPISODE_CODE_COLUMNS, *_EPISODE_TEXT_COLUMNS, "YEAR", "DOB", "SEX",
-    "placement_category", "period_id", "period_number", "period_start", "period_end", "period_reason",
-    "reason_group", "age_at_period_start", "episode_in_period", "new_placement", "new_legal_status",
+    "CHILD",
+    "DECOM",
+    "DEC",
+    *_EPISODE_CODE_COLUMNS,
+    *_EPISODE_TEXT_COLUMNS,
+    "YEAR",
+    "DOB",
+    "SEX",
+    "placement_category",
+    "period_id",
+    "period_number",
+    "period_start",
+    "period_end",
+    "period_reason",
+    "reason_group",
+    "age_at_period_start",
+    "episode_in_period",
+    "new_placement",
+    "new_legal_status",
 )
 #: Columns of :func:`periods`' output, in order.
 PERIOD_COLUMNS = (
-    "CHILD", "period_id", "period_number", "start", "end", "reason", "reason_group", "age_at_start", "DOB", "SEX",
-    "first_rne", "first_ls", "cin", "first_placement_category", "n_placements", "n_episodes", "days",
-    "entry_year", "exit_year",
+    "CHILD",
+    "period_id",
+    "period_number",
+    "start",
+    "end",
+    "reason",
+    "reason_group",
+    "age_at_start",
+    "DOB",
+    "SEX",
+    "first_rne",
+    "first_ls",
+    "cin",
+    "first_placement_category",
+    "n_placements",
+    "n_episodes",
+    "days",
+    "entry_year",
+    "exit_year",
 )
 #: Columns of :func:`looked_after_on`'s output, in order.
 ON_DATE_COLUMNS = (
-    "CHILD", "period_id", "period_start", "DECOM", "DEC", "LS", "CIN", "PLACE", "PLACE_PROVIDER",
-    "placement_category", "HOME_POST", "PL_POST", "URN", "DOB", "SEX", "age",
+    "CHILD",
+    "period_id",
+    "period_start",
+    "DECOM",
+    "DEC",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "placement_category",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+    "DOB",
+    "SEX",
+    "age",
 )
 #: Columns of :func:`placement_spells`' output, in order.
 PLACEMENT_SPELL_COLUMNS = (
-    "CHILD", "period_id", "start", "end", "PLACE", "PLACE_PROVIDER", "placement_category",
-    "HOME_POST", "PL_POST", "URN", "n_episodes",
+    "CHILD",
+    "period_id",
+    "start",
+    "end",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "placement_category",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+    "n_episodes",
 )
 #: Columns of :func:`legal_status_spells`' output, in order.
 LEGAL_STATUS_SPELL_COLUMNS = ("CHILD", "period_id", "start", "end", "LS", "n_episodes")
@@ -356,7 +411,9 @@ def placement_category(place, provider) -> pd.Series | str:
         return str(placement_category(pd.Series([place], dtype=object), pd.Series([provider], dtype=object)).iloc[0])
     index = place.index if isinstance(place, pd.Series) else None
     place = place if isinstance(place, pd.Series) else pd.Series(np.asarray(place, dtype=object), dtype=object)
-    provider = provider if isinstance(provider, pd.Series) else pd.Series(np.asarray(provider, dtype=object), dtype=object)
+    provider = (
+        provider if isinstance(provider, pd.Series) else pd.Series(np.asarray(provider, dtype=object), dtype=object)
+    )
     if len(place) != len(provider):
         raise ValueError(f"place and provider differ in length ({len(place)} and {len(provider)})")
     pl = _Coded(place.reset_index(drop=True), len(place), upper=True)
@@ -396,14 +453,22 @@ def _categories(pl: _Coded, pr: _Coded, sel: np.ndarray | None = None) -> np.nda
 def _header_lookup(header: pd.DataFrame | None) -> pd.DataFrame:
     """One header row per CHILD (the latest YEAR's), indexed by normalised CHILD, with DOB and SEX."""
     if header is None or "CHILD" not in header.columns or len(header) == 0:
-        return pd.DataFrame({"DOB": pd.Series(dtype=_NS), "SEX": pd.Series(dtype=object)},
-                            index=pd.Index([], dtype=object, name="CHILD"))
+        return pd.DataFrame(
+            {"DOB": pd.Series(dtype=_NS), "SEX": pd.Series(dtype=object)},
+            index=pd.Index([], dtype=object, name="CHILD"),
+        )
     n = len(header)
-    h = pd.DataFrame({
-        "CHILD": _Coded(header["CHILD"].reset_index(drop=True), n, upper=False).values(),
-        "DOB": _dates(header["DOB"]).to_numpy(_NS) if "DOB" in header.columns else np.full(n, np.datetime64("NaT"), dtype=_NS),
-        "SEX": _Coded(header["SEX"].reset_index(drop=True) if "SEX" in header.columns else None, n, upper=True).values(),
-    })
+    h = pd.DataFrame(
+        {
+            "CHILD": _Coded(header["CHILD"].reset_index(drop=True), n, upper=False).values(),
+            "DOB": _dates(header["DOB"]).to_numpy(_NS)
+            if "DOB" in header.columns
+            else np.full(n, np.datetime64("NaT"), dtype=_NS),
+            "SEX": _Coded(
+                header["SEX"].reset_index(drop=True) if "SEX" in header.columns else None, n, upper=True
+            ).values(),
+        }
+    )
     if "YEAR" in header.columns:
         h["_y"] = pd.to_numeric(header["YEAR"], errors="coerce").to_numpy(dtype=float)
         h = h.sort_values("_y", kind="stable", na_position="first")
@@ -474,8 +539,11 @@ def prepare(episodes: pd.DataFrame, header: pd.DataFrame | None) -> pd.DataFrame
     decom = _dates(ep["DECOM"]).to_numpy(_NS)
     dec = _dates(ep["DEC"]).to_numpy(_NS) if "DEC" in ep.columns else np.full(n_in, np.datetime64("NaT"), dtype=_NS)
     codes = {c: _Coded(col(c), n_in, upper=True) for c in _EPISODE_CODE_COLUMNS}
-    year = (pd.to_numeric(ep["YEAR"], errors="coerce").astype("Int64").array if "YEAR" in ep.columns
-            else pd.array([pd.NA] * n_in, dtype="Int64"))
+    year = (
+        pd.to_numeric(ep["YEAR"], errors="coerce").astype("Int64").array
+        if "YEAR" in ep.columns
+        else pd.array([pd.NA] * n_in, dtype="Int64")
+    )
 
     # one sortable rank per distinct normalised CHILD (" 12" and "12" are the same child)
     child_rank_of_code, child_values = pd.factorize(pd.Series(child.uniques, dtype=object), sort=True)
@@ -595,27 +663,29 @@ def periods(prepared: pd.DataFrame) -> pd.DataFrame:
     n_pl = np.add.reduceat(new_pl, first) if len(first) else np.zeros(0, dtype=np.int64)
     n_pl = np.maximum(n_pl, 1)  # a period always has a placement, even if a subset lost its first row
     days = (end - start).astype("timedelta64[D]").astype(np.int64)
-    out = pd.DataFrame({
-        "CHILD": f["CHILD"].to_numpy(dtype=object),
-        "period_id": f["period_id"].to_numpy(),
-        "period_number": f["period_number"].to_numpy(),
-        "start": start,
-        "end": end,
-        "reason": reason,
-        "reason_group": group,
-        "age_at_start": _age(f["DOB"].to_numpy(_NS), start),
-        "DOB": f["DOB"].to_numpy(_NS),
-        "SEX": f["SEX"].to_numpy(dtype=object),
-        "first_rne": f["RNE"].to_numpy(dtype=object),
-        "first_ls": f["LS"].to_numpy(dtype=object),
-        "cin": f["CIN"].to_numpy(dtype=object),
-        "first_placement_category": f["placement_category"].to_numpy(dtype=object),
-        "n_placements": n_pl.astype(np.int64),
-        "n_episodes": (last - first + 1).astype(np.int64),
-        "days": pd.arrays.IntegerArray(np.where(is_open, 0, days), is_open.copy()),
-        "entry_year": collection_year(start),
-        "exit_year": collection_year(end),
-    })
+    out = pd.DataFrame(
+        {
+            "CHILD": f["CHILD"].to_numpy(dtype=object),
+            "period_id": f["period_id"].to_numpy(),
+            "period_number": f["period_number"].to_numpy(),
+            "start": start,
+            "end": end,
+            "reason": reason,
+            "reason_group": group,
+            "age_at_start": _age(f["DOB"].to_numpy(_NS), start),
+            "DOB": f["DOB"].to_numpy(_NS),
+            "SEX": f["SEX"].to_numpy(dtype=object),
+            "first_rne": f["RNE"].to_numpy(dtype=object),
+            "first_ls": f["LS"].to_numpy(dtype=object),
+            "cin": f["CIN"].to_numpy(dtype=object),
+            "first_placement_category": f["placement_category"].to_numpy(dtype=object),
+            "n_placements": n_pl.astype(np.int64),
+            "n_episodes": (last - first + 1).astype(np.int64),
+            "days": pd.arrays.IntegerArray(np.where(is_open, 0, days), is_open.copy()),
+            "entry_year": collection_year(start),
+            "exit_year": collection_year(end),
+        }
+    )
     for c in ("CHILD", "reason", "reason_group", "SEX", "first_rne", "first_ls", "cin", "first_placement_category"):
         out[c] = _str_series(out[c].to_numpy(dtype=object))
     return out[list(PERIOD_COLUMNS)]
@@ -744,7 +814,9 @@ def counts_by_year(prepared: pd.DataFrame, years) -> pd.DataFrame:
         row["cla_31_march"] = len(stock)
         row["cla_started"] = int(per.loc[(start >= lo) & (start <= hi), "CHILD"].nunique())
         ceased = per.loc[(end >= lo) & (end <= hi) & ceased_ok, ["CHILD", "end", "period_id", "reason_group"]]
-        last_ceased = ceased.sort_values(["CHILD", "end", "period_id"], kind="stable").drop_duplicates("CHILD", keep="last")
+        last_ceased = ceased.sort_values(["CHILD", "end", "period_id"], kind="stable").drop_duplicates(
+            "CHILD", keep="last"
+        )
         row["cla_ceased"] = len(last_ceased)
         by_group = last_ceased["reason_group"].value_counts()
         row.update({col: int(by_group.get(g, 0)) for g, col in CEASED_COLUMNS.items()})
@@ -752,26 +824,37 @@ def counts_by_year(prepared: pd.DataFrame, years) -> pd.DataFrame:
         row.update({col: int(by_cat.get(c, 0)) for c, col in PLACEMENT_COLUMNS.items()})
         row.update(_age_band_counts(stock["age"]))
         rows.append(row)
-    columns = ["year", "cla_31_march", "cla_started", "cla_ceased", *CEASED_COLUMNS.values(),
-               *PLACEMENT_COLUMNS.values(), *AGE_BAND_COLUMNS.values()]
+    columns = [
+        "year",
+        "cla_31_march",
+        "cla_started",
+        "cla_ceased",
+        *CEASED_COLUMNS.values(),
+        *PLACEMENT_COLUMNS.values(),
+        *AGE_BAND_COLUMNS.values(),
+    ]
     return pd.DataFrame(rows, columns=columns).astype("int64")
 
 
 # --------------------------------------------------------------------------- spells
 
 
-def _spell_frame(prepared: pd.DataFrame, flag_col: str, value_cols: tuple[str, ...], columns: tuple[str, ...]) -> pd.DataFrame:
+def _spell_frame(
+    prepared: pd.DataFrame, flag_col: str, value_cols: tuple[str, ...], columns: tuple[str, ...]
+) -> pd.DataFrame:
     p = _ordered(prepared)
     first, last, _ = _group_bounds(_breaks(p, p[flag_col].to_numpy(dtype=bool)))
     f = p.iloc[first]
-    out = pd.DataFrame({
-        "CHILD": f["CHILD"].to_numpy(dtype=object),
-        "period_id": f["period_id"].to_numpy(),
-        "start": f["DECOM"].to_numpy(_NS),
-        "end": p["DEC"].to_numpy(_NS)[last],
-        **{c: f[c].to_numpy(dtype=object) for c in value_cols},
-        "n_episodes": (last - first + 1).astype(np.int64),
-    })
+    out = pd.DataFrame(
+        {
+            "CHILD": f["CHILD"].to_numpy(dtype=object),
+            "period_id": f["period_id"].to_numpy(),
+            "start": f["DECOM"].to_numpy(_NS),
+            "end": p["DEC"].to_numpy(_NS)[last],
+            **{c: f[c].to_numpy(dtype=object) for c in value_cols},
+            "n_episodes": (last - first + 1).astype(np.int64),
+        }
+    )
     for c in ("CHILD", *value_cols):
         out[c] = _str_series(out[c].to_numpy(dtype=object))
     return out[list(columns)]
@@ -798,7 +881,8 @@ def placement_spells(prepared: pd.DataFrame) -> pd.DataFrame:
         PLACE_PROVIDER, placement_category, HOME_POST, PL_POST, URN, n_episodes.
     """
     return _spell_frame(
-        prepared, "new_placement",
+        prepared,
+        "new_placement",
         ("PLACE", "PLACE_PROVIDER", "placement_category", "HOME_POST", "PL_POST", "URN"),
         PLACEMENT_SPELL_COLUMNS,
     )
@@ -919,12 +1003,14 @@ def long_term_stability(prepared: pd.DataFrame, year: int, *, same_carer: bool =
     placement_cut = (pd.Timestamp(day) - pd.DateOffset(years=2)).to_datetime64().astype(_NS)
     in_cohort = (age < 16).fillna(False).to_numpy(dtype=bool) & (cur["period_start"].to_numpy(_NS) <= period_cut)
     cohort = cur.loc[in_cohort]
-    out = pd.DataFrame({
-        "CHILD": cohort["CHILD"].to_numpy(dtype=object),
-        "age": age[in_cohort].to_numpy(),
-        "period_start": cohort["period_start"].to_numpy(_NS),
-        "placement_start": cohort["placement_start"].to_numpy(_NS),
-    })
+    out = pd.DataFrame(
+        {
+            "CHILD": cohort["CHILD"].to_numpy(dtype=object),
+            "age": age[in_cohort].to_numpy(),
+            "period_start": cohort["period_start"].to_numpy(_NS),
+            "placement_start": cohort["placement_start"].to_numpy(_NS),
+        }
+    )
     out["CHILD"] = _str_series(out["CHILD"].to_numpy(dtype=object))
     out["age"] = out["age"].astype("Int64")
     out["stable"] = out["placement_start"].to_numpy(_NS) <= placement_cut

@@ -61,8 +61,11 @@ def lookup(postcodes: pd.Series) -> pd.DataFrame:
         ref = pd.DataFrame(columns=["easting", "northing", "ltla"])
     else:
         ref = pd.DataFrame(
-            {"easting": table["oseast1m"].to_numpy(), "northing": table["osnrth1m"].to_numpy(),
-             "ltla": table["laua"].astype(str).to_numpy()},
+            {
+                "easting": table["oseast1m"].to_numpy(),
+                "northing": table["osnrth1m"].to_numpy(),
+                "ltla": table["laua"].astype(str).to_numpy(),
+            },
             index=table["pcd_abbr"].astype(str).to_numpy(),
         )
         ref = ref[~ref.index.duplicated()]

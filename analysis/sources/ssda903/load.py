@@ -95,7 +95,12 @@ def _rules(*rows: tuple[str, str, str, str]) -> dict[str, Rule]:
 #: Problems the loader reports (see :data:`analysis.sources.ssda903.validate.RULES` for all).
 LOAD_RULES: dict[str, Rule] = _rules(
     ("missing-table", "error", "A required table (Header, Episodes) has no file.", "any"),
-    ("missing-optional-table", "info", "A table the analysis uses when present (UASC, AD1, PlacedAdoption) has no file.", "any"),
+    (
+        "missing-optional-table",
+        "info",
+        "A table the analysis uses when present (UASC, AD1, PlacedAdoption) has no file.",
+        "any",
+    ),
     ("duplicate-table", "error", "Two files in one folder hold the same table; the second is ignored.", "any"),
     ("duplicate-year-folder", "error", "Two sub-folders name the same collection year; the second is ignored.", "any"),
     ("unknown-file", "warning", "A CSV or spreadsheet whose name is not a 903 table name is ignored.", "any"),
@@ -113,14 +118,39 @@ LOAD_RULES: dict[str, Rule] = _rules(
     ("missing-optional-column", "info", "An optional column is absent; it is treated as blank.", "any"),
     ("unknown-column", "warning", "A column that is not part of the table is ignored.", "any"),
     ("date-format", "error", "A date is not dd/mm/YYYY or YYYY-MM-DD; it is treated as missing.", "any"),
-    ("year-format", "error", "A YEAR value is not a collection year (2017, 2016/17, 2016-17); the row is dropped.", "any"),
+    (
+        "year-format",
+        "error",
+        "A YEAR value is not a collection year (2017, 2016/17, 2016-17); the row is dropped.",
+        "any",
+    ),
     ("year-mismatch", "error", "A YEAR value differs from the year of the sub-folder holding the file.", "any"),
-    ("year-missing", "error", "In multi-year files, a file has no YEAR column; its rows get the latest year in the other files.", "any"),
-    ("year-inferred", "info", "No YEAR column or year given: the year is the one ending 31 March after the latest DECOM/DEC "
-     "(or after the latest DECOM when a few later DECs would put most episodes outside the year).", "any"),
+    (
+        "year-missing",
+        "error",
+        "In multi-year files, a file has no YEAR column; its rows get the latest year in the other files.",
+        "any",
+    ),
+    (
+        "year-inferred",
+        "info",
+        "No YEAR column or year given: the year is the one ending 31 March after the latest DECOM/DEC "
+        "(or after the latest DECOM when a few later DECs would put most episodes outside the year).",
+        "any",
+    ),
     ("year-argument-ignored", "info", "A year was given but the files carry their own years.", "any"),
-    ("closed-across-years", "info", "stack(): an open episode followed by a later one was closed on the next DECOM with REC X1.", "episodes"),
-    ("open-episode-before-new-period", "error", "stack(): an open episode is followed by a new period (RNE S): its end is unknown.", "episodes"),
+    (
+        "closed-across-years",
+        "info",
+        "stack(): an open episode followed by a later one was closed on the next DECOM with REC X1.",
+        "episodes",
+    ),
+    (
+        "open-episode-before-new-period",
+        "error",
+        "stack(): an open episode is followed by a new period (RNE S): its end is unknown.",
+        "episodes",
+    ),
 )
 
 
@@ -138,15 +168,17 @@ def quote_value(value: object) -> str | None:
 
 def empty_findings() -> pd.DataFrame:
     """A findings table with no rows and the right column types."""
-    return pd.DataFrame({
-        "file": pd.Series([], dtype="str"),
-        "row": pd.Series([], dtype="Int64"),
-        "child": pd.Series([], dtype="str"),
-        "column": pd.Series([], dtype="str"),
-        "rule": pd.Series([], dtype="str"),
-        "message": pd.Series([], dtype="str"),
-        "severity": pd.Series([], dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "file": pd.Series([], dtype="str"),
+            "row": pd.Series([], dtype="Int64"),
+            "child": pd.Series([], dtype="str"),
+            "column": pd.Series([], dtype="str"),
+            "rule": pd.Series([], dtype="str"),
+            "message": pd.Series([], dtype="str"),
+            "severity": pd.Series([], dtype="str"),
+        }
+    )
 
 
 def make_findings(rule: Rule, *, file, message, row=None, child=None, column=None) -> pd.DataFrame:
@@ -171,7 +203,17 @@ def make_findings(rule: Rule, *, file, message, row=None, child=None, column=Non
     frame["rule"] = rule.id
     frame["severity"] = rule.severity
     frame = frame[list(FINDING_COLUMNS)]
-    return frame.astype({"file": "str", "row": "Int64", "child": "str", "column": "str", "rule": "str", "message": "str", "severity": "str"})
+    return frame.astype(
+        {
+            "file": "str",
+            "row": "Int64",
+            "child": "str",
+            "column": "str",
+            "rule": "str",
+            "message": "str",
+            "severity": "str",
+        }
+    )
 
 
 def concat_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -196,6 +238,7 @@ class _Findings:
 
 
 # --------------------------------------------------------------------------- years
+
 
 def year_label(year: int) -> str:
     """``2017`` -> ``"2016-17"`` (the return for the year ending 31 March 2017)."""
@@ -231,6 +274,7 @@ def collection_year_of(dates: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- the return
+
 
 @dataclass(frozen=True, eq=False)
 class Return903:
@@ -305,7 +349,9 @@ class _Raw:
 
 def _is_column_name(name: str) -> bool:
     """Whether a header cell looks like a column name (safe to quote) rather than data (an ID, UPN, postcode, date)."""
-    return bool(_COLUMN_NAME.fullmatch(name)) and sum(ch.isdigit() for ch in name) <= 2 and not _POSTCODE.fullmatch(name)
+    return (
+        bool(_COLUMN_NAME.fullmatch(name)) and sum(ch.isdigit() for ch in name) <= 2 and not _POSTCODE.fullmatch(name)
+    )
 
 
 def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
@@ -328,7 +374,11 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
         raw = raw[bom:]
     if not raw or raw.isspace():
         rule = "empty-file" if required else "empty-optional-file"
-        out.add(rule, file=rel, message=f"is empty: expected a header line ({', '.join(spec.TABLES[table])}) and a row per record.")
+        out.add(
+            rule,
+            file=rel,
+            message=f"is empty: expected a header line ({', '.join(spec.TABLES[table])}) and a row per record.",
+        )
         return _Raw(table, rel, None)
     if b"\x00" in raw[:4096]:
         out.add("encoding", file=rel, message="is not a text file (it holds NUL bytes): save it as CSV UTF-8.")
@@ -340,7 +390,9 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
             pos = exc.start
             line = raw.count(b"\n", 0, pos) + 1
             out.add(
-                "encoding", file=rel, row=line,
+                "encoding",
+                file=rel,
+                row=line,
                 message=(
                     f"is not UTF-8 text: byte 0x{raw[pos]:02X} at byte position {pos + bom} (line {line}) "
                     "looks like Windows-1252/latin-1; save it as CSV UTF-8."
@@ -353,7 +405,9 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
         for sep, name in ((b";", "semicolons"), (b"\t", "tabs"), (b"|", "vertical bars")):
             if sep in first:
                 out.add(
-                    "delimiter", file=rel, row=1,
+                    "delimiter",
+                    file=rel,
+                    row=1,
                     message=f"is separated by {name}, not commas: save it as CSV (comma-separated) UTF-8.",
                 )
                 return _Raw(table, rel, None)
@@ -363,8 +417,14 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
             grid = pd.read_csv(
-                io.BytesIO(raw), header=None, dtype=str, keep_default_na=False, na_values=[""],
-                skip_blank_lines=False, on_bad_lines="warn", encoding="utf-8",
+                io.BytesIO(raw),
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+                on_bad_lines="warn",
+                encoding="utf-8",
             )
         except (pd.errors.ParserError, ValueError) as exc:
             out.add("csv-format", file=rel, message=f"could not be read as CSV ({str(exc).strip()}).")
@@ -375,7 +435,9 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
         for m in _SKIPPED.finditer(str(w.message)):
             skipped.append(int(m.group(1)))
             out.add(
-                "csv-format", file=rel, row=int(m.group(1)),
+                "csv-format",
+                file=rel,
+                row=int(m.group(1)),
                 message=f"line has {m.group(3)} fields but the header has {m.group(2)}; the line is skipped.",
             )
 
@@ -384,7 +446,7 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
     ]
     n = len(grid) - 1
     if skipped:
-        lines = np.setdiff1d(np.arange(1, n + 2 + len(skipped)), np.asarray(skipped))[1:n + 1]
+        lines = np.setdiff1d(np.arange(1, n + 2 + len(skipped)), np.asarray(skipped))[1 : n + 1]
     else:
         lines = np.arange(2, n + 2)
 
@@ -393,22 +455,42 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
     seen: set[str] = set()
     for i, name in enumerate(names):
         if name and name in seen:
-            out.add("duplicate-column", file=rel, row=1, column=name,
-                    message=f"column {name} appears twice; the second is ignored.")
+            out.add(
+                "duplicate-column",
+                file=rel,
+                row=1,
+                column=name,
+                message=f"column {name} appears twice; the second is ignored.",
+            )
             continue
         seen.add(name)
         if name in wanted or name == "YEAR":
             columns[name] = grid.iloc[1:, i].reset_index(drop=True)
         elif name == "":
             if grid.iloc[1:, i].notna().any():
-                out.add("unknown-column", file=rel, row=1, column=f"(column {i + 1})",
-                        message=f"column {i + 1} has no name and is ignored.")
+                out.add(
+                    "unknown-column",
+                    file=rel,
+                    row=1,
+                    column=f"(column {i + 1})",
+                    message=f"column {i + 1} has no name and is ignored.",
+                )
         elif _is_column_name(name):
-            out.add("unknown-column", file=rel, row=1, column=name,
-                    message=f"column {name} is not part of the {label} table and is ignored.")
+            out.add(
+                "unknown-column",
+                file=rel,
+                row=1,
+                column=name,
+                message=f"column {name} is not part of the {label} table and is ignored.",
+            )
         else:  # not a name (a header line missing?): do not echo it, it may be personal data
-            out.add("unknown-column", file=rel, row=1, column=f"(column {i + 1})",
-                    message=f"column {i + 1} is not named like a {label} column and is ignored.")
+            out.add(
+                "unknown-column",
+                file=rel,
+                row=1,
+                column=f"(column {i + 1})",
+                message=f"column {i + 1} is not named like a {label} column and is ignored.",
+            )
     del grid
 
     needed = REQUIRED_COLUMNS.get(table, ("CHILD",))
@@ -416,11 +498,21 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
         if c in columns:
             continue
         if c in needed:
-            out.add("missing-column", file=rel, row=1, column=c,
-                    message=f"has no {c} column, which {label} requires (expected columns: {', '.join(wanted)}).")
+            out.add(
+                "missing-column",
+                file=rel,
+                row=1,
+                column=c,
+                message=f"has no {c} column, which {label} requires (expected columns: {', '.join(wanted)}).",
+            )
         else:
-            out.add("missing-optional-column", file=rel, row=1, column=c,
-                    message=f"has no {c} column; it is treated as blank.")
+            out.add(
+                "missing-optional-column",
+                file=rel,
+                row=1,
+                column=c,
+                message=f"has no {c} column; it is treated as blank.",
+            )
 
     frame = pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=range(n))
     frame["_row"] = lines.astype("int64")
@@ -504,12 +596,19 @@ def _parse_dates(frame: pd.DataFrame, table: str, rel: str, out: _Findings) -> N
             else:
                 shown = text[bad].map(_quote_date).astype("str")
                 message = (f"{c} " + shown + " is not a valid date (expected dd/mm/YYYY or YYYY-MM-DD).").fillna(plain)
-            out.add("date-format", file=rel, row=rows["_row"], child=rows["CHILD"] if "CHILD" in rows else None,
-                    column=c, message=message)
+            out.add(
+                "date-format",
+                file=rel,
+                row=rows["_row"],
+                child=rows["CHILD"] if "CHILD" in rows else None,
+                column=c,
+                message=message,
+            )
         frame[c] = parsed.astype("datetime64[ns]")
 
 
 # --------------------------------------------------------------------------- folders
+
 
 def _scan(folder: Path, root: Path, out: _Findings) -> tuple[dict[str, Path], set[str]]:
     """The table files in ``folder`` (not recursive): table -> path, and the tables found only as spreadsheets."""
@@ -529,13 +628,19 @@ def _scan(folder: Path, root: Path, out: _Findings) -> tuple[dict[str, Path], se
         if suffix != ".csv":
             continue
         if table is None:
-            out.add("unknown-file", file=rel,
-                    message="is not a 903 table name and is ignored (expected e.g. header.csv, episodes.csv, uasc.csv, ad1.csv, placed_for_adoption.csv).")
+            out.add(
+                "unknown-file",
+                file=rel,
+                message="is not a 903 table name and is ignored (expected e.g. header.csv, episodes.csv, uasc.csv, ad1.csv, placed_for_adoption.csv).",
+            )
             continue
         if table in found:
             first = found[table].relative_to(root).as_posix()
-            out.add("duplicate-table", file=rel,
-                    message=f"holds the {TABLE_LABELS[table]} table, as does {first}; this file is ignored.")
+            out.add(
+                "duplicate-table",
+                file=rel,
+                message=f"holds the {TABLE_LABELS[table]} table, as does {first}; this file is ignored.",
+            )
             continue
         found[table] = f
     return found, spreadsheets - set(found)
@@ -546,11 +651,17 @@ def _check_tables(found: dict[str, Path], spreadsheets: set[str], folder_rel: st
         if table in found or table in spreadsheets:
             continue
         if table in spec.REQUIRED_TABLES:
-            out.add("missing-table", file=folder_rel or ".",
-                    message=f"no {TABLE_LABELS[table]} file (expected {_EXPECTED_NAMES[table]}).")
+            out.add(
+                "missing-table",
+                file=folder_rel or ".",
+                message=f"no {TABLE_LABELS[table]} file (expected {_EXPECTED_NAMES[table]}).",
+            )
         else:
-            out.add("missing-optional-table", file=folder_rel or ".",
-                    message=f"no {TABLE_LABELS[table]} file (expected {_EXPECTED_NAMES[table]}); treated as empty.")
+            out.add(
+                "missing-optional-table",
+                file=folder_rel or ".",
+                message=f"no {TABLE_LABELS[table]} file (expected {_EXPECTED_NAMES[table]}); treated as empty.",
+            )
 
 
 def _year_folders(path: Path, out: _Findings) -> dict[int, Path]:
@@ -560,8 +671,11 @@ def _year_folders(path: Path, out: _Findings) -> dict[int, Path]:
         if y is None:
             continue
         if y in years:
-            out.add("duplicate-year-folder", file=d.name,
-                    message=f"names collection year {year_label(y)}, as does {years[y].name}; this folder is ignored.")
+            out.add(
+                "duplicate-year-folder",
+                file=d.name,
+                message=f"names collection year {year_label(y)}, as does {years[y].name}; this folder is ignored.",
+            )
             continue
         years[y] = d
     return years
@@ -577,11 +691,18 @@ def _year_values(frame: pd.DataFrame, rel: str, out: _Findings) -> pd.Series:
         rows = frame.loc[bad]
         shown = text[bad].map(lambda v: quote_value(v) if isinstance(v, str) else None).astype("str")
         blank = text[bad].isna()
-        message = ("YEAR " + shown + " is not a collection year (expected e.g. 2017 or 2016/17); the row is dropped.").fillna(
-            "YEAR is not a collection year (expected e.g. 2017 or 2016/17); the row is dropped.")
+        message = (
+            "YEAR " + shown + " is not a collection year (expected e.g. 2017 or 2016/17); the row is dropped."
+        ).fillna("YEAR is not a collection year (expected e.g. 2017 or 2016/17); the row is dropped.")
         message[blank] = "YEAR is blank (expected e.g. 2017 or 2016/17); the row is dropped."
-        out.add("year-format", file=rel, row=rows["_row"], child=rows["CHILD"] if "CHILD" in rows else None, column="YEAR",
-                message=message)
+        out.add(
+            "year-format",
+            file=rel,
+            row=rows["_row"],
+            child=rows["CHILD"] if "CHILD" in rows else None,
+            column="YEAR",
+            message=message,
+        )
     return years
 
 
@@ -594,7 +715,9 @@ def _infer_year(raws: list[_Raw], source: Path, out: _Findings) -> int:
     return in the wrong year.
     """
     episodes = [r for r in raws if r.table == "episodes" and r.frame is not None]
-    decom = pd.concat([r.frame["DECOM"] for r in episodes if "DECOM" in r.frame] or [pd.Series([], dtype="datetime64[ns]")])
+    decom = pd.concat(
+        [r.frame["DECOM"] for r in episodes if "DECOM" in r.frame] or [pd.Series([], dtype="datetime64[ns]")]
+    )
     dec = pd.concat([r.frame["DEC"] for r in episodes if "DEC" in r.frame] or [pd.Series([], dtype="datetime64[ns]")])
     latest = max((d for d in (decom.max(), dec.max()) if pd.notna(d)), default=pd.NaT)
     if pd.isna(latest):
@@ -621,15 +744,21 @@ def _infer_year(raws: list[_Raw], source: Path, out: _Findings) -> int:
         best = min(candidates, key=lambda y: (misfits[y], -y))
         if best != year:
             late = int((dec > pd.Timestamp(f"{best}-03-31")).sum())
-            reason = (f"the year of the latest DECOM {decom.max():%d/%m/%Y}; {late} DEC dates are later, but taking "
-                      f"{year_label(year)} would leave {misfits[year]} episodes outside the year")
+            reason = (
+                f"the year of the latest DECOM {decom.max():%d/%m/%Y}; {late} DEC dates are later, but taking "
+                f"{year_label(year)} would leave {misfits[year]} episodes outside the year"
+            )
             year = best
-    out.add("year-inferred", file=ep,
-            message=f"no YEAR column and no year given: taken as {year} ({year_label(year)}), {reason}; pass --year to set it.")
+    out.add(
+        "year-inferred",
+        file=ep,
+        message=f"no YEAR column and no year given: taken as {year} ({year_label(year)}), {reason}; pass --year to set it.",
+    )
     return year
 
 
 # --------------------------------------------------------------------------- load_return
+
 
 def load_return(path: Path, year: int | None = None) -> Return903:
     """Read an SSDA903 return from a folder of CSV files.
@@ -657,17 +786,26 @@ def load_return(path: Path, year: int | None = None) -> Return903:
     if not source.exists():
         raise InputError(f"{source}: folder not found.")
     if not source.is_dir():
-        raise InputError(f"{source}: not a folder; give the folder holding the 903 CSV files (header.csv, episodes.csv ...).")
+        raise InputError(
+            f"{source}: not a folder; give the folder holding the 903 CSV files (header.csv, episodes.csv ...)."
+        )
     out = _Findings()
     raws: list[_Raw] = []
     per_year = _year_folders(source, out)
 
     if per_year:
         for f in _scan(source, source, _Findings())[0].values():
-            out.add("ignored-file", file=f.name,
-                    message="is beside the per-year sub-folders and is ignored; move it into a year's folder.")
+            out.add(
+                "ignored-file",
+                file=f.name,
+                message="is beside the per-year sub-folders and is ignored; move it into a year's folder.",
+            )
         if year is not None:
-            out.add("year-argument-ignored", file=".", message=f"the year {year} was ignored: the sub-folders name the years.")
+            out.add(
+                "year-argument-ignored",
+                file=".",
+                message=f"the year {year} was ignored: the sub-folders name the years.",
+            )
         file_years: dict[str, int] = {}
         for y, folder in sorted(per_year.items()):
             found, spreadsheets = _scan(folder, source, out)
@@ -685,9 +823,14 @@ def load_return(path: Path, year: int | None = None) -> Return903:
                 wrong = given.notna() & (given != y)
                 if wrong.any():
                     rows = r.frame.loc[wrong.fillna(False)]
-                    out.add("year-mismatch", file=r.rel, row=rows["_row"],
-                            child=rows["CHILD"] if "CHILD" in rows else None, column="YEAR",
-                            message=f"YEAR is not {y}, the year of the folder {r.rel.split('/')[0]}; the folder's year is used.")
+                    out.add(
+                        "year-mismatch",
+                        file=r.rel,
+                        row=rows["_row"],
+                        child=rows["CHILD"] if "CHILD" in rows else None,
+                        column="YEAR",
+                        message=f"YEAR is not {y}, the year of the folder {r.rel.split('/')[0]}; the folder's year is used.",
+                    )
             r.frame["YEAR"] = y
     else:
         found, spreadsheets = _scan(source, source, out)
@@ -696,7 +839,11 @@ def load_return(path: Path, year: int | None = None) -> Return903:
         multi = any(r.has_year for r in raws if r.frame is not None)
         if multi:
             if year is not None:
-                out.add("year-argument-ignored", file=".", message=f"the year {year} was ignored: the files have a YEAR column.")
+                out.add(
+                    "year-argument-ignored",
+                    file=".",
+                    message=f"the year {year} was ignored: the files have a YEAR column.",
+                )
             latest = None
             for r in raws:
                 if r.frame is not None and r.has_year:
@@ -709,12 +856,20 @@ def load_return(path: Path, year: int | None = None) -> Return903:
                     continue
                 if not r.has_year:
                     if latest is None:
-                        out.add("year-missing", file=r.rel, column="YEAR",
-                                message="has no YEAR column and no other file has a valid YEAR; its rows are dropped.")
+                        out.add(
+                            "year-missing",
+                            file=r.rel,
+                            column="YEAR",
+                            message="has no YEAR column and no other file has a valid YEAR; its rows are dropped.",
+                        )
                         r.frame["YEAR"] = pd.array([pd.NA] * len(r.frame), dtype="Int64")
                     else:
-                        out.add("year-missing", file=r.rel, column="YEAR",
-                                message=f"has no YEAR column while other files do; its rows are taken as {latest} ({year_label(latest)}).")
+                        out.add(
+                            "year-missing",
+                            file=r.rel,
+                            column="YEAR",
+                            message=f"has no YEAR column while other files do; its rows are taken as {latest} ({year_label(latest)}).",
+                        )
                         r.frame["YEAR"] = latest
                 r.frame = r.frame[r.frame["YEAR"].notna()].reset_index(drop=True)
                 r.frame["YEAR"] = r.frame["YEAR"].astype("int64")
@@ -769,6 +924,7 @@ def _assemble(raws: list[_Raw], out: _Findings) -> dict[str, pd.DataFrame]:
 
 
 # --------------------------------------------------------------------------- stack
+
 
 def _drop_older(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Keep the latest YEAR's row for each key (rows with a blank key are all kept)."""
@@ -827,18 +983,30 @@ def stack(ret: Return903) -> Return903:
         has_next[:-1] = ok[:-1] & ok[1:] & (child[:-1] == child[1:])
     open_then_more = np.flatnonzero(has_next & ep["DEC"].isna().to_numpy())
     next_of_open = open_then_more + 1
-    new_period = (ep["RNE"].to_numpy(dtype=object, na_value="")[next_of_open] == "S")
+    new_period = ep["RNE"].to_numpy(dtype=object, na_value="")[next_of_open] == "S"
     close, keep_open = open_then_more[~new_period], open_then_more[new_period]
 
     found: list[pd.DataFrame] = []
     if close.size:
         rows, later = ep.iloc[close], ep.iloc[close + 1]
-        found.append(make_findings(
-            LOAD_RULES["closed-across-years"], file=rows["_file"].astype(str), row=rows["_row"], child=rows["CHILD"], column="DEC",
-            message=("open episode closed on " + later["DECOM"].dt.strftime("%d/%m/%Y").to_numpy(dtype=object)
-                     + " with REC X1, when the child's next episode (" + later["_file"].astype(str).to_numpy(dtype=object)
-                     + " row " + later["_row"].astype(str).to_numpy(dtype=object) + ") starts."),
-        ))
+        found.append(
+            make_findings(
+                LOAD_RULES["closed-across-years"],
+                file=rows["_file"].astype(str),
+                row=rows["_row"],
+                child=rows["CHILD"],
+                column="DEC",
+                message=(
+                    "open episode closed on "
+                    + later["DECOM"].dt.strftime("%d/%m/%Y").to_numpy(dtype=object)
+                    + " with REC X1, when the child's next episode ("
+                    + later["_file"].astype(str).to_numpy(dtype=object)
+                    + " row "
+                    + later["_row"].astype(str).to_numpy(dtype=object)
+                    + ") starts."
+                ),
+            )
+        )
         dec = ep["DEC"].to_numpy(copy=True)
         dec[close] = ep["DECOM"].to_numpy()[close + 1]
         rec = ep["REC"].to_numpy(dtype=object, copy=True)
@@ -846,13 +1014,23 @@ def stack(ret: Return903) -> Return903:
         ep = ep.assign(DEC=dec, REC=pd.array(rec, dtype=ep["REC"].dtype))
     if keep_open.size:
         rows, later = ep.iloc[keep_open], ep.iloc[keep_open + 1]
-        found.append(make_findings(
-            LOAD_RULES["open-episode-before-new-period"], file=rows["_file"].astype(str), row=rows["_row"], child=rows["CHILD"],
-            column="DEC",
-            message=("episode has no DEC but the child starts a new period (RNE S) on "
-                     + later["DECOM"].dt.strftime("%d/%m/%Y").to_numpy(dtype=object)
-                     + " (" + later["_file"].astype(str).to_numpy(dtype=object) + " row "
-                     + later["_row"].astype(str).to_numpy(dtype=object) + "): when this episode ended is unknown."),
-        ))
+        found.append(
+            make_findings(
+                LOAD_RULES["open-episode-before-new-period"],
+                file=rows["_file"].astype(str),
+                row=rows["_row"],
+                child=rows["CHILD"],
+                column="DEC",
+                message=(
+                    "episode has no DEC but the child starts a new period (RNE S) on "
+                    + later["DECOM"].dt.strftime("%d/%m/%Y").to_numpy(dtype=object)
+                    + " ("
+                    + later["_file"].astype(str).to_numpy(dtype=object)
+                    + " row "
+                    + later["_row"].astype(str).to_numpy(dtype=object)
+                    + "): when this episode ended is unknown."
+                ),
+            )
+        )
     tables["episodes"] = ep
     return replace(ret, tables=tables, findings=concat_findings([ret.findings, *found]), stacked=True)

