@@ -68,7 +68,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.chapters import placements as pl
+from analysis.report import text
+from analysis.report.categories import COST_FIELDS, LABELS
 from analysis.paper import BusinessCase, Costs, Paper, UnitCost
 from analysis.report import charts, disclosure
 from analysis.sources.ssda903 import spec
@@ -81,9 +82,9 @@ WEEKS_PER_YEAR = 365.25 / 7
 CATEGORIES = tuple(spec.PLACEMENT_CATEGORIES)
 IN_HOUSE, IFA = "in-house fostering", "IFA fostering"
 #: Phrase in the caption of every table built from child-level data.
-CHILD_LEVEL = pl.CHILD_LEVEL
+CHILD_LEVEL = text.CHILD_LEVEL
 #: What a key figure holding a suppressed count shows.
-SUPPRESSED = pl.SUPPRESSED
+SUPPRESSED = text.SUPPRESSED
 #: Net saving key figures cover at most this many first years.
 FIRST_YEARS = 5
 
@@ -108,7 +109,7 @@ _SCENARIO_DASH = {"baseline": "solid", "recruitment": "dash", "permanence": "sol
 
 def weekly_costs(costs: Costs) -> pd.Series:
     """The paper file's weekly unit cost of each placement category (pounds), indexed by :data:`CATEGORIES`."""
-    return pd.Series({cat: float(getattr(costs, pl.COST_FIELDS[cat]).weekly) for cat in CATEGORIES})
+    return pd.Series({cat: float(getattr(costs, COST_FIELDS[cat]).weekly) for cat in CATEGORIES})
 
 
 def stock_by_category(projection: pd.DataFrame, base_year: int, horizon: int) -> pd.DataFrame:
@@ -673,12 +674,12 @@ def run(model, paper: Paper) -> Results:
 
 
 def _period(year: int) -> str:
-    return pl._period(int(year))
+    return text.period(int(year))
 
 
 def money_text(value: float) -> str:
     """Pounds for a sentence, sign in words: "£1.2 million", "minus £45,000"."""
-    return f"minus {pl._money(-value)}" if value < 0 else pl._money(value)
+    return f"minus {text.money(-value)}" if value < 0 else text.money(value)
 
 
 def payback_text(years: float | None, horizon: int) -> str:
@@ -735,7 +736,7 @@ def parameters_display(res: Results) -> pd.DataFrame:
             {
                 "Parameter": f"costs.{field}.weekly",
                 "Value": f"£{unit.weekly:,.0f} a week",
-                "Meaning": f"Weekly unit cost: {pl.LABELS[cat]} ({unit.year} figure)",
+                "Meaning": f"Weekly unit cost: {LABELS[cat]} ({unit.year} figure)",
                 "Source or assumption": unit.source,
             }
         )

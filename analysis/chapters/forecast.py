@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.chapters.placements import LABELS, age_band, returns_text
+from analysis.report.categories import LABELS, age_band
+from analysis.report.text import returns_text
 from analysis.errors import InputError
 from analysis.report import charts, disclosure
 from analysis.sources import published

@@ -60,102 +60,37 @@ from plotly.subplots import make_subplots
 from analysis.errors import InputError
 from analysis.paper import Costs
 from analysis.report import charts, disclosure
-from analysis.report.context import Context
+from analysis.report.categories import (
+    AGE_BANDS,
+    AGE_ROWS,
+    ALL_CHILDREN,
+    ALL_FOSTER,
+    CATEGORIES,
+    COHORT,
+    COLOURS,
+    COST_FIELDS,
+    DISTANCE,
+    FOSTERING,
+    INSIDE_OR_UNKNOWN,
+    LABELS,
+    LOCALITY,
+    LONG_TERM,
+    MOVES,
+    NEAR_OR_UNKNOWN,
+    PROVIDER_GROUPS,
+    SHORT,
+    age_band,
+    provider_group,
+)
+from analysis.report.context import Context, area_frame
+from analysis.report.text import CHILD_LEVEL, NO_CHILDREN, NOT_PUBLISHED, SUPPRESSED, returns_text
 from analysis.sources.ssda903 import episodes as E
-from analysis.sources.ssda903 import geography, spec
+from analysis.sources.ssda903 import geography
 
 # --------------------------------------------------------------------------- labels and conventions
 
-#: Phrase in the caption of every table or chart built from child-level data.
-CHILD_LEVEL = "child-level data"
 #: Column headers ending with one of these hold something other than counts of children or placements.
 NOT_COUNT_SUFFIXES = ("(%)", "(£)", "(days)")
-#: What a share shows when its denominator is zero.
-NO_CHILDREN = "no children"
-#: What a key figure shows when its value is suppressed.
-SUPPRESSED = "suppressed"
-#: What a published figure shows when DfE published none (or suppressed it).
-NOT_PUBLISHED = "not published"
-
-#: The four kinds of foster placement, in report order (the first four placement categories).
-FOSTERING = ("in-house fostering", "other LA fostering", "IFA fostering", "kinship fostering")
-CATEGORIES = tuple(spec.PLACEMENT_CATEGORIES)
-ALL_FOSTER = "all foster placements"
-ALL_CHILDREN = "all children"
-
-#: Age bands at 31 March (DfE's), plus unknown.
-AGE_BANDS = (*E.AGE_BANDS, E.AGE_UNKNOWN)
-#: Row label of each age band in :func:`stock_table`.
-AGE_ROWS = {band: ("age not known" if band == E.AGE_UNKNOWN else f"aged {band}") for band in AGE_BANDS}
-
-#: Provider groups (PLACE_PROVIDER) as DfE publishes them, grouped as the paper compares them.
-PROVIDER_GROUPS = {
-    "own provision": ("PR1",),
-    "other LA provision": ("PR2",),
-    "private or voluntary provision": ("PR4", "PR5"),
-    "parents (provider)": ("PR0",),
-    "other public provision or not recorded": ("PR3", ""),
-}
-
-DISTANCE = ("20 miles or less", "over 20 miles", "distance not known")
-LOCALITY = ("inside the authority", "outside the authority", "locality not known")
-#: Columns holding the first and last of :data:`DISTANCE` (:data:`LOCALITY`) together. Suppression works on
-#: the nested sums (over 20 + this = all; 20 or less + not known = this), so a small "not known" count hides
-#: "20 miles or less" (the larger part) rather than "over 20 miles", the figure the chapter compares.
-NEAR_OR_UNKNOWN = "20 miles or less, or not known"
-INSIDE_OR_UNKNOWN = "inside the authority, or not known"
-MOVES = ("3 or more placements", "1 or 2 placements")
-COHORT = "in care 2.5+ years, under 16"
-LONG_TERM = ("same placement 2+ years", "moved in the last 2 years")
-
-#: Plain-English names used on the page.
-LABELS = {
-    "in-house fostering": "In-house foster carers (the council's own)",
-    "other LA fostering": "Another council's foster carers",
-    "IFA fostering": "Independent fostering agency (IFA) carers",
-    "kinship fostering": "Family and friends (kinship) carers",
-    "residential": "Children's homes and other residential",
-    "independent living": "Independent or semi-independent living",
-    "placed with parents": "Placed with parents",
-    "adoption placement": "Placed for adoption",
-    "other": "Other placements",
-    ALL_FOSTER: "All foster placements",
-    ALL_CHILDREN: "All children",
-    **{row: row.capitalize() for row in AGE_ROWS.values()},
-    **{group: group.capitalize() for group in PROVIDER_GROUPS},
-}
-#: Short names for narrow tables.
-SHORT = {
-    "in-house fostering": "In-house",
-    "other LA fostering": "Another council",
-    "IFA fostering": "IFA",
-    "kinship fostering": "Kinship",
-}
-
-#: Paper-file cost field for each placement category.
-COST_FIELDS = {
-    "in-house fostering": "in_house_fostering",
-    "other LA fostering": "other_la_fostering",
-    "IFA fostering": "ifa_fostering",
-    "kinship fostering": "kinship_fostering",
-    "residential": "residential",
-    "independent living": "independent_living",
-    "placed with parents": "placed_with_parents",
-    "adoption placement": "adoption_placement",
-    "other": "other",
-}
-
-_COLOURS = {
-    "in-house fostering": "#0060A8",
-    "other LA fostering": "#56B4E9",
-    "IFA fostering": "#D55E00",
-    "kinship fostering": "#009E73",
-    "residential": "#CC79A7",
-    "independent living": "#E69F00",
-    "placed with parents": "#7F7F7F",
-    "adoption placement": "#F0E442",
-    "other": "#A8A8A8",
-}
 
 _LA_LEVEL, _REGIONAL, _NATIONAL = "Local authority", "Regional", "National"
 
@@ -198,33 +133,6 @@ def _money(value: float) -> str:
 
 def _is_number(value) -> bool:
     return not isinstance(value, str) and value is not None and not pd.isna(value)
-
-
-def age_band(age) -> pd.Series:
-    """DfE's age band of each age in whole years (:data:`AGE_BANDS`); ``"unknown"`` where age is NA.
-
-    Parameters
-    ----------
-    age : array-like of int (nullable)
-        Ages in whole years, as :func:`analysis.sources.ssda903.episodes.age_in_years` returns them.
-
-    Returns
-    -------
-    pandas.Series
-        Labels of :data:`analysis.sources.ssda903.episodes.AGE_BANDS`, or ``"unknown"``.
-    """
-    a = pd.to_numeric(pd.Series(age), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    out = np.full(len(a), E.AGE_UNKNOWN, dtype=object)
-    for band, (lo, hi) in E.AGE_BANDS.items():
-        out[(a >= lo) & ((a <= hi) if hi is not None else np.isfinite(a))] = band
-    return pd.Series(out, index=getattr(age, "index", None), dtype=object)
-
-
-def provider_group(provider) -> pd.Series:
-    """The :data:`PROVIDER_GROUPS` key of each PLACE_PROVIDER code (blank: not recorded)."""
-    lookup = {code: group for group, codes in PROVIDER_GROUPS.items() for code in codes}
-    s = pd.Series(provider, dtype=object).fillna("").astype(str).str.strip().str.upper()
-    return s.map(lookup).fillna("other public provision or not recorded").astype(object)
 
 
 def _distance_band(miles: pd.Series) -> pd.Series:
@@ -302,15 +210,6 @@ class Histories:
             f"Source: {CHILD_LEVEL} from {returns_text(self.synthetic)}. Counts of 1 to 5, and counts that would reveal them, are "
             "suppressed (c), as are percentages made from them."
         )
-
-
-def returns_text(synthetic: bool) -> str:
-    """Where child-level figures come from, for a caption's source sentence."""
-    return (
-        "SYNTHETIC SSDA903 returns (no real children; a made-up history calibrated to the authority's published totals)"
-        if synthetic
-        else "the authority's SSDA903 returns"
-    )
 
 
 def _placement_fields(rows: pd.DataFrame, la_code: str) -> pd.DataFrame:
@@ -908,42 +807,6 @@ def published_shares(ctx: Context) -> pd.DataFrame:
     return out
 
 
-def area_frame(ctx: Context, values: pd.Series, years) -> pd.DataFrame:
-    """One indicator set out by area, for every year in ``years``.
-
-    Parameters
-    ----------
-    values : pandas.Series
-        Indexed by (``key``, ``year``), the key an old LA code, a region code
-        or ``"England"``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``year``: ``la``, ``england``, ``region``, ``neighbours``
-        (the simple mean over the neighbours with a value) and
-        ``neighbours_with_data``; NaN where there is no value.
-    """
-    keys = values.index.get_level_values("key")
-
-    def area(key):
-        return values.xs(key, level="key") if key in keys else pd.Series(dtype=float)
-
-    grouped = values[keys.isin(ctx.neighbour_codes)].dropna().groupby(level="year")
-    frame = pd.DataFrame(
-        {
-            "la": area(ctx.la.old_la_code),
-            "england": area("England"),
-            "region": area(ctx.la.region_code),
-            "neighbours": grouped.mean(),
-            "neighbours_with_data": grouped.count(),
-        }
-    ).reindex(years)
-    frame["neighbours_with_data"] = frame["neighbours_with_data"].fillna(0).astype(int)
-    frame.index.name = "year"
-    return frame
-
-
 def published_value(pub: pd.DataFrame, indicator: str, year: int, area: str = "la"):
     """One published share: a float, or :data:`NOT_PUBLISHED`."""
     key = (indicator, year)
@@ -1113,7 +976,7 @@ def mix_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
                 x=[str(v) for v in h.years],
                 y=[_plot(v) for v in shares.loc[cat]],
                 name=_label(cat),
-                marker_color=_COLOURS[cat],
+                marker_color=COLOURS[cat],
                 hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>",
             )
         )
@@ -1154,7 +1017,7 @@ def fostering_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
                 y=[_plot(v) for v in shares.loc[cat]],
                 name=_label(cat),
                 mode="lines+markers",
-                line={"color": _COLOURS[cat], "width": 3},
+                line={"color": COLOURS[cat], "width": 3},
                 hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>",
             )
         )
@@ -1191,7 +1054,7 @@ def new_placements_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
                 x=[str(v) for v in h.years],
                 y=[float(sup.values.loc[cat, v]) for v in h.years],
                 name=_label(cat),
-                marker_color=_COLOURS[cat],
+                marker_color=COLOURS[cat],
                 hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:,.0f}} placements<extra></extra>",
             )
         )
@@ -1591,7 +1454,7 @@ def spend_chart(h: Histories, sp: Spend, gap: Gap, costs: Costs) -> dict:
             y=[_label(c) for c in CATEGORIES],
             x=vals,
             orientation="h",
-            marker_color=[_COLOURS[c] for c in CATEGORIES],
+            marker_color=[COLOURS[c] for c in CATEGORIES],
             hovertemplate="%{y}<br>£%{x:,.0f}<extra></extra>",
         )
     )

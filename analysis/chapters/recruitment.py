@@ -59,9 +59,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis.chapters.placements import NOT_PUBLISHED, area_frame
 from analysis.report import charts
-from analysis.report.context import Context
+from analysis.report.context import Context, area_frame
+from analysis.report.text import NOT_PUBLISHED
 from analysis.sources import published
 
 # --------------------------------------------------------------------------- conventions

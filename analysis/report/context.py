@@ -101,3 +101,39 @@ def load(paper: str | Path | dict[str, Any] | Paper) -> Context:
         neighbour_names=names,
         neighbour_label=label,
     )
+
+
+def area_frame(ctx: Context, values: pd.Series, years) -> pd.DataFrame:
+    """One indicator set out by area, for every year in ``years``.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Indexed by (``key``, ``year``), the key an old LA code, a region code
+        or ``"England"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``year``: ``la``, ``england``, ``region``, ``neighbours``
+        (the simple mean over the neighbours with a value) and
+        ``neighbours_with_data``; NaN where there is no value.
+    """
+    keys = values.index.get_level_values("key")
+
+    def area(key):
+        return values.xs(key, level="key") if key in keys else pd.Series(dtype=float)
+
+    grouped = values[keys.isin(ctx.neighbour_codes)].dropna().groupby(level="year")
+    frame = pd.DataFrame(
+        {
+            "la": area(ctx.la.old_la_code),
+            "england": area("England"),
+            "region": area(ctx.la.region_code),
+            "neighbours": grouped.mean(),
+            "neighbours_with_data": grouped.count(),
+        }
+    ).reindex(years)
+    frame["neighbours_with_data"] = frame["neighbours_with_data"].fillna(0).astype(int)
+    frame.index.name = "year"
+    return frame
