@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from analysis.chapters import REGISTRY
 from analysis.errors import InputError
 
 #: The repository root (the folder holding ``analysis/``).
@@ -25,21 +26,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 #: The paper ``make report`` builds.
 DEFAULT_PAPER = REPO_ROOT / "book" / "papers" / "2018-01-09_children-and-young-people.yml"
-
-#: Chapters a paper may ask for, in book order: name -> notebook file.
-CHAPTERS: dict[str, str] = {
-    "care_numbers": "10_care_numbers.ipynb",
-    "placements": "20_placements.ipynb",
-    "permanence": "30_permanence.ipynb",
-    "recruitment": "40_recruitment.ipynb",
-    "forecast": "50_forecast.ipynb",
-    "business_case": "60_business_case.ipynb",
-    "claims": "70_claims.ipynb",
-    "data_quality": "90_data_quality.ipynb",
-}
-
-#: Chapters that read child-level (SSDA903) data.
-CHILD_LEVEL_CHAPTERS = frozenset({"placements", "permanence", "forecast", "business_case", "claims", "data_quality"})
 
 _EDITION = re.compile(r"^\d{4}\.\d+(\.\d+)?(-[a-z0-9.]+)?$")
 
@@ -229,8 +215,8 @@ class Paper(_Strict):
     costs: Costs = Costs()
     forecast: Forecast = Forecast()
     business_case: BusinessCase = BusinessCase()
-    chapters: list[Literal[tuple(CHAPTERS)]] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: list(CHAPTERS)
+    chapters: list[Literal[tuple(REGISTRY)]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: list(REGISTRY)
     )
 
     @field_validator("local_authority", mode="before")
@@ -304,7 +290,7 @@ def _describe(error: dict[str, Any]) -> str:
         return f"  - {where}: required field is missing"
     msg = error["msg"]
     if kind in ("literal_error",) and "chapters" in where:
-        msg = f"must be one of {', '.join(CHAPTERS)}"
+        msg = f"must be one of {', '.join(REGISTRY)}"
     if "neighbours" in where:
         msg = "must be 2021 or 2025 (DfE statistical-neighbour model) or a list of local authorities"
         where = "comparators.neighbours"

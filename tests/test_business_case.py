@@ -29,7 +29,6 @@ from analysis.report import charts, disclosure
 
 W = 365.25 / 7  # weeks in a year
 BAND = "10 to 15"
-NOTEBOOK = REPO_ROOT / "notebooks" / "60_business_case.ipynb"
 
 
 def _costs(**weekly) -> Costs:
@@ -454,22 +453,6 @@ def test_bad_business_case_parameter_exits_2_naming_it(tmp_path, field, value, e
 
 
 # --------------------------------------------------------------------------- the notebook
-
-
-def test_notebook_is_only_calls_glue_and_prose():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "parameters" in code[0].metadata.get("tags", [])
-    assert code[0].source.strip().endswith('paper = "book/papers/2018-01-09_children-and-young-people.yml"')
-    for cell in code:
-        assert not cell.outputs and cell.execution_count is None
-        assert "nbval-check-output" in cell.metadata.get("tags", []) or cell is code[0]
-        assert not re.search(
-            r"^\s*(def|class|for|while|if|with|try)\b|\bif\b.*\belse\b|\blambda\b", cell.source, re.M
-        ), cell.source
-    text = "\n".join(c.source for c in nb.cells)
-    for glued in re.findall(r"\{glue:text\}`([^`]+)`", text):
-        assert ":" in glued, f"glue without a format spec: {glued}"
 
 
 def test_faster_permanence_builds_up_over_the_ramp_years():

@@ -529,16 +529,3 @@ def test_default_paper_outlook_is_repeatable(default_outlook):
     assert F.findings(o) == F.findings(again)
 
 
-def test_notebook_is_thin_and_committed_without_outputs():
-    import nbformat
-
-    from analysis.paper import REPO_ROOT
-
-    nb = nbformat.read(REPO_ROOT / "notebooks" / "50_forecast.ipynb", as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code)
-    assert code[0].metadata["tags"] == ["parameters"]
-    assert code[0].source.splitlines()[-1] == 'paper = "book/papers/2018-01-09_children-and-young-people.yml"'
-    assert "remove-input" in code[1].metadata["tags"]
-    assert all("nbval-check-output" in c.metadata["tags"] for c in code[1:])
-    assert not any("def " in c.source or "lambda" in c.source for c in code)

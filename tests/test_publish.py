@@ -22,7 +22,9 @@ from conftest import default_paper
 
 from analysis.__main__ import main
 from analysis.build import nbcache, pipeline, provenance
-from analysis.paper import CHAPTERS, DEFAULT_PAPER, REPO_ROOT
+from analysis.build.notebooks import read_source, write_source
+from analysis.chapters import REGISTRY
+from analysis.paper import DEFAULT_PAPER, REPO_ROOT
 from analysis.publish import gate
 from analysis.publish import site as publish
 from analysis.publish.editions import read_paper
@@ -48,7 +50,7 @@ def paper_file(folder: Path, **changes) -> Path:
     """The default paper (its chapters whose notebooks exist), with ``changes`` (dotted keys) applied."""
     data = default_paper(**changes)
     if "chapters" not in changes:
-        data["chapters"] = [c for c in data["chapters"] if (REPO_ROOT / "notebooks" / CHAPTERS[c]).is_file()]
+        data["chapters"] = [c for c in data["chapters"] if (REPO_ROOT / "notebooks" / REGISTRY[c].source).is_file()]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"paper-{hashlib.sha1(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:8]}.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -284,7 +286,7 @@ def test_publish_gate_blocks_identifiers_and_small_counts(site, tmp_path, monkey
     """A chapter that prints a child's ID and date of birth and shows a table with a count of 3."""
     notebooks = tmp_path / "notebooks"
     shutil.copytree(REPO_ROOT / "notebooks", notebooks)
-    nb = nbformat.read(notebooks / "90_data_quality.ipynb", as_version=4)
+    nb = read_source(notebooks / "90_data_quality.md")
     nb.cells.append(
         nbformat.v4.new_code_cell(
             "import pandas as pd\n"
@@ -294,7 +296,7 @@ def test_publish_gate_blocks_identifiers_and_small_counts(site, tmp_path, monkey
             "                  caption='Children by placement (child-level data)')"
         )
     )
-    nbformat.write(nb, notebooks / "90_data_quality.ipynb")
+    write_source(nb, notebooks / "90_data_quality.md")
     monkeypatch.setattr(pipeline, "NOTEBOOKS", notebooks)
     scratch = earlier_site(site, tmp_path / "site")
     before = digest(scratch)
@@ -417,10 +419,10 @@ def test_two_publishes_of_the_same_inputs_give_the_same_figures_and_chart_data(s
 def test_cache_key_changes_with_each_input(tmp_path):
     paper, _, _ = read_paper(paper_file(tmp_path))
     shared = nbcache.shared_digest(paper)
-    nb = REPO_ROOT / "notebooks" / "10_care_numbers.ipynb"
+    nb = REPO_ROOT / "notebooks" / "10_care_numbers.md"
     key = nbcache.key(nb, paper, shared)
     assert key == nbcache.key(nb, paper, nbcache.shared_digest(paper))
-    other_nb = tmp_path / "nb.ipynb"
+    other_nb = tmp_path / "nb.md"
     other_nb.write_bytes(nb.read_bytes() + b" ")
     assert nbcache.key(other_nb, paper, shared) != key
     changed, _, _ = read_paper(paper_file(tmp_path, year=2016))

@@ -25,7 +25,6 @@ from analysis.sources.published import COLUMNS, LocalAuthority
 from tests.conftest import default_paper
 
 LATEST_PAPER = REPO_ROOT / "book" / "papers" / "2026-01-13_children-and-young-people-latest.yml"
-NOTEBOOK = REPO_ROOT / "notebooks" / "40_recruitment.ipynb"
 
 # --------------------------------------------------------------------------- the hand-made table
 
@@ -451,26 +450,6 @@ def test_findings_and_titles_come_from_the_numbers(small):
     )
     # Households 100 -> 125 (+25) against a 2018-19 net of +30: within what rounding can explain.
     assert any("within what Ofsted's rounding" in f for f in found)
-
-
-def test_notebook_is_thin_and_stored_without_outputs():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
-    assert len(params) == 1
-    assert params[0].source.splitlines()[-1] == 'paper = "book/papers/2018-01-09_children-and-young-people.yml"'
-    for cell in code:
-        assert not cell.outputs and cell.execution_count is None
-        assert not re.search(
-            r"^\s*(def|class|for|while|if|with|try)\b|\bif\b.*\belse\b|\blambda\b", cell.source, re.M
-        ), cell.source
-        if cell not in params:
-            assert "nbval-check-output" in cell.metadata.get("tags", []), cell.source
-    assert "remove-input" in code[1].metadata["tags"] and "ctx = context.load(paper)" in code[1].source
-    assert code[-1].source.startswith("charts.show_table(keyfigures.table()")
-    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for ref in re.findall(r"\{glue:text\}`([^`]+)`", text):
-        assert ":" in ref, f"glue reference {ref} needs a format spec"
 
 
 def test_places_not_filled_split_into_vacant_and_not_available(cambs):

@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.paper import REPO_ROOT, Paper
 from analysis.build.provenance import files_under, ssda903_folder
+from analysis.paper import REPO_ROOT, Paper
 
 #: Entries kept per notebook (older ones are removed).
 KEEP = 4
 
 
-def _hash_tree(h: "hashlib._Hash", folder: Path, label: str) -> None:
+def _hash_tree(h: hashlib._Hash, folder: Path, label: str) -> None:
     h.update(f"\0tree {label}\0".encode())
     if not folder.exists():
         h.update(b"missing")

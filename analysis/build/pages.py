@@ -27,8 +27,7 @@ def data_sources_markdown(manifest: dict[str, Any], paper: Paper) -> str:
         "(`python -m analysis data refresh`) from the files listed below. No child-level data is used in "
         "these chapters.",
         "",
-        f"**Licence.** {manifest.get('attribution', '')} "
-        f"Licence: {manifest.get('licence', '')}.",
+        f"**Licence.** {manifest.get('attribution', '')} Licence: {manifest.get('licence', '')}.",
         "",
         "**Revisions.** " + manifest.get("release_rule", ""),
         "",
@@ -90,11 +89,11 @@ def opening_page(template: str, paper: Paper) -> str:
     ValueError
         For a placeholder or a chapter name the template should not use.
     """
-    from analysis.paper import CHAPTERS
+    from analysis.chapters import REGISTRY
 
     def block(match: re.Match) -> str:
         names = [n.strip() for n in match.group(1).split(",") if n.strip()]
-        unknown = [n for n in names if n not in CHAPTERS]
+        unknown = [n for n in names if n not in REGISTRY]
         if unknown:
             raise ValueError(f"book/intro.md: unknown chapter {', '.join(unknown)} in '<!-- if chapter: ... -->'")
         return match.group(2) if all(n in paper.chapters for n in names) else ""

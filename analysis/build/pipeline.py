@@ -45,13 +45,15 @@ from typing import Any
 import nbformat
 import yaml
 
-from analysis.report import keyfigures
 from analysis.build import nbcache, offline, pages, provenance
-from analysis.sources import published
-from analysis.report.context import load as load_context
-from analysis.publish.editions import read_paper
+from analysis.build.notebooks import read_source
+from analysis.chapters import PARTS, REGISTRY, child_level
 from analysis.errors import BuildError
-from analysis.paper import CHAPTERS, CHILD_LEVEL_CHAPTERS, REPO_ROOT, Paper
+from analysis.paper import REPO_ROOT, Paper
+from analysis.publish.editions import read_paper
+from analysis.report import keyfigures
+from analysis.report.context import load as load_context
+from analysis.sources import published
 
 BOOK_SRC = REPO_ROOT / "book"
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -224,21 +226,22 @@ def _copy_sources(stage_src: Path, paper: Paper, footer: str | None = None, draf
 def _toc(paper: Paper, extra: list[str] | tuple[str, ...] = ()) -> str:
     """The table of contents for this paper: the opening page, its chapters, the appendices.
 
-    ``extra`` names generated pages (file stems) added at the end of the last part.
+    The chapters come from :data:`analysis.chapters.REGISTRY` (those the paper
+    runs, each at the head of its part); ``book/_toc.yml`` lists the other
+    pages of each part. ``extra`` names generated pages (file stems) added at
+    the end of the last part.
     """
     base = yaml.safe_load((BOOK_SRC / "_toc.yml").read_text(encoding="utf-8"))
-    chosen = {Path(CHAPTERS[c]).stem for c in paper.chapters}
-    for part in base.get("parts", []):
-        part["chapters"] = [
-            ch for ch in part["chapters"]
-            if not ch["file"].startswith("chapters/") or Path(ch["file"]).name in chosen
-        ]
-    base["parts"] = [p for p in base.get("parts", []) if p["chapters"]]
+    pages = {part["caption"]: list(part.get("chapters") or []) for part in base.get("parts", [])}
+    parts = []
+    for caption in dict.fromkeys([*PARTS, *pages]):
+        chapters = [{"file": c.page} for c in REGISTRY.values() if c.part == caption and c.name in paper.chapters]
+        entries = chapters + pages.get(caption, [])
+        if entries:
+            parts.append({"caption": caption, "chapters": entries})
     if extra:
-        if base["parts"]:
-            base["parts"][-1]["chapters"] += [{"file": name} for name in extra]
-        else:
-            base.setdefault("chapters", []).extend({"file": name} for name in extra)
+        parts[-1]["chapters"] += [{"file": name} for name in extra]
+    base["parts"] = parts
     return yaml.safe_dump(base, sort_keys=False)
 
 
@@ -284,8 +287,8 @@ def _execute(name: str, source: Path, target: Path, paper: Paper, log_path: Path
     try:
         with _stderr_to(log_path):
             papermill.execute_notebook(
-            str(source),
-            str(target),
+                read_source(source),
+                str(target),
                 parameters={"paper": paper.parameters()},
                 kernel_name="python3",
                 cwd=str(REPO_ROOT),
@@ -306,8 +309,19 @@ def _execute(name: str, source: Path, target: Path, paper: Paper, log_path: Path
 
 def _jupyter_book(stage_src: Path, out: Path) -> None:
     exe = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(exe), "build", str(stage_src), "--path-output", str(out), "--builder", "html",
-           "-W", "--keep-going", "--all", "-q"]
+    cmd = [
+        str(exe),
+        "build",
+        str(stage_src),
+        "--path-output",
+        str(out),
+        "--builder",
+        "html",
+        "-W",
+        "--keep-going",
+        "--all",
+        "-q",
+    ]
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
@@ -321,7 +335,7 @@ def _jupyter_book(stage_src: Path, out: Path) -> None:
 #: console error, "THEBE_JS_URL has already been declared") and naming a CDN, and
 #: its loader. Removed from the rendered pages.
 _THEBE_SCRIPTS = re.compile(
-    r'[ \t]*<script>const THEBE_JS_URL = [^<]*</script>\n?'
+    r"[ \t]*<script>const THEBE_JS_URL = [^<]*</script>\n?"
     r'|[ \t]*<script async="async" src="[^"]*_static/sphinx-thebe\.js[^"]*"></script>\n?'
 )
 
@@ -356,11 +370,11 @@ def _run_notebooks(
     shared = nbcache.shared_digest(paper)
     records = []
     for i, chapter in enumerate(paper.chapters, 1):
-        name = CHAPTERS[chapter]
-        source, target = NOTEBOOKS / name, chapters / name
+        name = REGISTRY[chapter].notebook
+        source, target = NOTEBOOKS / REGISTRY[chapter].source, chapters / name
         log(f"      ({i}/{len(paper.chapters)}) {name}")
         if not source.is_file():
-            raise BuildError(f"notebook {name} (chapter {chapter}) not found in {_show(NOTEBOOKS)}")
+            raise BuildError(f"notebook {source.name} (chapter {chapter}) not found in {_show(NOTEBOOKS)}")
         key = nbcache.key(source, paper, shared)
         hit = cache.get(name, key) if cache is not None else None
         if hit is not None:
@@ -371,8 +385,13 @@ def _run_notebooks(
             logs.mkdir(exist_ok=True)
             executed_at = provenance.now()
             seconds = _execute(name, source, target, paper, logs / f"{Path(name).stem}.kernel.log")
-            record = {"notebook": name, "status": "executed", "seconds": round(seconds, 2),
-                      "executed_at": executed_at, "cache_key": key}
+            record = {
+                "notebook": name,
+                "status": "executed",
+                "seconds": round(seconds, 2),
+                "executed_at": executed_at,
+                "cache_key": key,
+            }
             if cache is not None:
                 cache.put(name, key, target, {k: v for k, v in record.items() if k != "status"})
             log(f"          {seconds:.1f} s")
@@ -407,16 +426,20 @@ def build(
         paper, _extras, paper_file = read_paper(paper_path)
         paper_file = options.paper_file or paper_file
         ctx = load_context(paper)
-        log(f"      {paper.title}: {ctx.la.la_name} ({ctx.la.new_la_code}), year ending 31 March {paper.year}, "
-            f"edition {paper.edition}")
-        if CHILD_LEVEL_CHAPTERS & set(paper.chapters):
+        log(
+            f"      {paper.title}: {ctx.la.la_name} ({ctx.la.new_la_code}), year ending 31 March {paper.year}, "
+            f"edition {paper.edition}"
+        )
+        if child_level(paper.chapters):
             from analysis.sources.ssda903 import context as child_context
 
             child = child_context.load(paper)
             synthetic = child.synthetic
-            log(f"      SSDA903: {child.source.relative_to(REPO_ROOT) if child.source.is_relative_to(REPO_ROOT) else child.source}"
+            log(
+                f"      SSDA903: {child.source.relative_to(REPO_ROOT) if child.source.is_relative_to(REPO_ROOT) else child.source}"
                 f", {child.years[0]}-{child.years[-1]}, {len(child.prepared):,} episodes, validated"
-                f"{' (SYNTHETIC)' if child.synthetic else ''}")
+                f"{' (SYNTHETIC)' if child.synthetic else ''}"
+            )
     git = provenance.git_state()
     version = options.version or paper.edition
     built_at = provenance.now()
@@ -445,8 +468,15 @@ def build(
         with progress.step("Rendering the book with Jupyter Book (warnings are errors)"):
             executed = sorted(chapters.glob("*.ipynb"))
             figures = keyfigures.collect(executed, stage_src)
-            prov = provenance.collect(paper, git=git, notebooks=records, version=version, draft=options.draft,
-                                      built_at=built_at, paper_file=paper_file)
+            prov = provenance.collect(
+                paper,
+                git=git,
+                notebooks=records,
+                version=version,
+                draft=options.draft,
+                built_at=built_at,
+                paper_file=paper_file,
+            )
             extra = list(options.extra_pages(figures, prov)) if options.extra_pages else []
             extra.append(Page("provenance", provenance.markdown(prov)))
             for page in extra:
@@ -478,8 +508,10 @@ def build(
             if failed.exists():
                 shutil.rmtree(failed)
             os.replace(staging, failed)
-            log(f"      build failed; its files are kept in {_show(failed)}"
-                f" and the previous build in {out_root / 'html'} is untouched")
+            log(
+                f"      build failed; its files are kept in {_show(failed)}"
+                f" and the previous build in {out_root / 'html'} is untouched"
+            )
         elif staging.exists():
             shutil.rmtree(staging)
     if ok and failed.exists():

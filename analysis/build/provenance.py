@@ -23,11 +23,23 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from analysis.paper import CHILD_LEVEL_CHAPTERS, REPO_ROOT, Paper
+from analysis.chapters import child_level
+from analysis.paper import REPO_ROOT, Paper
 
 #: Packages whose versions every edition records.
-KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "papermill", "pandas", "numpy", "scipy", "statsmodels",
-                "plotly", "pydantic", "nbformat")
+KEY_PACKAGES = (
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "papermill",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "plotly",
+    "pydantic",
+    "nbformat",
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +64,13 @@ def git_state(root: Path = REPO_ROOT) -> GitState:
     """
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=normal"], cwd=root,
-                                capture_output=True, text=True, check=True)
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=normal"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return GitState(None, True, ("not a git repository",))
     changes = tuple(line[3:] for line in status.stdout.splitlines() if line.strip())
@@ -72,8 +89,10 @@ def sha256_file(path: Path) -> str:
 def files_under(folder: Path) -> list[Path]:
     """Every file under ``folder``, sorted, skipping hidden files and caches."""
     return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts)
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts)
     )
 
 
@@ -96,7 +115,7 @@ def package_versions() -> dict[str, str]:
 
 def ssda903_folder(paper: Paper) -> Path | None:
     """The paper's SSDA903 folder when one of its chapters reads child-level data, else None."""
-    if not (CHILD_LEVEL_CHAPTERS & set(paper.chapters)):
+    if not child_level(paper.chapters):
         return None
     from analysis.sources.ssda903.context import folder
 
@@ -124,14 +143,24 @@ def input_files(paper: Paper) -> list[dict[str, Any]]:
             source = "the data manifest: every release and source file used (python -m analysis data refresh)"
             matches = None
         elif rel in outputs:
-            source = (f"derived by python -m analysis data refresh from {n_sources} published DfE/ONS/Ofsted "
-                      f"files listed in the manifest ({manifest.get('title', 'published figures')})")
+            source = (
+                f"derived by python -m analysis data refresh from {n_sources} published DfE/ONS/Ofsted "
+                f"files listed in the manifest ({manifest.get('title', 'published figures')})"
+            )
             matches = outputs[rel].get("sha256") == digest
         else:
             source = "not listed in the data manifest"
             matches = None
-        records.append({"path": display_path(path), "group": "published", "bytes": path.stat().st_size,
-                        "sha256": digest, "source": source, "manifest_sha256_matches": matches})
+        records.append(
+            {
+                "path": display_path(path),
+                "group": "published",
+                "bytes": path.stat().st_size,
+                "sha256": digest,
+                "source": source,
+                "manifest_sha256_matches": matches,
+            }
+        )
     child = ssda903_folder(paper)
     if child is not None and child.exists():
         cmanifest = _json(child / "manifest.json")
@@ -139,19 +168,26 @@ def input_files(paper: Paper) -> list[dict[str, Any]]:
         synthetic = (child / "SYNTHETIC").exists() or bool(cmanifest.get("synthetic"))
         params = cmanifest.get("parameters", {})
         if synthetic:
-            how = (f"SYNTHETIC: made up by python -m analysis synth --la {params.get('la', '?')} --years "
-                   f"{'-'.join(str(y) for y in params.get('years', []))} --seed {params.get('seed', '?')} "
-                   f"(generator version {params.get('generator_version', '?')})")
+            how = (
+                f"SYNTHETIC: made up by python -m analysis synth --la {params.get('la', '?')} --years "
+                f"{'-'.join(str(y) for y in params.get('years', []))} --seed {params.get('seed', '?')} "
+                f"(generator version {params.get('generator_version', '?')})"
+            )
         else:
             how = "the authority's SSDA903 returns (child-level; never published)"
         for path in files_under(child):
             rel = path.relative_to(child).as_posix()
             digest = sha256_file(path)
-            records.append({
-                "path": display_path(path), "group": "ssda903", "bytes": path.stat().st_size, "sha256": digest,
-                "source": how if rel not in ("manifest.json", "SYNTHETIC", "README.md") else f"{how}; folder notes",
-                "manifest_sha256_matches": (files[rel] == digest) if rel in files else None,
-            })
+            records.append(
+                {
+                    "path": display_path(path),
+                    "group": "ssda903",
+                    "bytes": path.stat().st_size,
+                    "sha256": digest,
+                    "source": how if rel not in ("manifest.json", "SYNTHETIC", "README.md") else f"{how}; folder notes",
+                    "manifest_sha256_matches": (files[rel] == digest) if rel in files else None,
+                }
+            )
     return records
 
 
@@ -160,7 +196,8 @@ def upstream_sources(paper: Paper) -> list[dict[str, Any]]:
     manifest = _json(paper.published_dir() / "manifest.json")
     return [
         {k: src.get(k) for k in ("path", "release", "publisher", "bytes", "sha256")}
-        for src in manifest.get("sources", []) if isinstance(src, dict)
+        for src in manifest.get("sources", [])
+        if isinstance(src, dict)
     ]
 
 
@@ -177,7 +214,7 @@ def data_vintage(paper: Paper) -> str:
 
 def now() -> str:
     """The current time in UTC, ISO 8601, to the second."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def collect(
@@ -231,7 +268,8 @@ def markdown(prov: dict[str, Any]) -> str:
         "Exactly what produced this edition: the code, the software, the parameters and every input file. "
         "The same record is published as `provenance.json` beside the report.",
         "",
-        f"- **Edition:** {prov['edition']}" + (f" (version {prov['version']})" if prov["version"] != prov["edition"] else ""),
+        f"- **Edition:** {prov['edition']}"
+        + (f" (version {prov['version']})" if prov["version"] != prov["edition"] else ""),
     ]
     if prov.get("draft"):
         lines.append("- **Status:** DRAFT, not for circulation")
@@ -268,13 +306,21 @@ def markdown(prov: dict[str, Any]) -> str:
         lines += [f"## Input files: {title.lower()}", ""]
         if group == "ssda903":
             lines += [f"Source: {_cell(min(sources, key=len))}.", ""]
-        lines += ["| File | Bytes | SHA-256 | Matches manifest |" + (" Source |" if group == "published" else ""),
-                  "|---|---:|---|---|" + ("---|" if group == "published" else "")]
+        lines += [
+            "| File | Bytes | SHA-256 | Matches manifest |" + (" Source |" if group == "published" else ""),
+            "|---|---:|---|---|" + ("---|" if group == "published" else ""),
+        ]
         for rec in records:
-            row = (f"| `{_cell(rec['path'])}` | {rec['bytes']:,} | `{rec['sha256'][:16]}…` | "
-                   f"{match_text[rec['manifest_sha256_matches']]} |")
+            row = (
+                f"| `{_cell(rec['path'])}` | {rec['bytes']:,} | `{rec['sha256'][:16]}…` | "
+                f"{match_text[rec['manifest_sha256_matches']]} |"
+            )
             lines.append(row + (f" {_cell(rec['source'])} |" if group == "published" else ""))
         lines.append("")
-    lines += ["", f"The published table was derived from {len(prov['upstream_sources'])} source files, each listed "
-              "with its checksum on the Data sources page.", ""]
+    lines += [
+        "",
+        f"The published table was derived from {len(prov['upstream_sources'])} source files, each listed "
+        "with its checksum on the Data sources page.",
+        "",
+    ]
     return "\n".join(lines)

@@ -79,15 +79,15 @@ CLAIMS: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: Where the detail behind each claim is, relative to the chapters folder.
+#: The chapter (a name in :data:`analysis.chapters.REGISTRY`) with the detail behind each claim.
 CHAPTER_OF = {
-    "numbers_higher": ("10_care_numbers", "Care numbers in context"),
-    "foster_share": ("20_placements", "Where children live"),
-    "too_many_agency": ("20_placements", "Where children live"),
-    "agency_further": ("20_placements", "Where children live"),
-    "agency_costly": ("20_placements", "Where children live"),
-    "permanence_slow": ("30_permanence", "Progress to permanence"),
-    "recruitment_improved": ("40_recruitment", "Foster carer recruitment"),
+    "numbers_higher": "care_numbers",
+    "foster_share": "placements",
+    "too_many_agency": "placements",
+    "agency_further": "placements",
+    "agency_costly": "placements",
+    "permanence_slow": "permanence",
+    "recruitment_improved": "recruitment",
 }
 
 
@@ -734,13 +734,13 @@ def details_markdown(claims: list[Claim], chapters: list[str] | None = None) -> 
     ``chapters`` (the paper's chapter names) limits the links to chapters the
     book has; without it every claim links to its chapter.
     """
-    from analysis.paper import CHAPTERS
+    from analysis.chapters import REGISTRY
 
-    have = None if chapters is None else {CHAPTERS[c].removesuffix(".ipynb") for c in chapters}
     parts = []
     for i, c in enumerate(claims, start=1):
-        chapter, title = CHAPTER_OF[c.slug]
-        detail = f'- **Detail:** <a href="{chapter}.html">{title}</a>\n' if have is None or chapter in have else ""
+        chapter = REGISTRY[CHAPTER_OF[c.slug]]
+        shown = chapters is None or chapter.name in chapters
+        detail = f'- **Detail:** <a href="{chapter.stem}.html">{chapter.title}</a>\n' if shown else ""
         parts.append(
             f"### {i}. {c.text}\n\n"
             f"*Paragraph {c.paragraph} of the paper.* **Verdict: {c.verdict}.** {c.reason}\n\n"
