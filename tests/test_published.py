@@ -197,8 +197,10 @@ def test_neighbours(neighbour_table):
     assert neighbours(neighbour_table, "942", 2021) == []  # Cumberland did not exist in 2021
     assert set(neighbour_table["closeness"]) >= {"Very Close", "Close", "Very close"}
     assert not neighbour_table["closeness"].str.endswith(" ").any()
+    # 2018: the list in use before April 2021 (no closeness labels).
+    assert neighbours(neighbour_table, "873", 2018)[:3] == ["931", "916", "850"]
     with pytest.raises(InputError, match="model"):
-        neighbours(neighbour_table, "873", 2018)
+        neighbours(neighbour_table, "873", 2019)
 
 
 def test_manifest():
@@ -210,17 +212,17 @@ def test_manifest():
 
 
 def test_missing_or_malformed_files(tmp_path):
-    with pytest.raises(InputError, match="cla_published.csv.gz: file not found"):
+    with pytest.raises(InputError, match=r"cla_published\.csv\.gz: file not found"):
         load_published(tmp_path)
     (tmp_path / "cla_published.csv.gz").write_bytes(gzip.compress(b"year,measure,value\n2025,cla_31_march,1\n"))
-    with pytest.raises(InputError, match="missing column.*geographic_level"):
+    with pytest.raises(InputError, match=r"missing column.*geographic_level"):
         load_published(tmp_path)
     (tmp_path / "cla_published.csv.gz").write_text("year,measure,value\n")  # not compressed
     with pytest.raises(InputError, match="not a gzip-compressed CSV file"):
         load_published(tmp_path)
-    with pytest.raises(InputError, match="statistical_neighbours.csv"):
+    with pytest.raises(InputError, match=r"statistical_neighbours\.csv"):
         load_neighbours(tmp_path)
-    with pytest.raises(InputError, match="manifest.json"):
+    with pytest.raises(InputError, match=r"manifest\.json"):
         load_manifest(tmp_path)
 
 

@@ -18,7 +18,14 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.sources.published import COLUMNS, DATA_DIR, MANIFEST_FILE, NEIGHBOUR_COLUMNS, REVISION_COLUMNS
+from analysis.sources.published import (
+    COLUMNS,
+    DATA_DIR,
+    MANIFEST_FILE,
+    NEIGHBOUR_COLUMNS,
+    REVISION_COLUMNS,
+    load_neighbours,
+)
 from analysis.sources.refresh import EXTRACTORS, parse_cell, parse_years_months, refresh, source_id
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -127,9 +134,19 @@ LA num,LA Name,LA number,GOInd,GOReg,SN1,SNP,SN2,SNP,
 202,Camden,202,3,London (Inner),213,Very Close,,,
 """
 
-SN_2025 = """
-old_la_code,la_name,region_ind,region_name,SN_1,SN_1P,SN_2,SN_2P
-873,Cambridgeshire,6,East of England,931,Very close,202,Close 
+SN_2025 = (
+    "old_la_code,la_name,region_ind,region_name,SN_1,SN_1P,SN_2,SN_2P\n"
+    "873,Cambridgeshire,6,East of England,931,Very close,202,Close \n"  # trailing space: closeness is stripped
+)
+
+# The list in use before April 2021 (long form; SN00 is the authority itself).
+SN_PRE2021 = """
+la_number,la_name,sn_rank,sn_la_number,sn_la_name,sn_la_code_9digit
+873,Cambridgeshire,SN00,873,Cambridgeshire,E10000003
+873,Cambridgeshire,SN01,931,Oxfordshire,E10000025
+873,Cambridgeshire,SN02,202,Camden,E09000007
+202,Camden,SN00,202,Camden,E09000007
+202,Camden,SN01,873,Cambridgeshire,E10000003
 """
 
 
@@ -938,3 +955,100 @@ def test_ofsted_file_without_expected_rows(source: Path, out_dir: Path):
     with pytest.raises(InputError, match=r"Fostering_in_England_2017-18_dataset\.csv.*missing row"):
         refresh(source, out_dir)
     _assert_untouched(out_dir)
+
+
+# --------------------------------------------------------------------------- statistical neighbours: the 2018 model
+
+SN_PRE2021_NAME = "DfE_childrens_services_statistical_neighbours_pre2021_smapey.csv"
+RAW_SMAPEY_NAME = "raw_smapey_combined_long_data_2019_R_v1_postbeta_sup.csv"
+
+
+def test_pre2021_neighbour_list_is_model_2018(source: Path, tmp_path: Path):
+    _write(source / "statistical-neighbours" / SN_PRE2021_NAME, SN_PRE2021)
+    # The raw original has none of the expected columns: it must be skipped, not read.
+    _write(source / "statistical-neighbours" / RAW_SMAPEY_NAME, "LA_Name,LEA_Number,SN\nCambridgeshire,873,SN01\n")
+    _write(source / "dfe-lait" / "lait_data_dictionary.csv", "Short Desc,Data item\nLAC,Children looked after\n")
+    _write(source / "dfe-lait" / "SOURCES.md", "# LAIT\n")
+    out = tmp_path / "out"
+    summary = refresh(source, out)
+
+    sn = pd.read_csv(out / "statistical_neighbours.csv", dtype=str, keep_default_na=False)
+    assert tuple(sn.columns) == NEIGHBOUR_COLUMNS
+    assert list(dict.fromkeys(sn["model"])) == ["2018", "2021", "2025"]
+    old = sn[sn["model"] == "2018"]
+    # SN00 (the authority itself) is dropped; no closeness in this list; names from the list itself.
+    assert old.values.tolist() == [
+        ["2018", "202", "Camden", "1", "873", "Cambridgeshire", ""],
+        ["2018", "873", "Cambridgeshire", "1", "931", "", ""],
+        ["2018", "873", "Cambridgeshire", "2", "202", "Camden", ""],
+    ]
+
+    manifest = json.loads((out / MANIFEST_FILE).read_text())
+    by_path = {s["path"]: s for s in manifest["sources"]}
+    entry = by_path[f"statistical-neighbours/{SN_PRE2021_NAME}"]
+    assert (entry["release"], entry["output"]) == ("statistical neighbours 2018 model", "statistical_neighbours.csv")
+    assert f"statistical-neighbours/{RAW_SMAPEY_NAME}" not in by_path
+    skipped = {s["path"]: s for s in manifest["skipped"]}
+    assert set(skipped) == {f"statistical-neighbours/{RAW_SMAPEY_NAME}", "dfe-lait/lait_data_dictionary.csv"}
+    assert "derived" in skipped[f"statistical-neighbours/{RAW_SMAPEY_NAME}"]["reason"]
+    assert "not derived yet" in skipped["dfe-lait/lait_data_dictionary.csv"]["reason"]
+    assert all(len(s["sha256"]) == 64 and s["bytes"] > 0 for s in skipped.values())
+    assert summary.skipped == 2
+    assert "not read" in str(summary)
+
+
+def test_small_tree_without_skipped_files_has_no_skipped_list(source: Path, tmp_path: Path):
+    refresh(source, tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / MANIFEST_FILE).read_text())
+    assert "skipped" not in manifest
+
+
+def test_pre2021_neighbour_list_sn00_must_be_the_authority(source: Path, out_dir: Path):
+    _write(
+        source / "statistical-neighbours" / SN_PRE2021_NAME,
+        SN_PRE2021.replace("873,Cambridgeshire,SN00,873", "873,Cambridgeshire,SN00,931"),
+    )
+    with pytest.raises(InputError, match=r"pre2021_smapey\.csv: SN00 of 873 is 931"):
+        refresh(source, out_dir)
+    _assert_untouched(out_dir)
+
+
+def _committed_neighbours(model: int, code: str) -> list[tuple[str, str]]:
+    """(neighbour code, name) in rank order from the committed data/published/statistical_neighbours.csv."""
+    sn = load_neighbours()
+    rows = sn[(sn["model"] == model) & (sn["old_la_code"] == code)].sort_values("rank")
+    assert rows["rank"].tolist() == list(range(1, len(rows) + 1))
+    return list(zip(rows["neighbour_old_la_code"], rows["neighbour_la_name"]))
+
+
+def test_committed_2018_model_cambridgeshire_matches_the_source_file():
+    expected = [
+        ("931", "Oxfordshire"),
+        ("916", "Gloucestershire"),
+        ("850", "Hampshire"),
+        ("865", "Wiltshire"),
+        ("800", "Bath and North East Somerset"),
+        ("869", "West Berkshire"),
+        ("938", "West Sussex"),
+        ("919", "Hertfordshire"),
+        ("885", "Worcestershire"),
+        ("803", "South Gloucestershire"),
+    ]
+    assert _committed_neighbours(2018, "873") == expected
+    path = SHARED_DATA / "statistical-neighbours" / SN_PRE2021_NAME
+    if path.is_file():  # and the list is the one in the source file, SN01..SN10 in order
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        rows = raw[(raw["la_number"] == "873") & (raw["sn_rank"] != "SN00")].sort_values("sn_rank")
+        assert list(zip(rows["sn_la_number"], rows["sn_la_name"])) == expected
+    # The April 2021 model is a different list (and stays what the 2018 paper uses).
+    assert _committed_neighbours(2021, "873") != expected
+
+
+def test_committed_2018_model_trafford():
+    assert _committed_neighbours(2018, "358")[:4] == [
+        ("334", "Solihull"),
+        ("919", "Hertfordshire"),
+        ("305", "Bromley"),
+        ("356", "Stockport"),
+    ]
+    assert len(_committed_neighbours(2018, "358")) == 10

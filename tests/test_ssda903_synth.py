@@ -62,7 +62,6 @@ def test_labelled_synthetic():
 
 
 def test_the_default_passes_the_report_validation_with_no_errors(model):
-    ret, _, _ = model
     raw = load.load_return(DEFAULT)
     findings = validate(raw)
     errors = findings[findings["severity"] == "error"]

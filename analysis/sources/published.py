@@ -389,7 +389,7 @@ def _display(path: Path) -> str:
 
 
 def load_neighbours(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Load DfE's statistical-neighbour groupings (2021 and 2025 models).
+    """Load DfE's statistical-neighbour groupings (models 2018, 2021 and 2025).
 
     Parameters
     ----------
@@ -400,7 +400,8 @@ def load_neighbours(data_dir: Path | str | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`NEIGHBOUR_COLUMNS`; ``model`` and ``rank`` as int, codes
-        and names as strings. Rank 1 is the closest neighbour.
+        and names as strings. Rank 1 is the closest neighbour. Model 2018 is the
+        list in use before April 2021; it has no closeness labels.
 
     Raises
     ------
@@ -696,7 +697,7 @@ def neighbours(neighbour_table: pd.DataFrame, old_la_code: str | int, model: int
     old_la_code : str or int
         The authority's DfE 3-digit code.
     model : int or str
-        The model year, 2021 or 2025.
+        The model year: 2018 (the list in use before April 2021), 2021 or 2025.
 
     Returns
     -------
@@ -709,7 +710,7 @@ def neighbours(neighbour_table: pd.DataFrame, old_la_code: str | int, model: int
     InputError
         If the model is not in the table.
     """
-    models = sorted(set(int(m) for m in neighbour_table["model"]))
+    models = sorted({int(m) for m in neighbour_table["model"]})
     try:
         model_int = int(model)
     except (TypeError, ValueError):

@@ -25,10 +25,7 @@ Folder layouts (tables are recognised by file name, never by position):
 
 from __future__ import annotations
 
-import io
-import re
-import warnings
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,575 +33,57 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.sources.ssda903 import spec
-
-# --------------------------------------------------------------------------- findings
-
-#: Columns of a findings table (shared with :mod:`analysis.sources.ssda903.validate`).
-FINDING_COLUMNS = ("file", "row", "child", "column", "rule", "message", "severity")
-#: Severities, most serious first.
-SEVERITIES = ("error", "warning", "info")
-
-#: Display names of the tables, as DfE and the validator write them.
-TABLE_LABELS = {
-    "header": "Header",
-    "episodes": "Episodes",
-    "uasc": "UASC",
-    "ad1": "AD1",
-    "placed_adoption": "PlacedAdoption",
-    "prev_perm": "PrevPerm",
-    "missing": "Missing",
-    "reviews": "Reviews",
-    "oc2": "OC2",
-    "oc3": "OC3",
-    "sw_episodes": "SWEpisodes",
-    "dolo": "DoLo",
-}
-
-#: Columns a table cannot be used without. Other spec columns are optional:
-#: when absent they are added as all-missing (info finding).
-REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "header": ("CHILD", "SEX", "DOB", "ETHNIC"),
-    "episodes": ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"),
-    "uasc": ("CHILD", "DUC"),
-    "ad1": ("CHILD", "DATE_INT", "DATE_MATCH"),
-    "placed_adoption": ("CHILD", "DATE_PLACED", "DATE_PLACED_CEASED"),
-}
-
-#: Date columns whose values are never quoted in a message (personal data).
-PERSONAL_DATES = frozenset({"DOB", "MC_DOB"})
-
-#: Dates a datetime64[ns] column can hold (pandas' limits, to the day).
-_MIN_DATE = pd.Timestamp("1678-01-01")
-_MAX_DATE = pd.Timestamp("2261-12-31")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One check: a stable id, its severity and what it means."""
-
-    id: str
-    severity: str
-    description: str
-    table: str = ""
-
-
-def _rules(*rows: tuple[str, str, str, str]) -> dict[str, Rule]:
-    return {r[0]: Rule(*r) for r in rows}
-
-
-#: Problems the loader reports (see :data:`analysis.sources.ssda903.validate.RULES` for all).
-LOAD_RULES: dict[str, Rule] = _rules(
-    ("missing-table", "error", "A required table (Header, Episodes) has no file.", "any"),
-    (
-        "missing-optional-table",
-        "info",
-        "A table the analysis uses when present (UASC, AD1, PlacedAdoption) has no file.",
-        "any",
-    ),
-    ("duplicate-table", "error", "Two files in one folder hold the same table; the second is ignored.", "any"),
-    ("duplicate-year-folder", "error", "Two sub-folders name the same collection year; the second is ignored.", "any"),
-    ("unknown-file", "warning", "A CSV or spreadsheet whose name is not a 903 table name is ignored.", "any"),
-    ("ignored-file", "warning", "Table files beside per-year sub-folders are ignored.", "any"),
-    ("unreadable-file", "error", "The file could not be opened.", "any"),
-    ("excel", "error", "An Excel workbook instead of a CSV file.", "any"),
-    ("encoding", "error", "The file is not UTF-8 text (e.g. saved as cp1252/latin-1 or UTF-16).", "any"),
-    ("empty-file", "error", "A required table's file is empty (not even a header line).", "any"),
-    ("empty-optional-file", "warning", "An optional table's file is empty (not even a header line).", "any"),
-    ("no-rows", "error", "A required table's file has a header line but no rows.", "any"),
-    ("delimiter", "error", "The file is separated by semicolons, tabs or bars, not commas.", "any"),
-    ("csv-format", "error", "A line has more fields than the header; the line is skipped.", "any"),
-    ("duplicate-column", "error", "Two columns have the same name; the second is ignored.", "any"),
-    ("missing-column", "error", "A required column is absent.", "any"),
-    ("missing-optional-column", "info", "An optional column is absent; it is treated as blank.", "any"),
-    ("unknown-column", "warning", "A column that is not part of the table is ignored.", "any"),
-    ("date-format", "error", "A date is not dd/mm/YYYY or YYYY-MM-DD; it is treated as missing.", "any"),
-    (
-        "year-format",
-        "error",
-        "A YEAR value is not a collection year (2017, 2016/17, 2016-17); the row is dropped.",
-        "any",
-    ),
-    ("year-mismatch", "error", "A YEAR value differs from the year of the sub-folder holding the file.", "any"),
-    (
-        "year-missing",
-        "error",
-        "In multi-year files, a file has no YEAR column; its rows get the latest year in the other files.",
-        "any",
-    ),
-    (
-        "year-inferred",
-        "info",
-        "No YEAR column or year given: the year is the one ending 31 March after the latest DECOM/DEC "
-        "(or after the latest DECOM when a few later DECs would put most episodes outside the year).",
-        "any",
-    ),
-    ("year-argument-ignored", "info", "A year was given but the files carry their own years.", "any"),
-    (
-        "closed-across-years",
-        "info",
-        "stack(): an open episode followed by a later one was closed on the next DECOM with REC X1.",
-        "episodes",
-    ),
-    (
-        "open-episode-before-new-period",
-        "error",
-        "stack(): an open episode is followed by a new period (RNE S): its end is unknown.",
-        "episodes",
-    ),
+from analysis.sources.ssda903.findings import (
+    FINDING_COLUMNS,
+    LOAD_RULES,
+    PERSONAL_DATES,
+    REQUIRED_COLUMNS,
+    SEVERITIES,
+    TABLE_LABELS,
+    Return903,
+    Rule,
+    _empty_column,
+    _Findings,
+    collection_year_of,
+    concat_findings,
+    empty_findings,
+    empty_table,
+    make_findings,
+    parse_year,
+    quote_value,
+    year_label,
+)
+from analysis.sources.ssda903.read import (
+    _EXPECTED_NAMES,
+    _FILE_TABLE,
+    _SPREADSHEET_SUFFIXES,
+    _parse_dates,
+    _Raw,
+    _read_file,
 )
 
-
-_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", re.I)
-_CODE_LIKE = re.compile(r"[A-Za-z0-9_.+-]{1,10}")
-
-
-def quote_value(value: object) -> str | None:
-    """``'value'`` for a message, or None when it might be personal data (a postcode, UPN, date or free text)."""
-    text = str(value).strip()
-    if not _CODE_LIKE.fullmatch(text) or _POSTCODE.fullmatch(text):
-        return None
-    return f"'{text}'"
-
-
-def empty_findings() -> pd.DataFrame:
-    """A findings table with no rows and the right column types."""
-    return pd.DataFrame(
-        {
-            "file": pd.Series([], dtype="str"),
-            "row": pd.Series([], dtype="Int64"),
-            "child": pd.Series([], dtype="str"),
-            "column": pd.Series([], dtype="str"),
-            "rule": pd.Series([], dtype="str"),
-            "message": pd.Series([], dtype="str"),
-            "severity": pd.Series([], dtype="str"),
-        }
-    )
-
-
-def make_findings(rule: Rule, *, file, message, row=None, child=None, column=None) -> pd.DataFrame:
-    """Findings for one rule. Each argument is a scalar or an array-like; all array-likes have one length."""
-    values = {"file": file, "row": row, "child": child, "column": column, "message": message}
-    n = 1
-    for v in values.values():
-        if isinstance(v, (pd.Series, pd.Index, np.ndarray, list, tuple)):
-            n = len(v)
-            break
-    if n == 0:
-        return empty_findings()
-
-    def col(v):
-        if isinstance(v, (pd.Series, pd.Index)):
-            return v.to_numpy(dtype=object, na_value=None)
-        if isinstance(v, (np.ndarray, list, tuple)):
-            return np.asarray(v, dtype=object)
-        return [v] * n
-
-    frame = pd.DataFrame({k: col(v) for k, v in values.items()})
-    frame["rule"] = rule.id
-    frame["severity"] = rule.severity
-    frame = frame[list(FINDING_COLUMNS)]
-    return frame.astype(
-        {
-            "file": "str",
-            "row": "Int64",
-            "child": "str",
-            "column": "str",
-            "rule": "str",
-            "message": "str",
-            "severity": "str",
-        }
-    )
-
-
-def concat_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack findings tables (an empty list gives an empty table)."""
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return empty_findings()
-    return pd.concat(parts, ignore_index=True)
-
-
-class _Findings:
-    """Collects findings while loading."""
-
-    def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
-
-    def add(self, rule: str | Rule, **kwargs) -> None:
-        self.parts.append(make_findings(LOAD_RULES[rule] if isinstance(rule, str) else rule, **kwargs))
-
-    def frame(self) -> pd.DataFrame:
-        return concat_findings(self.parts)
-
-
-# --------------------------------------------------------------------------- years
-
-
-def year_label(year: int) -> str:
-    """``2017`` -> ``"2016-17"`` (the return for the year ending 31 March 2017)."""
-    return f"{year - 1}-{year % 100:02d}"
-
-
-_YEAR_SPLIT = re.compile(r"(\d{4})\s*[-_/ ]?\s*(\d{2}|\d{4})")
-
-
-def parse_year(text: str) -> int | None:
-    """The collection year named by ``text``: ``2017``, ``2016-17``, ``2016_17``, ``2016/17``, ``201617`` or ``2016-2017``.
-
-    Returns ``None`` when ``text`` names no collection year.
-    """
-    t = str(text).strip()
-    if re.fullmatch(r"\d{4}", t):
-        y = int(t)
-        return y if 1990 <= y <= 2100 else None
-    m = _YEAR_SPLIT.fullmatch(t)
-    if not m:
-        return None
-    start, end = int(m.group(1)), m.group(2)
-    if not 1990 <= start <= 2100:
-        return None
-    if len(end) == 2:
-        return start + 1 if (start + 1) % 100 == int(end) else None
-    return start + 1 if int(end) == start + 1 else None
-
-
-def collection_year_of(dates: pd.Series) -> pd.Series:
-    """The collection year (ending 31 March) each date falls in."""
-    return (dates.dt.year + (dates.dt.month >= 4).astype("int64")).astype("Int64")
-
-
-# --------------------------------------------------------------------------- the return
-
-
-@dataclass(frozen=True, eq=False)
-class Return903:
-    """An SSDA903 return, possibly covering several collection years.
-
-    Attributes
-    ----------
-    tables:
-        Canonical table name (:data:`spec.TABLES`) -> DataFrame with exactly the
-        spec columns, then ``YEAR`` (int64), ``_file`` (category: path relative to
-        :attr:`source`) and ``_row`` (int64: line number in that file, header = 1).
-        Codes and IDs are stripped strings (blank = missing); date columns are
-        datetime64[ns] (NaT when blank or unparseable). Every table is present,
-        empty when it had no file.
-    source:
-        The folder read.
-    years:
-        The collection years in the data, ascending.
-    findings:
-        Problems found while loading (columns :data:`FINDING_COLUMNS`).
-    stacked:
-        True once :func:`stack` has merged the years into one history.
-    """
-
-    tables: dict[str, pd.DataFrame]
-    source: Path
-    years: tuple[int, ...]
-    findings: pd.DataFrame
-    stacked: bool = False
-
-    def __repr__(self) -> str:
-        sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables.items() if len(v))
-        return f"Return903(source={str(self.source)!r}, years={self.years}, {sizes}, findings={len(self.findings)})"
-
-
-def empty_table(table: str) -> pd.DataFrame:
-    """A table with the spec columns and no rows."""
-    frame = pd.DataFrame({c: _empty_column(c, 0) for c in spec.TABLES[table]})
-    frame["YEAR"] = pd.Series([], dtype="int64")
-    frame["_file"] = pd.Categorical([])
-    frame["_row"] = pd.Series([], dtype="int64")
-    return frame
-
-
-def _empty_column(column: str, n: int) -> pd.Series:
-    if column in spec.DATE_COLUMNS:
-        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
-    return pd.Series(pd.NA, index=range(n), dtype="str")
-
-
-# --------------------------------------------------------------------------- reading one file
-
-_FILE_TABLE = {name: table for table, names in spec.FILE_NAMES.items() for name in names}
-_EXPECTED_NAMES = {t: " or ".join(f"{n}.csv" for n in names) for t, names in spec.FILE_NAMES.items()}
-_SPREADSHEET_SUFFIXES = {".xlsx", ".xls", ".xlsm", ".ods"}
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_UTF8_BOM = b"\xef\xbb\xbf"
-_COLUMN_NAME = re.compile(r"[A-Z_][A-Z0-9_ ]{0,39}")
-_SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
-
-
-@dataclass
-class _Raw:
-    """One file read: the table's frame (spec columns + YEAR text + _row) or None."""
-
-    table: str
-    rel: str
-    frame: pd.DataFrame | None
-    has_year: bool = False
-    dates_parsed: bool = False
-
-
-def _is_column_name(name: str) -> bool:
-    """Whether a header cell looks like a column name (safe to quote) rather than data (an ID, UPN, postcode, date)."""
-    return (
-        bool(_COLUMN_NAME.fullmatch(name)) and sum(ch.isdigit() for ch in name) <= 2 and not _POSTCODE.fullmatch(name)
-    )
-
-
-def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
-    label = TABLE_LABELS[table]
-    required = table in spec.REQUIRED_TABLES
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        out.add("unreadable-file", file=rel, message=f"could not be opened ({exc.strerror or exc}).")
-        return _Raw(table, rel, None)
-
-    if raw[:4] == b"PK\x03\x04" or raw[:8] == _OLE_SIGNATURE:
-        out.add("excel", file=rel, message="is an Excel file, not CSV: save it as CSV UTF-8.")
-        return _Raw(table, rel, None)
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        out.add("encoding", file=rel, message="is UTF-16 text, not UTF-8: save it as CSV UTF-8.")
-        return _Raw(table, rel, None)
-    bom = len(_UTF8_BOM) if raw.startswith(_UTF8_BOM) else 0
-    if bom:
-        raw = raw[bom:]
-    if not raw or raw.isspace():
-        rule = "empty-file" if required else "empty-optional-file"
-        out.add(
-            rule,
-            file=rel,
-            message=f"is empty: expected a header line ({', '.join(spec.TABLES[table])}) and a row per record.",
-        )
-        return _Raw(table, rel, None)
-    if b"\x00" in raw[:4096]:
-        out.add("encoding", file=rel, message="is not a text file (it holds NUL bytes): save it as CSV UTF-8.")
-        return _Raw(table, rel, None)
-    if not raw.isascii():
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            pos = exc.start
-            line = raw.count(b"\n", 0, pos) + 1
-            out.add(
-                "encoding",
-                file=rel,
-                row=line,
-                message=(
-                    f"is not UTF-8 text: byte 0x{raw[pos]:02X} at byte position {pos + bom} (line {line}) "
-                    "looks like Windows-1252/latin-1; save it as CSV UTF-8."
-                ),
-            )
-            return _Raw(table, rel, None)
-
-    first = raw[: raw.find(b"\n")] if b"\n" in raw[:65536] else raw[:65536]
-    if b"," not in first:
-        for sep, name in ((b";", "semicolons"), (b"\t", "tabs"), (b"|", "vertical bars")):
-            if sep in first:
-                out.add(
-                    "delimiter",
-                    file=rel,
-                    row=1,
-                    message=f"is separated by {name}, not commas: save it as CSV (comma-separated) UTF-8.",
-                )
-                return _Raw(table, rel, None)
-
-    needs_strip = _has_edge_space(raw)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pd.errors.ParserWarning)
-        try:
-            grid = pd.read_csv(
-                io.BytesIO(raw),
-                header=None,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-                skip_blank_lines=False,
-                on_bad_lines="warn",
-                encoding="utf-8",
-            )
-        except (pd.errors.ParserError, ValueError) as exc:
-            out.add("csv-format", file=rel, message=f"could not be read as CSV ({str(exc).strip()}).")
-            return _Raw(table, rel, None)
-    del raw
-    skipped: list[int] = []
-    for w in caught:
-        for m in _SKIPPED.finditer(str(w.message)):
-            skipped.append(int(m.group(1)))
-            out.add(
-                "csv-format",
-                file=rel,
-                row=int(m.group(1)),
-                message=f"line has {m.group(3)} fields but the header has {m.group(2)}; the line is skipped.",
-            )
-
-    names = [
-        str(c).replace("\ufeff", "").strip().strip('"').strip().upper() if pd.notna(c) else "" for c in grid.iloc[0]
-    ]
-    n = len(grid) - 1
-    if skipped:
-        lines = np.setdiff1d(np.arange(1, n + 2 + len(skipped)), np.asarray(skipped))[1 : n + 1]
-    else:
-        lines = np.arange(2, n + 2)
-
-    wanted = spec.TABLES[table]
-    columns: dict[str, pd.Series] = {}
-    seen: set[str] = set()
-    for i, name in enumerate(names):
-        if name and name in seen:
-            out.add(
-                "duplicate-column",
-                file=rel,
-                row=1,
-                column=name,
-                message=f"column {name} appears twice; the second is ignored.",
-            )
-            continue
-        seen.add(name)
-        if name in wanted or name == "YEAR":
-            columns[name] = grid.iloc[1:, i].reset_index(drop=True)
-        elif name == "":
-            if grid.iloc[1:, i].notna().any():
-                out.add(
-                    "unknown-column",
-                    file=rel,
-                    row=1,
-                    column=f"(column {i + 1})",
-                    message=f"column {i + 1} has no name and is ignored.",
-                )
-        elif _is_column_name(name):
-            out.add(
-                "unknown-column",
-                file=rel,
-                row=1,
-                column=name,
-                message=f"column {name} is not part of the {label} table and is ignored.",
-            )
-        else:  # not a name (a header line missing?): do not echo it, it may be personal data
-            out.add(
-                "unknown-column",
-                file=rel,
-                row=1,
-                column=f"(column {i + 1})",
-                message=f"column {i + 1} is not named like a {label} column and is ignored.",
-            )
-    del grid
-
-    needed = REQUIRED_COLUMNS.get(table, ("CHILD",))
-    for c in wanted:
-        if c in columns:
-            continue
-        if c in needed:
-            out.add(
-                "missing-column",
-                file=rel,
-                row=1,
-                column=c,
-                message=f"has no {c} column, which {label} requires (expected columns: {', '.join(wanted)}).",
-            )
-        else:
-            out.add(
-                "missing-optional-column",
-                file=rel,
-                row=1,
-                column=c,
-                message=f"has no {c} column; it is treated as blank.",
-            )
-
-    frame = pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=range(n))
-    frame["_row"] = lines.astype("int64")
-    if n and needs_strip:
-        # only when some value starts or ends with a space or tab
-        for c in columns:
-            stripped = frame[c].str.strip()
-            frame[c] = stripped.mask(stripped == "")
-    # Drop rows with nothing in them (blank lines, ",,,," lines from spreadsheets).
-    if n and columns:
-        first = next(iter(columns))
-        candidates = frame[first].isna().to_numpy()
-        if candidates.any():
-            blank = candidates.copy()
-            for c in columns:
-                blank[candidates] &= frame.loc[candidates, c].isna().to_numpy()
-            if blank.any():
-                frame = frame.loc[~blank].reset_index(drop=True)
-    if len(frame) == 0 and required:
-        out.add("no-rows", file=rel, message=f"has a header line but no rows: {label} cannot be empty.")
-    return _Raw(table, rel, frame, "YEAR" in columns)
-
-
-def _has_edge_space(raw: bytes) -> bool:
-    """Whether some value may start or end with a space or tab (a vectorised scan of the bytes)."""
-    a = np.frombuffer(raw, dtype=np.uint8)
-    ws = np.flatnonzero((a == 32) | (a == 9))
-    if ws.size == 0:
-        return False
-    if ws[0] == 0 or ws[-1] == a.size - 1:
-        return True
-    return bool(np.isin(a[ws - 1], (44, 10, 34)).any() or np.isin(a[ws + 1], (44, 10, 13, 34)).any())
-
-
-_DATE_LIKE = re.compile(r"[0-9A-Za-z/.: -]{1,20}")
-
-
-def _quote_date(text: str) -> str | None:
-    text = str(text).strip()
-    return f"'{text}'" if _DATE_LIKE.fullmatch(text) and not _POSTCODE.fullmatch(text) else None
-
-
-def _to_dates(text: pd.Series) -> pd.Series:
-    """dd/mm/YYYY or YYYY-MM-DD text to datetime64[us] (NaT where neither).
-
-    Each distinct text is parsed once: a million episode dates hold only a few
-    thousand distinct days, and parsing is the slow part of loading.
-    """
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    uniq = pd.Series(uniques, dtype="object")
-    parsed = pd.to_datetime(uniq, format="%d/%m/%Y", errors="coerce")
-    retry = parsed.isna() & uniq.notna()
-    if retry.any():
-        parsed[retry] = pd.to_datetime(uniq[retry], format="%Y-%m-%d", errors="coerce")
-    values = parsed.astype("datetime64[us]").to_numpy()
-    out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
-    known = codes >= 0
-    out[known] = values[codes[known]]
-    return pd.Series(out, index=text.index)
-
-
-def _parse_dates(frame: pd.DataFrame, table: str, rel: str, out: _Findings) -> None:
-    """Replace the text of date columns by datetime64[ns]; report values that are not dates."""
-    for c in spec.TABLES[table]:
-        if c not in spec.DATE_COLUMNS:
-            continue
-        if c not in frame:
-            frame[c] = _empty_column(c, len(frame))
-            continue
-        text = frame[c]
-        parsed = _to_dates(text)
-        out_of_range = (parsed < _MIN_DATE) | (parsed > _MAX_DATE)
-        if out_of_range.any():
-            parsed[out_of_range] = pd.NaT
-        bad = parsed.isna() & text.notna()
-        if bad.any():
-            rows = frame.loc[bad]
-            plain = f"{c} is not a valid date (expected dd/mm/YYYY or YYYY-MM-DD)."
-            if c in PERSONAL_DATES:
-                message = plain
-            else:
-                shown = text[bad].map(_quote_date).astype("str")
-                message = (f"{c} " + shown + " is not a valid date (expected dd/mm/YYYY or YYYY-MM-DD).").fillna(plain)
-            out.add(
-                "date-format",
-                file=rel,
-                row=rows["_row"],
-                child=rows["CHILD"] if "CHILD" in rows else None,
-                column=c,
-                message=message,
-            )
-        frame[c] = parsed.astype("datetime64[ns]")
+# The findings and years live in findings.py; they are part of this module's API too.
+__all__ = [
+    "FINDING_COLUMNS",
+    "LOAD_RULES",
+    "PERSONAL_DATES",
+    "REQUIRED_COLUMNS",
+    "SEVERITIES",
+    "TABLE_LABELS",
+    "Return903",
+    "Rule",
+    "collection_year_of",
+    "concat_findings",
+    "empty_findings",
+    "empty_table",
+    "episode_order",
+    "load_return",
+    "make_findings",
+    "parse_year",
+    "quote_value",
+    "stack",
+    "year_label",
+]
 
 
 # --------------------------------------------------------------------------- folders
@@ -699,7 +178,7 @@ def _year_values(frame: pd.DataFrame, rel: str, out: _Findings) -> pd.Series:
             "year-format",
             file=rel,
             row=rows["_row"],
-            child=rows["CHILD"] if "CHILD" in rows else None,
+            child=rows.get("CHILD"),
             column="YEAR",
             message=message,
         )
@@ -827,7 +306,7 @@ def load_return(path: Path, year: int | None = None) -> Return903:
                         "year-mismatch",
                         file=r.rel,
                         row=rows["_row"],
-                        child=rows["CHILD"] if "CHILD" in rows else None,
+                        child=rows.get("CHILD"),
                         column="YEAR",
                         message=f"YEAR is not {y}, the year of the folder {r.rel.split('/')[0]}; the folder's year is used.",
                     )

