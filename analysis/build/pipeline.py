@@ -279,7 +279,8 @@ def _stderr_to(path: Path) -> Iterator[None]:
             os.close(saved)
 
 
-def _execute(name: str, source: Path, target: Path, paper: Paper, log_path: Path) -> float:
+def _execute(name: str, source: Path, target: Path, parameters: dict, log_path: Path) -> float:
+    """Execute one notebook with papermill into ``target``; its seconds. Runs in a worker process."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -289,7 +290,7 @@ def _execute(name: str, source: Path, target: Path, paper: Paper, log_path: Path
             papermill.execute_notebook(
                 read_source(source),
                 str(target),
-                parameters={"paper": paper.parameters()},
+                parameters={"paper": parameters},
                 kernel_name="python3",
                 cwd=str(REPO_ROOT),
                 progress_bar=False,
@@ -303,7 +304,6 @@ def _execute(name: str, source: Path, target: Path, paper: Paper, log_path: Path
             f"{': ' + first[0] if first else ''}\n  {exc.ename}: {exc.evalue}"
             f"\n  (the kernel's log is logs/{log_path.name} in the failed build's folder)"
         ) from None
-    _tag_cells(target)
     return time.perf_counter() - start
 
 
@@ -366,37 +366,157 @@ def _run_notebooks(
     cache: nbcache.NotebookCache | None,
     log: Callable[[str], None],
 ) -> list[dict[str, Any]]:
-    """Execute (or reuse from the cache) each chapter notebook into ``chapters``; one record per notebook."""
+    """Execute (or reuse from the cache) each chapter notebook into ``chapters``; one record per notebook.
+
+    Notebooks whose inputs changed run side by side, one worker process each
+    (at most :func:`workers`), since each chapter's notebook reads only the
+    paper and the data, never another chapter's output.
+    """
     shared = nbcache.shared_digest(paper)
-    records = []
-    for i, chapter in enumerate(paper.chapters, 1):
+    records: dict[str, dict[str, Any]] = {}
+    todo = []
+    for chapter in paper.chapters:
         name = REGISTRY[chapter].notebook
         source, target = NOTEBOOKS / REGISTRY[chapter].source, chapters / name
-        log(f"      ({i}/{len(paper.chapters)}) {name}")
         if not source.is_file():
             raise BuildError(f"notebook {source.name} (chapter {chapter}) not found in {_show(NOTEBOOKS)}")
         key = nbcache.key(source, paper, shared)
         hit = cache.get(name, key) if cache is not None else None
         if hit is not None:
             shutil.copyfile(hit.notebook, target)
-            record = {**hit.record, "status": "reused", "notebook": name}
-            log(f"          reused (unchanged since {record['executed_at']})")
+            records[name] = {**hit.record, "status": "reused", "notebook": name}
+            log(f"      {name}: reused (unchanged since {records[name]['executed_at']})")
         else:
-            logs.mkdir(exist_ok=True)
-            executed_at = provenance.now()
-            seconds = _execute(name, source, target, paper, logs / f"{Path(name).stem}.kernel.log")
-            record = {
-                "notebook": name,
-                "status": "executed",
-                "seconds": round(seconds, 2),
-                "executed_at": executed_at,
-                "cache_key": key,
-            }
-            if cache is not None:
-                cache.put(name, key, target, {k: v for k, v in record.items() if k != "status"})
-            log(f"          {seconds:.1f} s")
-        records.append(record)
-    return records
+            todo.append((name, source, target, key))
+    if todo:
+        logs.mkdir(exist_ok=True)
+        log(f"      running {len(todo)} notebook(s), {min(workers(), len(todo))} at a time")
+    for name, target, key, executed_at, seconds in _execute_all(todo, paper, logs):
+        records[name] = {
+            "notebook": name,
+            "status": "executed",
+            "seconds": round(seconds, 2),
+            "executed_at": executed_at,
+            "cache_key": key,
+        }
+        if cache is not None:
+            cache.put(name, key, target, {k: v for k, v in records[name].items() if k != "status"})
+        log(f"      {name}: {seconds:.1f} s")
+    return [records[REGISTRY[c].notebook] for c in paper.chapters]
+
+
+def workers() -> int:
+    """How many notebooks run at once: ``CLA_BUILD_WORKERS`` if set, else the machine's cores."""
+    value = os.environ.get("CLA_BUILD_WORKERS", "")
+    return max(1, int(value)) if value.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def _execute_all(todo: list, paper: Paper, logs: Path) -> Iterator[tuple[str, Path, str, str, float]]:
+    """Execute ``todo`` (name, source, target, cache key) in worker processes; yield each as it finishes.
+
+    The first failure (in notebook order) is raised once every notebook has
+    stopped, so the message names the same notebook however the work was shared.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if not todo:
+        return
+    parameters = paper.parameters()
+    context = multiprocessing.get_context("spawn")
+    failures: dict[int, BaseException] = {}
+    with ProcessPoolExecutor(max_workers=min(workers(), len(todo)), mp_context=context) as pool:
+        futures = {}
+        for i, (name, source, target, _key) in enumerate(todo):
+            log_path = logs / f"{Path(name).stem}.kernel.log"
+            futures[i] = (pool.submit(_execute, name, source, target, parameters, log_path), provenance.now())
+        for i, (future, executed_at) in futures.items():
+            name, _source, target, key = todo[i]
+            try:
+                seconds = future.result()
+            except Exception as exc:  # re-raised below, once the other notebooks have stopped
+                failures[i] = exc
+                continue
+            _tag_cells(target)
+            yield name, target, key, executed_at, seconds
+    if failures:
+        raise failures[min(failures)]
+
+
+def _validate(
+    paper_path: str | Path, options: BuildOptions, log: Callable[[str], None]
+) -> tuple[Paper, Path, bool | None]:
+    """Step 1: the paper, its file, and whether its child-level data are SYNTHETIC (None: it reads none)."""
+    paper, _extras, paper_file = read_paper(paper_path)
+    ctx = load_context(paper)
+    log(
+        f"      {paper.title}: {ctx.la.la_name} ({ctx.la.new_la_code}), year ending 31 March {paper.year}, "
+        f"edition {paper.edition}"
+    )
+    synthetic = None
+    if child_level(paper.chapters):
+        from analysis.sources.ssda903 import context as child_context
+
+        child = child_context.load(paper)
+        synthetic = child.synthetic
+        where = child.source.relative_to(REPO_ROOT) if child.source.is_relative_to(REPO_ROOT) else child.source
+        log(
+            f"      SSDA903: {where}, {child.years[0]}-{child.years[-1]}, {len(child.prepared):,} episodes, validated"
+            f"{' (SYNTHETIC)' if child.synthetic else ''}"
+        )
+    return paper, options.paper_file or paper_file, synthetic
+
+
+def _new_staging(out_root: Path) -> Path:
+    """This build's staging folder under ``out_root``, after removing those of builds no longer running."""
+    out_root.mkdir(parents=True, exist_ok=True)
+    for stale in out_root.glob(".staging-*"):
+        if not _alive(stale.name.rsplit("-", 1)[-1]):  # another build running now keeps its folder
+            shutil.rmtree(stale, ignore_errors=True)
+    return out_root / f".staging-{os.getpid()}"
+
+
+def _render(stage_src: Path, staging: Path, paper: Paper, options: BuildOptions, figures: dict, prov: dict) -> None:
+    """Step 4: write the generated pages and the table of contents, then render with Jupyter Book."""
+    extra = list(options.extra_pages(figures, prov)) if options.extra_pages else []
+    extra.append(Page("provenance", provenance.markdown(prov)))
+    for page in extra:
+        (stage_src / f"{page.name}.md").write_text(page.markdown, encoding="utf-8")
+    (stage_src / "_toc.yml").write_text(_toc(paper, [p.name for p in extra]), encoding="utf-8")
+    _jupyter_book(stage_src, staging)
+
+
+def _check_and_record(html: Path, staging: Path, executed: list[Path], paper: Paper, figures: dict, prov: dict) -> Path:
+    """Step 5: refuse pages that load from another host; write the JSON records; keep the executed notebooks."""
+    _tidy_pages(html)
+    problems = offline.external_references(html)
+    if problems:
+        raise BuildError("pages load resources from another host:\n  " + "\n  ".join(problems[:20]))
+    keyfigures.write(figures, html / "key-figures.json")
+    (html / "paper.json").write_text(json.dumps(paper.parameters(), indent=2, sort_keys=True) + "\n")
+    (html / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n")
+    executed_dir = staging / "executed"
+    executed_dir.mkdir()
+    for nb in executed:
+        shutil.copy2(nb, executed_dir / nb.name)
+    return executed_dir
+
+
+def _clean_up(staging: Path, out_root: Path, ok: bool, log: Callable[[str], None]) -> None:
+    """Remove the staging folder; after a failure keep it as ``out_root/failed`` (the last good build stays)."""
+    failed = out_root / "failed"
+    if not ok and staging.exists():
+        if failed.exists():
+            shutil.rmtree(failed)
+        os.replace(staging, failed)
+        log(
+            f"      build failed; its files are kept in {_show(failed)}"
+            f" and the previous build in {out_root / 'html'} is untouched"
+        )
+    elif staging.exists():
+        shutil.rmtree(staging)
+    if ok and failed.exists():
+        shutil.rmtree(failed)
 
 
 def build(
@@ -421,36 +541,13 @@ def build(
     """
     options = options or BuildOptions()
     progress = Progress(total=6, log=log, monitor=monitor)
-    synthetic: bool | None = None
     with progress.step("Validating the paper file and data"):
-        paper, _extras, paper_file = read_paper(paper_path)
-        paper_file = options.paper_file or paper_file
-        ctx = load_context(paper)
-        log(
-            f"      {paper.title}: {ctx.la.la_name} ({ctx.la.new_la_code}), year ending 31 March {paper.year}, "
-            f"edition {paper.edition}"
-        )
-        if child_level(paper.chapters):
-            from analysis.sources.ssda903 import context as child_context
-
-            child = child_context.load(paper)
-            synthetic = child.synthetic
-            log(
-                f"      SSDA903: {child.source.relative_to(REPO_ROOT) if child.source.is_relative_to(REPO_ROOT) else child.source}"
-                f", {child.years[0]}-{child.years[-1]}, {len(child.prepared):,} episodes, validated"
-                f"{' (SYNTHETIC)' if child.synthetic else ''}"
-            )
+        paper, paper_file, synthetic = _validate(paper_path, options, log)
     git = provenance.git_state()
     version = options.version or paper.edition
     built_at = provenance.now()
-
-    out_root.mkdir(parents=True, exist_ok=True)
-    for stale in out_root.glob(".staging-*"):
-        if not _alive(stale.name.rsplit("-", 1)[-1]):  # another build running now keeps its folder
-            shutil.rmtree(stale, ignore_errors=True)
-    staging = out_root / f".staging-{os.getpid()}"
+    staging = _new_staging(out_root)
     stage_src = staging / "src"
-    failed = out_root / "failed"
     ok = False
     try:
         with progress.step("Assembling the book sources"):
@@ -477,26 +574,11 @@ def build(
                 built_at=built_at,
                 paper_file=paper_file,
             )
-            extra = list(options.extra_pages(figures, prov)) if options.extra_pages else []
-            extra.append(Page("provenance", provenance.markdown(prov)))
-            for page in extra:
-                (stage_src / f"{page.name}.md").write_text(page.markdown, encoding="utf-8")
-            (stage_src / "_toc.yml").write_text(_toc(paper, [p.name for p in extra]), encoding="utf-8")
-            _jupyter_book(stage_src, staging)
+            _render(stage_src, staging, paper, options, figures, prov)
 
         html = staging / "_build" / "html"
         with progress.step("Checking pages are offline and writing key-figures.json"):
-            _tidy_pages(html)
-            problems = offline.external_references(html)
-            if problems:
-                raise BuildError("pages load resources from another host:\n  " + "\n  ".join(problems[:20]))
-            keyfigures.write(figures, html / "key-figures.json")
-            (html / "paper.json").write_text(json.dumps(paper.parameters(), indent=2, sort_keys=True) + "\n")
-            (html / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n")
-            executed_dir = staging / "executed"
-            executed_dir.mkdir()
-            for nb in executed:
-                shutil.copy2(nb, executed_dir / nb.name)
+            executed_dir = _check_and_record(html, staging, executed, paper, figures, prov)
             log(f"      {len(figures)} key figures")
 
         with progress.step(f"Publishing to {_show(out_root / 'html')}"):
@@ -504,18 +586,7 @@ def build(
             _swap(html, out_root / "html")
         ok = True
     finally:
-        if not ok and staging.exists():
-            if failed.exists():
-                shutil.rmtree(failed)
-            os.replace(staging, failed)
-            log(
-                f"      build failed; its files are kept in {_show(failed)}"
-                f" and the previous build in {out_root / 'html'} is untouched"
-            )
-        elif staging.exists():
-            shutil.rmtree(staging)
-    if ok and failed.exists():
-        shutil.rmtree(failed)
+        _clean_up(staging, out_root, ok, log)
     return BuildResult(
         html_dir=out_root / "html",
         executed_dir=out_root / "executed",
