@@ -19,11 +19,13 @@ import re
 from pathlib import Path
 
 import pytest
-from test_publish import EDITION, published_site
+from conftest import edition_name
 
 from analysis.publish.pdf import FLAGS, find_chromium
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.browser]
+
+EDITION = edition_name()
 
 #: WCAG 2.0, 2.1 and 2.2 levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -33,11 +35,6 @@ REPORTED_ELSEWHERE: dict[str, tuple[str, str]] = {}  # none outstanding: charts.
 
 _LOCAL = ("file:", "data:", "blob:", "about:")
 _EXTERNAL = re.compile(r"^(?!file:|data:|blob:|about:)[a-z][a-z0-9+.-]*:", re.I)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return published_site(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +58,14 @@ def _pages(site: Path) -> list[Path]:
     return [site / "index.html"] + [p for p in pages if 'http-equiv="Refresh"' not in p.read_text()]
 
 
+def _listen(context, page, record: dict, errors: list[str]) -> None:
+    """Record requests to other hosts (and block them) and console errors of one page."""
+    context.route(_EXTERNAL, lambda route: (record["external"].append(route.request.url), route.abort()))
+    page.on("request", lambda req: record["external"].append(req.url) if not req.url.startswith(_LOCAL) else None)
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+
 @pytest.fixture(scope="module")
 def visits(site, browser) -> dict[str, dict]:
     """Open every page once; record requests, charts, console errors and the axe audit."""
@@ -72,11 +77,8 @@ def visits(site, browser) -> dict[str, dict]:
         context = browser.new_context()
         page = context.new_page()
         record = {"external": [], "errors": [], "charts": 0, "drawn": 0, "violations": []}
-        context.route(_EXTERNAL, lambda route: (record["external"].append(route.request.url), route.abort()))
-        page.on("request", lambda req: record["external"].append(req.url) if not req.url.startswith(_LOCAL) else None)
         errors: list[str] = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        _listen(context, page, record, errors)
         page.goto(path.as_uri(), wait_until="load")
         record["charts"] = page.locator("div.plotly-graph-div").count()
         if record["charts"]:

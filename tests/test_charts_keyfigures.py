@@ -104,7 +104,7 @@ def test_collect_reads_records_and_writes_sorted_json(tmp_path):
 def test_collect_refuses_duplicate_names(tmp_path):
     a = _notebook(tmp_path / "a.ipynb", _glued_output("x", 1))
     b = _notebook(tmp_path / "b.ipynb", _glued_output("x", 2))
-    with pytest.raises(BuildError, match="glued twice: in a.ipynb and b.ipynb"):
+    with pytest.raises(BuildError, match=r"glued twice: in a\.ipynb and b\.ipynb"):
         keyfigures.collect([a, b], tmp_path)
 
 

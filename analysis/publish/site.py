@@ -347,11 +347,19 @@ def _fmt_change(change: Any) -> str:
     return str(change)
 
 
+def _cell(value) -> str:
+    """A parameter's value for a Markdown table cell."""
+    return "–" if value is None else str(value).replace("|", "\\|")
+
+
 def changes_markdown(diff: dict[str, Any]) -> str:
     """The book's "What changed" page."""
     prev = diff["previous_edition"]
     code, data, params = diff["code"], diff["data"], diff["parameters"]
-    short = lambda c: (c or "unknown")[:7]
+
+    def short(commit):
+        return (commit or "unknown")[:7]
+
     if code["changed"]:
         code_text = f"**changed**: commit `{short(code['previous_commit'])}` → `{short(code['commit'])}`" + (
             " (with uncommitted changes)" if code["dirty"] or code["previous_dirty"] else ""
@@ -381,8 +389,7 @@ def changes_markdown(diff: dict[str, Any]) -> str:
         lines.append("")
     if params["changed"]:
         lines += ["## Parameters that differ", "", f"| Parameter | Edition {prev} | This edition |", "|---|---|---|"]
-        plain = lambda v: "–" if v is None else str(v).replace("|", "\\|")
-        lines += [f"| `{p['field']}` | {plain(p['previous'])} | {plain(p['current'])} |" for p in params["fields"]]
+        lines += [f"| `{p['field']}` | {_cell(p['previous'])} | {_cell(p['current'])} |" for p in params["fields"]]
         lines.append("")
     lines += [
         "## Key figures",
