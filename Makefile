@@ -13,7 +13,7 @@ PAPER ?= book/papers/2018-01-09_children-and-young-people.yml
 CHROMIUM_BIN ?= /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup chromium report publish test test-fast bench bench-ssda903 synth dfe-rules clean
+.PHONY: help setup chromium report publish lint format test test-fast bench bench-ssda903 synth dfe-rules clean
 
 help: ## Show this help
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,12 +55,25 @@ report: setup ## Build the book for PAPER (default: the January 2018 paper) into
 publish: setup ## Publish PAPER as an edition in site/<edition>/ (DRAFT=1: a draft; NOPDF=1: HTML only)
 	@$(PY) -m analysis publish $(PAPER) $(if $(DRAFT),--draft) $(if $(NOPDF),--no-pdf)
 
-test: setup chromium ## Build the default book, then run every test (unit, data, back tests, publishing, browser, nbval)
-	@$(PY) -m analysis build $(PAPER)
-	@$(PY) -m pytest tests book/_build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+# The tiers are pytest markers (tests/conftest.py): unit, build, slow, browser.
+# Two pytest workers share the machine's cores; each test file runs on one worker.
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(or $(TEST_WORKERS),2) --dist loadfile
+NBVAL := book/_build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-test-fast: setup ## Unit and data tests only (no book build, no nbval)
-	@$(PY) -m pytest tests -m "not build" -p no:cacheprovider
+lint: setup ## Check the code with ruff (lint and format); fails on any finding
+	@$(PY) -m ruff check analysis tests bench
+	@$(PY) -m ruff format --check analysis tests bench
+
+format: setup ## Format the code and fix what ruff can fix safely
+	@$(PY) -m ruff format analysis tests bench
+	@$(PY) -m ruff check --fix analysis tests bench
+
+test: setup chromium lint ## Lint, build the default book, then every test tier (unit, build, slow, browser) and nbval
+	@$(PY) -m analysis build $(PAPER)
+	@$(PYTEST) tests $(NBVAL)
+
+test-fast: setup ## The unit tier only: no book build, no ../shared, no browser (about a minute)
+	@$(PY) -m pytest -p no:cacheprovider -q -m "not (build or slow or browser)" tests
 
 bench: setup ## Time each build stage and record peak memory in bench/build.json
 	@$(PY) -m analysis bench $(PAPER) --out bench/build.json

@@ -1,22 +1,51 @@
-"""Shared fixtures."""
+"""Shared fixtures and helpers, and the test tiers.
+
+Tiers (markers, see pyproject.toml): ``unit`` (functions and small data; every
+test not marked otherwise, ``make test-fast``), ``build`` (reads the default
+build or makes a book), ``slow`` (reads ../shared or regenerates data, tens of
+seconds), ``browser`` (headless Chromium). ``make test`` runs every tier.
+
+One default build (``built``: book/_build/html, made by ``make test`` before
+pytest starts, or here when it is missing or stale) and one publish of the
+default paper (``site``) are shared by every test that needs them. Test
+modules import helpers from here, never from each other.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+HTML = REPO / "book" / "_build" / "html"
+
+from analysis.build import provenance as _provenance  # noqa: E402  (after REPO, for the record of git's real state)
+
+#: The real git state, kept before any test replaces provenance.git_state.
+_REAL_GIT = _provenance.git_state
+
+_TIERS = ("build", "slow", "browser")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that is not ``build``, ``slow`` or ``browser`` is ``unit``."""
+    for item in items:
+        if not any(item.get_closest_marker(t) for t in _TIERS):
+            item.add_marker(pytest.mark.unit)
 
 
 def default_paper(**changes) -> dict:
     """The default paper file's fields with ``changes`` applied (``"data.published"``-style dotted keys)."""
-    import yaml
-
     from analysis.paper import DEFAULT_PAPER
 
     data = yaml.safe_load(DEFAULT_PAPER.read_text())
@@ -30,14 +59,25 @@ def default_paper(**changes) -> dict:
 
 
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    """Run ``python -m analysis ARGS`` as a user would; capture output."""
+    """Run ``python -m analysis ARGS`` in a new process, as a user would (the real exit code)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=cwd, capture_output=True, text=True, env=env)
 
 
+def run_main(*args: str) -> subprocess.CompletedProcess:
+    """Run the command line's ``main([...])`` in this process; its exit code and what it printed."""
+    from analysis.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return subprocess.CompletedProcess(["python", "-m", "analysis", *args], code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def cli():
-    return run_cli
+    """The command line, in process (:func:`run_main`)."""
+    return run_main
 
 
 @pytest.fixture
@@ -47,3 +87,77 @@ def shared_data() -> Path:
             f"the source data folder {SHARED_DATA} is absent (it sits beside the project on the build machines)"
         )
     return SHARED_DATA
+
+
+# --------------------------------------------------------------------------- the default build
+
+
+@pytest.fixture(scope="session")
+def built() -> Path:
+    """book/_build/html built from the default paper (built here if missing or from another paper)."""
+    from analysis.build import pipeline
+    from analysis.paper import DEFAULT_PAPER, load_paper
+
+    paper = load_paper(DEFAULT_PAPER).parameters()
+    stamp = HTML / "paper.json"
+    if not stamp.is_file() or json.loads(stamp.read_text()) != paper:
+        pipeline.build(DEFAULT_PAPER)
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def figures(built) -> dict:
+    """The default build's key-figures.json."""
+    return json.loads((built / "key-figures.json").read_text())
+
+
+# --------------------------------------------------------------------------- the shared publish
+
+
+def edition_name() -> str:
+    """The default paper's edition."""
+    from analysis.paper import DEFAULT_PAPER
+
+    return yaml.safe_load(DEFAULT_PAPER.read_text())["edition"]
+
+
+def clean_git(root: Path = REPO):
+    """The real HEAD commit with the tree reported clean (so an edition may be published from a dirty tree)."""
+    from analysis.build import provenance
+
+    real = _REAL_GIT()
+    return provenance.GitState(real.commit or "0" * 40, False, ())
+
+
+def paper_file(folder: Path, **changes) -> Path:
+    """The default paper (its chapters whose notebooks exist), with ``changes`` (dotted keys) applied, as a file."""
+    from analysis.chapters import REGISTRY
+
+    data = default_paper(**changes)
+    if "chapters" not in changes:
+        data["chapters"] = [c for c in data["chapters"] if (REPO / "notebooks" / REGISTRY[c].source).is_file()]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"paper-{hashlib.sha1(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:8]}.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, built) -> Path:
+    """The default paper published once (HTML only) as its edition, into a temporary site."""
+    from analysis.build import provenance
+    from analysis.publish import site as publish
+
+    base = tmp_path_factory.getbasetemp() / "shared-site"
+    site = base / "site"
+    if not (site / edition_name() / "provenance.json").is_file():
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(provenance, "git_state", clean_git)
+            publish.publish(paper_file(base), site=site, with_pdf=False, log=lambda line: None)
+    return site
+
+
+@pytest.fixture(scope="session")
+def edition(site) -> Path:
+    """The shared publish's edition folder."""
+    return site / edition_name()

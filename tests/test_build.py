@@ -22,26 +22,12 @@ from conftest import default_paper
 from analysis.build import offline, pipeline
 from analysis.errors import BuildError
 from analysis.methods import stats
-from analysis.paper import DEFAULT_PAPER, REPO_ROOT, load_paper
+from analysis.paper import DEFAULT_PAPER, REPO_ROOT
 
 pytestmark = pytest.mark.build
 
 HTML = REPO_ROOT / "book" / "_build" / "html"
 REQUIRED = ["cla_count", "cla_rate_per_10k", "england_rate_per_10k", "neighbour_mean_rate_per_10k", "funnel_position"]
-
-
-@pytest.fixture(scope="session")
-def built() -> Path:
-    paper = load_paper(DEFAULT_PAPER).parameters()
-    stamp = HTML / "paper.json"
-    if not stamp.is_file() or json.loads(stamp.read_text()) != paper:
-        pipeline.build(DEFAULT_PAPER)
-    return HTML
-
-
-@pytest.fixture(scope="session")
-def figures(built) -> dict:
-    return json.loads((built / "key-figures.json").read_text())
 
 
 def _digest(folder: Path) -> str:
@@ -275,10 +261,25 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_build(built
     assert not list(out_root.glob(".staging-*"))
 
 
+BEFORE_MOVE = Path(__file__).parent / "data" / "key-figures-before-move"
+
+
+def _same_as_before_the_move(paper: Path, figures: dict) -> None:
+    before = json.loads((BEFORE_MOVE / f"{paper.stem}.json").read_text())
+    assert sorted(figures) == sorted(before), "key figures added or removed"
+    changed = [name for name in before if figures[name] != before[name]]
+    assert not changed, f"changed by the move: {changed}"
+
+
+def test_default_key_figures_are_those_before_the_move(figures):
+    _same_as_before_the_move(DEFAULT_PAPER, figures)
+
+
 def test_latest_year_paper_builds(tmp_path):
     paper = REPO_ROOT / "book" / "papers" / "2026-01-13_children-and-young-people-latest.yml"
     result = pipeline.build(paper, out_root=tmp_path, log=lambda line: None)
     figures = result.key_figures
+    _same_as_before_the_move(paper, figures)
     assert figures["paper_year"]["value"] == 2025
     assert figures["cla_count"]["value"] == 705 and figures["cla_rate_per_10k"]["value"] == 49
     assert figures["england_rate_per_10k"]["value"] == 67

@@ -18,12 +18,11 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import default_paper
+from conftest import clean_git, edition_name, paper_file
 
 from analysis.__main__ import main
 from analysis.build import nbcache, pipeline, provenance
 from analysis.build.notebooks import read_source, write_source
-from analysis.chapters import REGISTRY
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT
 from analysis.publish import gate
 from analysis.publish import site as publish
@@ -32,40 +31,10 @@ from analysis.publish.pdf import find_chromium
 
 pytestmark = pytest.mark.build
 
-_REAL_GIT = provenance.git_state
-
-EDITION = yaml.safe_load(DEFAULT_PAPER.read_text())["edition"]
+EDITION = edition_name()
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def clean_git(root: Path = REPO_ROOT) -> provenance.GitState:
-    """The real HEAD commit with the tree reported clean."""
-    real = _REAL_GIT()
-    return provenance.GitState(real.commit or "0" * 40, False, ())
-
-
-def paper_file(folder: Path, **changes) -> Path:
-    """The default paper (its chapters whose notebooks exist), with ``changes`` (dotted keys) applied."""
-    data = default_paper(**changes)
-    if "chapters" not in changes:
-        data["chapters"] = [c for c in data["chapters"] if (REPO_ROOT / "notebooks" / REGISTRY[c].source).is_file()]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"paper-{hashlib.sha1(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:8]}.yml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
-
-
-def published_site(tmp_path_factory) -> Path:
-    """The shared site: the default paper published once (HTML only) as its edition."""
-    base = tmp_path_factory.getbasetemp() / "shared-site"
-    site = base / "site"
-    if not (site / EDITION / "provenance.json").is_file():
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(provenance, "git_state", clean_git)
-            publish.publish(paper_file(base), site=site, with_pdf=False, log=lambda line: None)
-    return site
 
 
 def digest(folder: Path) -> str:
@@ -107,16 +76,6 @@ def chart_data(notebook: Path) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    return published_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def edition(site) -> Path:
-    return site / EDITION
-
-
 # --------------------------------------------------------------------------- the edition
 
 
@@ -153,7 +112,7 @@ def test_versions_page_is_plain_offline_and_lists_the_edition(site):
 
 
 def test_every_page_footer_gives_edition_data_vintage_and_commit(edition):
-    short = _REAL_GIT().short
+    short = clean_git().short
     pages = sorted(p for p in edition.rglob("*.html") if "_static" not in p.parts)
     assert len(pages) >= 6
     for page in pages:
