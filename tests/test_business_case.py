@@ -4,17 +4,18 @@ The known-answer fixture is a projection made by hand: the same children at
 every 31 March (20 in-house, 40 IFA, 10 residential), so every year's saving,
 investment, net position, payback and net present value can be worked out on
 paper. Faster permanence is checked on a two-state model made with
-``forecast.from_arrays``, projected here by hand from the documented hazard
-rule, independently of ``forecast.project``.
+``forecasting.from_arrays``, projected here by hand from the documented hazard
+rule, independently of ``forecasting.project``. Net present value and payback
+are :mod:`analysis.methods.appraisal`.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import replace
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,10 +23,11 @@ import yaml
 from conftest import default_paper, run_cli
 
 from analysis.chapters import business_case as B
-from analysis.chapters import forecast
-from analysis.chapters import placements as pl
-from analysis.paper import REPO_ROOT, BusinessCase, Costs, UnitCost, parse_paper
-from analysis.report import charts, disclosure
+from analysis.methods import appraisal, forecasting
+from analysis.paper import BusinessCase, Costs, UnitCost, parse_paper
+from analysis.report import charts, disclosure, pagescan, text
+
+pytestmark = pytest.mark.unit
 
 W = 365.25 / 7  # weeks in a year
 BAND = "10 to 15"
@@ -141,6 +143,7 @@ def test_recruitment_pays_back_when_the_saving_outruns_the_investment():
     inv = np.array([21_000, 21_500, 21_750, 21_875, 21_937.5])
     saving = np.array([0, 91_312.5, 136_968.75, 159_796.875, 171_210.9375])
     assert rec.money["investment"].to_numpy() == pytest.approx(inv)
+    assert rec.money["saving"].to_numpy() == pytest.approx(saving)  # approvals cost less; the saving is the same
     # year 1 ends at -21,000; year 2 starts at -42,500 after paying and gains 91,312.5 through the year
     assert rec.payback == pytest.approx(1 + 42_500 / 91_312.5)
 
@@ -179,20 +182,20 @@ def test_extra_children_capped_by_ifa_children():
 
 
 def test_npv_and_payback_conventions():
-    assert B.npv([100, 100, 100], 0.1) == pytest.approx(100 + 100 / 1.1 + 100 / 1.21)
-    assert B.npv([100, 100], 0) == 200
-    assert B.payback([-100, 50, 100]) == pytest.approx(2.5)
-    assert B.payback([50, 10]) == 0  # in surplus from the first year
-    assert B.payback([-100, 20]) is None
-    assert B.payback([10, -20, 5]) is None  # positive once, but not at the end
-    assert B.payback([10, -20, 30]) == pytest.approx(2 + 10 / 30)  # the last crossing counts
-    assert B.payback([]) is None
+    assert appraisal.npv([100, 100, 100], 0.1) == pytest.approx(100 + 100 / 1.1 + 100 / 1.21)
+    assert appraisal.npv([100, 100], 0) == 200
+    assert appraisal.payback([-100, 50, 100]) == pytest.approx(2.5)
+    assert appraisal.payback([50, 10]) == 0  # in surplus from the first year
+    assert appraisal.payback([-100, 20]) is None
+    assert appraisal.payback([10, -20, 5]) is None  # positive once, but not at the end
+    assert appraisal.payback([10, -20, 30]) == pytest.approx(2 + 10 / 30)  # the last crossing counts
+    assert appraisal.payback([]) is None
     # investment paid at the start of each year, saving through it
     # year 1 crosses at 100/150, but year 2 dips to 50 - 100 below zero again: the last crossing counts
-    assert B.payback([50, 50], [100, 100]) == pytest.approx(1 + 50 / 150)
-    assert B.payback([-100, 200], [100, 0]) == pytest.approx(1.5)
-    assert B.payback([-100, 100, 10], [100, 0, 0]) == pytest.approx(2.0)
-    assert B.payback([0, 0], [0, 0]) is None
+    assert appraisal.payback([50, 50], [100, 100]) == pytest.approx(1 + 50 / 150)
+    assert appraisal.payback([-100, 200], [100, 0]) == pytest.approx(1.5)
+    assert appraisal.payback([-100, 100, 10], [100, 0, 0]) == pytest.approx(2.0)
+    assert appraisal.payback([0, 0], [0, 0]) is None
     assert B.payback_text(None, 5) == "not within 5 years"
     assert B.payback_text(0, 5) == "within its first year"
     assert B.payback_text(2.37, 5) == "after 2.4 years"
@@ -211,7 +214,7 @@ def test_projection_must_cover_the_horizon():
 
 def _model(base_year: int = 2017):
     states = [(BAND, "IFA fostering"), (BAND, "residential")]
-    return forecast.from_arrays(
+    return forecasting.from_arrays(
         states,
         start=[40, 10],
         stay=[[0.7, 0.0], [0.0, 0.7]],
@@ -243,7 +246,7 @@ def test_faster_permanence_saving_on_a_model_by_hand():
     for _ in range(3):
         n = n * stay + np.array([12, 3])
         stocks.append(n)
-    avg = [(a + b) / 2 for a, b in zip(stocks[:-1], stocks[1:])]
+    avg = [(a + b) / 2 for a, b in itertools.pairwise(stocks)]
     saving = [((np.array([40, 10]) - a) * np.array([700, 3000])).sum() * W for a in avg]
     perm = res.scenarios["permanence"]
     assert perm.money["saving"].tolist() == pytest.approx(saving)
@@ -282,19 +285,15 @@ def test_tornado_sorted_by_swing_with_each_npv_recomputed():
     row = t.set_index("field").loc["business_case.discount_rate"]
     assert (row["low"], row["high"]) == pytest.approx((0.015, 0.055))
     net = B.scenarios(_projection(CONSTANT), _faster_at(0.2), bc, costs).scenarios["both"].money["net"]
-    assert row["npv_low"] == pytest.approx(B.npv(net, 0.015))
-    assert row["npv_high"] == pytest.approx(B.npv(net, 0.055))
+    assert row["npv_low"] == pytest.approx(appraisal.npv(net, 0.015))
+    assert row["npv_high"] == pytest.approx(appraisal.npv(net, 0.055))
     cut = t.set_index("field").loc["business_case.permanence_time_cut"]
-    both_at = lambda c: (
-        B.scenarios(
-            _projection(CONSTANT),
-            _faster_at(c),
-            _bc(permanence_time_cut=c),
-            costs,
+
+    def both_at(c):
+        return (
+            B.scenarios(_projection(CONSTANT), _faster_at(c), _bc(permanence_time_cut=c), costs).scenarios["both"].npv
         )
-        .scenarios["both"]
-        .npv
-    )
+
     assert (cut["low"], cut["high"]) == pytest.approx((0.1, 0.3))
     assert cut["npv_low"] == pytest.approx(both_at(0.1)) and cut["npv_high"] == pytest.approx(both_at(0.3))
     ifa = t.set_index("field").loc["costs.ifa_fostering"]
@@ -365,8 +364,8 @@ def test_small_counts_are_suppressed_in_tables_and_charts():
     page = charts.table_html(mix["table"], caption=mix["caption"])
     for chart in (B.children_chart(res), B.net_chart(res), B.tornado_chart(res)):
         page += charts.figure_html(**chart)
-    assert pl.child_level_tables(page)
-    assert pl.disclosure_problems(page) == []
+    assert pagescan.child_level_tables(page)
+    assert pagescan.disclosure_problems(page) == []
     tiny = _results({"IFA fostering": [4] * 6}, {"IFA fostering": [4] * 6})
     figures = {f["name"]: f["value"] for f in B.key_figures(tiny)}
     assert figures["scenario_cla_baseline_end"] == B.SUPPRESSED
@@ -404,11 +403,11 @@ def test_key_figures_and_findings_from_the_numbers():
     assert figures["scenario_cla_baseline_end"]["value"] == 70 and figures["scenario_cla_both_end"]["value"] == 65
     assert figures["scenario_price_year"]["value"] == 2018
     assert figures["scenario_payback_text"]["value"] == B.payback_text(both.payback, 5)
-    assert figures["scenario_net_saving_5_years_text"]["value"] == B.money_text(both.money["net"].sum())
-    text = B.findings_markdown(res)
-    assert "after 2.3 years" in text and "(child-level data, SYNTHETIC)" in text
-    assert "£49,000 behind no change after 5 years" in text
-    assert "65 children looked after at 31 March 2022 instead of 70" in text
+    assert figures["scenario_net_saving_5_years_text"]["value"] == text.money(both.money["net"].sum(), signed=True)
+    prose = B.findings_markdown(res)
+    assert "after 2.3 years" in prose and "(child-level data, SYNTHETIC)" in prose
+    assert "£49,000 behind no change after 5 years" in prose
+    assert "65 children looked after at 31 March 2022 instead of 70" in prose
     # a scenario that never pays back says so, as text
     never = _results(cost_per_approval=1_000_000, permanence_cost_per_year=10_000_000, horizon_years=3)
     figures = {f["name"]: f for f in B.key_figures(never)}
@@ -465,3 +464,26 @@ def test_faster_permanence_builds_up_over_the_ramp_years():
     res = B.scenarios(_projection(CONSTANT), _projection(FASTER), _bc(permanence_ramp_years=2), _costs())
     fewer = np.array([0.25, 1.25, 2.5, 3.5, 4.5])  # averages of 0, 0.5, 2, 3, 4, 5 fewer at each 31 March
     assert res.scenarios["permanence"].money["saving"].to_numpy() == pytest.approx(fewer * 3000 * W)
+
+
+# --------------------------------------------------------------------------- the one interface
+
+
+def test_compute_on_the_default_paper_feeds_every_page_function():
+    from analysis.paper import DEFAULT_PAPER
+    from analysis.report import context, keyfigures
+    from analysis.sources.ssda903 import context as child_context
+
+    ctx = context.load(DEFAULT_PAPER)
+    res = B.compute(ctx, child_context.load(ctx.paper))
+    assert res.base_year == ctx.year and res.synthetic and res.tornado is not None
+    figures = {k["name"]: k for k in B.key_figures(res)}
+    for rec in figures.values():
+        keyfigures.figure_record(rec["name"], rec["value"], rec["unit"], rec["label"])
+    assert figures["scenario_npv"]["value"] == round(res.scenarios["both"].npv)
+    assert figures["scenario_horizon_years"]["value"] == ctx.paper.business_case.horizon_years
+    for chart in (B.children_chart(res), B.net_chart(res), B.tornado_chart(res)):
+        assert chart["title"] and chart["title"] in chart["alt"]
+    for table in (B.parameters_table(res), B.mix_table(res), B.summary_table(res), B.money_table(res)):
+        assert not table["table"].empty and table["caption"]
+    assert B.findings_markdown(res).startswith("- ") and "SYNTHETIC" in B.cautions_markdown(res)

@@ -7,8 +7,11 @@ import math
 import pandas as pd
 import pytest
 
+from analysis.chapters import REGISTRY
 from analysis.chapters import claims as C
 from analysis.paper import Costs, UnitCost
+
+pytestmark = pytest.mark.unit
 
 LA = "Testshire"
 
@@ -25,6 +28,15 @@ def test_share_direction_known_answers():
     assert direction == "in line" and p == pytest.approx(0.0569, abs=1e-4)
     with pytest.raises(ValueError):
         C.share_direction(0, 0, 50.0)
+
+
+def test_the_level_printed_is_the_significance_level_of_the_tests():
+    assert C.ALPHA == 0.05 and C.LEVEL == "95%"
+    assert "exact binomial test, 95%:" in C.check_foster_share(LA, 2017, 800, 1000, 70.0, 72.0).test
+    assert "(p < 0.001)" in C.check_foster_share(LA, 2017, 800, 1000, 70.0, 72.0).test
+    assert C.check_recruitment_improved(LA, 2018, 60, 2017, 30).test.startswith(
+        "conditional binomial test of two counts, 95%: significantly more than (p = 0.00"
+    )
 
 
 def test_rate_direction_uses_the_funnel_limits():
@@ -128,8 +140,8 @@ def test_recruitment_improved_flips():
 # --------------------------------------------------------------------------- presentation
 
 
-def _all_claims() -> list[C.Claim]:
-    return [
+def _all_claims(chapters=None) -> C.Checked:
+    claims = [
         C.check_numbers_higher(LA, 2017, 600, 100_000, 60, 60.0, 50.0),
         C.check_foster_share(LA, 2017, 700, 1000, 70.0, 71.0),
         C.check_too_many_agency(LA, 2017, 660, 1000, 38.0, 38.0),
@@ -138,6 +150,7 @@ def _all_claims() -> list[C.Claim]:
         C.check_permanence_slow(LA, [2017], 300, 1000, 30.0, 30.0),
         C.check_recruitment_improved(LA, 2018, 35, 2017, math.nan),
     ]
+    return C.Checked(claims=tuple(claims), la_name=LA, year=2017, chapters=chapters)
 
 
 def test_key_figures_one_verdict_per_claim_and_counts():
@@ -158,14 +171,17 @@ def test_table_has_the_issue_columns_and_the_summary_counts():
     assert C.summary_sentence(_all_claims()) == (
         "Of the paper's 7 factual claims, the data support 3, do not support 2, and cannot test 2."
     )
+    html = C.table_html(_all_claims())
+    assert "checked against the data for Testshire, year ending 31 March 2017" in html
+    assert html.count("cannot tell from this data") == 2
 
 
 def test_details_link_to_the_chapter_with_the_evidence():
     text = C.details_markdown(_all_claims())
     assert '<a href="10_care_numbers.html">Care numbers in context</a>' in text
-    assert '<a href="40_recruitment.html">Foster carer recruitment</a>' in text
+    assert f'<a href="40_recruitment.html">{REGISTRY["recruitment"].title}</a>' in text
     assert text.count("**Verdict:") == 7
-    only = C.details_markdown(_all_claims(), chapters=["care_numbers", "claims"])
+    only = C.details_markdown(_all_claims(chapters=("care_numbers", "claims")))
     assert "10_care_numbers.html" in only and "40_recruitment.html" not in only
 
 
@@ -179,12 +195,23 @@ def default_claims():
     from analysis.sources.ssda903 import context as child_context
 
     ctx = context.load(DEFAULT_PAPER)
-    return {c.slug: c for c in C.check_all(ctx, child_context.load(ctx.paper))}
+    return C.compute(ctx, child_context.load(ctx.paper))
 
 
+@pytest.mark.slow  # runs the claims on the default paper's data (10 s or more)
+def test_compute_checks_every_claim_for_the_paper(default_claims):
+    assert [c.slug for c in default_claims.claims] == list(C.CLAIMS)
+    assert (default_claims.la_name, default_claims.year) == ("Cambridgeshire", 2017)
+    assert "claims" in default_claims.chapters
+    figures = {f["name"]: f["value"] for f in C.key_figures(default_claims)}
+    assert figures["claims_total"] == 7 and figures["claim_too_many_agency_verdict"] == C.SUPPORTED
+
+
+@pytest.mark.slow  # runs the claims on the default paper's data (10 s or more)
 def test_default_paper_verdicts(default_claims):
     """Cambridgeshire, 31 March 2017, DfE's published figures (values checked against DfE in test_build)."""
-    v = {slug: c.verdict for slug, c in default_claims.items()}
+    claims = {c.slug: c for c in default_claims.claims}
+    v = {slug: c.verdict for slug, c in claims.items()}
     assert v == {
         "numbers_higher": C.NOT_SUPPORTED,  # 51 per 10,000: in line with neighbours (47.8), below England (62)
         "foster_share": C.NOT_SUPPORTED,  # 73.8% against England 73.5%, neighbours 75.7%
@@ -194,9 +221,9 @@ def test_default_paper_verdicts(default_claims):
         "permanence_slow": C.NOT_SUPPORTED,  # 2014-15 (adoptions suppressed later): 32.3 per 100 against 28.3
         "recruitment_improved": C.CANNOT_TELL,  # Ofsted 2016-17 is not in the data
     }
-    assert default_claims["too_many_agency"].value == "66.0%"
-    assert default_claims["numbers_higher"].value == "51 per 10,000"
-    assert default_claims["permanence_slow"].value == "32.3 per 100"
+    assert claims["too_many_agency"].value == "66.0%"
+    assert claims["numbers_higher"].value == "51 per 10,000"
+    assert claims["permanence_slow"].value == "32.3 per 100"
 
 
 # --------------------------------------------------------------------------- flipping verdicts through the published table
@@ -221,6 +248,7 @@ def _flipped(changes) -> dict[str, C.Claim]:
     return {c.slug: c for c in C.check_all(dataclasses.replace(ctx, table=table))}
 
 
+@pytest.mark.slow  # runs the claims on the default paper's data (10 s or more)
 def test_published_table_changes_flip_the_verdicts():
     base = _flipped([])
     assert base["numbers_higher"].verdict == C.NOT_SUPPORTED
@@ -239,6 +267,7 @@ def test_published_table_changes_flip_the_verdicts():
     assert flipped["recruitment_improved"].comparators == "10 in 2016-17"
 
 
+@pytest.mark.slow  # runs the claims on the default paper's data (10 s or more)
 def test_published_permanence_flip():
     # 2014-15 is the year used (adoptions suppressed in 2015-16 and 2016-17); halve every route out of care
     base = _flipped([])

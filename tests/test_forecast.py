@@ -1,5 +1,7 @@
 """The stock-and-flow forecast: known answers on hand-made models and a hand-built history.
 
+The model, the trend and the back test are :mod:`analysis.methods.forecasting`
+(``M``); the chapter's page is :mod:`analysis.chapters.forecast` (``F``).
 Dates are ISO (YYYY-MM-DD). Collection year Y runs 1 April Y-1 to 31 March Y;
 a 31 March snapshot of year Y is the children looked after on 31 March Y.
 """
@@ -9,22 +11,53 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_ssda903_episodes import episodes_frame
 
 from analysis.chapters import forecast as F
 from analysis.errors import InputError
+from analysis.methods import forecasting as M
 from analysis.sources.ssda903 import episodes as E
 
+pytestmark = pytest.mark.unit
+
 NS = "datetime64[ns]"
+
+
+def episodes_frame(rows) -> pd.DataFrame:
+    """An episodes table as the loader returns it (dates as datetimes, codes as text) from row dicts."""
+    cols = (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    )
+    df = pd.DataFrame(list(rows), columns=list(cols))
+    for c in ("DECOM", "DEC"):
+        df[c] = pd.to_datetime(df[c]).astype(NS)
+    for c in set(cols) - {"DECOM", "DEC"}:
+        df[c] = pd.Series(df[c].tolist(), dtype="str")  # pandas' text dtype, keeping None as missing
+    df["YEAR"] = 2024
+    df["_file"] = "episodes.csv"
+    df["_row"] = np.arange(len(df)) + 2
+    return df
+
 
 # --------------------------------------------------------------------------- a one-state closed system
 
 ONE = (("all ages", "all placements"),)
 
 
-def one_state(n0=100.0, p=0.2, lam=10.0, base_year=2017, **kw) -> F.Model:
+def one_state(n0=100.0, p=0.2, lam=10.0, base_year=2017, **kw) -> M.Model:
     """One state: each year a child leaves with probability p (all to permanence), lam children enter."""
-    return F.from_arrays(ONE, [n0], [[1 - p]], [p], [0.0], [lam], base_year, **kw)
+    return M.from_arrays(ONE, [n0], [[1 - p]], [p], [0.0], [lam], base_year, **kw)
 
 
 def closed_form(n0, p, lam, t):
@@ -33,7 +66,7 @@ def closed_form(n0, p, lam, t):
 
 def test_project_matches_the_closed_form_exactly():
     m = one_state(100, 0.2, 10)
-    out = F.project(m, 5)
+    out = M.project(m, 5)
     assert list(out.columns) == ["year", "age_band", "category", "children"]
     assert out["year"].tolist() == [2017, 2018, 2019, 2020, 2021, 2022]
     expected = [closed_form(100, 0.2, 10, t) for t in range(6)]
@@ -46,8 +79,8 @@ def test_project_matches_the_closed_form_exactly():
 def test_project_two_states_by_hand():
     # state a: 50% stay, 25% move to b, 25% leave; b: 80% stay, 20% leave; 4 enter a each year
     states = (("x", "a"), ("x", "b"))
-    m = F.from_arrays(states, [100, 40], [[0.5, 0.25], [0.0, 0.8]], [0.25, 0.0], [0.0, 0.2], [4, 0], 2020)
-    out = F.project(m, 1)
+    m = M.from_arrays(states, [100, 40], [[0.5, 0.25], [0.0, 0.8]], [0.25, 0.0], [0.0, 0.2], [4, 0], 2020)
+    out = M.project(m, 1)
     got = out[out["year"] == 2021].set_index("category")["children"]
     assert got["a"] == pytest.approx(100 * 0.5 + 4)  # 54
     assert got["b"] == pytest.approx(100 * 0.25 + 40 * 0.8)  # 57
@@ -57,7 +90,7 @@ def test_project_two_states_by_hand():
 
 def test_project_rejects_negative_years():
     with pytest.raises(InputError, match="years"):
-        F.project(one_state(), -1)
+        M.project(one_state(), -1)
 
 
 # --------------------------------------------------------------------------- from_arrays checks
@@ -65,13 +98,13 @@ def test_project_rejects_negative_years():
 
 def test_from_arrays_rejects_a_row_that_does_not_sum_to_one():
     with pytest.raises(InputError, match="sum to 1"):
-        F.from_arrays(ONE, [10], [[0.7]], [0.2], [0.05], [1], 2017)  # 0.95
+        M.from_arrays(ONE, [10], [[0.7]], [0.2], [0.05], [1], 2017)  # 0.95
 
 
 def test_from_arrays_accepts_rounding_within_1e_9_but_not_more():
-    F.from_arrays(ONE, [10], [[0.7]], [0.2], [0.1 + 5e-10], [1], 2017)
+    M.from_arrays(ONE, [10], [[0.7]], [0.2], [0.1 + 5e-10], [1], 2017)
     with pytest.raises(InputError, match="sum to 1"):
-        F.from_arrays(ONE, [10], [[0.7]], [0.2], [0.1 + 1e-8], [1], 2017)
+        M.from_arrays(ONE, [10], [[0.7]], [0.2], [0.1 + 1e-8], [1], 2017)
 
 
 @pytest.mark.parametrize(
@@ -89,19 +122,19 @@ def test_from_arrays_rejects_bad_values_and_shapes(field, args):
     )
     base.update(args)
     with pytest.raises(InputError, match=field):
-        F.from_arrays(**base)
+        M.from_arrays(**base)
 
 
 def test_from_arrays_rejects_a_negative_probability_even_if_the_row_sums_to_one():
     with pytest.raises(InputError, match="negative"):
-        F.from_arrays(ONE, [10], [[1.1]], [-0.1], [0.0], [1], 2017)
+        M.from_arrays(ONE, [10], [[1.1]], [-0.1], [0.0], [1], 2017)
 
 
 def test_from_arrays_rejects_repeated_states_and_unknown_fields():
     with pytest.raises(InputError, match="once"):
-        F.from_arrays(ONE * 2, [1, 1], np.eye(2), [0, 0], [0, 0], [0, 0], 2017)
+        M.from_arrays(ONE * 2, [1, 1], np.eye(2), [0, 0], [0, 0], [0, 0], 2017)
     with pytest.raises(InputError, match="unknown field"):
-        F.from_arrays(ONE, [10], [[0.8]], [0.2], [0.0], [1], 2017, colour="red")
+        M.from_arrays(ONE, [10], [[0.8]], [0.2], [0.0], [1], 2017, colour="red")
 
 
 def test_model_arrays_are_read_only():
@@ -115,14 +148,14 @@ def test_model_arrays_are_read_only():
 
 def test_faster_permanence_cut_zero_is_the_same_model():
     m = one_state(p=0.3)
-    same = F.with_faster_permanence(m, 0)
+    same = M.with_faster_permanence(m, 0)
     assert same.exit_permanence.tolist() == m.exit_permanence.tolist()
     assert same.stay.tolist() == m.stay.tolist()
 
 
 def test_faster_permanence_known_value_p_half_cut_half():
     # hazard doubles: p' = 1 - (1 - 0.5)^2 = 0.75; the extra 0.25 comes from staying
-    m = F.with_faster_permanence(one_state(p=0.5), 0.5)
+    m = M.with_faster_permanence(one_state(p=0.5), 0.5)
     assert m.exit_permanence[0] == pytest.approx(0.75, abs=1e-12)
     assert m.stay[0, 0] == pytest.approx(0.25, abs=1e-12)
     assert m.exit_other[0] == 0.0
@@ -133,8 +166,8 @@ def test_faster_permanence_takes_from_stay_in_proportion_and_keeps_rows_summing_
     stay = [[0.4, 0.2, 0.0], [0.0, 0.9, 0.0], [0.0, 0.0, 0.05]]
     perm = [0.2, 0.0, 0.5]
     other = [0.2, 0.1, 0.45]
-    m = F.from_arrays(states, [10, 10, 10], stay, perm, other, [1, 1, 1], 2017)
-    f = F.with_faster_permanence(m, 0.2)
+    m = M.from_arrays(states, [10, 10, 10], stay, perm, other, [1, 1, 1], 2017)
+    f = M.with_faster_permanence(m, 0.2)
     rows = f.stay.sum(axis=1) + f.exit_permanence + f.exit_other
     assert rows == pytest.approx([1, 1, 1], abs=1e-12)
     # state a: p' = 1 - 0.8^(1.25); extra taken from 0.4 and 0.2 in ratio 2:1
@@ -153,7 +186,7 @@ def test_faster_permanence_takes_from_stay_in_proportion_and_keeps_rows_summing_
 @pytest.mark.parametrize("cut", [-0.1, 1, 1.5, "half"])
 def test_faster_permanence_rejects_a_cut_outside_0_to_1(cut):
     with pytest.raises(InputError, match="cut"):
-        F.with_faster_permanence(one_state(), cut)
+        M.with_faster_permanence(one_state(), cut)
 
 
 # --------------------------------------------------------------------------- fit on a hand-built history
@@ -234,14 +267,14 @@ def history() -> pd.DataFrame:
 
 
 def _i(band, cat):
-    return F.STATES.index((band, cat))
+    return M.STATES.index((band, cat))
 
 
 def test_fit_recovers_the_hand_counted_moves(history):
-    m = F.fit(history, 2018, history_years=2)
-    s = len(F.STATES)
+    m = M.fit(history, 2018, history_years=2)
+    s = len(M.STATES)
     assert m.learned_from == ((2016, 2017), (2017, 2018))
-    assert m.states == F.STATES and m.transitions.shape == (s, s + 2)
+    assert m.states == M.STATES and m.transitions.shape == (s, s + 2)
     expected = np.zeros((s, s + 2))
     perm, other = s, s + 1
     expected[_i("5 to 9", "in-house fostering"), _i("5 to 9", "in-house fostering")] = 2  # A twice
@@ -262,14 +295,14 @@ def test_fit_recovers_the_hand_counted_moves(history):
 
 
 def test_fit_probabilities_start_and_unknown_age(history):
-    m = F.fit(history, 2018, history_years=2, synthetic=True)
+    m = M.fit(history, 2018, history_years=2, synthetic=True)
     a = _i("5 to 9", "in-house fostering")
     assert m.stay[a, a] == pytest.approx(2 / 3) and m.stay[a, _i("5 to 9", "IFA fostering")] == pytest.approx(1 / 3)
     assert m.exit_permanence[_i("5 to 9", "kinship fostering")] == 1.0
     assert m.exit_other[_i("16 and over", "residential")] == 1.0
     rows = m.stay.sum(axis=1) + m.exit_permanence + m.exit_other
-    assert rows == pytest.approx(np.ones(len(F.STATES)), abs=1e-12)
-    start = np.zeros(len(F.STATES))
+    assert rows == pytest.approx(np.ones(len(M.STATES)), abs=1e-12)
+    start = np.zeros(len(M.STATES))
     for band, cat in [
         ("5 to 9", "in-house fostering"),
         ("1 to 4", "in-house fostering"),
@@ -283,7 +316,7 @@ def test_fit_probabilities_start_and_unknown_age(history):
 
 
 def test_fit_state_never_seen_takes_its_age_band_pooled_row(history):
-    m = F.fit(history, 2018, history_years=2)
+    m = M.fit(history, 2018, history_years=2)
     # nobody was placed with parents aged 5 to 9: that row pools the 5 to 9 rows
     # (A twice, F in-house -> IFA, C kinship -> permanence, F IFA -> IFA: 5 children)
     row = m.rows[_i("5 to 9", "placed with parents")]
@@ -293,12 +326,12 @@ def test_fit_state_never_seen_takes_its_age_band_pooled_row(history):
 
 
 def test_fit_uses_only_pairs_the_returns_cover(history):
-    m = F.fit(history, 2018, history_years=10)
+    m = M.fit(history, 2018, history_years=10)
     assert m.learned_from == ((2014, 2015), (2015, 2016), (2016, 2017), (2017, 2018))
     with pytest.raises(InputError, match="no return for 2020"):
-        F.fit(history, 2020)
+        M.fit(history, 2020)
     with pytest.raises(InputError, match="no earlier 31 March"):
-        F.fit(history, 2014)
+        M.fit(history, 2014)
 
 
 # --------------------------------------------------------------------------- simulation
@@ -306,7 +339,7 @@ def test_fit_uses_only_pairs_the_returns_cover(history):
 
 def test_simulate_mean_and_interval_of_the_closed_system():
     m = one_state(200, 0.3, 30)
-    out = F.simulate(m, 4, n=4000, seed=7, interval=0.9)
+    out = M.simulate(m, 4, n=4000, seed=7, interval=0.9)
     assert out["year"].tolist() == [2017, 2018, 2019, 2020, 2021]
     exact = np.array([closed_form(200, 0.3, 30, t) for t in range(5)])
     # 4000 futures: the mean's standard error is well under 0.5 child
@@ -320,8 +353,8 @@ def test_simulate_mean_and_interval_of_the_closed_system():
 
 def test_simulated_intervals_cover_about_the_stated_share_of_futures():
     m = one_state(200, 0.3, 30)
-    band = F.simulate(m, 2, n=2000, seed=1, interval=0.8).iloc[2]
-    again = F.simulate(m, 2, n=2000, seed=99, interval=0.8)  # other futures from the same model
+    band = M.simulate(m, 2, n=2000, seed=1, interval=0.8).iloc[2]
+    again = M.simulate(m, 2, n=2000, seed=99, interval=0.8)  # other futures from the same model
     assert again["mean"].iloc[2] == pytest.approx(band["mean"], abs=1.5)
     rng = np.random.default_rng(5)
     # futures drawn directly: year 2 from year 1
@@ -336,10 +369,10 @@ def test_simulate_is_repeatable_with_a_seed_and_parameter_uncertainty_widens_the
     learned = one_state(
         200, 0.3, 30, transitions=[[14, 6, 0]], entry_counts=[60], learned_from=[(2015, 2016), (2016, 2017)]
     )
-    a = F.simulate(learned, 3, n=1500, seed=3)
-    b = F.simulate(learned, 3, n=1500, seed=3)
+    a = M.simulate(learned, 3, n=1500, seed=3)
+    b = M.simulate(learned, 3, n=1500, seed=3)
     pd.testing.assert_frame_equal(a, b)
-    p = F.simulate(plain, 3, n=1500, seed=3)
+    p = M.simulate(plain, 3, n=1500, seed=3)
     # learned from only 20 children and 2 years: far less sure than the fixed model
     assert (a["upper"] - a["lower"]).iloc[3] > 1.5 * (p["upper"] - p["lower"]).iloc[3]
     assert a["mean"].iloc[3] == pytest.approx(closed_form(200, 0.3, 30, 3), rel=0.05)
@@ -347,9 +380,9 @@ def test_simulate_is_repeatable_with_a_seed_and_parameter_uncertainty_widens_the
 
 def test_simulate_rejects_bad_arguments():
     with pytest.raises(InputError, match="interval"):
-        F.simulate(one_state(), 2, interval=1.2)
+        M.simulate(one_state(), 2, interval=1.2)
     with pytest.raises(InputError, match="simulations"):
-        F.simulate(one_state(), 2, n=0)
+        M.simulate(one_state(), 2, n=0)
 
 
 # --------------------------------------------------------------------------- exponential smoothing
@@ -358,27 +391,27 @@ def test_simulate_rejects_bad_arguments():
 def test_ets_on_a_straight_line_forecasts_near_the_line_and_reports_short_series():
     years = range(2005, 2018)
     series = pd.Series([400 + 20 * k + (3 if k % 2 else -3) for k in range(13)], index=list(years), dtype=float)
-    r = F.ets_forecast(series, 3)
+    r = M.ets_forecast(series, 3)
     assert r.fitted and r.forecast["year"].tolist() == [2018, 2019, 2020]
     # a damped trend continues the rise but flattens: below the straight line, above the last value
     assert (r.forecast["mean"] > 640).all() and (r.forecast["mean"] < 400 + 20 * np.arange(13, 16) + 10).all()
     assert (r.forecast["lower"] < r.forecast["mean"]).all() and (r.forecast["mean"] < r.forecast["upper"]).all()
-    short = F.ets_forecast(series.loc[2013:], 3)
+    short = M.ets_forecast(series.loc[2013:], 3)
     assert short.fitted and not short.reliable
     assert any("unreliable because it rests on only 5 published years" in n for n in short.notes)
 
 
 def test_ets_too_short_or_broken_series():
-    r = F.ets_forecast(pd.Series([463.0, 501.0], index=[2013, 2014]), 3)
+    r = M.ets_forecast(pd.Series([463.0, 501.0], index=[2013, 2014]), 3)
     assert not r.fitted and r.forecast.empty
     assert "only 2 published years (2013-2014)" in r.notes[0]
     gap = pd.Series([1.0, 2.0, np.nan, 400.0, 410.0, 420.0, 440.0], index=range(2010, 2017))
-    g = F.ets_forecast(gap, 2)
+    g = M.ets_forecast(gap, 2)
     assert list(g.history.index) == [2013, 2014, 2015, 2016] and "gap" in g.notes[0]
 
 
 def test_ets_leaks_no_warning(recwarn):
-    F.ets_forecast(pd.Series([463.0, 501, 535, 607, 686], index=range(2013, 2018)), 5)
+    M.ets_forecast(pd.Series([463.0, 501, 535, 607, 686], index=range(2013, 2018)), 5)
     assert len(recwarn) == 0
 
 
@@ -387,23 +420,23 @@ def test_ets_leaks_no_warning(recwarn):
 
 def test_mape_and_inside_by_hand():
     # |110-100|/100 = 10%, |180-200|/200 = 10%, |330-300|/300 = 10%
-    assert F.mape([110, 180, 330], [100, 200, 300]) == pytest.approx(10.0)
-    assert F.mape([50], [200]) == pytest.approx(75.0)
-    assert F.inside([90, 150, 310], [120, 210, 400], [100, 200, 300]) == 2  # 300 is below 310
-    assert F.inside([100], [100], [100]) == 1
+    assert M.mape([110, 180, 330], [100, 200, 300]) == pytest.approx(10.0)
+    assert M.mape([50], [200]) == pytest.approx(75.0)
+    assert M.inside([90, 150, 310], [120, 210, 400], [100, 200, 300]) == 2  # 300 is below 310
+    assert M.inside([100], [100], [100]) == 1
     with pytest.raises(ValueError):
-        F.mape([1, 2], [1])
+        M.mape([1, 2], [1])
     with pytest.raises(ValueError):
-        F.mape([1], [0])
+        M.mape([1], [0])
 
 
 def test_backtest_on_the_hand_built_history(history):
     published = pd.Series([3.0, 4, 5, 6, 7], index=range(2014, 2019))
-    bt = F.backtest(history, published, 2018, history_years=2, n=200, seed=1, horizon=2)
+    bt = M.backtest(history, published, 2018, history_years=2, n=200, seed=1, horizon=2)
     assert bt.cut_year == 2016 and bt.years == (2017, 2018)
     # children of known age on 31 March 2017: A, B, C, D, F; 2018: A, D, F, H
     assert bt.markov["actual"].tolist() == [5, 4]
-    expected = F.mape(bt.markov["mean"], [5, 4])
+    expected = M.mape(bt.markov["mean"], [5, 4])
     assert bt.mape_markov == pytest.approx(expected)
     assert bt.ets.empty and bt.mape_ets is None  # 2014-2016 is 3 published years: too few
     assert any("published trend could not be back-tested" in n for n in bt.notes)
@@ -416,7 +449,7 @@ def test_ets_keeps_the_best_of_several_starts():
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     values = [463.0, 501, 535, 607, 686, 700, 773, 717, 640, 593, 632, 631, 705]
-    r = F.ets_forecast(pd.Series(values, index=range(2013, 2026)), 3)
+    r = M.ets_forecast(pd.Series(values, index=range(2013, 2026)), 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         default = ETSModel(pd.Series(values), error="add", trend="add", damped_trend=True).fit(disp=False)
@@ -428,7 +461,7 @@ def test_ets_keeps_the_best_of_several_starts():
 
 
 def _small_outlook(history) -> F.Outlook:
-    m = F.fit(history, 2018, history_years=2, synthetic=True)
+    m = M.fit(history, 2018, history_years=2, synthetic=True)
     pub = pd.Series([400.0, 420, 430, 445, 460], index=range(2014, 2019))
     return F.Outlook(
         year=2018,
@@ -437,10 +470,10 @@ def _small_outlook(history) -> F.Outlook:
         simulations=200,
         la_name="Testshire",
         model=m,
-        projection=F.project(m, 3),
-        sim=F.simulate(m, 3, n=200, seed=1, interval=0.9),
-        ets=F.ets_forecast(pub, 3, 0.9),
-        backtest=F.backtest(history, pub, 2018, history_years=2, n=200, seed=1),
+        projection=M.project(m, 3),
+        sim=M.simulate(m, 3, n=200, seed=1, interval=0.9),
+        ets=M.ets_forecast(pub, 3, 0.9),
+        backtest=M.backtest(history, pub, 2018, history_years=2, n=200, seed=1),
         published=pub,
         later=pd.Series([470.0], index=[2019]),
         child_history=pd.Series([5.0, 4.0], index=[2017, 2018]),
@@ -471,6 +504,24 @@ def test_a_small_history_shows_no_count_of_1_to_5(history):
     assert " 4 " not in text and "suppressed" in text
 
 
+def test_backtest_note_says_so_when_both_models_were_tested(history):
+    from dataclasses import replace
+
+    o = _small_outlook(history)
+    assert F.backtest_note(o) == " ".join(o.backtest.notes) and o.backtest.notes  # the trend could not be tested
+    clean = replace(o, backtest=replace(o.backtest, notes=()))
+    assert F.backtest_note(clean) == "Both models could be tested."
+
+
+def test_snapshot_age_bands_follow_the_report_categories(history):
+    from analysis.report.categories import age_band
+
+    on = E.looked_after_on(history, "2017-03-31")
+    snap = M.snapshot(history, 2017)
+    assert snap["age_band"].tolist() == age_band(on["age"]).tolist()
+    assert (snap["state"] == -1).sum() == (snap["age_band"] == E.AGE_UNKNOWN).sum() == 1  # G, no date of birth
+
+
 def test_chapter_captions_say_child_level(history):
     o = _small_outlook(history)
     assert F.CHILD_LEVEL in F.projection_display(o)["caption"]
@@ -486,7 +537,7 @@ def default_outlook():
     from analysis.sources.ssda903 import context as child_context
 
     ctx = context.load(DEFAULT_PAPER)
-    return ctx, F.outlook(ctx, child_context.load(ctx.paper))
+    return ctx, F.compute(ctx, child_context.load(ctx.paper))
 
 
 def test_default_paper_key_figures_and_findings_agree(default_outlook):
@@ -524,8 +575,6 @@ def test_default_paper_outlook_is_repeatable(default_outlook):
     from analysis.sources.ssda903 import context as child_context
 
     ctx, o = default_outlook
-    again = F.outlook(ctx, child_context.load(ctx.paper))
+    again = F.compute(ctx, child_context.load(ctx.paper))
     pd.testing.assert_frame_equal(o.sim, again.sim)
     assert F.findings(o) == F.findings(again)
-
-

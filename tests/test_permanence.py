@@ -17,6 +17,8 @@ from analysis.chapters import permanence as P
 from analysis.methods import survival as S
 from analysis.sources.ssda903 import episodes as E
 
+pytestmark = pytest.mark.unit
+
 NS = "datetime64[ns]"
 YEARS = (2012, 2013, 2014, 2015, 2016, 2017)
 
@@ -198,7 +200,7 @@ def test_scorecard_exclusions_table_counts_each_child_once_and_suppresses():
     assert counts.loc[P.SCORECARD_INCONSISTENT[1], "A1"] == 1
     shown = ex.table().set_index("Reason")
     assert shown.loc[P.SCORECARD_INCONSISTENT[1][0].upper() + P.SCORECARD_INCONSISTENT[1][1:], "A1"] == "c"
-    text = P._scorecard_exclusion_text(ex)
+    text = P.scorecard_exclusion_text(ex)
     assert "a small number (suppressed)" in text.lower() and "match with adopters is dated before" in text
 
 
@@ -370,7 +372,7 @@ def test_children_waiting_with_a_placement_order():
     assert w.children["days"].tolist() == [181]  # 1 Oct 2016 -> 31 Mar 2017: 30+31+30+31+31+28 = 181
     assert np.isnan(w.median_days)  # one child: no median shown
     assert w.bands.loc["under 6 months", "Children"] == 1  # 181 days: under 6 months (183 days)
-    assert P._waiting_words(w).startswith("a small number of children (suppressed)")
+    assert P.waiting_words(w).startswith("a small number of children (suppressed)")
 
 
 # --------------------------------------------------------------------------- the model
@@ -411,7 +413,8 @@ def test_model_recovers_a_known_hazard_ratio_for_ifa_fostering():
     # single-level factors (need, legal status) give no term; the entry-year trend is near 1
     assert set(m.terms["variable"]) == {"Age at entry", "First placement", "Entry year"}
     assert m.terms.set_index("variable").loc["Entry year", "hr"] == pytest.approx(1, abs=0.06)
-    assert "IFA fostering" in P.hazard_markdown(m)
+    assert "IFA fostering" in P.hazard_bullets(m)
+    assert P.hazard_markdown(types.SimpleNamespace(model=m)) == P.hazard_bullets(m)
     assert list(m.fit.ph["term"])[-1] == "GLOBAL"
 
 
@@ -421,8 +424,10 @@ def test_rare_categories_are_grouped_for_the_model():
     f.loc[f.index[:15], "placement"] = "residential"  # 15 periods, 3 reaching permanence: fewer than 10
     f.loc[f.index[:15], "permanent"] = [1, 1, 1] + [0] * 12
     m = P.model(cohort)
-    g = P.groupings_table(m)
+    g = P.groupings(m)
     assert ("residential", "other first placement") in set(zip(g["As recorded"], g["In the model"]))
+    page = P.groupings_table(types.SimpleNamespace(model=m))
+    assert page["table"].equals(g) and f"fewer than {P.MIN_EVENTS} reached" in page["caption"]
 
 
 # --------------------------------------------------------------------------- published comparisons and key figures
@@ -453,7 +458,11 @@ def test_key_figures_are_never_a_suppressed_number(ctx, small_cohort):
     recs = P.adoption_records(data)
     sc = P.scorecard(recs, [2017])
     w = P.waiting(data, 2017)
-    figs = {f["name"]: f for f in P.key_figures(ctx, data, small_cohort, cv, sc, w, P.ceased_shares(ctx))}
+    # the parts of the chapter's result that the key figures read
+    res = types.SimpleNamespace(
+        ctx=ctx, synthetic=True, cohort=small_cohort, curve=cv, scorecard=sc, waiting=w, shares=P.ceased_shares(ctx)
+    )
+    figs = {f["name"]: f for f in P.key_figures(res)}
     assert figs["a1_days"]["value"] == P.SUPPRESSED  # five children
     assert figs["adopted_share_of_ceased"]["value"] == P.SUPPRESSED
     assert figs["sgo_share_of_ceased"]["value"] == pytest.approx(9.3)

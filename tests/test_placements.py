@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 import nbformat
 import numpy as np
@@ -23,6 +24,8 @@ from analysis.errors import InputError
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, Costs, UnitCost, parse_paper
 from analysis.report import charts, context, disclosure
 from analysis.sources.ssda903 import episodes as E
+
+pytestmark = pytest.mark.unit
 
 CAMBS = "E10000003"
 HOME = "CB2 1TN"  # Cambridge
@@ -130,6 +133,16 @@ def ctx():
 @pytest.fixture(scope="module")
 def pub(ctx):
     return pl.published_shares(ctx)
+
+
+@pytest.fixture(scope="module")
+def small_res(ctx, small, pub) -> pl.Placements:
+    return pl.from_histories(ctx, small, _costs(), pub)
+
+
+@pytest.fixture(scope="module")
+def scaled_res(ctx, scaled, pub) -> pl.Placements:
+    return pl.from_histories(ctx, scaled, _costs(), pub)
 
 
 def _costs(**over) -> Costs:
@@ -298,7 +311,7 @@ def test_placement_days_in_the_financial_year_known_answers(small):
     assert pl.placement_days(small, 2016).loc["in-house fostering", "days"] == 245 + 366
 
 
-def test_spend_and_the_cost_of_the_ifa_gap_known_answers(scaled):
+def test_spend_and_the_cost_of_the_ifa_gap_known_answers(scaled, scaled_res):
     costs = _costs()
     sp = pl.annual_spend(scaled, costs)
     assert sp.spend["IFA fostering"] == pytest.approx(6 * 975 * 100)
@@ -308,21 +321,17 @@ def test_spend_and_the_cost_of_the_ifa_gap_known_answers(scaled):
     assert gap.value == pytest.approx(6 * 975 * 50)  # IFA days x (£100 - £50) a day
     # low: IFA 20% lower (£80), in-house 20% higher (£60); high: IFA £120, in-house £40
     assert gap.low == pytest.approx(6 * 975 * 20) and gap.high == pytest.approx(6 * 975 * 80)
-    sentence = pl.gap_sentence(scaled, gap, costs)
+    assert scaled_res.gap == gap  # the chapter's result holds the same gap
+    sentence = pl.gap_sentence(scaled_res)
     assert "£350 a week" in sentence and "£700" in sentence and "2018 prices" in sentence
     assert "£292,000 more" in sentence and "£117,000 to £468,000" in sentence
 
 
-def test_shares_and_key_figures_from_the_scaled_fixture(scaled, ctx, pub):
-    stock = pl.stock_table(scaled)
+def test_shares_and_key_figures_from_the_scaled_fixture(scaled_res):
+    stock = scaled_res.stock
     assert not stock.mask.to_numpy().any()
     assert pl.share(stock, ("IFA fostering", 2017), (pl.ALL_FOSTER, 2017)) == pytest.approx(40.0)
-    figs = {
-        f["name"]: f
-        for f in pl.key_figures(
-            ctx, scaled, pub, stock, pl.ifa_gap(pl.annual_spend(scaled, _costs()), _costs()), _costs()
-        )
-    }
+    figs = {f["name"]: f for f in pl.key_figures(scaled_res)}
     assert figs["ifa_share_of_fostering"]["value"] == 40.0
     assert figs["inhouse_share_of_fostering"]["value"] == 40.0
     assert figs["ifa_over_20_miles_share"]["value"] == 50.0  # B over 20 miles, H not known
@@ -331,15 +340,7 @@ def test_shares_and_key_figures_from_the_scaled_fixture(scaled, ctx, pub):
     assert figs["inhouse_weekly_cost"]["value"] == 350 and figs["ifa_weekly_cost"]["value"] == 700
     assert "child-level data, real" in figs["ifa_share_of_fostering"]["label"]
     assert "DfE published, real" in figs["foster_share"]["label"]
-    text = pl.findings_markdown(
-        ctx,
-        scaled,
-        pub,
-        stock,
-        pl.new_placements_table(scaled),
-        pl.ifa_gap(pl.annual_spend(scaled, _costs()), _costs()),
-        _costs(),
-    )
+    text = pl.findings_markdown(scaled_res)
     assert "IFA foster placements are more often over 20 miles from home than in-house ones (50% against 0%)" in text
 
 
@@ -382,8 +383,8 @@ def _groups_with_one_hidden(sup: disclosure.Suppressed, sums) -> list:
     return bad
 
 
-def test_small_fixture_shows_no_small_count_anywhere(small, ctx, pub):
-    stock, new = pl.stock_table(small), pl.new_placements_table(small)
+def test_small_fixture_shows_no_small_count_anywhere(small, small_res, pub):
+    stock, new = small_res.stock, small_res.new
     assert stock.mask.loc["IFA fostering", 2017] and stock.primary.loc["kinship fostering", 2017]
     tables = [
         pl.mix_display(small, stock),
@@ -409,9 +410,8 @@ def test_small_fixture_shows_no_small_count_anywhere(small, ctx, pub):
     ifa = pl.LABELS["IFA fostering"]
     assert spend.loc[ifa, ["Children", "Placement days (days)", "Annual spend (£)"]].tolist() == ["c", "c", "c"]
     # key figures that would be suppressed are the word "suppressed", never the value
-    gap = pl.ifa_gap(pl.annual_spend(small, _costs()), _costs())
-    assert gap.value == pl.SUPPRESSED
-    figs = {f["name"]: f["value"] for f in pl.key_figures(ctx, small, pub, stock, gap, _costs())}
+    assert small_res.gap.value == pl.SUPPRESSED
+    figs = {f["name"]: f["value"] for f in pl.key_figures(small_res)}
     for name in (
         "ifa_share_of_fostering",
         "inhouse_share_of_fostering",
@@ -450,13 +450,16 @@ def test_secondary_suppression_protects_a_crafted_small_cell():
     assert pl.share(sup, ("kinship fostering", "5 to 9"), ("kinship fostering", 2017)) == pl.SUPPRESSED
 
 
+@pytest.mark.slow
 def test_suppression_leaves_no_group_back_solvable_on_the_default_data(ctx):
     from analysis.sources.ssda903 import context as child_context
 
-    h = pl.histories(ctx, child_context.load(ctx.paper))
+    res = pl.compute(ctx, child_context.load(ctx.paper))  # the notebook's one call
+    h = res.histories
+    assert res.pub.equals(pl.published_shares(ctx)) and res.costs == ctx.paper.costs
     for counts_sums, table in (
-        (pl.stock_counts(h), pl.stock_table(h)),
-        (pl.new_placements_counts(h), pl.new_placements_table(h)),
+        (pl.stock_counts(h), res.stock),
+        (pl.new_placements_counts(h), res.new),
     ):
         assert _groups_with_one_hidden(table, counts_sums[1]) == []
         assert (
@@ -471,17 +474,14 @@ def test_suppression_leaves_no_group_back_solvable_on_the_default_data(ctx):
         )
 
 
-def test_charts_never_plot_a_suppressed_value(small):
-    stock, new = pl.stock_table(small), pl.new_placements_table(small)
+def test_charts_never_plot_a_suppressed_value(small_res):
     for chart in (
-        pl.mix_chart(small, stock),
-        pl.fostering_chart(small, stock),
-        pl.new_placements_chart(small, new),
-        pl.distance_chart(small, stock),
-        pl.stability_chart(small, stock),
-        pl.spend_chart(
-            small, pl.annual_spend(small, _costs()), pl.ifa_gap(pl.annual_spend(small, _costs()), _costs()), _costs()
-        ),
+        pl.mix_chart(small_res),
+        pl.fostering_chart(small_res),
+        pl.new_placements_chart(small_res),
+        pl.distance_chart(small_res),
+        pl.stability_chart(small_res),
+        pl.spend_chart(small_res),
     ):
         for trace in chart["fig"].data:
             # every non-zero count in this fixture is 1 to 5 or hides one, so only zeros may be drawn
@@ -497,9 +497,9 @@ def test_a_category_with_no_children_says_so_and_nothing_divides_by_zero(ctx, pu
     assert pl.share(stock, ("other", pl.MOVES[0]), ("other", 2017)) == pl.NO_CHILDREN
     table = pl.distance_display(h, stock).set_index("Placement")
     assert table.loc[pl.LABELS["IFA fostering"], "Over 20 miles from home (%)"] == "no children"
-    gap = pl.ifa_gap(pl.annual_spend(h, _costs()), _costs())
-    assert gap.value == pl.NO_CHILDREN
-    figs = {f["name"]: f["value"] for f in pl.key_figures(ctx, h, pub, stock, gap, _costs())}
+    res = pl.from_histories(ctx, h, _costs(), pub)
+    assert res.gap.value == pl.NO_CHILDREN
+    figs = {f["name"]: f["value"] for f in pl.key_figures(res)}
     assert figs["ifa_over_20_miles_share"] == "no children" and figs["annual_cost_of_ifa_gap"] == "no children"
     assert (
         pl.spend_display(pl.annual_spend(h, _costs()))
@@ -507,7 +507,7 @@ def test_a_category_with_no_children_says_so_and_nothing_divides_by_zero(ctx, pu
         .loc[pl.LABELS["other"], "Annual spend (£)"]
         == "no children"
     )
-    chart = pl.distance_chart(h, stock)  # builds, and says which placements had no children
+    chart = pl.distance_chart(res)  # builds, and says which placements had no children
     assert "No children in:" in chart["caption"] and "there are none" in chart["title"]
 
 
@@ -532,8 +532,8 @@ def test_scanner_passes_suppressed_zero_percent_and_published_tables():
     assert pl.disclosure_problems(_page("Published by DfE", "3")) == []  # not child-level: not scanned
 
 
-def test_scanner_reads_the_table_behind_a_chart_by_its_figure_caption(small):
-    chart = pl.distance_chart(small, pl.stock_table(small))
+def test_scanner_reads_the_table_behind_a_chart_by_its_figure_caption(small_res):
+    chart = pl.distance_chart(small_res)
     chart["table"] = pd.DataFrame({"Placement": ["IFA"], "Children": ["4"]})  # an unsuppressed 4 slipped in
     html = charts.figure_html(**chart)
     assert len(pl.child_level_tables(html)) == 1
@@ -556,6 +556,7 @@ def test_published_shares_use_the_same_release_total(pub):
     assert pl.published_value(pub, "over_20_miles", 2015) == pl.NOT_PUBLISHED
 
 
+@pytest.mark.slow
 def test_back_test_synthetic_shares_match_published_within_calibration_tolerances():
     from analysis.sources.ssda903 import context as child_context
 
@@ -603,9 +604,9 @@ def test_bad_unit_costs_are_refused_naming_the_field(cost, expected):
     assert re.search(expected, err.value.message), err.value.message
 
 
-def test_unit_costs_table_comes_from_the_paper_file():
+def test_unit_costs_table_comes_from_the_paper_file(small_res):
     costs = _costs(sensitivity=0.1)
-    table = pl.unit_cost_table(costs)["table"].set_index("Placement")
+    table = pl.unit_cost_table(replace(small_res, costs=costs))["table"].set_index("Placement")
     assert table.loc[pl.LABELS["IFA fostering"], "Weekly cost (£)"] == 700
     assert table.loc[pl.LABELS["IFA fostering"], "Low, -10% (£)"] == pytest.approx(630)
     assert table.loc[pl.LABELS["in-house fostering"], "Daily cost (£)"] == pytest.approx(50)
@@ -661,18 +662,14 @@ def test_built_page_says_synthetic_and_pastes_every_key_figure():
     assert (HTML.parents[1] / "assumptions.html").is_file()
 
 
-def test_scanner_would_catch_the_chapter_tables_if_suppression_were_skipped(small):
+def test_scanner_would_catch_the_chapter_tables_if_suppression_were_skipped(small, small_res):
     counts, _ = pl.stock_counts(small)
     nothing_hidden = disclosure.Suppressed(
         values=counts, mask=counts.astype(bool) & False, primary=counts.astype(bool) & False
     )
-    html = charts.figure_html(**pl.distance_chart(small, nothing_hidden))
-    html += charts.table_html(
-        **{
-            "table": pl.age_table(small, nothing_hidden)["table"],
-            "caption": pl.age_table(small, nothing_hidden)["caption"],
-        }
-    )
+    unsafe = replace(small_res, stock=nothing_hidden)
+    html = charts.figure_html(**pl.distance_chart(unsafe))
+    html += charts.table_html(**pl.age_table(unsafe))
     problems = pl.disclosure_problems(html)
     assert any("column 'Children': 2" in p for p in problems)  # two IFA children at 31 March 2017
     assert any("column '5 to 9'" in p for p in problems)

@@ -13,7 +13,6 @@ import math
 import re
 from dataclasses import replace
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -23,6 +22,8 @@ from analysis.report import charts, context, keyfigures
 from analysis.report.context import Context
 from analysis.sources.published import COLUMNS, LocalAuthority
 from tests.conftest import default_paper
+
+pytestmark = pytest.mark.unit
 
 LATEST_PAPER = REPO_ROOT / "book" / "papers" / "2026-01-13_children-and-young-people-latest.yml"
 
@@ -239,6 +240,7 @@ def _raw_column(path, name: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow  # reads the raw Ofsted files in ../shared
 def test_cambridgeshire_2018_and_2019_equal_the_raw_ofsted_files(cambs, shared_data):
     folder = shared_data / "ofsted-fostering-la"
     o = rc.ofsted(cambs).set_index(["year", "area", "measure"])["value"]
@@ -292,7 +294,7 @@ def test_cambridgeshire_2018_and_2019_equal_the_raw_ofsted_files(cambs, shared_d
 
 
 def test_default_paper_key_figures(cambs):
-    figs = {f["name"]: f for f in rc.key_figures(cambs, rc.summary(cambs))}
+    figs = {f["name"]: f for f in rc.key_figures(rc.compute(cambs))}
     required = {
         "recruitment_conversion_rate",
         "recruitment_year",
@@ -335,34 +337,60 @@ def test_year_rule(cambs, meeting, current, chosen):
     assert rc.chosen_year(ctx) == chosen
 
 
+def test_compute_holds_the_year_rule_and_the_figures(small):
+    res = rc.compute(small)
+    assert (res.current_year, res.year, res.years) == (2018, 2018, (2018, 2019))
+    assert res.value("conversion_rate", 2018) == rc.value(res.summary, "conversion_rate", 2018)
+    assert res.value("conversion_rate", None) == rc.NOT_PUBLISHED
+    # each neighbour's own mainstream rate: 222 (10 - 5) / 100, 333 (10 - 0) / 50; 444's enquiries are suppressed
+    got = rc.neighbour_values(res, "conversion_rate_mainstream", 2018)
+    assert got.to_dict() == pytest.approx({"222": 5.0, "333": 20.0})
+
+
+def test_a_year_behind_reads_one_year_and_labels_say_which_deregistrations(cambs):
+    ctx = replace(cambs, paper=parse_paper(default_paper(meeting_date="2019-06-01")))
+    res = rc.compute(ctx)
+    assert "the latest Ofsted year it holds is 2018-19 (1 April 2018 to 31 March 2019), 1 year before" in rc.year_note(
+        res
+    )
+    labels = {f["name"]: f["label"] for f in rc.key_figures(res)}
+    assert labels["recruitment_deregistrations"].endswith("2018-19 (Ofsted, rounded to 5)")
+    labels = {f["name"]: f["label"] for f in rc.key_figures(rc.compute(cambs))}
+    assert labels["recruitment_deregistrations"].endswith("(Ofsted, rounded to 5; mainstream only before 2018-19)")
+
+
 def test_latest_paper_uses_2018_19_and_says_so():
     ctx = context.load(load_paper(LATEST_PAPER))
     assert rc.current_year(ctx) == 2026 and rc.chosen_year(ctx) == 2019
-    s = rc.summary(ctx)
-    assert "latest Ofsted year in this report's data is 2018-19" in rc.findings(ctx, s)[0]
-    assert "2025-26" in rc.year_note(ctx) and "2018-19" in rc.year_note(ctx)
-    figs = {f["name"]: f["value"] for f in rc.key_figures(ctx, s)}
+    res = rc.compute(ctx)
+    assert (res.current_year, res.year) == (2026, 2019)
+    assert "latest Ofsted year in this report's data is 2018-19" in rc.findings(res)[0]
+    assert "2025-26" in rc.year_note(res) and "2018-19" in rc.year_note(res)
+    assert "7 years before the paper's current year" in rc.year_note(res)
+    figs = {f["name"]: f["value"] for f in rc.key_figures(res)}
     assert figs["recruitment_year"] == "2018-19" and figs["recruitment_current_year"] == "2025-26"
     assert figs["recruitment_initial_enquiries"] == 390
 
 
 def test_paper_before_any_ofsted_year_says_not_available_and_still_shows_the_data(cambs):
     ctx = replace(cambs, paper=parse_paper(default_paper(meeting_date="2017-01-10", year=2016)))
-    s = rc.summary(ctx)
-    assert rc.chosen_year(ctx) is None
-    note = rc.year_note(ctx)
+    res = rc.compute(ctx)
+    assert rc.chosen_year(ctx) is None and res.year is None
+    note = rc.year_note(res)
     assert "not available for 2016-17" in note and "published after the paper" in note
-    found = rc.findings(ctx, s)
+    found = rc.findings(res)
     assert "not available for 2016-17" in found[0]
     assert "2017-18 (published after the paper)" in found[1]
-    figs = {f["name"]: f["value"] for f in rc.key_figures(ctx, s)}
+    figs = {f["name"]: f["value"] for f in rc.key_figures(res)}
     assert figs["recruitment_year"] == rc.NOT_PUBLISHED
     assert figs["recruitment_conversion_rate"] == rc.NOT_PUBLISHED
     assert figs["recruitment_neighbours_with_data"] == 0
-    chart = rc.funnel_chart(ctx, s)
+    chart = rc.funnel_chart(res)
     assert "not published for 2016-17" in chart["title"]
     assert "published after the paper" in chart["table"]["Year"].iloc[0]
-    assert len(rc.neighbours_display(ctx)["table"]) == 3 + len(ctx.neighbour_codes)
+    shown = rc.neighbours_display(res)
+    assert len(shown["table"]) == 3 + len(ctx.neighbour_codes)
+    assert "in 2017-18; published after the paper" in shown["caption"]
 
 
 # --------------------------------------------------------------------------- "not published"
@@ -373,8 +401,8 @@ def test_suppressed_figures_are_not_published_never_zero():
     figures[("111", 2018)]["initial_enquiries"] = None
     figures[("111", 2018)]["places"] = None
     ctx = _ctx(figures=figures)
-    s = rc.summary(ctx)
-    figs = {f["name"]: f["value"] for f in rc.key_figures(ctx, s)}
+    res = rc.compute(ctx)
+    figs = {f["name"]: f["value"] for f in rc.key_figures(res)}
     assert figs["recruitment_initial_enquiries"] == rc.NOT_PUBLISHED
     assert figs["recruitment_conversion_rate"] == rc.NOT_PUBLISHED
     assert figs["recruitment_conversion_rate_mainstream"] == rc.NOT_PUBLISHED
@@ -382,7 +410,7 @@ def test_suppressed_figures_are_not_published_never_zero():
     assert figs["recruitment_filled_places_pct"] == rc.NOT_PUBLISHED
     assert figs["recruitment_approvals"] == 30  # published, so still a number
     assert figs["recruitment_conversion_rate_england"] == 5.0
-    text = " ".join(rc.findings(ctx, s))
+    text = " ".join(rc.findings(res))
     assert "nan" not in text.lower().split() and "not published households" not in text
     assert "had initial enquiries (not published) from prospective foster households and approved 30 households" in text
     assert (
@@ -390,18 +418,23 @@ def test_suppressed_figures_are_not_published_never_zero():
         in text
     )
     assert "its approved places (not published) and filled places (120) cannot both be given" in text
-    assert "not published" in rc.conversion_title(ctx, s) and "nan" not in rc.conversion_title(ctx, s)
-    html = charts.figure_html(**rc.capacity_chart(ctx, s))
+    assert "not published" in rc.conversion_title(res) and "nan" not in rc.conversion_title(res)
+    assert "n/p" in rc.funnel_chart(res)["fig"].data[0].text  # the missing enquiries bar is labelled, not blank
+    html = charts.figure_html(**rc.capacity_chart(res))
     assert "nan" not in re.sub(r"<script.*?</script>", "", html, flags=re.S).lower().split()
 
 
 def test_no_ofsted_rows_at_all():
     ctx = _ctx(figures={})
     assert rc.ofsted_years(ctx) == [] and rc.chosen_year(ctx) is None
-    s = rc.summary(ctx)
-    assert rc.findings(ctx, s) == [
+    res = rc.compute(ctx)
+    assert rc.findings(res) == [
         "Ofsted's figures on council fostering services are not published in this report's data."
     ]
+    assert rc.year_note(res).startswith("This report's data holds no Ofsted fostering figures")
+    figs = {f["name"]: f["value"] for f in rc.key_figures(res)}
+    assert figs["recruitment_year"] == rc.NOT_PUBLISHED and figs["recruitment_neighbours_with_data"] == 0
+    assert rc.neighbours_display(res)["table"].empty
     assert rc.ofsted(ctx).empty
 
 
@@ -411,10 +444,10 @@ def test_no_ofsted_rows_at_all():
 @pytest.mark.parametrize("meeting", ["2018-01-09", "2026-01-13"])
 def test_charts_have_title_caption_alt_and_table(cambs, meeting):
     ctx = replace(cambs, paper=parse_paper(default_paper(meeting_date=meeting)))
-    s = rc.summary(ctx)
+    res = rc.compute(ctx)
     names = set()
     for make in (rc.funnel_chart, rc.conversion_chart, rc.per_household_chart, rc.capacity_chart):
-        chart = make(ctx, s)
+        chart = make(res)
         assert chart["title"] and not chart["title"].endswith(".")
         assert "rounded to the nearest 5 by Ofsted" in chart["caption"] and "Ofsted" in chart["caption"]
         assert len(chart["alt"]) >= 40
@@ -424,13 +457,13 @@ def test_charts_have_title_caption_alt_and_table(cambs, meeting):
         assert "Table behind this chart" in html
         names.add(chart["name"])
     assert len(names) == 4
-    shown = rc.neighbours_display(ctx)
+    shown = rc.neighbours_display(res)
     assert "rounded to the nearest 5 by Ofsted" in shown["caption"]
 
 
 def test_findings_and_titles_come_from_the_numbers(small):
-    s = rc.summary(small)
-    found = rc.findings(small, s)
+    res = rc.compute(small)
+    found = rc.findings(res)
     assert any("approved 30 households (20 mainstream carers and 10 family and friends carers)" in f for f in found)
     assert any(
         f.startswith(
@@ -439,10 +472,8 @@ def test_findings_and_titles_come_from_the_numbers(small):
         )
         for f in found
     )
-    assert "Testshire approved 15.0 households for every 100 initial enquiries (England 5.0" in rc.conversion_title(
-        small, s
-    )
-    assert "grew (net +5 per 100) while England's shrank (net -2 per 100)" in rc.per_household_title(small, s)
+    assert "Testshire approved 15.0 households for every 100 initial enquiries (England 5.0" in rc.conversion_title(res)
+    assert "grew (net +5 per 100) while England's shrank (net -2 per 100)" in rc.per_household_title(res)
     # 2018-19 after the paper: 40 approvals against 30, more than rounding.
     assert any(
         "approved 40 households (250 enquiries), against 30 (200 enquiries) in 2017-18: approvals were 10 more" in f
@@ -450,6 +481,7 @@ def test_findings_and_titles_come_from_the_numbers(small):
     )
     # Households 100 -> 125 (+25) against a 2018-19 net of +30: within what rounding can explain.
     assert any("within what Ofsted's rounding" in f for f in found)
+    assert any("Among the neighbours it runs from 5.0 (Two) to 20.0 (Three)" in f for f in found)
 
 
 def test_places_not_filled_split_into_vacant_and_not_available(cambs):
@@ -462,8 +494,9 @@ def test_places_not_filled_split_into_vacant_and_not_available(cambs):
     # Cambridgeshire 2017-18: 360 approved = 225 filled + 80 vacant + 55 not available
     assert (places, filled, vacant, unavailable) == (360, 225, 80, 55)
     assert places == filled + vacant + unavailable
-    figs = {f["name"]: f["value"] for f in rc.key_figures(cambs, s)}
+    res = rc.compute(cambs)
+    figs = {f["name"]: f["value"] for f in rc.key_figures(res)}
     assert figs["recruitment_vacant_places"] == 80 and figs["recruitment_places_not_available"] == 55
-    text = rc.findings_markdown(cambs, s)
+    text = rc.findings_markdown(res)
     assert "80 were vacant and free to use, and 55 were not available" in text
-    assert rc.capacity_title(cambs, s).endswith("135 approved places were empty that day, of which 80 were free to use")
+    assert rc.capacity_title(res).endswith("135 approved places were empty that day, of which 80 were free to use")

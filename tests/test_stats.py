@@ -7,6 +7,8 @@ import pytest
 
 from analysis.methods import stats
 
+pytestmark = pytest.mark.unit
+
 
 def _cdf(k: int, lam: float) -> float:
     """Poisson CDF summed by hand (independent of scipy)."""
@@ -98,3 +100,36 @@ class TestOverdispersion:
         pops = rng.integers(20_000, 300_000, 150)
         counts = rng.poisson(rng.uniform(30, 110, 150) * pops / 10_000)
         assert stats.overdispersion(counts, pops, 60.0).overdispersed
+
+
+def _binomial_two_sided_half(k: int, n: int) -> float:
+    """Two-sided exact binomial p-value against one half, summed by hand (the distribution is symmetric)."""
+    tail = sum(math.comb(n, i) for i in range(max(k, n - k), n + 1)) / 2**n
+    return min(1.0, 2 * tail)
+
+
+class TestExactTests:
+    def test_binomial_by_hand(self):
+        assert stats.binomial_p(60, 100, 0.5) == pytest.approx(_binomial_two_sided_half(60, 100), rel=1e-9)
+        assert stats.binomial_p(60, 100, 0.5) == pytest.approx(0.0569, abs=1e-4)
+        assert stats.binomial_p(50, 100, 0.5) == pytest.approx(1.0)
+
+    def test_binomial_clips_the_proportion_and_needs_trials(self):
+        assert stats.binomial_p(3, 3, 1.5) == pytest.approx(1.0)  # read as a proportion of 1
+        assert stats.binomial_p(0, 3, -0.2) == pytest.approx(1.0)  # read as 0
+        with pytest.raises(ValueError):
+            stats.binomial_p(0, 0, 0.5)
+
+    def test_two_poisson_counts_by_hand(self):
+        # 60 against 30: given 90 in all, 60 is binomial(90, 1/2) when the means are equal
+        assert stats.poisson_counts_p(60, 30) == pytest.approx(_binomial_two_sided_half(60, 90), rel=1e-9)
+        assert stats.poisson_counts_p(30, 60) == pytest.approx(stats.poisson_counts_p(60, 30))
+        assert stats.poisson_counts_p(60, 30) < 0.05 < stats.poisson_counts_p(35, 30)
+        assert stats.poisson_counts_p(0, 0) == 1.0
+
+    def test_fisher_by_hand(self):
+        # [[3, 1], [1, 3]]: margins 4 and 4 of 8, P(a = k) = C(4, k)^2 / 70; the two-sided p adds the
+        # tables no more likely than the one seen (k = 0, 1, 3, 4): 34 / 70
+        assert stats.fisher_p(3, 4, 1, 4) == pytest.approx(34 / 70)
+        assert stats.fisher_p(2, 4, 2, 4) == pytest.approx(1.0)
+        assert stats.fisher_p(60, 100, 20, 100) < 0.001

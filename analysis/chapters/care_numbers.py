@@ -2,8 +2,10 @@
 
 All figures are DfE's published ones (children looked after at 31 March,
 starting and ceasing during the year, rates per 10,000 children aged 0 to 17).
-The functions here build the tables behind the chapter's charts and the
-plain-English findings; the notebook only calls them.
+The notebook makes one call, :func:`compute`, which returns a
+:class:`CareNumbers` holding the trend, the flows and the funnel plot; every
+page function (:func:`key_figures`, :func:`findings_markdown`,
+:func:`trend_chart`, :func:`flows_chart`, :func:`funnel_chart`) takes it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.methods import stats
-from analysis.report import charts
+from analysis.report import charts, text
 from analysis.report.context import Context
 
 LA_LEVEL = "Local authority"
@@ -132,6 +134,11 @@ class Funnel:
     overdispersion: stats.Overdispersion
 
 
+def _label(level: float) -> str:
+    """A control limit's level as printed: 0.95 -> "95%", 0.998 -> "99.8%"."""
+    return text.confidence(1 - level)
+
+
 def _population(ctx: Context, year: int) -> pd.DataFrame:
     """The 0-17 population per authority DfE used for ``year`` (ONS's estimate where DfE's is not published)."""
     dfe = _level(ctx.table, LA_LEVEL, "population_0_17_dfe")
@@ -167,9 +174,8 @@ def funnel(ctx: Context, year: int | None = None) -> Funnel:
     limits = pd.DataFrame({"population": grid})
     for level in stats.LIMITS:
         lower, upper = stats.control_limits(target, grid, level)
-        pct = f"{level:.1%}".replace(".0%", "%")
-        limits[f"lower_{pct}"] = lower
-        limits[f"upper_{pct}"] = upper
+        limits[f"lower_{_label(level)}"] = lower
+        limits[f"upper_{_label(level)}"] = upper
 
     me = pts.loc[ctx.la.old_la_code]
     neighbours = pts[pts["group"] == "Neighbour"]
@@ -190,19 +196,49 @@ def funnel(ctx: Context, year: int | None = None) -> Funnel:
     )
 
 
+@dataclass(frozen=True)
+class CareNumbers:
+    """Everything the chapter shows for a paper: what :func:`compute` returns and every page function takes.
+
+    Attributes
+    ----------
+    ctx : analysis.report.context.Context
+        The paper joined to the published data.
+    trend : pandas.DataFrame
+        :func:`trend`: children looked after at 31 March, each year.
+    flows : pandas.DataFrame
+        :func:`flows`: children starting and ceasing to be looked after, each year.
+    funnel : Funnel
+        :func:`funnel` for the paper's year.
+    """
+
+    ctx: Context
+    trend: pd.DataFrame
+    flows: pd.DataFrame
+    funnel: Funnel
+
+
+def compute(ctx: Context) -> CareNumbers:
+    """The chapter's one call: the trend, the flows and the funnel plot for a paper."""
+    return CareNumbers(ctx=ctx, trend=trend(ctx), flows=flows(ctx), funnel=funnel(ctx))
+
+
 # ---------------------------------------------------------------------------
 # Plain-English findings, generated from the numbers
 # ---------------------------------------------------------------------------
 
 
 def _compare_words(position: str) -> str:
-    return {
-        "above 99.8% limit": "significantly higher than",
-        "above 95% limit": "higher than (at the 95% level)",
-        "within limits": "not significantly different from",
-        "below 95% limit": "lower than (at the 95% level)",
-        "below 99.8% limit": "significantly lower than",
-    }.get(position, "not comparable with")
+    """Plain words for a funnel position (:data:`analysis.methods.stats.POSITIONS`), to put before "England's"."""
+    at = f"(at the {_label(min(stats.LIMITS))} level)"
+    words = (
+        "significantly higher than",
+        f"higher than {at}",
+        "not significantly different from",
+        f"lower than {at}",
+        "significantly lower than",
+    )
+    return dict(zip(stats.POSITIONS, words)).get(position, "not comparable with")
 
 
 def _change_words(first: float, last: float) -> str:
@@ -215,8 +251,9 @@ def _change_words(first: float, last: float) -> str:
     return "was unchanged"
 
 
-def findings(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> list[str]:
+def findings(res: CareNumbers) -> list[str]:
     """Plain-English findings for the chapter, each one sentence, generated from the numbers."""
+    ctx, tr, fn = res.ctx, res.trend, res.funnel
     la = ctx.la.la_name
     first, last = tr.iloc[0], tr.iloc[-1]
     out = [
@@ -246,9 +283,10 @@ def findings(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> list[str]:
     return out
 
 
-def headline(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> str:
+def headline(res: CareNumbers) -> str:
     """One sentence that states the chapter's main finding (used as a chart title and in the summary)."""
-    last = tr.iloc[-1]
+    ctx, fn = res.ctx, res.funnel
+    last = res.trend.iloc[-1]
     return (
         f"{ctx.la.la_name}'s rate of children in care ({last.la_rate:.0f} per 10,000) is "
         f"{_compare_words(fn.la_position)} England's ({last.england_rate:.0f}) in {ctx.year}"
@@ -272,8 +310,9 @@ def _computed_note(tab: pd.DataFrame) -> str:
     )
 
 
-def trend_chart(ctx: Context, tr: pd.DataFrame) -> dict:
+def trend_chart(res: CareNumbers) -> dict:
     """The trend chart and its title, caption, alt text and table (for :func:`analysis.report.charts.show`)."""
+    ctx, tr = res.ctx, res.trend
     la = ctx.la.la_name
     fig = go.Figure()
     series = [
@@ -337,8 +376,9 @@ def trend_chart(ctx: Context, tr: pd.DataFrame) -> dict:
     }
 
 
-def flows_chart(ctx: Context, fl: pd.DataFrame) -> dict:
+def flows_chart(res: CareNumbers) -> dict:
     """Starting and ceasing rates chart, with title, caption, alt text and table."""
+    ctx, fl = res.ctx, res.flows
     la = ctx.la.la_name
     fig = go.Figure()
     for col, label, colour, dash in (
@@ -399,25 +439,26 @@ def flows_chart(ctx: Context, fl: pd.DataFrame) -> dict:
     }
 
 
-def funnel_chart(ctx: Context, fn: Funnel) -> dict:
-    """The funnel plot, with title, caption, alt text and table."""
-    la = ctx.la.la_name
-    pts = fn.points
+#: How each control limit is drawn on the funnel plot: colour (a key of :data:`analysis.report.charts.COLOURS`) and dash.
+_LIMIT_STYLE = dict(zip(stats.LIMITS, (("limit95", "dash"), ("limit998", "dot"))))
+
+
+def _funnel_figure(fn: Funnel, la: str) -> go.Figure:
+    """The funnel plot itself: the control limits, England's rate and a point per authority."""
+    pts, lim = fn.points, fn.limits
     fig = go.Figure()
-    lim = fn.limits
-    for level, colour, dash in (
-        ("95%", charts.COLOURS["limit95"], "dash"),
-        ("99.8%", charts.COLOURS["limit998"], "dot"),
-    ):
+    for level in stats.LIMITS:
+        colour, dash = _LIMIT_STYLE[level]
+        label = _label(level)
         for side in ("lower", "upper"):
             fig.add_trace(
                 go.Scatter(
                     x=lim["population"],
-                    y=lim[f"{side}_{level}"],
+                    y=lim[f"{side}_{label}"],
                     mode="lines",
-                    line={"color": colour, "dash": dash, "width": 1.5},
-                    name=f"{level} limits",
-                    legendgroup=level,
+                    line={"color": charts.COLOURS[colour], "dash": dash, "width": 1.5},
+                    name=f"{label} limits",
+                    legendgroup=label,
                     showlegend=side == "upper",
                     hoverinfo="skip",
                 )
@@ -444,12 +485,13 @@ def funnel_chart(ctx: Context, fn: Funnel) -> dict:
         fig, y_title="Children looked after per 10,000 under-18s", x_title="Children aged 0 to 17 (log scale)"
     )
     fig.update_xaxes(type="log")
-    me_rate = float(pts.loc[pts["group"] == la, "rate"].iloc[0])
-    title = (
-        f"Allowing for population size, {la}'s rate ({me_rate:.1f} per 10,000) is "
-        f"{_compare_words(fn.la_position)} England's ({fn.target_rate:.1f}) in {fn.year}"
-    )
-    table = (
+    return fig
+
+
+def _funnel_table(fn: Funnel) -> pd.DataFrame:
+    """The table behind the funnel plot: every authority with its position, highest rate first."""
+    pts = fn.points
+    return (
         pts.assign(
             Position=[stats.funnel_position(c, p, fn.target_rate) for c, p in zip(pts["count"], pts["population"])]
         )
@@ -465,21 +507,35 @@ def funnel_chart(ctx: Context, fn: Funnel) -> dict:
         )
         .sort_values("Rate per 10,000", ascending=False)
     )
+
+
+def funnel_chart(res: CareNumbers) -> dict:
+    """The funnel plot, with title, caption, alt text and table."""
+    fn, la = res.funnel, res.ctx.la.la_name
+    pts = fn.points
+    me_rate = float(pts.loc[pts["group"] == la, "rate"].iloc[0])
+    title = (
+        f"Allowing for population size, {la}'s rate ({me_rate:.1f} per 10,000) is "
+        f"{_compare_words(fn.la_position)} England's ({fn.target_rate:.1f}) in {fn.year}"
+    )
+    table = _funnel_table(fn)
     n_out = int((table["Position"] != "within limits").sum())
+    levels = text.series_text([_label(level) for level in stats.LIMITS])
     return {
-        "fig": fig,
+        "fig": _funnel_figure(fn, la),
         "name": "cla-funnel",
         "title": title,
         "caption": (
             f"Each point is a local authority at 31 March {fn.year}: its rate of children looked after against its "
             f"population aged 0 to 17. The horizontal line is England's rate ({fn.target_rate:.1f} per 10,000); the "
-            "curves are 95% and 99.8% Poisson control limits around it. Source: DfE children looked after; "
+            f"curves are {levels} Poisson control limits around it. Source: DfE children looked after; "
             "population as used by DfE (ONS mid-year estimates)."
         ),
         "alt": (
             f"Funnel plot of {len(pts)} local authorities' rates of children looked after in {fn.year} against child "
             f"population. {la} is at {me_rate:.1f} per 10,000, "
-            f"{fn.la_position}; England's rate is {fn.target_rate:.1f}. {n_out} authorities lie outside the 95% limits."
+            f"{fn.la_position}; England's rate is {fn.target_rate:.1f}. {n_out} authorities lie outside the "
+            f"{_label(min(stats.LIMITS))} limits."
         ),
         "table": table,
         "table_formats": {"Children looked after": ",.0f", "Children aged 0-17": ",.0f", "Rate per 10,000": ".1f"},
@@ -491,9 +547,10 @@ def funnel_chart(ctx: Context, fn: Funnel) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def key_figures(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> list[dict]:
+def key_figures(res: CareNumbers) -> list[dict]:
     """The chapter's key figures, as records for :func:`analysis.report.keyfigures.glue_all`."""
-    last = tr.iloc[-1]
+    ctx, fn = res.ctx, res.funnel
+    last = res.trend.iloc[-1]
     year = ctx.year
     return [
         {"name": "la_name", "value": ctx.la.la_name, "unit": "text", "label": "Local authority the paper is about"},
@@ -579,10 +636,10 @@ def release_note(ctx: Context) -> str:
     return f"Figures for {ctx.year} are from the release: {rows['release'].iloc[0]}."
 
 
-def findings_markdown(ctx: Context, tr: pd.DataFrame, fn: Funnel) -> str:
+def findings_markdown(res: CareNumbers) -> str:
     """The findings as a Markdown bullet list (glued into the chapter's opening)."""
-    lines = [f"- {sentence}" for sentence in findings(ctx, tr, fn)]
-    note = release_note(ctx)
+    lines = [f"- {sentence}" for sentence in findings(res)]
+    note = release_note(res.ctx)
     if note:
         lines.append(f"- {note}")
     return "\n".join(lines)

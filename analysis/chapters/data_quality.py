@@ -5,24 +5,47 @@ they are derived from child-level data), the rules applied, and DfE's own
 rules' results with the findings judged false positives and why. Child IDs
 never appear: the full report with IDs is the analyst's CSV
 (``python -m analysis validate``), not a published page.
+
+One call, :func:`compute` ``(ctx, data)``, returns the :class:`DataQuality` result; every page
+function (:func:`key_figures`, :func:`findings_table`, :func:`dfe_table`, :func:`rules_table`)
+takes it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.paper import REPO_ROOT
 from analysis.report import disclosure
-from analysis.sources.ssda903 import dfe_rules
+from analysis.report.context import Context
+from analysis.sources.ssda903 import dfe_rules, validate
 from analysis.sources.ssda903.context import ChildData
-from analysis.sources.ssda903.validate import rules_table
 
 #: Where the committed summaries of DfE's rules live (one CSV per data folder name).
 DFE_SUMMARIES = REPO_ROOT / "data" / "ssda903" / "dfe_rules"
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """What the data-quality page shows: the child-level data (with the validation's findings) and
+    the summary of DfE's rules on them (None if they were never run on this data)."""
+
+    data: ChildData
+    dfe: pd.DataFrame | None
+
+
+def compute(ctx: Context, data: ChildData) -> DataQuality:
+    """The data-quality chapter for a paper: the one call its notebook makes.
+
+    ``ctx`` is taken for the same call as every chapter; the page depends only on the child-level
+    data the paper names (``data``, from :func:`analysis.sources.ssda903.context.load`).
+    """
+    return DataQuality(data=data, dfe=dfe_summary(data))
 
 
 def findings_by_rule(data: ChildData) -> pd.DataFrame:
@@ -32,7 +55,7 @@ def findings_by_rule(data: ChildData) -> pd.DataFrame:
     total row.
     """
     f = data.findings
-    rules = rules_table().set_index("rule")["description"]
+    rules = validate.rules_table().set_index("rule")["description"]
     if f.empty:
         return pd.DataFrame({"Severity": [], "Rule": [], "What it checks": [], "Findings": []})
     counts = f.groupby(["severity", "rule"]).size().rename("Findings").reset_index()
@@ -87,8 +110,9 @@ def dfe_display(table: pd.DataFrame | None) -> pd.DataFrame:
     )
 
 
-def key_figures(data: ChildData, dfe: pd.DataFrame | None) -> list[dict]:
+def key_figures(res: DataQuality) -> list[dict]:
     """Key figures for the chapter."""
+    data, dfe = res.data, res.dfe
     sev = data.findings["severity"].value_counts()
     real = 0 if dfe is None or dfe.empty else int(dfe.loc[dfe["false_positive_reason"] == "", "findings"].sum())
     return [
@@ -135,3 +159,24 @@ def key_figures(data: ChildData, dfe: pd.DataFrame | None) -> list[dict]:
 def dfe_rules_used() -> str:
     """The pinned version of DfE's rules, for the page."""
     return ", ".join(dfe_rules.REQUIREMENTS[:1])
+
+
+def findings_table(res: DataQuality) -> dict:
+    """:func:`findings_by_rule` with its caption, for :func:`analysis.report.charts.show_table`."""
+    return {
+        "table": findings_by_rule(res.data),
+        "caption": "Findings of the report's validation, by rule (child-level data)",
+    }
+
+
+def dfe_table(res: DataQuality) -> dict:
+    """:func:`dfe_display` with its caption, for :func:`analysis.report.charts.show_table`."""
+    return {
+        "table": dfe_display(res.dfe),
+        "caption": "Findings of DfE's rules, by collection year and rule (child-level data)",
+    }
+
+
+def rules_table(res: DataQuality) -> dict:
+    """The validation rules the report applies, with its caption (not child-level: the same for any data)."""
+    return {"table": validate.rules_table(), "caption": "Validation rules applied to the SSDA903 returns"}

@@ -126,3 +126,35 @@ def overdispersion(counts, populations, target_rate: float, per: int = PER) -> O
     keep = expected > 0
     z = (counts[keep] - expected[keep]) / np.sqrt(expected[keep])
     return Overdispersion(phi=float(np.mean(z**2)), n=int(keep.sum()))
+
+
+# --------------------------------------------------------------------------- exact tests of counts
+
+
+def binomial_p(successes: int, trials: int, proportion: float) -> float:
+    """Two-sided exact binomial test: the p-value of ``successes`` in ``trials`` against ``proportion``.
+
+    ``proportion`` is clipped to [0, 1]; ``trials`` must be positive.
+    """
+    if trials <= 0:
+        raise ValueError("a binomial test needs a positive number of trials")
+    return float(_st.binomtest(int(successes), int(trials), min(max(proportion, 0.0), 1.0)).pvalue)
+
+
+def poisson_counts_p(first: int, second: int) -> float:
+    """Two-sided conditional binomial test that two Poisson counts (equal exposure) have the same mean.
+
+    Given the total ``first + second``, ``first`` is binomial with probability
+    one half when the means are equal. Two zero counts give 1.
+    """
+    total = int(first) + int(second)
+    return float(_st.binomtest(int(first), total, 0.5).pvalue) if total > 0 else 1.0
+
+
+def fisher_p(first_yes: int, first_total: int, second_yes: int, second_total: int) -> float:
+    """Two-sided Fisher's exact test that two groups have the same share of "yes" (``yes`` of ``total`` each)."""
+    table = [
+        [int(first_yes), int(first_total - first_yes)],
+        [int(second_yes), int(second_total - second_yes)],
+    ]
+    return float(_st.fisher_exact(table)[1])

@@ -402,7 +402,7 @@ def _fit(model: PHReg, groups=None):
     return res
 
 
-def cox(
+def cox(  # long: one fit whose options (entry, strata, clusters, groups) each add a recorded step
     time,
     event,
     design: pd.DataFrame,

@@ -154,3 +154,13 @@ def returns_text(synthetic: bool) -> str:
         if synthetic
         else "the authority's SSDA903 returns"
     )
+
+
+def year_span(first: int, last: int) -> str:
+    """A span of years for a sentence: (2017, 2019) -> "2017 to 2019", (2017, 2017) -> "2017"."""
+    return str(first) if first == last else f"{first} to {last}"
+
+
+def long_date(day) -> str:
+    """A date in words, without a leading zero: 2011-04-01 -> "1 April 2011" (any date or timestamp)."""
+    return f"{day.day} {day:%B %Y}"

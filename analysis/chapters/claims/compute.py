@@ -1,26 +1,6 @@
-"""Chapter "Claims checked against the data": each factual claim of the committee paper, tested.
+"""The claims' numbers: each claim's verdict rule (pure ``check_<slug>``), the inputs gathered for a paper, the result.
 
-The committee paper (``../shared/reference/committee-paper-2018-01.md``) makes
-seven factual claims. For each one this module names the measure that tests
-it, the authority's value, the comparators, the statistical test and a
-**verdict** generated from the numbers:
-
-* :data:`SUPPORTED` – the data show what the paper says;
-* :data:`NOT_SUPPORTED` – the data do not show it (or show the opposite);
-* :data:`CANNOT_TELL` – the data available cannot test it (a year is not
-  published, the child-level data are SYNTHETIC, or counts are suppressed).
-
-Each claim has a pure ``check_<slug>`` function taking plain numbers, so a test
-can construct the inputs that flip its verdict, and :func:`check_all` gathers
-those inputs for a paper from the published figures, the child-level data,
-the paper file's unit costs and Ofsted's recruitment figures, through the
-functions the chapters already use (one way to compute each number).
-
-Tests of a share against a comparator use an exact binomial test (95%,
-two-sided) of the authority's count against the comparator's proportion;
-rates use the funnel plot's Poisson limits (:func:`analysis.methods.stats.funnel_position`);
-two groups of children are compared with Fisher's exact test; two years'
-counts with the conditional binomial test for two Poisson counts.
+See the package docstring (:mod:`analysis.chapters.claims`) for the verdicts and the tests behind them.
 """
 
 from __future__ import annotations
@@ -30,11 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as st
 
 from analysis.methods import stats
 from analysis.paper import Costs
-from analysis.report import charts
+from analysis.report import text
 from analysis.report.context import Context
 
 SUPPORTED = "supported"
@@ -46,6 +25,9 @@ VERDICTS = (SUPPORTED, NOT_SUPPORTED, CANNOT_TELL)
 
 #: Significance level of every test.
 ALPHA = 0.05
+
+#: The confidence level of the tests, as printed: "95%".
+LEVEL = text.confidence(ALPHA)
 
 #: Claims in the order the paper makes them: slug -> (paragraph, the paper's words with {la} for the authority).
 CLAIMS: dict[str, tuple[str, str]] = {
@@ -134,19 +116,12 @@ def _claim(slug: str, la: str, **fields) -> Claim:
 
 
 def _missing(*values) -> bool:
-    return any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values)
-
-
-def _pct(v: float, digits: int = 1) -> str:
-    return f"{v:.{digits}f}%"
-
-
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    """True when any value is not a number (missing, NaN or suppressed as ``None``)."""
+    return not all(text.is_number(v) for v in values)
 
 
 def share_direction(count: float, total: float, reference_pct: float) -> tuple[str, float]:
-    """Whether ``count / total`` is significantly higher or lower than ``reference_pct`` (exact binomial, 95%).
+    """Whether ``count / total`` is significantly higher or lower than ``reference_pct`` (exact binomial at :data:`ALPHA`).
 
     Returns
     -------
@@ -156,14 +131,16 @@ def share_direction(count: float, total: float, reference_pct: float) -> tuple[s
     k, n = int(round(count)), int(round(total))
     if n <= 0:
         raise ValueError("a share needs a positive total")
-    p = float(st.binomtest(k, n, min(max(reference_pct / 100.0, 0.0), 1.0)).pvalue)
+    p = stats.binomial_p(k, n, reference_pct / 100.0)
     if p >= ALPHA:
         return "in line", p
     return ("higher" if k / n > reference_pct / 100.0 else "lower"), p
 
 
 def rate_direction(count: float, exposure: float, reference_rate: float, per: int) -> tuple[str, str]:
-    """Whether a rate is above or below the 95% Poisson limits around ``reference_rate`` (the funnel plot's test).
+    """Whether a rate is outside the funnel plot's inner Poisson limits around ``reference_rate``.
+
+    The inner limits are at 1 - :data:`ALPHA` (95%, the first of :data:`analysis.methods.stats.LIMITS`).
 
     Returns
     -------
@@ -189,7 +166,7 @@ def check_numbers_higher(
 ) -> Claim:
     """Claim 1.1: children looked after per 10,000 significantly higher than comparable authorities.
 
-    Supported when the authority's rate is above the 95% Poisson limit around
+    Supported when the authority's rate is above the Poisson limit (at :data:`ALPHA`) around
     its statistical neighbours' average or around England's rate; otherwise not
     supported. Cannot tell when a figure is not published.
     """
@@ -201,7 +178,7 @@ def check_numbers_higher(
             measure=measure,
             value="not published",
             comparators="not published",
-            test="funnel plot position (95% Poisson limits)",
+            test=f"funnel plot position ({LEVEL} Poisson limits)",
             verdict=CANNOT_TELL,
             reason=f"DfE's figures for {year} are not all published.",
         )
@@ -218,7 +195,7 @@ def check_numbers_higher(
         measure=measure,
         value=f"{la_rate:.0f} per 10,000",
         comparators=f"neighbours' average {neighbours_rate:.1f}; England {england_rate:.0f}",
-        test=f"funnel plot, 95% Poisson limits: {pos_n} around the neighbours' average, {pos_e} around England's",
+        test=f"funnel plot, {LEVEL} Poisson limits: {pos_n} around the neighbours' average, {pos_e} around England's",
         verdict=verdict,
         reason=reason,
     )
@@ -226,7 +203,7 @@ def check_numbers_higher(
 
 def _share_check(slug: str, la: str, year: int, measure: str, count, total, england_pct, neighbours_pct) -> Claim:
     """The two published-share claims: supported when the share is significantly higher than England's or
-    the neighbours' average (exact binomial, 95%) and significantly lower than neither."""
+    the neighbours' average (exact binomial at :data:`ALPHA`) and significantly lower than neither."""
     if _missing(count, total, england_pct, neighbours_pct) or not total:
         return _claim(
             slug,
@@ -238,7 +215,7 @@ def _share_check(slug: str, la: str, year: int, measure: str, count, total, engl
             verdict=CANNOT_TELL,
             reason=f"DfE's figures for {year} are not all published.",
         )
-    value = _pct(100.0 * count / total)
+    value = text.pct(100.0 * count / total, 1)
     d_e, p_e = share_direction(count, total, england_pct)
     d_n, p_n = share_direction(count, total, neighbours_pct)
     ok = "higher" in (d_e, d_n) and "lower" not in (d_e, d_n)
@@ -247,10 +224,10 @@ def _share_check(slug: str, la: str, year: int, measure: str, count, total, engl
         la,
         measure=measure,
         value=value,
-        comparators=f"England {_pct(england_pct)}; neighbours' average {_pct(neighbours_pct)}",
+        comparators=f"England {text.pct(england_pct, 1)}; neighbours' average {text.pct(neighbours_pct, 1)}",
         test=(
-            f"exact binomial test, 95%: {_WORDS[d_e]} England ({_p(p_e)}), {_WORDS[d_n]} the neighbours' "
-            f"average ({_p(p_n)})"
+            f"exact binomial test, {LEVEL}: {_WORDS[d_e]} England ({text.p_value(p_e)}), {_WORDS[d_n]} the "
+            f"neighbours' average ({text.p_value(p_n)})"
         ),
         verdict=SUPPORTED if ok else NOT_SUPPORTED,
         reason=f"The share ({value}) is {_WORDS[d_e]} England's and {_WORDS[d_n]} the neighbours' average.",
@@ -328,7 +305,9 @@ def check_agency_further(
     measure = f"Children with IFA vs in-house foster carers placed more than 20 miles from home, 31 March {year}"
     context = ""
     if not _missing(published_pct, england_pct):
-        context = f"; all placements (DfE, real): {_pct(published_pct)} against England's {_pct(england_pct)}"
+        context = (
+            f"; all placements (DfE, real): {text.pct(published_pct, 1)} against England's {text.pct(england_pct, 1)}"
+        )
     if _missing(ifa_far, ifa_total, inhouse_far, inhouse_total) or not ifa_total or not inhouse_total:
         return _claim(
             "agency_further",
@@ -336,24 +315,24 @@ def check_agency_further(
             measure=measure,
             value="suppressed or no children",
             comparators="in-house carers" + context,
-            test="Fisher's exact test, 95%",
+            test=f"Fisher's exact test, {LEVEL}",
             verdict=CANNOT_TELL,
             reason="Too few children (or distances not recorded) to compare IFA and in-house placements.",
         )
     ifa, own = 100.0 * ifa_far / ifa_total, 100.0 * inhouse_far / inhouse_total
-    _, p = st.fisher_exact(
-        [[int(ifa_far), int(ifa_total - ifa_far)], [int(inhouse_far), int(inhouse_total - inhouse_far)]]
-    )
+    p = stats.fisher_p(ifa_far, ifa_total, inhouse_far, inhouse_total)
     higher = p < ALPHA and ifa > own
     words = "significantly more often" if higher else ("significantly less often" if p < ALPHA else "about as often")
-    test = f"Fisher's exact test, 95%: IFA placements are over 20 miles {words} than in-house ones ({_p(p)})"
+    test = (
+        f"Fisher's exact test, {LEVEL}: IFA placements are over 20 miles {words} than in-house ones ({text.p_value(p)})"
+    )
     if synthetic:
         return _claim(
             "agency_further",
             la,
             measure=measure,
-            value=f"IFA {_pct(ifa, 0)} (SYNTHETIC)",
-            comparators=f"in-house {_pct(own, 0)} (SYNTHETIC){context}",
+            value=f"IFA {text.pct(ifa)} (SYNTHETIC)",
+            comparators=f"in-house {text.pct(own)} (SYNTHETIC){context}",
             test=test,
             verdict=CANNOT_TELL,
             reason="Published figures do not split distance by provider, and the child-level data loaded are "
@@ -363,8 +342,8 @@ def check_agency_further(
         "agency_further",
         la,
         measure=measure,
-        value=f"IFA {_pct(ifa, 0)}",
-        comparators=f"in-house {_pct(own, 0)}{context}",
+        value=f"IFA {text.pct(ifa)}",
+        comparators=f"in-house {text.pct(own)}{context}",
         test=test,
         verdict=SUPPORTED if higher else NOT_SUPPORTED,
         reason=f"Children with IFA carers are placed over 20 miles from home {words} than children with "
@@ -383,12 +362,12 @@ def check_agency_costly(la: str, costs: Costs) -> Claim:
     """
     ifa, own, s = costs.ifa_fostering, costs.in_house_fostering, costs.sensitivity
     measure = f"Weekly unit cost of a foster placement, pounds at {costs.price_year} prices (paper file)"
-    value = f"IFA £{ifa.weekly:,.0f} a week"
-    comparators = f"in-house £{own.weekly:,.0f} a week"
+    value = f"IFA {text.pounds(ifa.weekly)} a week"
+    comparators = f"in-house {text.pounds(own.weekly)} a week"
     low_ifa, high_own = ifa.weekly * (1 - s), own.weekly * (1 + s)
     test = (
-        f"IFA cost above in-house cost even with IFA {s:.0%} lower and in-house {s:.0%} higher "
-        f"(£{low_ifa:,.0f} against £{high_own:,.0f})"
+        f"IFA cost above in-house cost even with IFA {text.share(s)} lower and in-house {text.share(s)} higher "
+        f"({text.pounds(low_ifa)} against {text.pounds(high_own)})"
     )
     assumed = [c for c in (ifa, own) if c.source.lower().startswith("assumption")]
     if assumed:
@@ -423,11 +402,6 @@ def check_agency_costly(la: str, costs: Costs) -> Claim:
     )
 
 
-def _years_text(years: list[int]) -> str:
-    names = [f"{y - 1}-{str(y)[-2:]}" for y in years]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def check_permanence_slow(
     la: str,
     years: list[int],
@@ -447,7 +421,7 @@ def check_permanence_slow(
     routes for the authority). By Little's law the time children spend in care
     before permanence is inversely proportional to this ratio, so a
     significantly lower ratio than comparators means slower progress.
-    Supported when it is below the 95% Poisson limit around England's or the
+    Supported when it is below the Poisson limit (at :data:`ALPHA`) around England's or the
     neighbours' average and above neither; not supported otherwise; cannot tell
     when no year has all four routes published.
     """
@@ -460,13 +434,13 @@ def check_permanence_slow(
             "home, per 100 looked after at 31 March (DfE)",
             value="not published",
             comparators="not published",
-            test="Poisson limits (95%)",
+            test=f"Poisson limits ({LEVEL})",
             verdict=CANNOT_TELL,
             reason=f"DfE did not publish all four routes out of care for {la} in the three years to {last}.",
         )
     measure = (
         f"Children leaving care to adoption, special guardianship, a child arrangements order or home in "
-        f"{_years_text(years)}, per 100 looked after at 31 March (DfE)"
+        f"{text.periods(years)}, per 100 looked after at 31 March (DfE)"
     )
     d_e, pos_e = rate_direction(exits, looked_after, england_rate, 100)
     d_n, pos_n = rate_direction(exits, looked_after, neighbours_rate, 100)
@@ -476,8 +450,8 @@ def check_permanence_slow(
     missing = [y for y in range(last - 2, last + 1) if y not in years]
     if missing:
         note = (
-            f" DfE's figures for {la}'s routes out of care in {_years_text(missing)} are not published or are "
-            f"suppressed, so the test uses {_years_text(years)}."
+            f" DfE's figures for {la}'s routes out of care in {text.periods(missing)} are not published or are "
+            f"suppressed, so the test uses {text.periods(years)}."
         )
     reason = (
         f"Children leave care to a permanent home at a rate {_WORDS[d_e]} England's and {_WORDS[d_n]} the "
@@ -489,14 +463,10 @@ def check_permanence_slow(
         measure=measure,
         value=value,
         comparators=f"England {england_rate:.1f}; neighbours' average {neighbours_rate:.1f}",
-        test=f"Poisson limits, 95%: {pos_e} around England's ratio, {pos_n} around the neighbours' average",
+        test=f"Poisson limits, {LEVEL}: {pos_e} around England's ratio, {pos_n} around the neighbours' average",
         verdict=SUPPORTED if ok else NOT_SUPPORTED,
         reason=reason,
     )
-
-
-def _fy(year: int) -> str:
-    return f"{year - 1}-{str(year)[-2:]}"
 
 
 def check_recruitment_improved(la: str, current_year: int, current, previous_year: int, previous) -> Claim:
@@ -504,25 +474,25 @@ def check_recruitment_improved(la: str, current_year: int, current, previous_yea
 
     Ofsted's approvals of fostering households by the council's own fostering
     service in the paper's current year against the year before, compared as
-    two Poisson counts (conditional binomial test, 95%). Supported when the
+    two Poisson counts (conditional binomial test at :data:`ALPHA`). Supported when the
     current year's approvals are significantly higher; not supported
     otherwise; cannot tell when either year is not in the data.
     """
     measure = "Fostering households approved by the council's own fostering service in the year (Ofsted)"
     if _missing(current, previous):
-        have = [f"{_fy(y)}" for y, v in ((current_year, current), (previous_year, previous)) if not _missing(v)]
-        missing = [f"{_fy(y)}" for y, v in ((current_year, current), (previous_year, previous)) if _missing(v)]
+        have = [text.period(y) for y, v in ((current_year, current), (previous_year, previous)) if not _missing(v)]
+        missing = [text.period(y) for y, v in ((current_year, current), (previous_year, previous)) if _missing(v)]
         return _claim(
             "recruitment_improved",
             la,
             measure=measure,
-            value=f"{current:,.0f} in {_fy(current_year)}" if not _missing(current) else "not in the data",
+            value=f"{current:,.0f} in {text.period(current_year)}" if not _missing(current) else "not in the data",
             comparators=(
-                f"{previous:,.0f} in {_fy(previous_year)}"
+                f"{previous:,.0f} in {text.period(previous_year)}"
                 if not _missing(previous)
-                else f"{_fy(previous_year)}: not in the data"
+                else f"{text.period(previous_year)}: not in the data"
             ),
-            test="conditional binomial test of two counts, 95%",
+            test=f"conditional binomial test of two counts, {LEVEL}",
             verdict=CANNOT_TELL,
             reason=(
                 f"Ofsted's local-authority figures in the data cover {', '.join(have) or 'no year'}; "
@@ -531,7 +501,7 @@ def check_recruitment_improved(la: str, current_year: int, current, previous_yea
             ),
         )
     a, b = int(round(current)), int(round(previous))
-    p = float(st.binomtest(a, a + b, 0.5).pvalue) if a + b > 0 else 1.0
+    p = stats.poisson_counts_p(a, b)
     up = a > b and p < ALPHA
     words = (
         "significantly more than"
@@ -542,11 +512,11 @@ def check_recruitment_improved(la: str, current_year: int, current, previous_yea
         "recruitment_improved",
         la,
         measure=measure,
-        value=f"{a:,} in {_fy(current_year)}",
-        comparators=f"{b:,} in {_fy(previous_year)}",
-        test=f"conditional binomial test of two counts, 95%: {words} ({_p(p)}); Ofsted rounds to 5",
+        value=f"{a:,} in {text.period(current_year)}",
+        comparators=f"{b:,} in {text.period(previous_year)}",
+        test=f"conditional binomial test of two counts, {LEVEL}: {words} ({text.p_value(p)}); Ofsted rounds to 5",
         verdict=SUPPORTED if up else NOT_SUPPORTED,
-        reason=f"Approvals in {_fy(current_year)} were {words} in {_fy(previous_year)}.",
+        reason=f"Approvals in {text.period(current_year)} were {words} in {text.period(previous_year)}.",
     )
 
 
@@ -597,8 +567,99 @@ def _neighbours_ratio(ctx: Context, years: list[int]) -> float:
     return float(np.mean(ratios)) if ratios else float("nan")
 
 
+def _numbers_claim(ctx: Context) -> Claim:
+    """Claim 1.1 from the care numbers chapter's funnel plot."""
+    from analysis.chapters import care_numbers as cn
+
+    fn = cn.funnel(ctx)
+    me = fn.points.set_index("old_la_code").loc[ctx.la.old_la_code]
+    return check_numbers_higher(
+        ctx.la.la_name, ctx.year, me["count"], me["population"], me["rate"], fn.target_rate, fn.neighbour_target_rate
+    )
+
+
+def _share_claims(ctx: Context, pub) -> list[Claim]:
+    """Claims 1.2 on the foster and private or voluntary shares, from the placements chapter's published shares."""
+    from analysis.chapters import placements as pl
+
+    la, y = ctx.la.la_name, ctx.year
+    total = _value(ctx.table, ctx.la.old_la_code, "cla_31_march", y)
+
+    def share_inputs(indicator: str) -> tuple[float, float, float, float]:
+        v = [pl.published_value(pub, indicator, y, area) for area in ("la", "england", "neighbours")]
+        v = [float("nan") if isinstance(x, str) else x for x in v]
+        return v[0] / 100.0 * total, total, v[1], v[2]
+
+    return [
+        check_foster_share(la, y, *share_inputs("foster")),
+        check_too_many_agency(la, y, *share_inputs("private_voluntary")),
+    ]
+
+
+def _distance_claim(ctx: Context, data, pub) -> Claim:
+    """Claim 1.2 on distance: the placements chapter's stock table of child-level data (when given)."""
+    from analysis.chapters import placements as pl
+
+    la, y = ctx.la.la_name, ctx.year
+    far = [pl.published_value(pub, "over_20_miles", y, a) for a in ("la", "england")]
+    far = [None if isinstance(x, str) else x for x in far]
+    if data is None:
+        return check_agency_further(
+            la, y, None, None, None, None, synthetic=False, published_pct=far[0], england_pct=far[1]
+        )
+    h = pl.histories(ctx, data)
+    sup = pl.stock_table(h)
+
+    def cell(row, col):
+        return None if sup.mask.loc[row, col] else float(sup.values.loc[row, col])
+
+    counts = {row: (cell(row, pl.DISTANCE[1]), cell(row, h.year)) for row in ("IFA fostering", "in-house fostering")}
+    return check_agency_further(
+        la,
+        h.year,
+        *counts["IFA fostering"],
+        *counts["in-house fostering"],
+        synthetic=h.synthetic,
+        published_pct=far[0],
+        england_pct=far[1],
+    )
+
+
+def _permanence_claim(ctx: Context) -> Claim:
+    """Claim 2.2 from DfE's published routes out of care, pooled over the years published."""
+    t, code, y = ctx.table, ctx.la.old_la_code, ctx.year
+    years = permanence_years(t, code, y)
+    exits, cla = pooled_permanence(t, code, years)
+    e_exits, e_cla = pooled_permanence(t, None, years, "National")
+    return check_permanence_slow(
+        ctx.la.la_name,
+        years,
+        exits,
+        cla,
+        100.0 * e_exits / e_cla if e_cla else float("nan"),
+        _neighbours_ratio(ctx, years),
+        paper_year=y,
+    )
+
+
+def _recruitment_claim(ctx: Context) -> Claim:
+    """Claim 2.3 from the recruitment chapter's Ofsted approvals in the paper's current year and the one before."""
+    from analysis.chapters import recruitment as rc
+
+    cur = rc.current_year(ctx)
+    of = rc.ofsted(ctx)
+    la_rows = of[(of["area"] == "la") & (of["measure"] == "fostering_approvals")].set_index("year")["value"]
+    get = lambda yr: float(la_rows.get(yr, float("nan")))  # noqa: E731
+    return check_recruitment_improved(ctx.la.la_name, cur, get(cur), cur - 1, get(cur - 1))
+
+
 def check_all(ctx: Context, data=None) -> list[Claim]:
     """Every claim checked for a paper, in the paper's order.
+
+    The inputs come from the other chapters' public results (one way to
+    compute each number): the care numbers funnel, the placements chapter's
+    published shares and stock table, the paper file's unit costs, DfE's
+    routes out of care and the recruitment chapter's Ofsted figures.
 
     Parameters
     ----------
@@ -606,179 +667,46 @@ def check_all(ctx: Context, data=None) -> list[Claim]:
     data : analysis.sources.ssda903.context.ChildData, optional
         The paper's child-level data; without it the distance claim cannot be tested.
     """
-    from analysis.chapters import care_numbers as cn
     from analysis.chapters import placements as pl
-    from analysis.chapters import recruitment as rc
-
-    la, y, code = ctx.la.la_name, ctx.year, ctx.la.old_la_code
-    t = ctx.table
-    fn = cn.funnel(ctx)
-    me = fn.points.set_index("old_la_code").loc[code]
-    out = [
-        check_numbers_higher(la, y, me["count"], me["population"], me["rate"], fn.target_rate, fn.neighbour_target_rate)
-    ]
 
     pub = pl.published_shares(ctx)
-    total = _value(t, code, "cla_31_march", y)
-
-    def share_inputs(indicator: str) -> tuple[float, float, float, float]:
-        v = [pl.published_value(pub, indicator, y, area) for area in ("la", "england", "neighbours")]
-        v = [float("nan") if isinstance(x, str) else x for x in v]
-        return v[0] / 100.0 * total, total, v[1], v[2]
-
-    out.append(check_foster_share(la, y, *share_inputs("foster")))
-    out.append(check_too_many_agency(la, y, *share_inputs("private_voluntary")))
-
-    far = [pl.published_value(pub, "over_20_miles", y, a) for a in ("la", "england")]
-    far = [None if isinstance(x, str) else x for x in far]
-    if data is None:
-        out.append(
-            check_agency_further(
-                la, y, None, None, None, None, synthetic=False, published_pct=far[0], england_pct=far[1]
-            )
-        )
-    else:
-        h = pl.histories(ctx, data)
-        sup = pl.stock_table(h)
-
-        def cell(row, col):
-            return None if sup.mask.loc[row, col] else float(sup.values.loc[row, col])
-
-        counts = {
-            row: (cell(row, pl.DISTANCE[1]), cell(row, h.year)) for row in ("IFA fostering", "in-house fostering")
-        }
-        out.append(
-            check_agency_further(
-                la,
-                h.year,
-                *counts["IFA fostering"],
-                *counts["in-house fostering"],
-                synthetic=h.synthetic,
-                published_pct=far[0],
-                england_pct=far[1],
-            )
-        )
-
-    out.append(check_agency_costly(la, ctx.paper.costs))
-
-    years = permanence_years(t, code, y)
-    exits, cla = pooled_permanence(t, code, years)
-    e_exits, e_cla = pooled_permanence(t, None, years, "National")
-    out.append(
-        check_permanence_slow(
-            la,
-            years,
-            exits,
-            cla,
-            100.0 * e_exits / e_cla if e_cla else float("nan"),
-            _neighbours_ratio(ctx, years),
-            paper_year=y,
-        )
-    )
-
-    cur = rc.current_year(ctx)
-    of = rc.ofsted(ctx)
-    la_rows = of[(of["area"] == "la") & (of["measure"] == "fostering_approvals")].set_index("year")["value"]
-    get = lambda yr: float(la_rows.get(yr, float("nan")))  # noqa: E731
-    out.append(check_recruitment_improved(la, cur, get(cur), cur - 1, get(cur - 1)))
-    return out
+    return [
+        _numbers_claim(ctx),
+        *_share_claims(ctx, pub),
+        _distance_claim(ctx, data, pub),
+        check_agency_costly(ctx.la.la_name, ctx.paper.costs),
+        _permanence_claim(ctx),
+        _recruitment_claim(ctx),
+    ]
 
 
-# --------------------------------------------------------------------------- presentation
+@dataclass(frozen=True)
+class Checked:
+    """Every claim checked for one paper: what the chapter's page shows.
 
-
-def table(claims: list[Claim]) -> pd.DataFrame:
-    """The "Claims checked against the data" table."""
-    return pd.DataFrame(
-        [
-            {
-                "The paper says (paragraph)": f"{c.text} ({c.paragraph})",
-                "Measure": c.measure,
-                "Authority": c.value,
-                "Comparators": c.comparators,
-                "Test": c.test,
-                "Verdict": c.verdict,
-            }
-            for c in claims
-        ]
-    )
-
-
-def table_html(ctx: Context, claims: list[Claim]) -> str:
-    """The claims table as the report's house-style HTML table."""
-    return charts.table_html(
-        table(claims),
-        caption=f"Claims of the committee paper checked against the data for "
-        f"{ctx.la.la_name}, year ending 31 March {ctx.year}",
-    )
-
-
-def counts(claims: list[Claim]) -> dict[str, int]:
-    """How many claims have each verdict."""
-    return {v: sum(c.verdict == v for c in claims) for v in VERDICTS}
-
-
-def summary_sentence(claims: list[Claim]) -> str:
-    """One sentence: how many claims the data support, do not support, and cannot test."""
-    n = counts(claims)
-    total = len(claims)
-    return (
-        f"Of the paper's {total} factual claims, the data support {n[SUPPORTED]}, do not support "
-        f"{n[NOT_SUPPORTED]}, and cannot test {n[CANNOT_TELL]}."
-    )
-
-
-def details_markdown(claims: list[Claim], chapters: list[str] | None = None) -> str:
-    """A section per claim: the paper's words, the verdict and why, and where the detail is.
-
-    ``chapters`` (the paper's chapter names) limits the links to chapters the
-    book has; without it every claim links to its chapter.
+    Attributes
+    ----------
+    claims : tuple of Claim
+        In the paper's order.
+    la_name : str
+        The authority.
+    year : int
+        The paper's year (ending 31 March).
+    chapters : tuple of str, optional
+        The paper's chapters: the claims link only to these (None links to every claim's chapter).
     """
-    from analysis.chapters import REGISTRY
 
-    parts = []
-    for i, c in enumerate(claims, start=1):
-        chapter = REGISTRY[CHAPTER_OF[c.slug]]
-        shown = chapters is None or chapter.name in chapters
-        detail = f'- **Detail:** <a href="{chapter.stem}.html">{chapter.title}</a>\n' if shown else ""
-        parts.append(
-            f"### {i}. {c.text}\n\n"
-            f"*Paragraph {c.paragraph} of the paper.* **Verdict: {c.verdict}.** {c.reason}\n\n"
-            f"- **Measure:** {c.measure}\n"
-            f"- **Authority:** {c.value}\n"
-            f"- **Compared with:** {c.comparators}\n"
-            f"- **Test:** {c.test}\n"
-            f"{detail}"
-        )
-    return "\n".join(parts)
+    claims: tuple[Claim, ...]
+    la_name: str
+    year: int
+    chapters: tuple[str, ...] | None = None
 
 
-def key_figures(claims: list[Claim]) -> list[dict]:
-    """``claim_<slug>_verdict`` for each claim, and the counts of each verdict."""
-    recs = [
-        {
-            "name": f"claim_{c.slug}_verdict",
-            "value": c.verdict,
-            "unit": "text",
-            "label": f"Verdict on the paper's claim (para {c.paragraph}): {c.text}",
-        }
-        for c in claims
-    ]
-    n = counts(claims)
-    recs += [
-        {"name": "claims_total", "value": len(claims), "unit": "count", "label": "Factual claims of the paper checked"},
-        {"name": "claims_supported", "value": n[SUPPORTED], "unit": "count", "label": "Claims the data support"},
-        {
-            "name": "claims_not_supported",
-            "value": n[NOT_SUPPORTED],
-            "unit": "count",
-            "label": "Claims the data do not support",
-        },
-        {
-            "name": "claims_cannot_tell",
-            "value": n[CANNOT_TELL],
-            "unit": "count",
-            "label": "Claims the data available cannot test",
-        },
-    ]
-    return recs
+def compute(ctx: Context, data=None) -> Checked:
+    """The chapter's one call: :func:`check_all` for a paper, with what the page functions need."""
+    return Checked(
+        claims=tuple(check_all(ctx, data)),
+        la_name=ctx.la.la_name,
+        year=ctx.year,
+        chapters=tuple(ctx.paper.chapters),
+    )

@@ -1,65 +1,21 @@
-"""Chapter "Where children live": placement types, providers, distance, stability and cost.
+"""The placements chapter's numbers: the child-level histories, their suppressed tables, the published
+shares and the cost, gathered in one result (:class:`Placements`, from :func:`compute`).
 
-The committee paper says too many children in care live with independent
-fostering agency (IFA) carers: further from home, less well known, more
-disruption, and more costly than the council's own (in-house) carers. The
-chapter sets out the evidence in three parts:
-
-* **Published figures** (DfE, real): the authority against England, its region
-  and its statistical neighbours on provider shares, fostering, distance from
-  home and placement stability, every year published (:func:`published_shares`).
-* **Child-level figures** (the paper's SSDA903 returns; by default the
-  SYNTHETIC authority), years up to the paper's: the placement mix, fostering
-  by provider, new foster placements, distance from home and stability, by
-  provider and by age band (:class:`Histories`, :func:`stock_table`,
-  :func:`new_placements_table`).
-* **Cost**: annual spend by placement category from placement days and the
-  paper file's weekly unit costs, and the annual cost of the IFA gap with a
-  sensitivity range (:func:`annual_spend`, :func:`ifa_gap`).
-
-Definitions come from the episode model (:mod:`analysis.sources.ssda903.episodes`):
-children looked after at 31 March and their current placement
-(``looked_after_on``), placements (``placement_spells``), placements in the
-year (``placements_in_year``) and long-term stability (``long_term_stability``);
-distance and locality are DfE's (:func:`analysis.sources.ssda903.geography.placement_fields`).
-
-Disclosure control
-------------------
-Every number derived from child-level data reaches the page through
-:func:`analysis.report.disclosure.suppress`. The children looked after at 31 March
-are suppressed as **one** table (:func:`stock_table`): rows are placement
-categories, provider groups and age bands, columns are years and, for the
-latest year, age band, distance, locality and stability, with every sum
-between them declared. A cell hidden in one view therefore cannot be worked
-out from another view of the same children. New foster placements are a
-second such table (:func:`new_placements_table`), spend a third
-(:func:`annual_spend`). Percentages are suppressed with their counts
-(:func:`share`), charts plot a suppressed value as a gap, and a key figure
-that would be suppressed is the text ``"suppressed"``.
-
-Every display table built from child-level data has a caption (or, for the
-table behind a chart, a chart caption) containing :data:`CHILD_LEVEL`, and
-every column of it that does not hold counts has a header ending in one of
-:data:`NOT_COUNT_SUFFIXES`. That is how :func:`disclosure_problems` (and the
-chapter's test) finds those tables and checks no count from 1 to 5 shows.
+Nothing here formats or draws: :mod:`.tables`, :mod:`.charts` and :mod:`.text` turn the result into
+the page.
 """
 
 from __future__ import annotations
 
-import html as html_lib
-import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from analysis.errors import InputError
 from analysis.paper import Costs
-from analysis.report import charts, disclosure
+from analysis.report import disclosure
 from analysis.report.categories import (
     AGE_BANDS,
     AGE_ROWS,
@@ -67,18 +23,15 @@ from analysis.report.categories import (
     ALL_FOSTER,
     CATEGORIES,
     COHORT,
-    COLOURS,
     COST_FIELDS,
     DISTANCE,
     FOSTERING,
     INSIDE_OR_UNKNOWN,
-    LABELS,
     LOCALITY,
     LONG_TERM,
     MOVES,
     NEAR_OR_UNKNOWN,
     PROVIDER_GROUPS,
-    SHORT,
     age_band,
     provider_group,
 )
@@ -87,52 +40,7 @@ from analysis.report.text import CHILD_LEVEL, NO_CHILDREN, NOT_PUBLISHED, SUPPRE
 from analysis.sources.ssda903 import episodes as E
 from analysis.sources.ssda903 import geography
 
-# --------------------------------------------------------------------------- labels and conventions
-
-#: Column headers ending with one of these hold something other than counts of children or placements.
-NOT_COUNT_SUFFIXES = ("(%)", "(£)", "(days)")
-
 _LA_LEVEL, _REGIONAL, _NATIONAL = "Local authority", "Regional", "National"
-
-
-# --------------------------------------------------------------------------- small helpers
-
-
-def _period(year: int) -> str:
-    """The collection year as text: 2017 -> "2016-17"."""
-    return f"{year - 1}-{str(year)[2:]}"
-
-
-def _years_text(years: list[int]) -> str:
-    """Years as short text: [2013, 2014, 2015, 2020] -> "2013-2015 and 2020"."""
-    runs: list[list[int]] = []
-    for y in sorted(years):
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _pct(value) -> str:
-    """A share for a sentence: "23%", or the reason it has no value."""
-    if isinstance(value, str):
-        return value
-    if value is None or pd.isna(value):
-        return NOT_PUBLISHED
-    return f"{value:.0f}%"
-
-
-def _money(value: float) -> str:
-    """Pounds for a sentence: £1.2 million, or £45,000 to the nearest thousand."""
-    if abs(value) >= 1e6:
-        return f"£{value / 1e6:,.1f} million"
-    return f"£{round(value, -3):,.0f}"
-
-
-def _is_number(value) -> bool:
-    return not isinstance(value, str) and value is not None and not pd.isna(value)
 
 
 def _distance_band(miles: pd.Series) -> pd.Series:
@@ -456,215 +364,6 @@ def share(sup: disclosure.Suppressed, num: tuple, den: tuple) -> float | str:
     return float(100.0 * sup.values.loc[num] / sup.values.loc[den])
 
 
-def _plot(value) -> float:
-    """A share for a chart: the number, or NaN (a gap) when suppressed or there are no children."""
-    return float(value) if _is_number(value) else np.nan
-
-
-def _cell(value, fmt: str = ".0f") -> str:
-    """A share for a table: formatted, ``c`` when suppressed, or "no children"."""
-    if value == SUPPRESSED:
-        return disclosure.MARKER
-    if isinstance(value, str):
-        return value
-    return format(value, fmt)
-
-
-def _counts(sup: disclosure.Suppressed, rows, col) -> list[str]:
-    shown = sup.table()
-    return [shown.loc[r, col] for r in rows]
-
-
-def key_value(value, digits: int = 1):
-    """A share as a key figure: rounded, or the text saying why there is none."""
-    return round(float(value), digits) if _is_number(value) else value
-
-
-# --------------------------------------------------------------------------- display tables (child-level)
-
-
-def _label(row) -> str:
-    return LABELS.get(row, str(row))
-
-
-def mix_display(h: Histories, sup: disclosure.Suppressed, *, fostering: bool = False) -> pd.DataFrame:
-    """Placement mix at 31 March by year: children and % of all children (or, with ``fostering``, of foster placements)."""
-    rows = [*FOSTERING, ALL_FOSTER] if fostering else [*CATEGORIES, ALL_FOSTER, ALL_CHILDREN]
-    den = ALL_FOSTER if fostering else ALL_CHILDREN
-    out = pd.DataFrame({"Placement": [_label(r) for r in rows]})
-    for y in h.years:
-        out[str(y)] = _counts(sup, rows, y)
-        out[f"{y} (%)"] = [_cell(share(sup, (r, y), (den, y))) for r in rows]
-    return out
-
-
-def age_display(h: Histories, sup: disclosure.Suppressed) -> pd.DataFrame:
-    """Children at 31 March of the last year by placement and age band (counts)."""
-    rows = [*CATEGORIES, ALL_FOSTER, ALL_CHILDREN]
-    out = pd.DataFrame({"Placement": [_label(r) for r in rows]})
-    for band in AGE_BANDS:
-        out[band] = _counts(sup, rows, band)
-    out["All ages"] = _counts(sup, rows, h.year)
-    return out
-
-
-def _rate_display(h: Histories, sup: disclosure.Suppressed, rows, first: str, spec_cols) -> pd.DataFrame:
-    """Counts with a percentage column after chosen columns: ``spec_cols`` is [(column, header, denominator column or None)]."""
-    out = pd.DataFrame({first: [_label(r) for r in rows]})
-    for col, header, den in spec_cols:
-        out[header] = _counts(sup, rows, col)
-        if den is not None:
-            out[f"{header} (%)"] = [_cell(share(sup, (r, col), (r, den))) for r in rows]
-    return out
-
-
-def distance_display(h: Histories, sup: disclosure.Suppressed, *, by: str = "placement") -> pd.DataFrame:
-    """Distance from home and locality at 31 March of the last year, by placement (or by age band).
-
-    Columns: children; % more than 20 miles from home; % outside the
-    authority; and the numbers whose distance or locality is not known.
-    """
-    y = h.year
-    rows = [*CATEGORIES, ALL_FOSTER, ALL_CHILDREN] if by == "placement" else [*AGE_ROWS.values(), ALL_CHILDREN]
-    out = pd.DataFrame({"Placement" if by == "placement" else "Age at 31 March": [_label(r) for r in rows]})
-    out["Children"] = _counts(sup, rows, y)
-    out["Over 20 miles from home (%)"] = [_cell(share(sup, (r, DISTANCE[1]), (r, y))) for r in rows]
-    out["Outside the authority (%)"] = [_cell(share(sup, (r, LOCALITY[1]), (r, y))) for r in rows]
-    out["Distance not known"] = _counts(sup, rows, DISTANCE[2])
-    out["Locality not known"] = _counts(sup, rows, LOCALITY[2])
-    return out
-
-
-def stability_display(h: Histories, sup: disclosure.Suppressed, *, by: str = "placement") -> pd.DataFrame:
-    """Placement stability at 31 March of the last year, by current placement (or by age band)."""
-    y = h.year
-    rows = [*CATEGORIES, ALL_FOSTER, ALL_CHILDREN] if by == "placement" else [*AGE_ROWS.values(), ALL_CHILDREN]
-    out = pd.DataFrame({"Placement" if by == "placement" else "Age at 31 March": [_label(r) for r in rows]})
-    out["Children"] = _counts(sup, rows, y)
-    out["3 or more placements in the year (%)"] = [_cell(share(sup, (r, MOVES[0]), (r, y))) for r in rows]
-    out["Under 16, in care 2.5+ years"] = _counts(sup, rows, COHORT)
-    out["Of those, same placement 2+ years (%)"] = [_cell(share(sup, (r, LONG_TERM[0]), (r, COHORT))) for r in rows]
-    return out
-
-
-def new_placements_display(h: Histories, sup: disclosure.Suppressed) -> pd.DataFrame:
-    """New foster placements by provider and year: placements and % of all new foster placements."""
-    rows = [*FOSTERING, ALL_FOSTER]
-    out = pd.DataFrame({"Foster placement": [_label(r) for r in rows]})
-    for y in h.years:
-        out[str(y)] = _counts(sup, rows, y)
-        out[f"{y} (%)"] = [_cell(share(sup, (r, y), (ALL_FOSTER, y))) for r in rows]
-    return out
-
-
-def _short(row) -> str:
-    return SHORT.get(row, _label(row))
-
-
-def new_placements_by_age(h: Histories, sup: disclosure.Suppressed) -> pd.DataFrame:
-    """New foster placements in the last year by provider and age at the start of the placement."""
-    rows = [*FOSTERING, ALL_FOSTER]
-    out = pd.DataFrame({"Foster carers": [_short(r) for r in rows]})
-    out["New placements"] = _counts(sup, rows, h.year)
-    for band in AGE_BANDS:
-        out["Age not known" if band == E.AGE_UNKNOWN else f"Aged {band}"] = _counts(sup, rows, band)
-    return out
-
-
-def new_placements_distance(h: Histories, sup: disclosure.Suppressed) -> pd.DataFrame:
-    """New foster placements in the last year by provider: distance from home and locality."""
-    y = h.year
-    rows = [*FOSTERING, ALL_FOSTER]
-    out = pd.DataFrame({"Foster carers": [_short(r) for r in rows]})
-    out["New placements"] = _counts(sup, rows, y)
-    out["Over 20 miles from home (%)"] = [_cell(share(sup, (r, DISTANCE[1]), (r, y))) for r in rows]
-    out["Outside the authority (%)"] = [_cell(share(sup, (r, LOCALITY[1]), (r, y))) for r in rows]
-    out["Distance not known"] = _counts(sup, rows, DISTANCE[2])
-    return out
-
-
-def reconciliation_display(h: Histories, sup: disclosure.Suppressed, pub: pd.DataFrame, la_name: str) -> pd.DataFrame:
-    """Child-level shares at 31 March beside DfE's published ones, by year (how far the data can be trusted).
-
-    Columns: year, measure, the child-level share, DfE's share and the
-    difference in percentage points (blank where either is missing).
-    """
-    measures = (
-        ("Foster placements", ALL_FOSTER, "foster"),
-        ("Own provision", "own provision", "own_provision"),
-        ("Private or voluntary provision", "private or voluntary provision", "private_voluntary"),
-    )
-    rows = []
-    for y in h.years:
-        for label, row, indicator in measures:
-            ours = share(sup, (row, y), (ALL_CHILDREN, y))
-            theirs = published_value(pub, indicator, y)
-            diff = f"{ours - theirs:+.1f}" if _is_number(ours) and _is_number(theirs) else ""
-            rows.append(
-                {
-                    "Year": str(y),
-                    "Share of children at 31 March": label,
-                    "Child-level data (%)": _cell(ours),
-                    "DfE published (%)": _cell(theirs),
-                    "Difference (%)": diff,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`age_display` with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {
-        "table": age_display(h, sup),
-        "caption": f"Children looked after at 31 March {h.year} by placement and age band {h.caption_tag}",
-    }
-
-
-def distance_age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`distance_display` by age band with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {
-        "table": distance_display(h, sup, by="age"),
-        "caption": f"Distance from home and locality by age, 31 March {h.year} {h.caption_tag}",
-    }
-
-
-def stability_age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`stability_display` by age band with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {
-        "table": stability_display(h, sup, by="age"),
-        "caption": f"Placement stability by age, 31 March {h.year} {h.caption_tag}",
-    }
-
-
-def new_placements_age_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`new_placements_by_age` with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {
-        "table": new_placements_by_age(h, sup),
-        "caption": f"New foster placements in {_period(h.year)} by provider and age at the start {h.caption_tag}",
-    }
-
-
-def new_placements_distance_table(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """:func:`new_placements_distance` with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {
-        "table": new_placements_distance(h, sup),
-        "caption": (
-            f"New foster placements in {_period(h.year)} by provider: distance from home and locality {h.caption_tag}"
-        ),
-    }
-
-
-def reconciliation_table(ctx: Context, h: Histories, sup: disclosure.Suppressed, pub: pd.DataFrame) -> dict:
-    """:func:`reconciliation_display` with its caption, for :func:`analysis.report.charts.show_table`."""
-    return {
-        "table": reconciliation_display(h, sup, pub, ctx.la.la_name),
-        "caption": (
-            f"Shares of children looked after at 31 March: the child-level data against DfE's published "
-            f"figures for {ctx.la.la_name}; the difference is in percentage points {h.caption_tag}"
-        ),
-    }
-
-
 # --------------------------------------------------------------------------- published figures (DfE, real)
 
 
@@ -815,7 +514,7 @@ def published_value(pub: pd.DataFrame, indicator: str, year: int, area: str = "l
     return float(pub.loc[key, area])
 
 
-def _latest_with_data(pub: pd.DataFrame, indicator: str, year: int) -> tuple[int | None, bool]:
+def latest_with_data(pub: pd.DataFrame, indicator: str, year: int) -> tuple[int | None, bool]:
     """The latest year up to ``year`` with the authority's value, else the first after (and whether it is after)."""
     s = pub.loc[indicator, "la"].dropna()
     before = [int(y) for y in s.index if y <= year]
@@ -823,445 +522,6 @@ def _latest_with_data(pub: pd.DataFrame, indicator: str, year: int) -> tuple[int
         return max(before), False
     after = [int(y) for y in s.index if y > year]
     return (min(after), True) if after else (None, False)
-
-
-def published_table(pub: pd.DataFrame, indicators) -> pd.DataFrame:
-    """The table behind a published chart: year, indicator and each area's share (%)."""
-    rows = pub.loc[list(indicators)].reset_index()
-    return pd.DataFrame(
-        {
-            "Year": rows["year"].astype(str),
-            "Indicator": rows["indicator"].map(lambda k: INDICATORS[k].label),
-            "Authority (%)": rows["la"],
-            "England (%)": rows["england"],
-            "Region (%)": rows["region"],
-            "Neighbours' average (%)": rows["neighbours"],
-            "Neighbours with data": rows["neighbours_with_data"],
-        }
-    )
-
-
-def _published_title(ctx: Context, pub: pd.DataFrame, group: str) -> str:
-    la, y = ctx.la.la_name, ctx.year
-    v = lambda ind, area="la", yr=y: published_value(pub, ind, yr, area)  # noqa: E731
-    if group == "providers":
-        return (
-            f"At 31 March {y}, {_pct(v('private_voluntary'))} of {la}'s children in care were placed with "
-            f"private or voluntary providers (England {_pct(v('private_voluntary', 'england'))}, neighbours' "
-            f"average {_pct(v('private_voluntary', 'neighbours'))}) and {_pct(v('own_provision'))} in the "
-            f"council's own provision (England {_pct(v('own_provision', 'england'))})"
-        )
-    if group == "fostering_distance":
-        return (
-            f"At 31 March {y}, {_pct(v('foster'))} of {la}'s children in care were in foster placements "
-            f"(England {_pct(v('foster', 'england'))}); {_pct(v('over_20_miles'))} were placed more than 20 "
-            f"miles from home (England {_pct(v('over_20_miles', 'england'))})"
-        )
-    parts = []
-    for ind, what in (
-        ("three_plus", "had three or more placements in the year"),
-        ("long_term", "of long-term under-16s had been in the same placement for two years or more"),
-    ):
-        yr, after = _latest_with_data(pub, ind, y)
-        if yr is None:
-            parts.append(f"no published figure for how many children {what}")
-            continue
-        when = f"{yr}, published after the paper" if after else str(yr)
-        parts.append(f"{_pct(v(ind, 'la', yr))} {what} in {when} (England {_pct(v(ind, 'england', yr))})")
-    return f"{la}: " + "; ".join(parts)
-
-
-def published_chart(ctx: Context, pub: pd.DataFrame, group: str) -> dict:
-    """A small-multiples trend chart of published indicators (one panel each), for :func:`analysis.report.charts.show`."""
-    indicators = PUBLISHED_CHARTS[group]
-    la = ctx.la.la_name
-    fig = make_subplots(
-        rows=len(indicators),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.09,
-        subplot_titles=[INDICATORS[i].label for i in indicators],
-    )
-    series = [
-        ("la", la, charts.COLOURS["la"], "solid", 4),
-        ("england", "England", charts.COLOURS["england"], "dash", 2),
-        ("region", ctx.la.region_name, charts.COLOURS["region"], "dot", 2),
-        ("neighbours", "Neighbours' average", charts.COLOURS["neighbours"], "dashdot", 2),
-    ]
-    for i, ind in enumerate(indicators, 1):
-        frame = pub.loc[ind]
-        for col, label, colour, dash, width in series:
-            fig.add_trace(
-                go.Scatter(
-                    x=list(frame.index),
-                    y=frame[col],
-                    name=label,
-                    mode="lines+markers",
-                    legendgroup=label,
-                    showlegend=i == 1,
-                    line={"color": colour, "dash": dash, "width": width},
-                    hovertemplate=f"{label}<br>%{{x}}: %{{y:.1f}}%<extra></extra>",
-                ),
-                row=i,
-                col=1,
-            )
-    charts.base_layout(fig, y_title="", x_title="")
-    fig.update_layout(
-        height=250 * len(indicators) + 130, margin={"l": 60, "r": 20, "t": 40, "b": 60}, legend={"y": -0.08}
-    )
-    fig.update_yaxes(title_text="%", rangemode="tozero")
-    fig.update_xaxes(dtick=1)
-    fig.add_vline(x=ctx.year, line={"color": "#7F7F7F", "dash": "dot", "width": 1})
-    years = pub.loc[indicators[0]].index
-    first, last = int(min(years)), int(max(years))
-    missing = [
-        f"{INDICATORS[ind].label.lower()} in {_years_text(ys)}"
-        for ind in indicators
-        if (ys := [int(y) for y, v in pub.loc[ind, "la"].items() if pd.isna(v)])
-    ]
-    gaps = (
-        f" {la} has no published figure (not published, suppressed or not collected) for "
-        f"{'; '.join(missing)}, so its line has gaps."
-        if missing
-        else ""
-    )
-    return {
-        "fig": fig,
-        "name": f"published-{group}",
-        "title": _published_title(ctx, pub, group),
-        "caption": (
-            f"Percentage of children looked after at 31 March, {first} to {last}; the dotted vertical line marks the "
-            f"paper's year ({ctx.year}), and later years were published after the paper was written. Shares are "
-            "computed from DfE's published counts over the children looked after in the same release; the "
-            "stability figures are DfE's own percentages from 2018 and computed from its counts before (the "
-            "long-term measure needs a cohort DfE first published for 2018). Neighbours' average is the simple mean "
-            f"of the {ctx.neighbour_label}' shares.{gaps} Source: DfE, Children looked after in England including "
-            "adoptions (real, published figures)."
-        ),
-        "alt": (
-            f"{len(indicators)} line charts, {first} to {last}, of {', '.join(INDICATORS[i].label.lower() for i in indicators)}"
-            f" for {la}, England, {ctx.la.region_name} and the neighbours' average. {_published_title(ctx, pub, group)}."
-        ),
-        "table": published_table(pub, indicators),
-        "table_formats": dict.fromkeys(
-            ("Authority (%)", "England (%)", "Region (%)", "Neighbours' average (%)"), ".1f"
-        ),
-    }
-
-
-# --------------------------------------------------------------------------- child-level charts
-
-
-def _suppressed_note(any_hidden: bool) -> str:
-    return (
-        " Where a count is suppressed (c) its value is left out of the chart rather than shown." if any_hidden else ""
-    )
-
-
-def _share_of(sup, rows, cols, den_row=None, den_col=None) -> pd.DataFrame:
-    """Shares for many cells: each (row, col) over (den_row or row, den_col or col)."""
-    return pd.DataFrame(
-        {c: [share(sup, (r, c), (den_row or r, den_col or c)) for r in rows] for c in cols}, index=list(rows)
-    )
-
-
-def mix_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """Placement mix at 31 March by year, as 100% stacked bars (suppressed segments left out)."""
-    y = h.year
-    shares = _share_of(sup, CATEGORIES, h.years, den_row=ALL_CHILDREN)
-    fig = go.Figure()
-    for cat in CATEGORIES:
-        fig.add_trace(
-            go.Bar(
-                x=[str(v) for v in h.years],
-                y=[_plot(v) for v in shares.loc[cat]],
-                name=_label(cat),
-                marker_color=COLOURS[cat],
-                hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>",
-            )
-        )
-    charts.base_layout(fig, y_title="% of children looked after at 31 March", x_title="31 March")
-    fig.update_layout(barmode="stack", height=520, legend={"y": -0.15})
-    foster = share(sup, (ALL_FOSTER, y), (ALL_CHILDREN, y))
-    ifa = share(sup, ("IFA fostering", y), (ALL_CHILDREN, y))
-    title = (
-        f"At 31 March {y}, {_pct(foster)} of children looked after were in foster placements, and "
-        f"{_pct(ifa)} of all children were with independent fostering agency carers"
-    )
-    hidden = bool(sup.mask.loc[list(CATEGORIES), list(h.years)].to_numpy().any())
-    return {
-        "fig": fig,
-        "name": "placement-mix",
-        "title": title,
-        "caption": (
-            f"Children looked after at 31 March by type of placement, {h.years[0]} to {y}, as a percentage "
-            f"of all children looked after that day.{_suppressed_note(hidden)} {h.source}"
-        ),
-        "alt": (
-            f"Stacked bar chart, one bar per year from {h.years[0]} to {y}, of the share of children looked after "
-            f"in each type of placement. {title}."
-        ),
-        "table": mix_display(h, sup),
-    }
-
-
-def fostering_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """Foster placements at 31 March by provider, as shares of all foster placements by year."""
-    y, y0 = h.year, h.years[0]
-    shares = _share_of(sup, FOSTERING, h.years, den_row=ALL_FOSTER)
-    fig = go.Figure()
-    for cat in FOSTERING:
-        fig.add_trace(
-            go.Scatter(
-                x=[str(v) for v in h.years],
-                y=[_plot(v) for v in shares.loc[cat]],
-                name=_label(cat),
-                mode="lines+markers",
-                line={"color": COLOURS[cat], "width": 3},
-                hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>",
-            )
-        )
-    charts.base_layout(fig, y_title="% of children in foster placements", x_title="31 March")
-    ifa, inh = shares.loc["IFA fostering", y], shares.loc["in-house fostering", y]
-    ifa0 = shares.loc["IFA fostering", y0]
-    since = f" ({_pct(ifa0)} in {y0})" if len(h.years) > 1 else ""
-    title = (
-        f"At 31 March {y}, IFA carers looked after {_pct(ifa)} of children in foster placements{since}; the "
-        f"council's own carers {_pct(inh)}"
-    )
-    hidden = bool(sup.mask.loc[[*FOSTERING, ALL_FOSTER], list(h.years)].to_numpy().any())
-    return {
-        "fig": fig,
-        "name": "fostering-by-provider",
-        "title": title,
-        "caption": (
-            "Children in foster placements at 31 March by who provides the carers: the council's own (PR1), "
-            "another council (PR2), an independent fostering agency (private or voluntary, PR4/PR5), or family "
-            f"and friends (kinship, U1-U3), as a percentage of all four.{_suppressed_note(hidden)} {h.source}"
-        ),
-        "alt": f"Line chart of the shares of foster placements by provider, {y0} to {y}. {title}.",
-        "table": mix_display(h, sup, fostering=True),
-    }
-
-
-def new_placements_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """New foster placements each year by provider, as stacked bars of counts (suppressed counts left out)."""
-    y = h.year
-    fig = go.Figure()
-    for cat in FOSTERING:
-        fig.add_trace(
-            go.Bar(
-                x=[str(v) for v in h.years],
-                y=[float(sup.values.loc[cat, v]) for v in h.years],
-                name=_label(cat),
-                marker_color=COLOURS[cat],
-                hovertemplate=f"{_label(cat)}<br>%{{x}}: %{{y:,.0f}} placements<extra></extra>",
-            )
-        )
-    charts.base_layout(fig, y_title="New foster placements in the year", x_title="Year ending 31 March")
-    fig.update_layout(barmode="stack")
-    total = sup.table().loc[ALL_FOSTER, y]
-    ifa = share(sup, ("IFA fostering", y), (ALL_FOSTER, y))
-    inh = share(sup, ("in-house fostering", y), (ALL_FOSTER, y))
-    title = (
-        f"Of the {total} new foster placements made in {_period(y)}, {_pct(ifa)} were with IFA carers and "
-        f"{_pct(inh)} with the council's own"
-    )
-    if total == disclosure.MARKER:
-        title = f"New foster placements in {_period(y)}: too few to publish"
-    hidden = bool(sup.mask.loc[list(FOSTERING), list(h.years)].to_numpy().any())
-    return {
-        "fig": fig,
-        "name": "new-foster-placements",
-        "title": title,
-        "caption": (
-            "Foster placements starting during each year ending 31 March, by who provides the carers. Every "
-            "placement that starts counts, so a child who moves twice counts twice; a move to a different "
-            f"placement with the same carers (RNE T or U) counts too.{_suppressed_note(hidden)} {h.source}"
-        ),
-        "alt": f"Stacked bar chart of new foster placements per year by provider, {h.years[0]} to {y}. {title}.",
-        "table": new_placements_display(h, sup),
-    }
-
-
-def compare(a_label: str, a, b_label: str, b, predicate: str) -> str:
-    """A generated comparison: "A are more often <predicate> than B (x% against y%)".
-
-    Parameters
-    ----------
-    a_label, b_label : str
-        Plural subjects ("IFA foster placements", "in-house ones").
-    a, b : float or str
-        Percentages, or :data:`SUPPRESSED` / :data:`NO_CHILDREN`.
-    predicate : str
-        What is compared, to follow "are" ("placed more than 20 miles from home").
-
-    Returns
-    -------
-    str
-        One sentence without a full stop. Where one figure is missing it gives
-        the other and says why ("suppressed to protect small numbers", or that
-        there are none); where both are, it says neither can be shown.
-    """
-    why = {SUPPRESSED: "suppressed to protect small numbers", NO_CHILDREN: "not available: there are none"}
-    if _is_number(a) and _is_number(b):
-        ra, rb = round(a), round(b)
-        if ra == rb:
-            return f"{a_label} are {predicate} as often as {b_label} ({a:.0f}% against {b:.0f}%)"
-        word = "more often" if ra > rb else "less often"
-        return f"{a_label} are {word} {predicate} than {b_label} ({a:.0f}% against {b:.0f}%)"
-    if _is_number(a) or _is_number(b):
-        (known_label, known), (other_label, other) = (
-            ((a_label, a), (b_label, b)) if _is_number(a) else ((b_label, b), (a_label, a))
-        )
-        return f"{known:.0f}% of {known_label} are {predicate}; the figure for {other_label} is {why.get(other, other)}"
-    return f"How often {a_label} and {b_label} are {predicate} cannot be shown ({why.get(a, a)})"
-
-
-def _category_bars(h, sup, measures, rows) -> go.Figure:
-    fig = go.Figure()
-    for (col, den), name, colour in measures:
-        vals = [_plot(share(sup, (r, col), (r, den))) for r in rows]
-        fig.add_trace(
-            go.Bar(
-                y=[_label(r) for r in rows],
-                x=vals,
-                name=name,
-                orientation="h",
-                marker_color=colour,
-                hovertemplate=f"{name}<br>%{{y}}: %{{x:.0f}}%<extra></extra>",
-            )
-        )
-    charts.base_layout(fig, y_title="", x_title="% of children in that placement")
-    fig.update_layout(barmode="group", height=120 + 55 * len(rows), margin={"l": 300, "r": 20, "t": 20, "b": 60})
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(rangemode="tozero")
-    return fig
-
-
-def _rows_note(h, sup, rows, cols) -> tuple[bool, list[str]]:
-    hidden = bool(sup.mask.loc[rows, cols].to_numpy().any())
-    empty = [_label(r) for r in rows if not sup.mask.loc[r, h.year] and sup.values.loc[r, h.year] == 0]
-    return hidden, empty
-
-
-def _empty_note(empty: list[str]) -> str:
-    return f" No children in: {', '.join(empty)} (no bar)." if empty else ""
-
-
-def distance_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """Share placed over 20 miles from home and outside the authority, by placement, at 31 March of the last year."""
-    y = h.year
-    rows = [*CATEGORIES, ALL_CHILDREN]
-    fig = _category_bars(
-        h,
-        sup,
-        [
-            ((DISTANCE[1], y), "More than 20 miles from home", "#D55E00"),
-            ((LOCALITY[1], y), "Outside the authority", "#0060A8"),
-        ],
-        rows,
-    )
-    ifa = share(sup, ("IFA fostering", DISTANCE[1]), ("IFA fostering", y))
-    inh = share(sup, ("in-house fostering", DISTANCE[1]), ("in-house fostering", y))
-    title = f"At 31 March {y}, " + compare(
-        "IFA foster placements", ifa, "in-house ones", inh, "over 20 miles from home"
-    )
-    hidden, empty = _rows_note(h, sup, rows, [y, DISTANCE[1], LOCALITY[1]])
-    return {
-        "fig": fig,
-        "name": "distance-by-placement",
-        "title": title,
-        "caption": (
-            f"Children looked after at 31 March {y} by type of placement: the percentage placed more than 20 "
-            "miles from home and the percentage placed outside the authority's boundary. Distance is DfE's: "
-            "the straight line between the home and placement postcodes (ONS postcode directory); where a "
-            "postcode is missing or unknown the distance is 'not known' and counted in the total."
-            f"{_empty_note(empty)}{_suppressed_note(hidden)} {h.source}"
-        ),
-        "alt": (
-            f"Horizontal bar chart of the share of children placed more than 20 miles from home and outside the "
-            f"authority, for each type of placement, 31 March {y}. {title}."
-        ),
-        "table": distance_display(h, sup),
-    }
-
-
-def stability_chart(h: Histories, sup: disclosure.Suppressed) -> dict:
-    """Placement stability by current placement at 31 March of the last year (two DfE measures)."""
-    y = h.year
-    rows = [*CATEGORIES, ALL_CHILDREN]
-    fig = _category_bars(
-        h,
-        sup,
-        [
-            ((MOVES[0], y), "3 or more placements in the year", "#D55E00"),
-            ((LONG_TERM[0], COHORT), "Long-term: same placement 2+ years", "#009E73"),
-        ],
-        rows,
-    )
-    ifa = share(sup, ("IFA fostering", MOVES[0]), ("IFA fostering", y))
-    inh = share(sup, ("in-house fostering", MOVES[0]), ("in-house fostering", y))
-    title = f"At 31 March {y}, " + compare(
-        "children with IFA carers",
-        ifa,
-        "children with in-house carers",
-        inh,
-        f"on at least their third placement of {_period(y)}",
-    )
-    hidden, empty = _rows_note(h, sup, rows, [y, MOVES[0], COHORT, LONG_TERM[0]])
-    return {
-        "fig": fig,
-        "name": "stability-by-placement",
-        "title": title,
-        "caption": (
-            f"Children looked after at 31 March {y} by their placement that day: the percentage who had three "
-            f"or more placements during {_period(y)} (DfE's short-term stability measure), and, of those under "
-            "16 who had been in care for two and a half years or more, the percentage who had been in the same "
-            "placement for at least two years (DfE's long-term measure). A child who moved into the placement "
-            "during the year is counted under the placement they moved to."
-            f"{_empty_note(empty)}{_suppressed_note(hidden)} {h.source}"
-        ),
-        "alt": (f"Horizontal bar chart of two stability measures for each type of placement, 31 March {y}. {title}."),
-        "table": stability_display(h, sup),
-    }
-
-
-# --------------------------------------------------------------------------- cost
-
-
-def unit_costs(costs: Costs) -> pd.DataFrame:
-    """The paper file's weekly unit costs, with the sensitivity range and sources (not child-level)."""
-    s = costs.sensitivity
-    rows = []
-    for cat in CATEGORIES:
-        c = getattr(costs, COST_FIELDS[cat])
-        rows.append(
-            {
-                "Placement": _label(cat),
-                "Weekly cost (£)": c.weekly,
-                "Daily cost (£)": c.weekly / 7,
-                f"Low, -{s:.0%} (£)": c.weekly * (1 - s),
-                f"High, +{s:.0%} (£)": c.weekly * (1 + s),
-                "Cost year": str(c.year),
-                "Source": c.source,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def unit_cost_table(costs: Costs) -> dict:
-    """:func:`unit_costs` with caption and formats, for :func:`analysis.report.charts.show_table`."""
-    table = unit_costs(costs)
-    formats = {c: ",.2f" if c.startswith("Daily") else ",.0f" for c in table.columns if c.endswith("(£)")}
-    return {
-        "table": table,
-        "formats": formats,
-        "caption": (
-            f"Weekly unit costs by type of placement, from the paper file (£; money in this chapter is "
-            f"stated at {costs.price_year} prices, each cost as published for its own year)"
-        ),
-    }
 
 
 def placement_days(h: Histories, year: int | None = None) -> pd.DataFrame:
@@ -1341,34 +601,6 @@ def annual_spend(h: Histories, costs: Costs, year: int | None = None) -> Spend:
     return Spend(year=year, counts=sup, days=pd_days["days"], weekly=weekly, spend=spend, price_year=costs.price_year)
 
 
-def spend_display(sp: Spend) -> pd.DataFrame:
-    """Spend by category for the page: children, days and spend, hidden (c) with suppressed children."""
-    shown = sp.counts.table()
-    rows = []
-    for cat in CATEGORIES:
-        hidden = bool(sp.hidden[cat])
-        none = not hidden and sp.counts.values.loc[cat, "children"] == 0
-        rows.append(
-            {
-                "Placement": _label(cat),
-                "Children": shown.loc[cat, "children"],
-                "Placement days (days)": disclosure.MARKER if hidden else f"{sp.days[cat]:,.0f}",
-                "Weekly unit cost (£)": f"{sp.weekly[cat]:,.0f}",
-                "Annual spend (£)": disclosure.MARKER if hidden else (NO_CHILDREN if none else f"{sp.spend[cat]:,.0f}"),
-            }
-        )
-    rows.append(
-        {
-            "Placement": "All placements",
-            "Children": shown.loc[ALL_PLACEMENTS, "children"],
-            "Placement days (days)": f"{sp.days.sum():,.0f}",
-            "Weekly unit cost (£)": "",
-            "Annual spend (£)": f"{sp.spend.sum():,.0f}",
-        }
-    )
-    return pd.DataFrame(rows)
-
-
 @dataclass(frozen=True)
 class Gap:
     """The annual cost of the IFA gap: what IFA foster placements cost above in-house ones at the same volumes."""
@@ -1413,390 +645,65 @@ def ifa_gap(sp: Spend, costs: Costs) -> Gap:
     )
 
 
-def gap_sentence(h: Histories, gap: Gap, costs: Costs) -> str:
-    """The IFA gap in plain English (generated from the numbers)."""
-    inh, ifa = costs.in_house_fostering.weekly, costs.ifa_fostering.weekly
-    at = (
-        f"at the paper file's unit costs (£{inh:,.0f} a week with the council's own carers, £{ifa:,.0f} with an "
-        f"agency; £ at {gap.price_year} prices)"
-    )
-    if not _is_number(gap.value):
-        return f"The cost of the IFA gap in {_period(gap.year)} cannot be shown: IFA placements: {gap.value}"
-    more = "more" if gap.value >= 0 else "less"
-    rng = (
-        f"{_money(gap.low)} to {_money(gap.high)}"
-        if gap.low >= 0
-        else f"from a saving of {_money(-gap.low)} to {_money(gap.high)}"
-    )
-    return (
-        f"{at[0].upper()}{at[1:]}, the {gap.ifa_days:,} days children spent with IFA carers in {_period(gap.year)} cost "
-        f"about {_money(abs(gap.value))} {more} than the same days with in-house carers would have "
-        f"({rng} if unit costs are {gap.sensitivity:.0%} higher or lower)"
-    )
+# --------------------------------------------------------------------------- the chapter's one result
 
 
-def gap_title(gap: Gap) -> str:
-    """The IFA gap in one short sentence (a chart title)."""
-    if not _is_number(gap.value):
-        return f"The cost of the IFA gap in {_period(gap.year)} cannot be shown: IFA placements: {gap.value}"
-    more = "more" if gap.value >= 0 else "less"
-    return (
-        f"In {_period(gap.year)}, IFA foster placements cost about {_money(abs(gap.value))} {more} than the same "
-        f"days with in-house carers would have (range {_money(gap.low)} to {_money(gap.high)})"
-    )
+@dataclass(frozen=True)
+class Placements:
+    """Everything the placements page shows, worked out once (from :func:`compute`).
 
-
-def spend_chart(h: Histories, sp: Spend, gap: Gap, costs: Costs) -> dict:
-    """Annual spend by placement category (suppressed categories left out), titled with the IFA gap."""
-    vals = [np.nan if sp.hidden[c] else float(sp.spend[c]) for c in CATEGORIES]
-    fig = go.Figure(
-        go.Bar(
-            y=[_label(c) for c in CATEGORIES],
-            x=vals,
-            orientation="h",
-            marker_color=[COLOURS[c] for c in CATEGORIES],
-            hovertemplate="%{y}<br>£%{x:,.0f}<extra></extra>",
-        )
-    )
-    charts.base_layout(fig, y_title="", x_title=f"Annual spend, £ ({sp.price_year} prices)")
-    fig.update_layout(height=520, margin={"l": 300, "r": 20, "t": 20, "b": 60}, showlegend=False)
-    fig.update_xaxes(tickprefix="£", tickformat=",.0f")
-    fig.update_yaxes(autorange="reversed")
-    hidden = bool(sp.hidden.any())
-    title = gap_title(gap)
-    return {
-        "fig": fig,
-        "name": "annual-spend",
-        "title": title,
-        "caption": (
-            f"Estimated spend on placements in the financial year {_period(sp.year)} (1 April to 31 March) by "
-            "type of placement: the days children spent in each type of placement that year times the paper "
-            f"file's weekly unit cost divided by 7, in £ at {sp.price_year} prices (unit costs as listed, not "
-            "adjusted between their own year and the price year). Placements with no unit cost (with parents, "
-            f"with adopters) show £0. See the assumptions page.{_suppressed_note(hidden)} {h.source}"
-        ),
-        "alt": (f"Horizontal bar chart of estimated annual spend by type of placement in {_period(sp.year)}. {title}."),
-        "table": spend_display(sp),
-    }
-
-
-# --------------------------------------------------------------------------- key figures and findings
-
-
-def key_figures(
-    ctx: Context, h: Histories, pub: pd.DataFrame, stock: disclosure.Suppressed, gap: Gap, costs: Costs
-) -> list[dict]:
-    """The chapter's key figures, as records for :func:`analysis.report.keyfigures.glue_all`.
-
-    ``foster_share`` and ``placed_over_20_miles_share`` are DfE's published
-    (real) figures for the paper's year; the shares of fostering by provider,
-    the distances by provider and the cost of the IFA gap come from the
-    child-level data (SYNTHETIC by default; the label says which). A
-    suppressed value is glued as the text "suppressed", a share of nobody as
-    "no children", a missing published figure as "not published".
+    Attributes
+    ----------
+    ctx : analysis.report.context.Context
+        The run context (authority, paper's year, neighbours).
+    costs : analysis.paper.Costs
+        The paper file's unit costs.
+    histories : Histories
+        The child-level data the chapter uses.
+    pub : pandas.DataFrame
+        The published shares (:func:`published_shares`).
+    stock : analysis.report.disclosure.Suppressed
+        Children looked after at 31 March (:func:`stock_table`).
+    new : analysis.report.disclosure.Suppressed
+        New foster placements (:func:`new_placements_table`).
+    spend : Spend
+        Annual spend by placement category in the last year shown.
+    gap : Gap
+        The annual cost of the IFA gap.
     """
-    la, y, cy = ctx.la.la_name, ctx.year, h.year
-    child = f"child-level data, {h.tag}"
-    pounds = f"£ at {costs.price_year} prices"
-    fs = lambda ind: key_value(published_value(pub, ind, y))  # noqa: E731
-    sh = lambda num, den: key_value(share(stock, num, den))  # noqa: E731
-    money = lambda v: round(v) if _is_number(v) else v  # noqa: E731
-    return [
-        {
-            "name": "foster_share",
-            "value": fs("foster"),
-            "unit": "percent",
-            "label": f"Share of {la}'s children looked after at 31 March {y} who were in foster placements (DfE published, real)",
-        },
-        {
-            "name": "placed_over_20_miles_share",
-            "value": fs("over_20_miles"),
-            "unit": "percent",
-            "label": f"Share of {la}'s children looked after at 31 March {y} placed more than 20 miles from home (DfE published, real)",
-        },
-        {
-            "name": "private_voluntary_share",
-            "value": fs("private_voluntary"),
-            "unit": "percent",
-            "label": f"Share of {la}'s children looked after at 31 March {y} placed with private or voluntary providers (DfE published, real)",
-        },
-        {
-            "name": "england_private_voluntary_share",
-            "value": key_value(published_value(pub, "private_voluntary", y, "england")),
-            "unit": "percent",
-            "label": f"Share of England's children looked after at 31 March {y} placed with private or voluntary providers (DfE published, real)",
-        },
-        {
-            "name": "inhouse_share_of_fostering",
-            "value": sh(("in-house fostering", cy), (ALL_FOSTER, cy)),
-            "unit": "percent",
-            "label": f"Share of foster placements at 31 March {cy} with the council's own carers ({child})",
-        },
-        {
-            "name": "ifa_share_of_fostering",
-            "value": sh(("IFA fostering", cy), (ALL_FOSTER, cy)),
-            "unit": "percent",
-            "label": f"Share of foster placements at 31 March {cy} with independent fostering agency carers ({child})",
-        },
-        {
-            "name": "ifa_over_20_miles_share",
-            "value": sh(("IFA fostering", DISTANCE[1]), ("IFA fostering", cy)),
-            "unit": "percent",
-            "label": f"Share of children with IFA foster carers at 31 March {cy} placed more than 20 miles from home ({child})",
-        },
-        {
-            "name": "inhouse_over_20_miles_share",
-            "value": sh(("in-house fostering", DISTANCE[1]), ("in-house fostering", cy)),
-            "unit": "percent",
-            "label": f"Share of children with in-house foster carers at 31 March {cy} placed more than 20 miles from home ({child})",
-        },
-        {
-            "name": "inhouse_weekly_cost",
-            "value": costs.in_house_fostering.weekly,
-            "unit": "pounds",
-            "label": f"Weekly unit cost of an in-house foster placement (paper file; {costs.in_house_fostering.year} figure)",
-        },
-        {
-            "name": "ifa_weekly_cost",
-            "value": costs.ifa_fostering.weekly,
-            "unit": "pounds",
-            "label": f"Weekly unit cost of an IFA foster placement (paper file; {costs.ifa_fostering.year} figure)",
-        },
-        {
-            "name": "cost_price_year",
-            "value": costs.price_year,
-            "unit": "year",
-            "label": "Price year money is stated in (paper file)",
-        },
-        {
-            "name": "cost_sensitivity_pct",
-            "value": round(costs.sensitivity * 100, 1),
-            "unit": "percent",
-            "label": "Sensitivity range applied to unit costs, plus or minus (paper file)",
-        },
-        {
-            "name": "annual_cost_of_ifa_gap",
-            "value": money(gap.value),
-            "unit": "pounds",
-            "label": f"Extra cost in {_period(gap.year)} of IFA foster placement days over the same days with in-house "
-            f"carers ({pounds}; {child})",
-        },
-        {
-            "name": "annual_cost_of_ifa_gap_low",
-            "value": money(gap.low),
-            "unit": "pounds",
-            "label": f"Low end of the IFA gap: IFA cost {gap.sensitivity:.0%} lower, in-house {gap.sensitivity:.0%} higher "
-            f"({pounds}; {child})",
-        },
-        {
-            "name": "annual_cost_of_ifa_gap_high",
-            "value": money(gap.high),
-            "unit": "pounds",
-            "label": f"High end of the IFA gap: IFA cost {gap.sensitivity:.0%} higher, in-house {gap.sensitivity:.0%} lower "
-            f"({pounds}; {child})",
-        },
-    ]
+
+    ctx: Context
+    costs: Costs
+    histories: Histories
+    pub: pd.DataFrame
+    stock: disclosure.Suppressed
+    new: disclosure.Suppressed
+    spend: Spend
+    gap: Gap
 
 
-def findings(
-    ctx: Context,
-    h: Histories,
-    pub: pd.DataFrame,
-    stock: disclosure.Suppressed,
-    new: disclosure.Suppressed,
-    gap: Gap,
-    costs: Costs,
-) -> list[str]:
-    """The chapter's findings, one sentence each, generated from the numbers.
+def from_histories(ctx: Context, h: Histories, costs: Costs, pub: pd.DataFrame | None = None) -> Placements:
+    """The chapter's result from histories already worked out (``pub`` defaults to :func:`published_shares`)."""
+    spend = annual_spend(h, costs)
+    return Placements(
+        ctx=ctx,
+        costs=costs,
+        histories=h,
+        pub=published_shares(ctx) if pub is None else pub,
+        stock=stock_table(h),
+        new=new_placements_table(h),
+        spend=spend,
+        gap=ifa_gap(spend, costs),
+    )
 
-    Published (real) findings come first, then child-level ones, each marked
-    with where it comes from.
+
+def compute(ctx: Context, data) -> Placements:
+    """The placements chapter for a paper: the one call its notebook makes.
+
+    Parameters
+    ----------
+    ctx : analysis.report.context.Context
+    data : analysis.sources.ssda903.context.ChildData
+        From :func:`analysis.sources.ssda903.context.load` (returns up to the paper's year).
     """
-    la, y, cy = ctx.la.la_name, ctx.year, h.year
-    pv = lambda ind, area="la": published_value(pub, ind, y, area)  # noqa: E731
-    mark = f" ({CHILD_LEVEL}, {h.tag})"
-    out = [
-        f"At 31 March {y}, {_pct(pv('foster'))} of {la}'s children in care were in foster placements, against "
-        f"{_pct(pv('foster', 'england'))} in England and {_pct(pv('foster', 'neighbours'))} on average among its "
-        "statistical neighbours (DfE, published).",
-        f"{_pct(pv('private_voluntary'))} were placed with private or voluntary providers (agencies and private "
-        f"children's homes), against {_pct(pv('private_voluntary', 'england'))} in England and "
-        f"{_pct(pv('private_voluntary', 'neighbours'))} among its neighbours; {_pct(pv('own_provision'))} were in the "
-        f"council's own provision, against {_pct(pv('own_provision', 'england'))} in England (DfE, published).",
-        f"{_pct(pv('over_20_miles'))} were placed more than 20 miles from home, against "
-        f"{_pct(pv('over_20_miles', 'england'))} in England, and {_pct(pv('outside_la'))} outside the authority's "
-        f"boundary, against {_pct(pv('outside_la', 'england'))} in England (DfE, published).",
-    ]
-    ifa_f = share(stock, ("IFA fostering", cy), (ALL_FOSTER, cy))
-    inh_f = share(stock, ("in-house fostering", cy), (ALL_FOSTER, cy))
-    out.append(
-        f"Of children in foster placements at 31 March {cy}, {_pct(ifa_f)} were with independent fostering "
-        f"agency carers and {_pct(inh_f)} with the council's own{mark}."
-    )
-    n_new = new.table().loc[ALL_FOSTER, cy]
-    ifa_n = share(new, ("IFA fostering", cy), (ALL_FOSTER, cy))
-    inh_n = share(new, ("in-house fostering", cy), (ALL_FOSTER, cy))
-    how_many = "the new foster placements" if n_new == disclosure.MARKER else f"the {n_new} new foster placements"
-    out.append(
-        f"Of {how_many} made in {_period(cy)}, {_pct(ifa_n)} went to IFA carers and "
-        f"{_pct(inh_n)} to the council's own{mark}."
-    )
-    d = {c: share(stock, (c, DISTANCE[1]), (c, cy)) for c in ("IFA fostering", "in-house fostering")}
-    out.append(
-        _sentence(
-            compare(
-                "IFA foster placements",
-                d["IFA fostering"],
-                "in-house ones",
-                d["in-house fostering"],
-                "over 20 miles from home",
-            ),
-            mark,
-        )
-    )
-    m = {c: share(stock, (c, MOVES[0]), (c, cy)) for c in ("IFA fostering", "in-house fostering")}
-    out.append(
-        _sentence(
-            compare(
-                "children with IFA carers",
-                m["IFA fostering"],
-                "children with in-house carers",
-                m["in-house fostering"],
-                f"on at least their third placement of {_period(cy)}",
-            ),
-            mark,
-        )
-    )
-    lt = {c: share(stock, (c, LONG_TERM[0]), (c, COHORT)) for c in ("IFA fostering", "in-house fostering")}
-    out.append(
-        _sentence(
-            compare(
-                "long-term under-16s with IFA carers",
-                lt["IFA fostering"],
-                "those with in-house carers",
-                lt["in-house fostering"],
-                "in the same placement for two years or more",
-            ),
-            mark,
-        )
-    )
-    out.append(gap_sentence(h, gap, costs) + mark + ".")
-    out.append(
-        "Whether IFA carers are 'less well known' to the council than its own carers is not recorded in "
-        "either data source, so this report cannot test that part of the claim."
-    )
-    return out
-
-
-def _sentence(text: str, mark: str = "") -> str:
-    """Capitalise the first letter and end with the source mark and a full stop."""
-    return f"{text[0].upper()}{text[1:]}{mark}."
-
-
-def findings_markdown(*args) -> str:
-    """:func:`findings` as a Markdown bullet list (glued into the chapter's opening)."""
-    return "\n".join(f"- {s}" for s in findings(*args))
-
-
-def years_note(ctx: Context, h: Histories) -> str:
-    """Which years the child-level figures cover, and whether that reaches the paper's year."""
-    span = f"{h.years[0]} to {h.year}" if len(h.years) > 1 else str(h.year)
-    note = f"The child-level figures cover 31 March {span} ({h.tag} data)."
-    if h.year != ctx.year:
-        note += f" The returns do not reach the paper's year, {ctx.year}."
-    return note
-
-
-# --------------------------------------------------------------------------- checking pages for disclosure
-
-
-class _Tables(HTMLParser):
-    """Collects every table with its caption, headers, rows and the caption of the figure it sits in."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tables: list[dict] = []
-        self._figure: list[str] = []  # figcaption text of each open <figure>
-        self._in: str | None = None  # "caption", "figcaption", "th", "td"
-        self._text: list[str] = []
-        self._table: dict | None = None
-        self._row: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "figure":
-            self._figure.append("")
-        elif tag == "table":
-            self._table = {"caption": "", "figure": self._figure[-1] if self._figure else "", "header": [], "rows": []}
-        elif tag == "tr" and self._table is not None:
-            self._row = []
-        elif tag in ("caption", "figcaption", "th", "td"):
-            self._in, self._text = tag, []
-
-    def handle_data(self, data):
-        if self._in:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == self._in:
-            text = " ".join("".join(self._text).split())
-            if tag == "figcaption" and self._figure:
-                self._figure[-1] = text
-            elif tag == "caption" and self._table is not None:
-                self._table["caption"] = text
-            elif tag in ("th", "td") and self._row is not None:
-                self._row.append(text)
-            self._in = None
-        elif tag == "tr" and self._table is not None and self._row is not None:
-            if self._row:
-                is_header = not self._table["header"] and not self._table["rows"]
-                (self._table["header"].extend if is_header else self._table["rows"].append)(self._row)
-            self._row = None
-        elif tag == "table" and self._table is not None:
-            self.tables.append(self._table)
-            self._table = None
-        elif tag == "figure" and self._figure:
-            self._figure.pop()
-
-
-_NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?$")
-
-
-def child_level_tables(html: str) -> list[dict]:
-    """The tables of an HTML page built from child-level data.
-
-    A table is child-level if its caption, or the caption of the chart figure
-    it belongs to, contains :data:`CHILD_LEVEL`.
-
-    Returns
-    -------
-    list of dict
-        Each with ``caption``, ``figure`` (figure caption), ``header`` and ``rows``.
-    """
-    parser = _Tables()
-    parser.feed(html)
-    return [t for t in parser.tables if CHILD_LEVEL in t["caption"] or CHILD_LEVEL in t["figure"]]
-
-
-def disclosure_problems(html: str) -> list[str]:
-    """Counts from 1 to 5 shown in child-level tables of an HTML page (what must never be published).
-
-    Every column except the first (row labels) and those whose header ends with
-    one of :data:`NOT_COUNT_SUFFIXES` holds counts; a cell there reading as a
-    number from 1 to 5 is a problem.
-
-    Returns
-    -------
-    list of str
-        One line per offending cell, naming the table, row and column; empty if none.
-    """
-    problems = []
-    for table in child_level_tables(html):
-        name = table["caption"] or table["figure"]
-        for row in table["rows"]:
-            for header, cell in list(zip(table["header"], row))[1:]:
-                if header.endswith(NOT_COUNT_SUFFIXES):
-                    continue
-                text = html_lib.unescape(cell).strip()
-                if _NUMBER.match(text) and disclosure.is_small([float(text.replace(",", ""))])[0]:
-                    problems.append(f"{name[:60]!r}: row {row[0]!r}, column {header!r}: {text}")
-    return problems
+    return from_histories(ctx, histories(ctx, data), ctx.paper.costs)

@@ -1,0 +1,427 @@
+"""Adoption: the scorecard measures A1, A2 and A10, the stages of adoption, England's timeliness,
+and the children waiting with a placement order.
+
+A1, A2 and A10 are found from the episodes, AD1 and the placement order in the legal statuses
+(:func:`adoption_records`), then averaged over three years against DfE's thresholds
+(:func:`scorecard`). An average or median of 1 to 5 children is not shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.chapters.permanence.cohort import Exclusions, count_exclusions, first_reason, year_end
+from analysis.methods import survival as S
+from analysis.report import disclosure
+from analysis.report.context import Context
+from analysis.sources.ssda903 import episodes as E
+from analysis.sources.ssda903 import spec
+from analysis.sources.ssda903.context import ChildData
+
+#: Adoption scorecard thresholds in days (the 2013-16 targets, kept in later scorecards).
+THRESHOLDS = {"A1": 426, "A2": 121, "A10": 426}
+
+
+SCORECARD_LABELS = {
+    "A1": "A1: entering care to moving in with the adoptive family",
+    "A2": "A2: court authority to place to a match with adopters",
+    "A10": "A10: as A1, clock stopped when a foster carer who adopts took the child in",
+}
+
+
+#: Legal statuses that give the authority court authority to place for adoption.
+AUTHORITY_TO_PLACE = frozenset({"E1", "D1"})
+
+
+#: RNE codes that begin a placement with new carers.
+NEW_CARER_RNE = E.NEW_CARER_RNE
+
+
+SCORECARD_INCONSISTENT = (
+    "the adoption order follows no placement for adoption with the adopters (no A3-A6 placement)",
+    "the match with adopters is dated before the child entered care",
+    "the decision that the child should be adopted is dated before the child entered care",
+    "the match with adopters is dated after the adoption order",
+    "the match with adopters is dated after the child moved in with them",
+)
+
+
+NOT_SEEN_ENTRY = "the period of care began before the first return, so entry to care is not seen"
+
+
+NO_AD1 = "there is no AD1 record for the adoption"
+
+
+NO_MATCH = "the AD1 record has no match date"
+
+
+NO_ORDER = "there was no placement order or freeing order (E1/D1) in the period"
+
+
+ORDER_NOT_SEEN = "the placement order was granted before the first return, so its date is not seen"
+
+
+SCORECARD_REASONS = (*SCORECARD_INCONSISTENT, NOT_SEEN_ENTRY, NO_AD1, NO_MATCH, NO_ORDER, ORDER_NOT_SEEN)
+
+
+def adoption_records(data: ChildData) -> pd.DataFrame:
+    """One row per period of care that ended in adoption (E11/E12), with the dates of each stage.
+
+    Columns: CHILD, period_id, entry (period start), entry_seen (first
+    episode is RNE S), order (first LS E1/D1 in the period: court authority to
+    place), order_seen, decision (AD1 DATE_INT), match (AD1 DATE_MATCH),
+    foster_carer (AD1 FOSTER_CARE = 1), has_ad1, placed (the child moved in
+    with the adopters), carer_start (the child moved in with the carers who
+    adopted), adopted (adoption order: the period's end), adoption_year, and
+    for each of A1, A2, A10 the first reason the record is excluded ("" if
+    included) and the days.
+
+    How the dates are found, per period:
+
+    * carers: a new carer begins at RNE S, P or B (T and U keep the carer). The
+      adopters are the carers of the period's last episode; ``carer_start`` is
+      when that run of same-carer episodes began.
+    * ``placed``: the first A3-A6 (placed for adoption) episode with those
+      carers. So an adoptive placement that broke down, followed by a new
+      placement with the family who adopted, counts from the new placement;
+      a foster carer who adopts is "placed" when their placement becomes an
+      adoptive one (A3/A5, RNE T or U), and ``carer_start`` is when they began
+      to foster the child (A10's clock).
+    * AD1: the row of the adoption's collection year, else the latest row for
+      the child.
+    """
+    per = E.periods(data.prepared)
+    adopted = per[per["reason_group"] == "adoption"].set_index("period_id")
+    ep = data.prepared[data.prepared["period_id"].isin(adopted.index)]
+    ep = ep.sort_values(["period_id", "DECOM"], kind="stable").reset_index(drop=True)
+    if ep.empty:
+        return pd.DataFrame(columns=[*RECORD_COLUMNS, *(f"{m}_{x}" for m in THRESHOLDS for x in ("reason", "days"))])
+    rec = _stage_dates(adopted, ep)
+    _add_ad1(rec, data.stacked.tables.get("ad1"))
+    _add_measures(rec)
+    return rec.reset_index()
+
+
+#: The columns of :func:`adoption_records` before the measures' reasons and days.
+RECORD_COLUMNS = (
+    "CHILD",
+    "period_id",
+    "entry",
+    "entry_seen",
+    "order",
+    "order_seen",
+    "decision",
+    "match",
+    "foster_carer",
+    "has_ad1",
+    "placed",
+    "carer_start",
+    "adopted",
+    "adoption_year",
+)
+
+
+def _stage_dates(adopted: pd.DataFrame, ep: pd.DataFrame) -> pd.DataFrame:
+    """Entry, placement order, moving in with the adopters and the adoption order, per adopted period.
+
+    ``ep`` (the periods' episodes, sorted by period and start) gains ``carer_start``: when the run
+    of episodes with the same carers began.
+    """
+    new_carer = ep["RNE"].isin(NEW_CARER_RNE) | (ep["episode_in_period"] == 1)
+    ep["carer_start"] = ep["DECOM"].where(new_carer).groupby(ep["period_id"]).ffill()
+    last_carer = ep.groupby("period_id")["carer_start"].transform("last")
+    final = ep[ep["carer_start"] == last_carer]
+    placed = final[final["PLACE"].isin(spec.ADOPTION_PLACEMENTS)].groupby("period_id")["DECOM"].min()
+    auth = ep[ep["LS"].isin(AUTHORITY_TO_PLACE)]
+    order = auth.groupby("period_id")["DECOM"].min()
+    order_first_episode = auth.groupby("period_id")["episode_in_period"].min() == 1
+
+    rec = pd.DataFrame(index=adopted.index)
+    rec["CHILD"] = adopted["CHILD"].astype(object)
+    rec["entry"] = adopted["start"]
+    rec["entry_seen"] = adopted["first_rne"] == "S"
+    rec["adopted"] = adopted["end"]
+    rec["adoption_year"] = adopted["exit_year"].astype(int)
+    rec["order"] = order.reindex(rec.index)
+    rec["order_seen"] = ~(order_first_episode.reindex(rec.index).fillna(False).astype(bool) & ~rec["entry_seen"])
+    rec["placed"] = placed.reindex(rec.index)
+    rec["carer_start"] = last_carer.groupby(ep["period_id"]).last().reindex(rec.index)
+    return rec
+
+
+def _add_ad1(rec: pd.DataFrame, ad1: pd.DataFrame | None) -> None:
+    """Add AD1's decision, match and foster-carer flag to ``rec``: the adoption year's row, else the latest."""
+    ad1 = ad1 if ad1 is not None else pd.DataFrame(columns=["CHILD", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "YEAR"])
+    a = pd.DataFrame(
+        {
+            "CHILD": ad1["CHILD"].astype(str).str.strip().to_numpy(dtype=object),
+            "YEAR": pd.to_numeric(ad1["YEAR"], errors="coerce").to_numpy(),
+            "decision": pd.to_datetime(ad1["DATE_INT"]).to_numpy(),
+            "match": pd.to_datetime(ad1["DATE_MATCH"]).to_numpy(),
+            "foster_carer": ad1["FOSTER_CARE"].astype(str).str.strip().eq("1").to_numpy(),
+        }
+    ).sort_values(["CHILD", "YEAR"], kind="stable")
+    same_year = rec.reset_index().merge(a, left_on=["CHILD", "adoption_year"], right_on=["CHILD", "YEAR"], how="left")
+    same_year = same_year.drop_duplicates("period_id", keep="last").set_index("period_id")
+    latest = a.drop_duplicates("CHILD", keep="last").set_index("CHILD")
+    missing = same_year["YEAR"].isna()
+    for col in ("decision", "match", "foster_carer"):
+        fallback = rec["CHILD"].map(latest[col]) if len(latest) else pd.Series(np.nan, index=rec.index)
+        rec[col] = same_year[col].where(~missing, fallback.reindex(same_year.index))
+    rec["has_ad1"] = ~missing | rec["CHILD"].isin(latest.index)
+    rec["foster_carer"] = rec["foster_carer"].fillna(False).astype(bool)
+    for col in ("decision", "match", "order", "placed", "carer_start"):
+        rec[col] = pd.to_datetime(rec[col])
+
+
+def _add_measures(rec: pd.DataFrame) -> None:
+    """Add each measure's first exclusion reason ("" if included) and its days (NaN if excluded) to ``rec``."""
+    inconsistent = [
+        (SCORECARD_INCONSISTENT[0], rec["placed"].isna()),
+        (SCORECARD_INCONSISTENT[1], rec["entry_seen"] & (rec["match"] < rec["entry"])),
+        (SCORECARD_INCONSISTENT[2], rec["entry_seen"] & (rec["decision"] < rec["entry"])),
+        (SCORECARD_INCONSISTENT[3], rec["match"] > rec["adopted"]),
+        (SCORECARD_INCONSISTENT[4], rec["match"] > rec["placed"]),
+    ]
+    not_seen = (NOT_SEEN_ENTRY, ~rec["entry_seen"])
+    rec["A1_reason"] = first_reason([*inconsistent, not_seen], rec.index)
+    rec["A10_reason"] = first_reason([*inconsistent, not_seen, (NO_AD1, ~rec["has_ad1"])], rec.index)
+    rec["A2_reason"] = first_reason(
+        [
+            *inconsistent,
+            (NO_ORDER, rec["order"].isna()),
+            (ORDER_NOT_SEEN, ~rec["order_seen"]),
+            (NO_AD1, ~rec["has_ad1"]),
+            (NO_MATCH, rec["match"].isna()),
+        ],
+        rec.index,
+    )
+    rec["A1_days"] = (rec["placed"] - rec["entry"]).dt.days
+    clock = rec["carer_start"].where(rec["foster_carer"], rec["placed"])
+    rec["A10_days"] = (clock - rec["entry"]).dt.days
+    rec["A2_days"] = (rec["match"] - rec["order"]).dt.days.clip(lower=0)  # matched before authority: zero
+    for m in THRESHOLDS:
+        rec.loc[rec[f"{m}_reason"] != "", f"{m}_days"] = np.nan
+
+
+def window(records: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Children adopted in the three collection years ending ``year``."""
+    return records[records["adoption_year"].between(year - 2, year)]
+
+
+def scorecard_exclusions(records: pd.DataFrame, year: int) -> Exclusions:
+    """Children adopted in the three years, by the first reason each is left out of A1, A2 and A10."""
+    w = window(records, year)
+    reasons = pd.DataFrame({m: w[f"{m}_reason"] for m in ("A1", "A2", "A10")})
+    return count_exclusions(
+        reasons,
+        list(SCORECARD_REASONS),
+        "children adopted",
+        f"Children adopted in the three years to 31 March {year}",
+        "Included",
+    )
+
+
+def mean_or_hidden(values: pd.Series) -> tuple[float, float]:
+    """(children, mean days rounded to the day) with the mean NaN when 1 to 5 children are behind it."""
+    v = values.dropna()
+    n = float(len(v))
+    if len(v) == 0 or disclosure.is_small([n])[0]:
+        return n, np.nan
+    return n, float(np.round(v.mean()))
+
+
+def scorecard(records: pd.DataFrame, years) -> pd.DataFrame:
+    """A1, A2 and A10 as three-year averages (mean days, rounded) for the windows ending in ``years``.
+
+    Columns: year (end of the window), measure, children (number behind the
+    average), days (NaN when 1 to 5 children), threshold, met (days at or
+    under the threshold; NA when there is no average).
+    """
+    rows = []
+    for y in years:
+        w = window(records, y)
+        for m in ("A1", "A2", "A10"):
+            n, mean = mean_or_hidden(w[f"{m}_days"])
+            rows.append(
+                {
+                    "year": int(y),
+                    "measure": m,
+                    "children": n,
+                    "days": mean,
+                    "threshold": THRESHOLDS[m],
+                    "met": pd.NA if pd.isna(mean) else bool(mean <= THRESHOLDS[m]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def scorecard_years(records: pd.DataFrame, data: ChildData, year: int) -> list[int]:
+    """Windows the returns cover in full: ending from the third collection year to the paper's year."""
+    return list(range(min(data.years) + 2, year + 1))
+
+
+STAGES = (
+    ("order", "Placement order (court authority to place)"),
+    ("match", "Matched with adopters"),
+    ("placed", "Moved in with the adoptive family"),
+    ("adopted", "Adoption order"),
+)
+
+
+def stages(records: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Median and mean days from entry to each stage, for the children in A1 of the window ending ``year``.
+
+    A stage's statistics are hidden (NaN) when 1 to 5 children have that date.
+    Columns: stage, label, children, median_days, mean_days.
+    """
+    w = window(records, year)
+    w = w[w["A1_reason"] == ""]
+    rows = [
+        {"stage": "entry", "label": "Entered care", "children": float(len(w)), "median_days": 0.0, "mean_days": 0.0}
+    ]
+    for col, label in STAGES:
+        d = (w[col] - w["entry"]).dt.days.dropna()
+        d = d[d >= 0]
+        small = disclosure.is_small([len(d)])[0] or len(d) == 0
+        rows.append(
+            {
+                "stage": col,
+                "label": label,
+                "children": float(len(d)),
+                "median_days": np.nan if small else float(d.median()),
+                "mean_days": np.nan if small else float(np.round(d.mean())),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+ENGLAND_STAGES = (
+    (
+        "adoption_months_care_to_decision",
+        "entry",
+        "decision",
+        "Entering care to the decision that the child should be adopted",
+    ),
+    ("adoption_months_decision_to_match", "decision", "match", "Decision to match with adopters"),
+    ("adoption_months_match_to_placement", "match", "placed", "Match to moving in"),
+    ("adoption_months_placement_to_adoption", "placed", "adopted", "Moving in to the adoption order"),
+    ("adoption_months_care_to_placement", "entry", "placed", "Entering care to moving in (as A1, one year)"),
+    ("adoption_months_care_to_adoption", "entry", "adopted", "Entering care to the adoption order"),
+)
+
+
+@dataclass(frozen=True)
+class EnglandTimeliness:
+    """England's published average time between adoption stages (DfE), in days, for one year."""
+
+    year: int | None  # None when data/ has no year at all
+    after_paper: bool  # the year shown is later than the paper's (none published up to it)
+    table: pd.DataFrame  # stage, label, england_months, england_days, la_children, la_mean_days
+
+
+def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness:
+    """England's adoption timeliness by stage for the paper's year (else the latest before it, else the first after).
+
+    DfE publishes average times as years:months, stored as months; they are
+    converted to days at :data:`analysis.methods.survival.DAYS_PER_MONTH` (30.44) days
+    a month, so they are accurate to about a month. Beside them, the
+    authority's mean days for the same stages, for its children adopted in
+    that year (child-level; hidden when 1 to 5 children).
+    """
+    t = ctx.table
+    rows = t[(t["geographic_level"] == "National") & t["measure"].isin([m for m, *_ in ENGLAND_STAGES])]
+    rows = rows.dropna(subset=["value"])
+    years = sorted(int(y) for y in rows["year"].unique())
+    before = [y for y in years if y <= ctx.year]
+    show = before[-1] if before else (years[0] if years else None)
+    out = []
+    adopted = records[records["adoption_year"] == (show if show is not None and show <= ctx.year else ctx.year)]
+    adopted = adopted[adopted["A1_reason"] == ""]
+    for measure, a, b, label in ENGLAND_STAGES:
+        v = rows[(rows["measure"] == measure) & (rows["year"] == show)]["value"]
+        months = float(v.iloc[0]) if len(v) else np.nan
+        d = (adopted[b] - adopted[a]).dt.days.dropna()
+        n, mean = mean_or_hidden(d)
+        out.append(
+            {
+                "stage": measure,
+                "label": label,
+                "england_months": months,
+                "england_days": months * S.DAYS_PER_MONTH,
+                "la_children": n,
+                "la_mean_days": mean,
+            }
+        )
+    return EnglandTimeliness(year=show, after_paper=bool(show is not None and show > ctx.year), table=pd.DataFrame(out))
+
+
+WAIT_BANDS = (
+    ("under 6 months", 0, 183),
+    ("6 to 12 months", 183, 365),
+    ("12 to 18 months", 365, 548),
+    ("18 months or more", 548, None),
+)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Children with a placement order who are not yet placed for adoption, on 31 March."""
+
+    children: pd.DataFrame  # one row per child: order date, days waited, whether the order date is seen
+    bands: pd.DataFrame  # wait band -> children (numbers) with a total row
+    median_days: float  # NaN when 1 to 5 (or no) children
+    date: pd.Timestamp
+
+
+def waiting(data: ChildData, year: int) -> Waiting:
+    """Children looked after on 31 March ``year`` whose legal status is a placement (or freeing) order
+    and whose placement is not a placement for adoption (A3-A6), and how long they have waited since the
+    order (the first E1/D1 episode of the current period). Where that episode is the first in the data of
+    a period that began before it, the wait is at least the days shown (``order_seen`` False).
+    """
+    day = year_end(year)
+    on = E.looked_after_on(data.prepared, day)
+    w = on[on["LS"].isin(AUTHORITY_TO_PLACE) & (on["placement_category"] != "adoption placement")]
+    p = data.prepared
+    auth = p[p["period_id"].isin(w["period_id"]) & p["LS"].isin(AUTHORITY_TO_PLACE)]
+    first = auth.sort_values("DECOM").drop_duplicates("period_id")
+    per = E.periods(p[p["period_id"].isin(w["period_id"])]).set_index("period_id")
+    first = first.set_index("period_id")
+    children = pd.DataFrame(
+        {
+            "CHILD": w["CHILD"].to_numpy(dtype=object),
+            "order": first["DECOM"].reindex(w["period_id"]).to_numpy(),
+        }
+    )
+    children["days"] = (day - pd.to_datetime(children["order"])).dt.days.astype(float)
+    seen_start = per["first_rne"].reindex(w["period_id"]).eq("S").to_numpy()
+    first_ep = first["episode_in_period"].reindex(w["period_id"]).eq(1).to_numpy()
+    children["order_seen"] = seen_start | ~first_ep
+    counts = {}
+    for label, lo, hi in WAIT_BANDS:
+        sel = children["days"] >= lo
+        if hi is not None:
+            sel &= children["days"] < hi
+        counts[label] = float(sel.sum())
+    counts["All children waiting"] = float(len(children))
+    bands = pd.DataFrame({"Children": counts})
+    small = len(children) == 0 or disclosure.is_small([len(children)])[0]
+    return Waiting(
+        children=children, bands=bands, median_days=np.nan if small else float(children["days"].median()), date=day
+    )
+
+
+def waiting_trend(data: ChildData, year: int) -> pd.DataFrame:
+    """Children waiting with a placement order at 31 March of each year of the returns up to ``year``.
+
+    Columns: year, children (number), median_days (NaN when 1 to 5 or none).
+    """
+    rows = []
+    for y in [y for y in data.years if y <= year]:
+        w = waiting(data, y)
+        rows.append({"year": int(y), "children": float(len(w.children)), "median_days": w.median_days})
+    return pd.DataFrame(rows)
