@@ -66,25 +66,30 @@ def _ofsted_label(text: str) -> str:
     return " ".join(text.split())
 
 
-def _ofsted_fostering(path: Path, rel: str) -> Extracted:
-    """Ofsted "Fostering in England" LA fostering-services data: rows are measures, columns areas.
-
-    LA and region columns are identified by name only; they are given DfE's
-    codes by :func:`_resolve_names` once the DfE files have been read.
-    """
+def _ofsted_year(path: Path, rel: str) -> int:
+    """The financial year's end (e.g. 2018 for 2017-18) named in an Ofsted file's name."""
     m = re.search(r"(20\d\d)\s*(?:-|_to_|to)\s*(20)?(\d\d)", path.name)
     if not m:
         raise InputError(f"{rel}: the file name should give the year, e.g. 2017-18 or 2018_to_2019.")
     year = 2000 + int(m.group(3))
     if year != int(m.group(1)) + 1:
         raise InputError(f"{rel}: the file name should give one financial year (e.g. 2017-18).")
+    return year
+
+
+def _ofsted_read(path: Path, rel: str) -> pd.DataFrame:
+    """The file as a headerless frame of stripped strings (UTF-8, else cp1252)."""
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, encoding="utf-8-sig")
     except UnicodeDecodeError:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, encoding="cp1252")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
         raise InputError(f"{rel}: could not be read as a CSV file ({exc}).") from exc
-    frame = frame.apply(lambda s: s.str.strip())
+    return frame.apply(lambda s: s.str.strip())
+
+
+def _ofsted_layout(frame: pd.DataFrame, rel: str) -> tuple[pd.Series, list[tuple[int, str]]]:
+    """The normalised measure labels and the (column, area name) pairs from England rightwards."""
     header = list(frame.iloc[0])
     if "England" not in header:
         raise InputError(f"{rel}: the first row should name the areas (England, regions, local authorities).")
@@ -94,7 +99,12 @@ def _ofsted_fostering(path: Path, rel: str) -> Extracted:
         raise InputError(f"{rel}: expected the measure labels in the column before England.")
     labels = frame[label_col].map(_ofsted_label)
     areas = [(i, name) for i, name in enumerate(header) if i >= first and name]
-    records, found = [], {}
+    return labels, areas
+
+
+def _ofsted_find_rows(frame: pd.DataFrame, labels: pd.Series, rel: str) -> dict[str, int]:
+    """The row of each known measure; raises if a row repeats or a required one is missing."""
+    found = {}
     for measure, text in _OFSTED_ROWS:
         hits = frame.index[labels == text]
         if len(hits) > 1:
@@ -107,39 +117,41 @@ def _ofsted_fostering(path: Path, rel: str) -> Extracted:
             f"{rel}: missing row(s) for {', '.join(missing) or 'applications'}; expected Ofsted's LA fostering "
             "data with rows such as 'Total approved households' and 'Number of approved foster places'."
         )
-    notes = []
+    return found
+
+
+def _ofsted_records(frame: pd.DataFrame, found: dict[str, int], areas: list[tuple[int, str]]) -> list[tuple]:
+    """(measure, name, value, marker) for every non-blank cell of the found rows."""
+    records = []
     for measure, row in found.items():
         for col, name in areas:
             value, marker = parse_cell(frame.iat[row, col])
             if math.isnan(value) and not marker:
                 continue
             records.append((measure, name, value, marker))
-    out = pd.DataFrame(records, columns=["measure", "name", "value", "marker"])
-    if "fostering_approvals" not in found:
-        # 2017-18 publishes mainstream approvals ("Number of applications approved") and family and
-        # friends households approved in year separately; their sum is the households approved in year.
-        approved = out[out["measure"] == "fostering_applications_approved"]
-        friends = out[out["measure"] == "fostering_approvals_family_friends"]
-        merged = approved.merge(friends, on="name", how="outer", suffixes=("_a", "_f"))
-        for name, va, ma, vf, mf in merged[["name", "value_a", "marker_a", "value_f", "marker_f"]].itertuples(
-            index=False
-        ):
-            ma = ma if isinstance(ma, str) else ""
-            mf = mf if isinstance(mf, str) else ""
-            if ma or mf:
-                records.append(("fostering_approvals", name, math.nan, ma or mf))
-            elif not (pd.isna(va) or pd.isna(vf)):
-                records.append(("fostering_approvals", name, float(va) + float(vf), ""))
-        out = pd.DataFrame(records, columns=["measure", "name", "value", "marker"])
-        notes.append(
-            f"{rel}: fostering_approvals {year} is the sum of 'Number of applications approved' (mainstream) and "
-            "'Number of family and friends households approved in year'; from 2018-19 Ofsted publishes the total"
-        )
-    if "fostering_applications" not in found:
-        notes.append(
-            f"{rel}: no count of applications received in the year (fostering_applications); the published "
-            "'Total applications concluded or in progress at 31 March' is kept as fostering_applications_concluded_or_in_progress"
-        )
+    return records
+
+
+def _ofsted_approvals(out: pd.DataFrame) -> list[tuple]:
+    """Households approved in year as mainstream approvals plus family and friends approvals (2017-18)."""
+    # 2017-18 publishes mainstream approvals ("Number of applications approved") and family and
+    # friends households approved in year separately; their sum is the households approved in year.
+    records = []
+    approved = out[out["measure"] == "fostering_applications_approved"]
+    friends = out[out["measure"] == "fostering_approvals_family_friends"]
+    merged = approved.merge(friends, on="name", how="outer", suffixes=("_a", "_f"))
+    for name, va, ma, vf, mf in merged[["name", "value_a", "marker_a", "value_f", "marker_f"]].itertuples(index=False):
+        ma = ma if isinstance(ma, str) else ""
+        mf = mf if isinstance(mf, str) else ""
+        if ma or mf:
+            records.append(("fostering_approvals", name, math.nan, ma or mf))
+        elif not (pd.isna(va) or pd.isna(vf)):
+            records.append(("fostering_approvals", name, float(va) + float(vf), ""))
+    return records
+
+
+def _ofsted_geo(out: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Replace the area name by the geography columns (England coded; other areas resolved later)."""
     geo = []
     for name in out["name"]:
         g = _empty_geo()
@@ -150,7 +162,12 @@ def _ofsted_fostering(path: Path, rel: str) -> Extracted:
         geo.append(g)
     out = pd.concat([pd.DataFrame(geo, index=out.index), out.drop(columns="name")], axis=1)
     out["year"] = year
-    release = Release(
+    return out
+
+
+def _ofsted_release(year: int) -> Release:
+    """The release record for one year of Ofsted's fostering data."""
+    return Release(
         year=year,
         kind=0,
         name=f"Ofsted {year - 1}-{year % 100:02d}",
@@ -160,7 +177,35 @@ def _ofsted_fostering(path: Path, rel: str) -> Extracted:
             "fostering services"
         ),
     )
-    return Extracted(out.loc[:, _CANDIDATE_COLUMNS], release, notes, resolve_names=True)
+
+
+def _ofsted_fostering(path: Path, rel: str) -> Extracted:
+    """Ofsted "Fostering in England" LA fostering-services data: rows are measures, columns areas.
+
+    LA and region columns are identified by name only; they are given DfE's
+    codes by :func:`_resolve_names` once the DfE files have been read.
+    """
+    year = _ofsted_year(path, rel)
+    frame = _ofsted_read(path, rel)
+    labels, areas = _ofsted_layout(frame, rel)
+    found = _ofsted_find_rows(frame, labels, rel)
+    notes = []
+    records = _ofsted_records(frame, found, areas)
+    out = pd.DataFrame(records, columns=["measure", "name", "value", "marker"])
+    if "fostering_approvals" not in found:
+        records += _ofsted_approvals(out)
+        out = pd.DataFrame(records, columns=["measure", "name", "value", "marker"])
+        notes.append(
+            f"{rel}: fostering_approvals {year} is the sum of 'Number of applications approved' (mainstream) and "
+            "'Number of family and friends households approved in year'; from 2018-19 Ofsted publishes the total"
+        )
+    if "fostering_applications" not in found:
+        notes.append(
+            f"{rel}: no count of applications received in the year (fostering_applications); the published "
+            "'Total applications concluded or in progress at 31 March' is kept as fostering_applications_concluded_or_in_progress"
+        )
+    out = _ofsted_geo(out, year)
+    return Extracted(out.loc[:, _CANDIDATE_COLUMNS], _ofsted_release(year), notes, resolve_names=True)
 
 
 def _resolve_names(got: Extracted, rel: str, dfe: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

@@ -258,7 +258,8 @@ def _check_provider_and_rec(c: _Check) -> None:
     )
 
 
-def _check_dates(c: _Check) -> None:
+def _check_future_dates(c: _Check) -> None:
+    """Report dates after today in the columns of :data:`_NOT_FUTURE`."""
     t = c.ret.tables
     today = c.today.normalize()
     for table, columns in _NOT_FUTURE.items():
@@ -279,18 +280,9 @@ def _check_dates(c: _Check) -> None:
                 )
             c.emit("future-date", frame.loc[mask], column, message)
 
-    ep = t["episodes"]
-    if len(ep) == 0:
-        return
-    decom, dec = ep["DECOM"], ep["DEC"]
-    mask = (dec < decom).to_numpy()
-    c.emit(
-        "dec-before-decom",
-        ep.loc[mask],
-        "DEC",
-        "DEC " + _dates_text(dec[mask]) + " is before DECOM " + _dates_text(decom[mask]) + ".",
-    )
 
+def _check_episode_year(c: _Check, ep: pd.DataFrame) -> None:
+    """Report episode dates after the collection year's end, and episodes that ended before it began."""
     year = ep["YEAR"].to_numpy()
     year_end = _year_dates(year, "03-31")
     year_start = _year_dates(year, "04-01", -1)
@@ -310,6 +302,7 @@ def _check_dates(c: _Check) -> None:
                 + _text([year_label(int(y)) for y in year[mask]])
                 + " collection year.",
             )
+    dec = ep["DEC"]
     values = dec.to_numpy()
     mask = dec.notna().to_numpy() & (values < year_start)
     if mask.any():
@@ -326,6 +319,10 @@ def _check_dates(c: _Check) -> None:
             + ": it does not belong in this return.",
         )
 
+
+def _check_episode_ages(c: _Check, ep: pd.DataFrame) -> None:
+    """Report episodes starting before the child's DOB in Header, or when the child was 18 or over."""
+    decom = ep["DECOM"]
     dob, _ = _header_lookup(c, "episodes")
     mask = (dob > decom).to_numpy()
     c.emit(
@@ -348,6 +345,24 @@ def _check_dates(c: _Check) -> None:
             + _dates_text(decom[old])
             + "); check DOB in Header.",
         )
+
+
+def _check_dates(c: _Check) -> None:
+    """Date checks: future dates, DEC before DECOM, dates outside the collection year, ages at DECOM."""
+    _check_future_dates(c)
+    ep = c.ret.tables["episodes"]
+    if len(ep) == 0:
+        return
+    decom, dec = ep["DECOM"], ep["DEC"]
+    mask = (dec < decom).to_numpy()
+    c.emit(
+        "dec-before-decom",
+        ep.loc[mask],
+        "DEC",
+        "DEC " + _dates_text(dec[mask]) + " is before DECOM " + _dates_text(decom[mask]) + ".",
+    )
+    _check_episode_year(c, ep)
+    _check_episode_ages(c, ep)
 
 
 def _header_lookup(c: _Check, table: str) -> tuple[pd.Series, np.ndarray]:
@@ -476,27 +491,24 @@ def _ref(s: dict[str, np.ndarray], at: np.ndarray, other: np.ndarray) -> np.ndar
     return np.where(same, "row " + rows, s["file"][other] + " row " + rows).astype(object)
 
 
-def _check_sequence(c: _Check) -> None:
-    s = _sequence(c)
-    if s is None:
-        return
-    ep = c.ret.tables["episodes"]
-    stacked = c.ret.stacked
-    pos, nxt, has_next = s["pos"], s["nxt"], s["has_next"]
-    decom, dec, dec_na = s["decom"], s["dec"], s["dec_na"]
-    rne, rec = s["rne"], s["rec"]
-    next_decom = decom[nxt]
-    closed = ~dec_na
-    idx = np.arange(len(pos))
+def _seq_rows(ep: pd.DataFrame, s: dict[str, np.ndarray], mask: np.ndarray) -> pd.DataFrame:
+    """The episodes rows at the sequence positions selected by ``mask``."""
+    return ep.iloc[s["pos"][mask]]
 
-    def rows(mask):
-        return ep.iloc[pos[mask]]
+
+def _check_joins(c: _Check, ep: pd.DataFrame, s: dict[str, np.ndarray]) -> None:
+    """Episodes that overlap the next one, or end the day it starts with REC not X1, or X1 then RNE S."""
+    nxt, has_next = s["nxt"], s["has_next"]
+    decom, dec, rne, rec = s["decom"], s["dec"], s["rne"], s["rec"]
+    next_decom = decom[nxt]
+    closed = ~s["dec_na"]
+    idx = np.arange(len(s["pos"]))
 
     overlap = has_next & closed & (dec > next_decom)
     i = idx[overlap]
     c.emit(
         "overlapping-episodes",
-        rows(overlap),
+        _seq_rows(ep, s, overlap),
         "DEC",
         "DEC "
         + _dates_text(dec[i])
@@ -512,7 +524,7 @@ def _check_sequence(c: _Check) -> None:
     i = idx[exit_then_more]
     c.emit(
         "same-day-rec-not-x1",
-        rows(exit_then_more),
+        _seq_rows(ep, s, exit_then_more),
         "REC",
         "REC "
         + _safe(rec[i])
@@ -527,19 +539,27 @@ def _check_sequence(c: _Check) -> None:
     i = idx[restart] + 1
     c.emit(
         "x1-then-s",
-        ep.iloc[pos[i]],
+        ep.iloc[s["pos"][i]],
         "RNE",
         "RNE is S (a new period) but the child's previous episode ("
         + _ref(s, i, i - 1)
         + ") ended the same day with X1: the period continues, so RNE should not be S.",
     )
 
-    gap = has_next & closed & (dec < next_decom)
+
+def _check_gaps(c: _Check, ep: pd.DataFrame, s: dict[str, np.ndarray]) -> None:
+    """X1 with no episode starting on DEC, and a new period after a gap that does not start with RNE S."""
+    nxt, has_next = s["nxt"], s["has_next"]
+    decom, dec, rne, rec = s["decom"], s["dec"], s["rne"], s["rec"]
+    closed = ~s["dec_na"]
+    idx = np.arange(len(s["pos"]))
+
+    gap = has_next & closed & (dec < decom[nxt])
     x1_alone = (rec == "X1") & closed & ~s["dec_bad"] & (~has_next | gap)
     i = idx[x1_alone]
     c.emit(
         "x1-not-followed",
-        rows(x1_alone),
+        _seq_rows(ep, s, x1_alone),
         "REC",
         "REC is X1 but no episode of this child starts on the DEC date "
         + _dates_text(dec[i])
@@ -550,7 +570,7 @@ def _check_sequence(c: _Check) -> None:
     i = idx[new_period] + 1
     c.emit(
         "period-start-not-s",
-        ep.iloc[pos[i]],
+        ep.iloc[s["pos"][i]],
         "RNE",
         "RNE is "
         + _safe(rne[i])
@@ -561,16 +581,22 @@ def _check_sequence(c: _Check) -> None:
         + ", before this one began: a new period of care must start with RNE S.",
     )
 
+
+def _check_first_episodes(c: _Check, ep: pd.DataFrame, s: dict[str, np.ndarray]) -> None:
+    """A child's first episode not starting with RNE S (separately when it began before the data start)."""
+    stacked = c.ret.stacked
+    decom, rne = s["decom"], s["rne"]
+    idx = np.arange(len(s["pos"]))
     first = ~s["has_prev"] & (rne != "") & (rne != "S")
     if stacked:
-        data_start = np.full(len(pos), np.datetime64(f"{min(c.ret.years) - 1}-04-01", "ns"))
+        data_start = np.full(len(s["pos"]), np.datetime64(f"{min(c.ret.years) - 1}-04-01", "ns"))
     else:
         data_start = _year_dates(s["year"], "04-01", -1)
     early = decom < data_start
     i = idx[first & ~early]
     c.emit(
         "first-episode-not-s",
-        rows(first & ~early),
+        _seq_rows(ep, s, first & ~early),
         "RNE",
         "RNE is " + _safe(rne[i]) + " but this is the child's first episode: a period of care starts with RNE S.",
     )
@@ -581,7 +607,7 @@ def _check_sequence(c: _Check) -> None:
     i = idx[truncated]
     c.emit(
         "first-episode-not-s-truncated",
-        rows(truncated),
+        _seq_rows(ep, s, truncated),
         "RNE",
         "RNE is "
         + _safe(rne[i])
@@ -592,12 +618,16 @@ def _check_sequence(c: _Check) -> None:
         + "): the start of the period is not in the data.",
     )
 
-    is_open = dec_na & ~s["dec_bad"]
-    not_last = is_open & has_next
+
+def _check_open_episodes(c: _Check, ep: pd.DataFrame, s: dict[str, np.ndarray]) -> None:
+    """Open episodes (no DEC) that are not the child's last, and children with more than one open."""
+    idx = np.arange(len(s["pos"]))
+    is_open = s["dec_na"] & ~s["dec_bad"]
+    not_last = is_open & s["has_next"]
     i = idx[not_last]
     c.emit(
         "open-episode-not-last",
-        rows(not_last),
+        _seq_rows(ep, s, not_last),
         "DEC",
         "episode has no DEC (open) but the child has a later episode ("
         + _ref(s, i, i + 1)
@@ -608,21 +638,33 @@ def _check_sequence(c: _Check) -> None:
     rank = np.cumsum(is_open) - np.concatenate([[0], np.cumsum(is_open)])[np.searchsorted(group, group)]
     more = is_open & (rank > 1)
     i = idx[more]
-    where = "" if stacked else _where(False, s["year"][i])
+    where = "" if c.ret.stacked else _where(False, s["year"][i])
     c.emit(
         "multiple-open-episodes",
-        rows(more),
+        _seq_rows(ep, s, more),
         "DEC",
         "the child has " + _text(n_open[group[i]]) + " open episodes (no DEC)" + where + "; at most one may be open.",
     )
 
+
+def _check_sequence(c: _Check) -> None:
+    """Checks of each child's sequence of episodes, then of adoptions (see :func:`_check_adoption`)."""
+    s = _sequence(c)
+    if s is None:
+        return
+    ep = c.ret.tables["episodes"]
+    _check_joins(c, ep, s)
+    _check_gaps(c, ep, s)
+    _check_first_episodes(c, ep, s)
+    _check_open_episodes(c, ep, s)
+
     # adoption: the child's last episode ends with E11/E12 within its collection year
-    last = ~has_next
-    year = s["year"]
+    last = ~s["has_next"]
+    dec, rec, year = s["dec"], s["rec"], s["year"]
     start = _year_dates(year, "04-01", -1)
     end = _year_dates(year, "03-31")
-    adopted = last & np.isin(rec, _ADOPTED) & closed & (dec >= start) & (dec <= end)
-    _check_adoption(c, ep.iloc[pos[adopted]], s, idx[adopted])
+    adopted = last & np.isin(rec, _ADOPTED) & ~s["dec_na"] & (dec >= start) & (dec <= end)
+    _check_adoption(c, ep.iloc[s["pos"][adopted]], s, np.arange(len(s["pos"]))[adopted])
 
 
 def _safe(values: np.ndarray) -> np.ndarray:

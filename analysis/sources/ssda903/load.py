@@ -239,6 +239,134 @@ def _infer_year(raws: list[_Raw], source: Path, out: _Findings) -> int:
 # --------------------------------------------------------------------------- load_return
 
 
+def _check_source(source: Path, year: int | None) -> None:
+    """Raise :class:`InputError` for an implausible ``year`` or a ``source`` that is not a folder."""
+    if year is not None and not 1990 <= int(year) <= 2100:
+        raise InputError(f"year {year}: give the collection year as the year ending 31 March, e.g. 2017 for 2016-17.")
+    if not source.exists():
+        raise InputError(f"{source}: folder not found.")
+    if not source.is_dir():
+        raise InputError(
+            f"{source}: not a folder; give the folder holding the 903 CSV files (header.csv, episodes.csv ...)."
+        )
+
+
+def _load_year_folders(source: Path, per_year: dict[int, Path], year: int | None, out: _Findings) -> list[_Raw]:
+    """Read one sub-folder per collection year; every row takes its folder's year."""
+    raws: list[_Raw] = []
+    for f in _scan(source, source, _Findings())[0].values():
+        out.add(
+            "ignored-file",
+            file=f.name,
+            message="is beside the per-year sub-folders and is ignored; move it into a year's folder.",
+        )
+    if year is not None:
+        out.add(
+            "year-argument-ignored",
+            file=".",
+            message=f"the year {year} was ignored: the sub-folders name the years.",
+        )
+    file_years: dict[str, int] = {}
+    for y, folder in sorted(per_year.items()):
+        found, spreadsheets = _scan(folder, source, out)
+        _check_tables(found, spreadsheets, folder.relative_to(source).as_posix(), out)
+        for table, f in found.items():
+            r = _read_file(f, f.relative_to(source).as_posix(), table, out)
+            raws.append(r)
+            file_years[r.rel] = y
+    for r in raws:
+        if r.frame is None:
+            continue
+        y = file_years[r.rel]
+        if r.has_year:
+            _check_folder_year(r, y, out)
+        r.frame["YEAR"] = y
+    return raws
+
+
+def _check_folder_year(r: _Raw, y: int, out: _Findings) -> None:
+    """Report rows whose YEAR is not ``y``, the year of the folder holding the file."""
+    given = _year_values(r.frame, r.rel, out)
+    wrong = given.notna() & (given != y)
+    if wrong.any():
+        rows = r.frame.loc[wrong.fillna(False)]
+        out.add(
+            "year-mismatch",
+            file=r.rel,
+            row=rows["_row"],
+            child=rows.get("CHILD"),
+            column="YEAR",
+            message=f"YEAR is not {y}, the year of the folder {r.rel.split('/')[0]}; the folder's year is used.",
+        )
+
+
+def _load_flat(source: Path, year: int | None, out: _Findings) -> tuple[list[_Raw], int | None]:
+    """Read the table files directly in ``source``: the raws and the year (inferred if single-year)."""
+    found, spreadsheets = _scan(source, source, out)
+    _check_tables(found, spreadsheets, "", out)
+    raws = [_read_file(f, f.relative_to(source).as_posix(), table, out) for table, f in found.items()]
+    multi = any(r.has_year for r in raws if r.frame is not None)
+    if multi:
+        _set_multi_year(raws, year, out)
+    else:
+        year = _set_single_year(raws, source, year, out)
+    return raws, year
+
+
+def _set_multi_year(raws: list[_Raw], year: int | None, out: _Findings) -> None:
+    """Years from the YEAR columns; files without one take the latest year; rows with no year are dropped."""
+    if year is not None:
+        out.add(
+            "year-argument-ignored",
+            file=".",
+            message=f"the year {year} was ignored: the files have a YEAR column.",
+        )
+    latest = None
+    for r in raws:
+        if r.frame is not None and r.has_year:
+            ys = _year_values(r.frame, r.rel, out)
+            r.frame["YEAR"] = ys
+            if ys.notna().any():
+                latest = max(latest or 0, int(ys.max()))
+    for r in raws:
+        if r.frame is None:
+            continue
+        if not r.has_year:
+            if latest is None:
+                out.add(
+                    "year-missing",
+                    file=r.rel,
+                    column="YEAR",
+                    message="has no YEAR column and no other file has a valid YEAR; its rows are dropped.",
+                )
+                r.frame["YEAR"] = pd.array([pd.NA] * len(r.frame), dtype="Int64")
+            else:
+                out.add(
+                    "year-missing",
+                    file=r.rel,
+                    column="YEAR",
+                    message=f"has no YEAR column while other files do; its rows are taken as {latest} ({year_label(latest)}).",
+                )
+                r.frame["YEAR"] = latest
+        r.frame = r.frame[r.frame["YEAR"].notna()].reset_index(drop=True)
+        r.frame["YEAR"] = r.frame["YEAR"].astype("int64")
+
+
+def _set_single_year(raws: list[_Raw], source: Path, year: int | None, out: _Findings) -> int:
+    """Give every row ``year``, inferring it from Episodes when not given; returns the year."""
+    if year is None:
+        # dates are needed to infer the year: parse Episodes first
+        for r in raws:
+            if r.table == "episodes" and r.frame is not None:
+                _parse_dates(r.frame, r.table, r.rel, out)
+                r.dates_parsed = True
+        year = _infer_year(raws, source, out)
+    for r in raws:
+        if r.frame is not None:
+            r.frame["YEAR"] = int(year)
+    return year
+
+
 def load_return(path: Path, year: int | None = None) -> Return903:
     """Read an SSDA903 return from a folder of CSV files.
 
@@ -260,109 +388,13 @@ def load_return(path: Path, year: int | None = None) -> Return903:
         finding in :attr:`Return903.findings`.
     """
     source = Path(path)
-    if year is not None and not 1990 <= int(year) <= 2100:
-        raise InputError(f"year {year}: give the collection year as the year ending 31 March, e.g. 2017 for 2016-17.")
-    if not source.exists():
-        raise InputError(f"{source}: folder not found.")
-    if not source.is_dir():
-        raise InputError(
-            f"{source}: not a folder; give the folder holding the 903 CSV files (header.csv, episodes.csv ...)."
-        )
+    _check_source(source, year)
     out = _Findings()
-    raws: list[_Raw] = []
     per_year = _year_folders(source, out)
-
     if per_year:
-        for f in _scan(source, source, _Findings())[0].values():
-            out.add(
-                "ignored-file",
-                file=f.name,
-                message="is beside the per-year sub-folders and is ignored; move it into a year's folder.",
-            )
-        if year is not None:
-            out.add(
-                "year-argument-ignored",
-                file=".",
-                message=f"the year {year} was ignored: the sub-folders name the years.",
-            )
-        file_years: dict[str, int] = {}
-        for y, folder in sorted(per_year.items()):
-            found, spreadsheets = _scan(folder, source, out)
-            _check_tables(found, spreadsheets, folder.relative_to(source).as_posix(), out)
-            for table, f in found.items():
-                r = _read_file(f, f.relative_to(source).as_posix(), table, out)
-                raws.append(r)
-                file_years[r.rel] = y
-        for r in raws:
-            if r.frame is None:
-                continue
-            y = file_years[r.rel]
-            if r.has_year:
-                given = _year_values(r.frame, r.rel, out)
-                wrong = given.notna() & (given != y)
-                if wrong.any():
-                    rows = r.frame.loc[wrong.fillna(False)]
-                    out.add(
-                        "year-mismatch",
-                        file=r.rel,
-                        row=rows["_row"],
-                        child=rows.get("CHILD"),
-                        column="YEAR",
-                        message=f"YEAR is not {y}, the year of the folder {r.rel.split('/')[0]}; the folder's year is used.",
-                    )
-            r.frame["YEAR"] = y
+        raws = _load_year_folders(source, per_year, year, out)
     else:
-        found, spreadsheets = _scan(source, source, out)
-        _check_tables(found, spreadsheets, "", out)
-        raws = [_read_file(f, f.relative_to(source).as_posix(), table, out) for table, f in found.items()]
-        multi = any(r.has_year for r in raws if r.frame is not None)
-        if multi:
-            if year is not None:
-                out.add(
-                    "year-argument-ignored",
-                    file=".",
-                    message=f"the year {year} was ignored: the files have a YEAR column.",
-                )
-            latest = None
-            for r in raws:
-                if r.frame is not None and r.has_year:
-                    ys = _year_values(r.frame, r.rel, out)
-                    r.frame["YEAR"] = ys
-                    if ys.notna().any():
-                        latest = max(latest or 0, int(ys.max()))
-            for r in raws:
-                if r.frame is None:
-                    continue
-                if not r.has_year:
-                    if latest is None:
-                        out.add(
-                            "year-missing",
-                            file=r.rel,
-                            column="YEAR",
-                            message="has no YEAR column and no other file has a valid YEAR; its rows are dropped.",
-                        )
-                        r.frame["YEAR"] = pd.array([pd.NA] * len(r.frame), dtype="Int64")
-                    else:
-                        out.add(
-                            "year-missing",
-                            file=r.rel,
-                            column="YEAR",
-                            message=f"has no YEAR column while other files do; its rows are taken as {latest} ({year_label(latest)}).",
-                        )
-                        r.frame["YEAR"] = latest
-                r.frame = r.frame[r.frame["YEAR"].notna()].reset_index(drop=True)
-                r.frame["YEAR"] = r.frame["YEAR"].astype("int64")
-        else:
-            if year is None:
-                # dates are needed to infer the year: parse Episodes first
-                for r in raws:
-                    if r.table == "episodes" and r.frame is not None:
-                        _parse_dates(r.frame, r.table, r.rel, out)
-                        r.dates_parsed = True
-                year = _infer_year(raws, source, out)
-            for r in raws:
-                if r.frame is not None:
-                    r.frame["YEAR"] = int(year)
+        raws, year = _load_flat(source, year, out)
 
     tables = _assemble(raws, out)
     years = {int(y) for t in tables.values() for y in pd.unique(t["YEAR"])}
@@ -432,6 +464,69 @@ def episode_order(ep: pd.DataFrame, by_year: bool = False, child_codes: np.ndarr
     return np.lexsort(keys)
 
 
+def _open_followed(ep: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of open episodes followed by the same child's next episode: (to close, to keep open).
+
+    An open episode is kept open when the next episode starts a new period (RNE S).
+    """
+    ok = (ep["CHILD"].notna() & ep["DECOM"].notna()).to_numpy()
+    child = pd.factorize(ep["CHILD"])[0]
+    has_next = np.zeros(len(ep), dtype=bool)
+    if len(ep) > 1:
+        has_next[:-1] = ok[:-1] & ok[1:] & (child[:-1] == child[1:])
+    open_then_more = np.flatnonzero(has_next & ep["DEC"].isna().to_numpy())
+    next_of_open = open_then_more + 1
+    new_period = ep["RNE"].to_numpy(dtype=object, na_value="")[next_of_open] == "S"
+    return open_then_more[~new_period], open_then_more[new_period]
+
+
+def _close_across_years(ep: pd.DataFrame, close: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Close the episodes at ``close`` on the next episode's DECOM with REC X1; the episodes and findings."""
+    rows, later = ep.iloc[close], ep.iloc[close + 1]
+    found = make_findings(
+        LOAD_RULES["closed-across-years"],
+        file=rows["_file"].astype(str),
+        row=rows["_row"],
+        child=rows["CHILD"],
+        column="DEC",
+        message=(
+            "open episode closed on "
+            + later["DECOM"].dt.strftime("%d/%m/%Y").to_numpy(dtype=object)
+            + " with REC X1, when the child's next episode ("
+            + later["_file"].astype(str).to_numpy(dtype=object)
+            + " row "
+            + later["_row"].astype(str).to_numpy(dtype=object)
+            + ") starts."
+        ),
+    )
+    dec = ep["DEC"].to_numpy(copy=True)
+    dec[close] = ep["DECOM"].to_numpy()[close + 1]
+    rec = ep["REC"].to_numpy(dtype=object, copy=True)
+    rec[close] = "X1"
+    return ep.assign(DEC=dec, REC=pd.array(rec, dtype=ep["REC"].dtype)), found
+
+
+def _open_before_new_period(ep: pd.DataFrame, keep_open: np.ndarray) -> pd.DataFrame:
+    """Findings for the open episodes at ``keep_open``, followed by a new period (RNE S)."""
+    rows, later = ep.iloc[keep_open], ep.iloc[keep_open + 1]
+    return make_findings(
+        LOAD_RULES["open-episode-before-new-period"],
+        file=rows["_file"].astype(str),
+        row=rows["_row"],
+        child=rows["CHILD"],
+        column="DEC",
+        message=(
+            "episode has no DEC but the child starts a new period (RNE S) on "
+            + later["DECOM"].dt.strftime("%d/%m/%Y").to_numpy(dtype=object)
+            + " ("
+            + later["_file"].astype(str).to_numpy(dtype=object)
+            + " row "
+            + later["_row"].astype(str).to_numpy(dtype=object)
+            + "): when this episode ended is unknown."
+        ),
+    )
+
+
 def stack(ret: Return903) -> Return903:
     """Merge the years of a multi-year return into one history.
 
@@ -454,62 +549,13 @@ def stack(ret: Return903) -> Return903:
     tables["placed_adoption"] = _drop_older(tables["placed_adoption"], ["CHILD", "DATE_PLACED"])
     ep = _drop_older(tables["episodes"], ["CHILD", "DECOM"])
     ep = ep.take(episode_order(ep)).reset_index(drop=True)
-
-    ok = (ep["CHILD"].notna() & ep["DECOM"].notna()).to_numpy()
-    child = pd.factorize(ep["CHILD"])[0]
-    has_next = np.zeros(len(ep), dtype=bool)
-    if len(ep) > 1:
-        has_next[:-1] = ok[:-1] & ok[1:] & (child[:-1] == child[1:])
-    open_then_more = np.flatnonzero(has_next & ep["DEC"].isna().to_numpy())
-    next_of_open = open_then_more + 1
-    new_period = ep["RNE"].to_numpy(dtype=object, na_value="")[next_of_open] == "S"
-    close, keep_open = open_then_more[~new_period], open_then_more[new_period]
+    close, keep_open = _open_followed(ep)
 
     found: list[pd.DataFrame] = []
     if close.size:
-        rows, later = ep.iloc[close], ep.iloc[close + 1]
-        found.append(
-            make_findings(
-                LOAD_RULES["closed-across-years"],
-                file=rows["_file"].astype(str),
-                row=rows["_row"],
-                child=rows["CHILD"],
-                column="DEC",
-                message=(
-                    "open episode closed on "
-                    + later["DECOM"].dt.strftime("%d/%m/%Y").to_numpy(dtype=object)
-                    + " with REC X1, when the child's next episode ("
-                    + later["_file"].astype(str).to_numpy(dtype=object)
-                    + " row "
-                    + later["_row"].astype(str).to_numpy(dtype=object)
-                    + ") starts."
-                ),
-            )
-        )
-        dec = ep["DEC"].to_numpy(copy=True)
-        dec[close] = ep["DECOM"].to_numpy()[close + 1]
-        rec = ep["REC"].to_numpy(dtype=object, copy=True)
-        rec[close] = "X1"
-        ep = ep.assign(DEC=dec, REC=pd.array(rec, dtype=ep["REC"].dtype))
+        ep, closed = _close_across_years(ep, close)
+        found.append(closed)
     if keep_open.size:
-        rows, later = ep.iloc[keep_open], ep.iloc[keep_open + 1]
-        found.append(
-            make_findings(
-                LOAD_RULES["open-episode-before-new-period"],
-                file=rows["_file"].astype(str),
-                row=rows["_row"],
-                child=rows["CHILD"],
-                column="DEC",
-                message=(
-                    "episode has no DEC but the child starts a new period (RNE S) on "
-                    + later["DECOM"].dt.strftime("%d/%m/%Y").to_numpy(dtype=object)
-                    + " ("
-                    + later["_file"].astype(str).to_numpy(dtype=object)
-                    + " row "
-                    + later["_row"].astype(str).to_numpy(dtype=object)
-                    + "): when this episode ended is unknown."
-                ),
-            )
-        )
+        found.append(_open_before_new_period(ep, keep_open))
     tables["episodes"] = ep
     return replace(ret, tables=tables, findings=concat_findings([ret.findings, *found]), stacked=True)

@@ -52,52 +52,61 @@ def _is_column_name(name: str) -> bool:
     )
 
 
-def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
-    label = TABLE_LABELS[table]
-    required = table in spec.REQUIRED_TABLES
+def _read_text(path: Path, rel: str, table: str, out: _Findings) -> tuple[bytes, int] | None:
+    """The file's bytes (without a UTF-8 BOM) and the BOM's length; None, reported, if not UTF-8 text."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         out.add("unreadable-file", file=rel, message=f"could not be opened ({exc.strerror or exc}).")
-        return _Raw(table, rel, None)
+        return None
 
     if raw[:4] == b"PK\x03\x04" or raw[:8] == _OLE_SIGNATURE:
         out.add("excel", file=rel, message="is an Excel file, not CSV: save it as CSV UTF-8.")
-        return _Raw(table, rel, None)
+        return None
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         out.add("encoding", file=rel, message="is UTF-16 text, not UTF-8: save it as CSV UTF-8.")
-        return _Raw(table, rel, None)
+        return None
     bom = len(_UTF8_BOM) if raw.startswith(_UTF8_BOM) else 0
     if bom:
         raw = raw[bom:]
     if not raw or raw.isspace():
-        rule = "empty-file" if required else "empty-optional-file"
+        rule = "empty-file" if table in spec.REQUIRED_TABLES else "empty-optional-file"
         out.add(
             rule,
             file=rel,
             message=f"is empty: expected a header line ({', '.join(spec.TABLES[table])}) and a row per record.",
         )
-        return _Raw(table, rel, None)
+        return None
     if b"\x00" in raw[:4096]:
         out.add("encoding", file=rel, message="is not a text file (it holds NUL bytes): save it as CSV UTF-8.")
-        return _Raw(table, rel, None)
-    if not raw.isascii():
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            pos = exc.start
-            line = raw.count(b"\n", 0, pos) + 1
-            out.add(
-                "encoding",
-                file=rel,
-                row=line,
-                message=(
-                    f"is not UTF-8 text: byte 0x{raw[pos]:02X} at byte position {pos + bom} (line {line}) "
-                    "looks like Windows-1252/latin-1; save it as CSV UTF-8."
-                ),
-            )
-            return _Raw(table, rel, None)
+        return None
+    if not raw.isascii() and not _check_utf8(raw, bom, rel, out):
+        return None
+    return raw, bom
 
+
+def _check_utf8(raw: bytes, bom: int, rel: str, out: _Findings) -> bool:
+    """Whether ``raw`` decodes as UTF-8; if not, the first bad byte is reported."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        pos = exc.start
+        line = raw.count(b"\n", 0, pos) + 1
+        out.add(
+            "encoding",
+            file=rel,
+            row=line,
+            message=(
+                f"is not UTF-8 text: byte 0x{raw[pos]:02X} at byte position {pos + bom} (line {line}) "
+                "looks like Windows-1252/latin-1; save it as CSV UTF-8."
+            ),
+        )
+        return False
+    return True
+
+
+def _comma_separated(raw: bytes, rel: str, out: _Findings) -> bool:
+    """False, reported, when the first line has no comma but semicolons, tabs or vertical bars."""
     first = raw[: raw.find(b"\n")] if b"\n" in raw[:65536] else raw[:65536]
     if b"," not in first:
         for sep, name in ((b";", "semicolons"), (b"\t", "tabs"), (b"|", "vertical bars")):
@@ -108,9 +117,12 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
                     row=1,
                     message=f"is separated by {name}, not commas: save it as CSV (comma-separated) UTF-8.",
                 )
-                return _Raw(table, rel, None)
+                return False
+    return True
 
-    needs_strip = _has_edge_space(raw)
+
+def _read_grid(raw: bytes, rel: str, out: _Findings) -> tuple[pd.DataFrame, list[int]] | None:
+    """The CSV as a grid of text (header line included) and the skipped line numbers; None if unreadable."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
@@ -126,8 +138,7 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
             )
         except (pd.errors.ParserError, ValueError) as exc:
             out.add("csv-format", file=rel, message=f"could not be read as CSV ({str(exc).strip()}).")
-            return _Raw(table, rel, None)
-    del raw
+            return None
     skipped: list[int] = []
     for w in caught:
         for m in _SKIPPED.finditer(str(w.message)):
@@ -138,16 +149,22 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
                 row=int(m.group(1)),
                 message=f"line has {m.group(3)} fields but the header has {m.group(2)}; the line is skipped.",
             )
+    return grid, skipped
 
+
+def _line_numbers(n: int, skipped: list[int]) -> np.ndarray:
+    """The file line number of each of the ``n`` data rows, given the lines the parser skipped."""
+    if skipped:
+        return np.setdiff1d(np.arange(1, n + 2 + len(skipped)), np.asarray(skipped))[1 : n + 1]
+    return np.arange(2, n + 2)
+
+
+def _pick_columns(grid: pd.DataFrame, table: str, rel: str, out: _Findings) -> dict[str, pd.Series]:
+    """The table's columns (and YEAR) by header name; duplicate, unnamed and unknown columns are reported."""
+    label = TABLE_LABELS[table]
     names = [
         str(c).replace("\ufeff", "").strip().strip('"').strip().upper() if pd.notna(c) else "" for c in grid.iloc[0]
     ]
-    n = len(grid) - 1
-    if skipped:
-        lines = np.setdiff1d(np.arange(1, n + 2 + len(skipped)), np.asarray(skipped))[1 : n + 1]
-    else:
-        lines = np.arange(2, n + 2)
-
     wanted = spec.TABLES[table]
     columns: dict[str, pd.Series] = {}
     seen: set[str] = set()
@@ -189,8 +206,13 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
                 column=f"(column {i + 1})",
                 message=f"column {i + 1} is not named like a {label} column and is ignored.",
             )
-    del grid
+    return columns
 
+
+def _check_missing_columns(columns: dict[str, pd.Series], table: str, rel: str, out: _Findings) -> None:
+    """Report the table's columns absent from the file (required ones as errors)."""
+    label = TABLE_LABELS[table]
+    wanted = spec.TABLES[table]
     needed = REQUIRED_COLUMNS.get(table, ("CHILD",))
     for c in wanted:
         if c in columns:
@@ -212,6 +234,9 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
                 message=f"has no {c} column; it is treated as blank.",
             )
 
+
+def _build_frame(columns: dict[str, pd.Series], lines: np.ndarray, n: int, needs_strip: bool) -> pd.DataFrame:
+    """The columns with ``_row``, values stripped when ``needs_strip``, and wholly blank rows dropped."""
     frame = pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=range(n))
     frame["_row"] = lines.astype("int64")
     if n and needs_strip:
@@ -229,8 +254,33 @@ def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
                 blank[candidates] &= frame.loc[candidates, c].isna().to_numpy()
             if blank.any():
                 frame = frame.loc[~blank].reset_index(drop=True)
-    if len(frame) == 0 and required:
-        out.add("no-rows", file=rel, message=f"has a header line but no rows: {label} cannot be empty.")
+    return frame
+
+
+def _read_file(path: Path, rel: str, table: str, out: _Findings) -> _Raw:
+    """Read one table file into a :class:`_Raw` (frame None when it cannot be read); problems go to ``out``."""
+    text = _read_text(path, rel, table, out)
+    if text is None:
+        return _Raw(table, rel, None)
+    raw = text[0]
+    del text
+    if not _comma_separated(raw, rel, out):
+        return _Raw(table, rel, None)
+    needs_strip = _has_edge_space(raw)
+    parsed = _read_grid(raw, rel, out)
+    del raw
+    if parsed is None:
+        return _Raw(table, rel, None)
+    grid, skipped = parsed
+    del parsed
+    n = len(grid) - 1
+    lines = _line_numbers(n, skipped)
+    columns = _pick_columns(grid, table, rel, out)
+    del grid
+    _check_missing_columns(columns, table, rel, out)
+    frame = _build_frame(columns, lines, n, needs_strip)
+    if len(frame) == 0 and table in spec.REQUIRED_TABLES:
+        out.add("no-rows", file=rel, message=f"has a header line but no rows: {TABLE_LABELS[table]} cannot be empty.")
     return _Raw(table, rel, frame, "YEAR" in columns)
 
 

@@ -430,6 +430,112 @@ def _header_lookup(header: pd.DataFrame | None) -> pd.DataFrame:
     return h.set_index("CHILD")[["DOB", "SEX"]]
 
 
+def _read_episodes(
+    ep: pd.DataFrame,
+) -> tuple[_Coded, np.ndarray, np.ndarray, dict[str, _Coded], pd.arrays.IntegerArray]:
+    """The episodes' CHILD, DECOM, DEC (NaT where blank), code columns and YEAR (Int64), normalised."""
+    n_in = len(ep)
+    child = _Coded(ep["CHILD"], n_in, upper=False)
+    decom = _dates(ep["DECOM"]).to_numpy(_NS)
+    dec = _dates(ep["DEC"]).to_numpy(_NS) if "DEC" in ep.columns else np.full(n_in, np.datetime64("NaT"), dtype=_NS)
+    codes = {c: _Coded(ep[c] if c in ep.columns else None, n_in, upper=True) for c in _EPISODE_CODE_COLUMNS}
+    year = (
+        pd.to_numeric(ep["YEAR"], errors="coerce").astype("Int64").array
+        if "YEAR" in ep.columns
+        else pd.array([pd.NA] * n_in, dtype="Int64")
+    )
+    return child, decom, dec, codes, year
+
+
+def _keep_and_order(
+    child: _Coded, decom: np.ndarray, dec: np.ndarray, codes: dict[str, _Coded]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which episodes to keep, and in what order.
+
+    Returns the sorted distinct CHILDs, each row's rank among them, the short-break and
+    no CHILD/DECOM masks, and the kept rows' positions in (child, DECOM, DEC (open last), input) order.
+    """
+    # one sortable rank per distinct normalised CHILD (" 12" and "12" are the same child)
+    child_rank_of_code, child_values = pd.factorize(pd.Series(child.uniques, dtype=object), sort=True)
+    child_values = np.asarray(child_values, dtype=object)
+    rank = child_rank_of_code[child.codes]  # code -1 picks the last unique, ""
+
+    short_break = codes["LS"].isin(spec.SHORT_BREAKS)
+    unplaceable = (child_values[rank] == "") | np.isnat(decom)
+    keep = np.flatnonzero(~short_break & ~unplaceable)
+
+    # order: child, DECOM, then DEC (open last), then input order
+    dec_key = np.where(np.isnat(dec), np.iinfo(np.int64).max, dec.view(np.int64))
+    order = np.lexsort((keep, dec_key[keep], decom.view(np.int64)[keep], rank[keep]))
+    return child_values, rank, short_break, unplaceable, keep[order]
+
+
+def _episode_frame(
+    ep: pd.DataFrame,
+    child: np.ndarray,
+    d0: np.ndarray,
+    d1: np.ndarray,
+    codes: dict[str, _Coded],
+    year: pd.arrays.IntegerArray,
+    sel: np.ndarray,
+) -> pd.DataFrame:
+    """The kept episodes' own columns: CHILD, DECOM, DEC, the codes, the text columns and YEAR."""
+    n_in = len(ep)
+    out = pd.DataFrame({"CHILD": _str_series(child), "DECOM": d0, "DEC": d1})
+    for c in _EPISODE_CODE_COLUMNS:
+        out[c] = _str_series(codes[c].values(sel))
+    for c in _EPISODE_TEXT_COLUMNS:
+        out[c] = _str_series(_text(ep[c] if c in ep.columns else None, n_in)[sel])
+    out["YEAR"] = year[sel]
+    return out
+
+
+def _add_header(out: pd.DataFrame, header: pd.DataFrame | None, child_values: np.ndarray, cc: np.ndarray) -> np.ndarray:
+    """Add DOB and SEX from the header to ``out`` (NaT and "" where the child is not in it); returns DOB."""
+    hdr = _header_lookup(header)
+    pos = hdr.index.get_indexer(pd.Index(child_values, dtype=object))[cc]  # -1 where not in the header
+    dob = np.append(hdr["DOB"].to_numpy(_NS), np.datetime64("NaT", "ns"))[pos]
+    sex = np.append(hdr["SEX"].to_numpy(dtype=object), "")[pos]
+    out["DOB"] = dob
+    out["SEX"] = _str_series(sex)
+    return dob
+
+
+def _add_periods(
+    out: pd.DataFrame,
+    cc: np.ndarray,
+    d0: np.ndarray,
+    d1: np.ndarray,
+    codes: dict[str, _Coded],
+    sel: np.ndarray,
+    dob: np.ndarray,
+) -> None:
+    """Add the period columns (period_id ... new_legal_status) to the ordered kept episodes ``out``."""
+    n = len(sel)
+    new_child = np.ones(n, dtype=bool)
+    new_child[1:] = cc[1:] != cc[:-1]
+    gap = np.ones(n, dtype=bool)
+    gap[1:] = d0[1:] != d1[:-1]  # a NaT previous DEC (an episode left open) also counts as a gap
+    new_period = new_child | gap | codes["RNE"].isin({"S"}, sel)
+    first, last, grp = _group_bounds(new_period)
+    child_first, _, child_grp = _group_bounds(new_child)
+    p_start, p_end = d0[first][grp], d1[last][grp]
+    rec_last = codes["REC"].codes[sel][last]
+    reason_of_period = np.where(np.isnat(d1[last]), "", codes["REC"].uniques[rec_last]).astype(object)
+    group_of_period = _reason_groups(reason_of_period, np.isnat(d1[last]))
+    p_reason = reason_of_period[grp]
+    out["period_id"] = grp + 1
+    out["period_number"] = grp - grp[child_first][child_grp] + 1
+    out["period_start"] = p_start
+    out["period_end"] = p_end
+    out["period_reason"] = _str_series(p_reason)
+    out["reason_group"] = _str_series(group_of_period[grp])
+    out["age_at_period_start"] = _age(dob[first], d0[first])[grp]
+    out["episode_in_period"] = np.arange(n) - first[grp] + 1
+    out["new_placement"] = codes["RNE"].isin(NEW_PLACEMENT_RNE, sel) | new_period
+    out["new_legal_status"] = codes["RNE"].isin(NEW_LEGAL_STATUS_RNE, sel) | new_period
+
+
 def prepare(episodes: pd.DataFrame, header: pd.DataFrame | None) -> pd.DataFrame:
     """Clean, order and enrich the episodes, and group them into periods of care.
 
@@ -481,78 +587,17 @@ def prepare(episodes: pd.DataFrame, header: pd.DataFrame | None) -> pd.DataFrame
         If ``episodes`` has no CHILD or no DECOM column.
     """
     ep = episodes.reset_index(drop=True)
-    n_in = len(ep)
     for col in ("CHILD", "DECOM"):
         if col not in ep.columns:
             raise ValueError(f"the episodes table has no {col} column, which is required (columns: {list(ep.columns)})")
 
-    def col(name):
-        return ep[name] if name in ep.columns else None
-
-    child = _Coded(ep["CHILD"], n_in, upper=False)
-    decom = _dates(ep["DECOM"]).to_numpy(_NS)
-    dec = _dates(ep["DEC"]).to_numpy(_NS) if "DEC" in ep.columns else np.full(n_in, np.datetime64("NaT"), dtype=_NS)
-    codes = {c: _Coded(col(c), n_in, upper=True) for c in _EPISODE_CODE_COLUMNS}
-    year = (
-        pd.to_numeric(ep["YEAR"], errors="coerce").astype("Int64").array
-        if "YEAR" in ep.columns
-        else pd.array([pd.NA] * n_in, dtype="Int64")
-    )
-
-    # one sortable rank per distinct normalised CHILD (" 12" and "12" are the same child)
-    child_rank_of_code, child_values = pd.factorize(pd.Series(child.uniques, dtype=object), sort=True)
-    child_values = np.asarray(child_values, dtype=object)
-    rank = child_rank_of_code[child.codes]  # code -1 picks the last unique, ""
-
-    short_break = codes["LS"].isin(spec.SHORT_BREAKS)
-    unplaceable = (child_values[rank] == "") | np.isnat(decom)
-    keep = np.flatnonzero(~short_break & ~unplaceable)
-
-    # order: child, DECOM, then DEC (open last), then input order
-    dec_key = np.where(np.isnat(dec), np.iinfo(np.int64).max, dec.view(np.int64))
-    order = np.lexsort((keep, dec_key[keep], decom.view(np.int64)[keep], rank[keep]))
-    sel = keep[order]
-    n = len(sel)
+    child, decom, dec, codes, year = _read_episodes(ep)
+    child_values, rank, short_break, unplaceable, sel = _keep_and_order(child, decom, dec, codes)
     cc, d0, d1 = rank[sel], decom[sel], dec[sel]
-
-    out = pd.DataFrame({"CHILD": _str_series(child_values[cc]), "DECOM": d0, "DEC": d1})
-    for c in _EPISODE_CODE_COLUMNS:
-        out[c] = _str_series(codes[c].values(sel))
-    for c in _EPISODE_TEXT_COLUMNS:
-        out[c] = _str_series(_text(col(c), n_in)[sel])
-    out["YEAR"] = year[sel]
-
-    hdr = _header_lookup(header)
-    pos = hdr.index.get_indexer(pd.Index(child_values, dtype=object))[cc]  # -1 where not in the header
-    dob = np.append(hdr["DOB"].to_numpy(_NS), np.datetime64("NaT", "ns"))[pos]
-    sex = np.append(hdr["SEX"].to_numpy(dtype=object), "")[pos]
-    out["DOB"] = dob
-    out["SEX"] = _str_series(sex)
+    out = _episode_frame(ep, child_values[cc], d0, d1, codes, year, sel)
+    dob = _add_header(out, header, child_values, cc)
     out["placement_category"] = _str_series(_categories(codes["PLACE"], codes["PLACE_PROVIDER"], sel))
-
-    # periods
-    new_child = np.ones(n, dtype=bool)
-    new_child[1:] = cc[1:] != cc[:-1]
-    gap = np.ones(n, dtype=bool)
-    gap[1:] = d0[1:] != d1[:-1]  # a NaT previous DEC (an episode left open) also counts as a gap
-    new_period = new_child | gap | codes["RNE"].isin({"S"}, sel)
-    first, last, grp = _group_bounds(new_period)
-    child_first, _, child_grp = _group_bounds(new_child)
-    p_start, p_end = d0[first][grp], d1[last][grp]
-    rec_last = codes["REC"].codes[sel][last]
-    reason_of_period = np.where(np.isnat(d1[last]), "", codes["REC"].uniques[rec_last]).astype(object)
-    group_of_period = _reason_groups(reason_of_period, np.isnat(d1[last]))
-    p_reason = reason_of_period[grp]
-    out["period_id"] = grp + 1
-    out["period_number"] = grp - grp[child_first][child_grp] + 1
-    out["period_start"] = p_start
-    out["period_end"] = p_end
-    out["period_reason"] = _str_series(p_reason)
-    out["reason_group"] = _str_series(group_of_period[grp])
-    out["age_at_period_start"] = _age(dob[first], d0[first])[grp]
-    out["episode_in_period"] = np.arange(n) - first[grp] + 1
-    out["new_placement"] = codes["RNE"].isin(NEW_PLACEMENT_RNE, sel) | new_period
-    out["new_legal_status"] = codes["RNE"].isin(NEW_LEGAL_STATUS_RNE, sel) | new_period
+    _add_periods(out, cc, d0, d1, codes, sel, dob)
 
     out = out[list(PREPARED_COLUMNS)]
     out.attrs["dropped"] = {

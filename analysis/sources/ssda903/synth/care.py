@@ -275,7 +275,10 @@ class _Plan:
     adoption: dict | None = None
 
 
-def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells, data_end: int) -> _Plan:
+def _plan_period(  # long: one draw sequence; splitting would hide the order of random draws
+    d: _Draws, pop: _Population, p: int, spells: _Spells, data_end: int
+) -> _Plan:
+    """Draw one period's legal statuses, adoption dates and placement spells (spells go to ``spells``)."""
     child = pop.p_child[p]
     dob, start, end, group = pop.dob[child], pop.p_start[p], pop.p_end[p], pop.p_group[p]
     uasc = pop.uasc[child]
@@ -588,7 +591,7 @@ def hash_int(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
-def _episodes(
+def _episodes(  # long: one per-period draw sequence (CIN, placements, REC); splitting would hide the draw order
     d: _Draws,
     tg: Targets,
     pop: _Population,

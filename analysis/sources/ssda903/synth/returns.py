@@ -111,133 +111,167 @@ def _package_version(name: str) -> str:
     return version(name)
 
 
-def _returns(
-    d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: list[_Plan], ids: list[str], years: list[int]
-) -> dict[int, dict[str, pd.DataFrame]]:
-    dob = np.asarray(pop.dob)
-    child_of_period = np.asarray(pop.p_child)
-    ep = ep.assign(_child=child_of_period[ep["_period"].to_numpy()])
-    sex_code = np.asarray(pop.sex)
-    id_arr = np.asarray(ids, dtype=object)
+def _by_child(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` sorted by CHILD as a number, with a fresh index."""
+    return frame.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True)
+
+
+def _child_codes(tg: Targets, pop: _Population) -> tuple[np.ndarray, np.ndarray]:
+    """Each child's UPN and ETHNIC code, drawn from a generator of their own (seeded by the LA code)."""
+    n = len(pop.dob)
     upn_rng = np.random.default_rng([int(tg.la.old_la_code), 7])
     letters = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
     upns = np.char.add(
-        letters[upn_rng.integers(0, len(letters), len(dob))],
-        np.array([f"{x:012d}" for x in upn_rng.integers(0, 10**12, len(dob))]),
+        letters[upn_rng.integers(0, len(letters), n)],
+        np.array([f"{x:012d}" for x in upn_rng.integers(0, 10**12, n)]),
     )
     ethnic_codes, ethnic_w = zip(*_ETHNIC)
-    eth = np.asarray(ethnic_codes)[
-        upn_rng.choice(len(ethnic_codes), size=len(dob), p=np.asarray(ethnic_w) / sum(ethnic_w))
-    ]
-    eth = np.where(np.asarray(pop.uasc), np.asarray(["AOTH", "BAFR", "OOTH"])[upn_rng.integers(0, 3, len(dob))], eth)
+    eth = np.asarray(ethnic_codes)[upn_rng.choice(len(ethnic_codes), size=n, p=np.asarray(ethnic_w) / sum(ethnic_w))]
+    eth = np.where(np.asarray(pop.uasc), np.asarray(["AOTH", "BAFR", "OOTH"])[upn_rng.integers(0, 3, n)], eth)
+    return upns, eth
+
+
+def _year_episodes(ep: pd.DataFrame, y: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The episodes in year ``y``'s return (those open at its end shown open): the rows picked, and the table."""
+    ys, ye = _year_start(y), _year_end(y)
+    sel = ep[(ep["DECOM"] <= ye) & ((ep["DEC"] < 0) | (ep["DEC"] >= ys))].copy()
+    sel = sel.assign(_order=sel["CHILD"].astype(np.int64)).sort_values(["_order", "DECOM"], kind="stable")
+    still_open = (sel["DEC"] < 0) | (sel["DEC"] > ye)
+    sel.loc[still_open, "DEC"] = -1
+    sel.loc[still_open, "REC"] = ""
+    sel.loc[still_open, "REASON_PLACE_CHANGE"] = ""
+    if y <= 2023:  # supported accommodation (H5) has had an Ofsted URN only since the 2023-24 return
+        sel.loc[sel["PLACE"] == "H5", "URN"] = ""
+    episodes = pd.DataFrame(
+        {
+            "CHILD": sel["CHILD"].to_numpy(),
+            "DECOM": _dates_text(sel["DECOM"]).to_numpy(),
+            "RNE": sel["RNE"].to_numpy(),
+            "LS": sel["LS"].to_numpy(),
+            "CIN": sel["CIN"].to_numpy(),
+            "PLACE": sel["PLACE"].to_numpy(),
+            "PLACE_PROVIDER": sel["PLACE_PROVIDER"].to_numpy(),
+            "DEC": _dates_text(sel["DEC"]).to_numpy(),
+            "REC": sel["REC"].to_numpy(),
+            "REASON_PLACE_CHANGE": sel["REASON_PLACE_CHANGE"].to_numpy(),
+            "HOME_POST": sel["HOME_POST"].to_numpy(),
+            "PL_POST": sel["PL_POST"].to_numpy(),
+            "URN": sel["URN"].to_numpy(),
+        }
+    )
+    return sel, episodes
+
+
+def _sex_codes(sex: np.ndarray, y: int) -> np.ndarray:
+    """SEX as the return for year ``y`` codes it: 1/2 up to 2023-24, then M/F."""
+    return np.where(sex == "M", "1", "2") if y <= 2024 else sex
+
+
+def _year_header(
+    pop: _Population, ids: np.ndarray, upns: np.ndarray, eth: np.ndarray, kids: np.ndarray, y: int
+) -> pd.DataFrame:
+    """Year ``y``'s Header table for the children ``kids`` (UN1/UN2 for UPNs not held)."""
+    dob = np.asarray(pop.dob)
+    sex_code = np.asarray(pop.sex)
+    age_end = (_year_end(y) - dob[kids]) / 365.25
+    upn = np.where(age_end < 4.5, "UN1", upns[kids])
+    upn = np.where(np.asarray(pop.uasc)[kids] & (age_end >= 4.5), "UN2", upn)
+    female = sex_code[kids] == "F"
+    header = pd.DataFrame(
+        {
+            "CHILD": ids[kids],
+            "SEX": _sex_codes(sex_code[kids], y),
+            "DOB": _dates_text(pd.Series(dob[kids])).to_numpy(),
+            "ETHNIC": eth[kids],
+            "UPN": upn,
+            "MOTHER": np.where(female, "0", ""),
+            "MC_DOB": "",
+        }
+    )
+    return _by_child(header)
+
+
+def _year_uasc(pop: _Population, ids: np.ndarray, kids: np.ndarray, y: int) -> pd.DataFrame:
+    """Year ``y``'s UASC table: the unaccompanied asylum-seeking children among ``kids``."""
+    dob = np.asarray(pop.dob)
+    uasc_kids = kids[np.asarray(pop.uasc)[kids]]
+    uasc = pd.DataFrame(
+        {
+            "CHILD": ids[uasc_kids],
+            "SEX": _sex_codes(np.asarray(pop.sex)[uasc_kids], y),
+            "DOB": _dates_text(pd.Series(dob[uasc_kids])).to_numpy(),
+            "DUC": (pd.to_datetime(dob[uasc_kids], unit="D") + pd.DateOffset(years=18)).strftime("%d/%m/%Y"),
+        }
+    )
+    return _by_child(uasc)
+
+
+def _year_adoptions(
+    d: _Draws, pop: _Population, adopted: dict[int, dict], in_year: set[int], ids: list[str], y: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Year ``y``'s AD1 and Placed for Adoption tables (draws the adopters, in the order of ``adopted``)."""
+    dob = np.asarray(pop.dob)
+    child_of_period = np.asarray(pop.p_child)
+    ys, ye = _year_start(y), _year_end(y)
+    ad1_rows, pa_rows = [], []
+    for p, a in adopted.items():
+        if p not in in_year:
+            continue
+        child = int(child_of_period[p])
+        end = pop.p_end[p]
+        if pop.p_group[p] == "adoption" and ys <= end <= ye:
+            couple = d.u() < 0.8
+            sexes = d.pick(("MF", "MM", "FF"), (85, 8, 7)) if couple else d.pick(("F1", "M1"), (85, 15))
+            ls_adoptr = ("L3" if sexes == "MF" else "L4") if couple else "L0"
+            ad1_rows.append(
+                [
+                    ids[child],
+                    int(dob[child]),
+                    a["decided"],
+                    a["match"],
+                    "1" if a["foster_carer"] else "0",
+                    "2" if couple else "1",
+                    sexes,
+                    ls_adoptr,
+                ]
+            )
+        if a["decided"] <= ye:
+            reversed_at = -1
+            if pop.p_group[p] not in ("adoption", "") and pop.p_end[p] >= 0:
+                reversed_at = max(a["decided"] + 1, pop.p_end[p] - 30)
+            shown_reversal = reversed_at if 0 <= reversed_at <= ye else -1
+            pa_rows.append(
+                [ids[child], int(dob[child]), a["decided"], shown_reversal, "RD1" if shown_reversal >= 0 else ""]
+            )
+    ad1 = pd.DataFrame(
+        ad1_rows,
+        columns=["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
+    )
+    for col in ("DOB", "DATE_INT", "DATE_MATCH"):
+        ad1[col] = _dates_text(ad1[col].astype("int64")) if len(ad1) else ad1[col]
+    pa = pd.DataFrame(pa_rows, columns=["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"])
+    for col in ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"):
+        pa[col] = _dates_text(pa[col].astype("int64")) if len(pa) else pa[col]
+    return _by_child(ad1), _by_child(pa)
+
+
+def _returns(
+    d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: list[_Plan], ids: list[str], years: list[int]
+) -> dict[int, dict[str, pd.DataFrame]]:
+    """One return per year in ``years``: its Header, Episodes, UASC, AD1 and Placed for Adoption tables."""
+    child_of_period = np.asarray(pop.p_child)
+    ep = ep.assign(_child=child_of_period[ep["_period"].to_numpy()])
+    id_arr = np.asarray(ids, dtype=object)
+    upns, eth = _child_codes(tg, pop)
     adopted = {p: plan.adoption for p, plan in enumerate(plans) if plan.adoption}
     out: dict[int, dict[str, pd.DataFrame]] = {}
     for y in years:
-        ys, ye = _year_start(y), _year_end(y)
-        sel = ep[(ep["DECOM"] <= ye) & ((ep["DEC"] < 0) | (ep["DEC"] >= ys))].copy()
-        sel = sel.assign(_order=sel["CHILD"].astype(np.int64)).sort_values(["_order", "DECOM"], kind="stable")
-        still_open = (sel["DEC"] < 0) | (sel["DEC"] > ye)
-        sel.loc[still_open, "DEC"] = -1
-        sel.loc[still_open, "REC"] = ""
-        sel.loc[still_open, "REASON_PLACE_CHANGE"] = ""
-        if y <= 2023:  # supported accommodation (H5) has had an Ofsted URN only since the 2023-24 return
-            sel.loc[sel["PLACE"] == "H5", "URN"] = ""
-        episodes = pd.DataFrame(
-            {
-                "CHILD": sel["CHILD"].to_numpy(),
-                "DECOM": _dates_text(sel["DECOM"]).to_numpy(),
-                "RNE": sel["RNE"].to_numpy(),
-                "LS": sel["LS"].to_numpy(),
-                "CIN": sel["CIN"].to_numpy(),
-                "PLACE": sel["PLACE"].to_numpy(),
-                "PLACE_PROVIDER": sel["PLACE_PROVIDER"].to_numpy(),
-                "DEC": _dates_text(sel["DEC"]).to_numpy(),
-                "REC": sel["REC"].to_numpy(),
-                "REASON_PLACE_CHANGE": sel["REASON_PLACE_CHANGE"].to_numpy(),
-                "HOME_POST": sel["HOME_POST"].to_numpy(),
-                "PL_POST": sel["PL_POST"].to_numpy(),
-                "URN": sel["URN"].to_numpy(),
-            }
-        )
+        sel, episodes = _year_episodes(ep, y)
         kids = np.unique(sel["_child"].to_numpy())
-        age_end = (ye - dob[kids]) / 365.25
-        sex = np.where(sex_code[kids] == "M", "1", "2") if y <= 2024 else sex_code[kids]
-        upn = np.where(age_end < 4.5, "UN1", upns[kids])
-        upn = np.where(np.asarray(pop.uasc)[kids] & (age_end >= 4.5), "UN2", upn)
-        female = sex_code[kids] == "F"
-        header = (
-            pd.DataFrame(
-                {
-                    "CHILD": id_arr[kids],
-                    "SEX": sex,
-                    "DOB": _dates_text(pd.Series(dob[kids])).to_numpy(),
-                    "ETHNIC": eth[kids],
-                    "UPN": upn,
-                    "MOTHER": np.where(female, "0", ""),
-                    "MC_DOB": "",
-                }
-            )
-            .sort_values("CHILD", key=lambda s: s.astype(int))
-            .reset_index(drop=True)
-        )
-        uasc_kids = kids[np.asarray(pop.uasc)[kids]]
-        uasc = pd.DataFrame(
-            {
-                "CHILD": id_arr[uasc_kids],
-                "SEX": np.where(sex_code[uasc_kids] == "M", "1", "2") if y <= 2024 else sex_code[uasc_kids],
-                "DOB": _dates_text(pd.Series(dob[uasc_kids])).to_numpy(),
-                "DUC": (pd.to_datetime(dob[uasc_kids], unit="D") + pd.DateOffset(years=18)).strftime("%d/%m/%Y"),
-            }
-        )
-        ad1_rows, pa_rows = [], []
-        in_year = set(sel["_period"].unique().tolist())
-        for p, a in adopted.items():
-            if p not in in_year:
-                continue
-            child = int(child_of_period[p])
-            end = pop.p_end[p]
-            if pop.p_group[p] == "adoption" and ys <= end <= ye:
-                couple = d.u() < 0.8
-                sexes = d.pick(("MF", "MM", "FF"), (85, 8, 7)) if couple else d.pick(("F1", "M1"), (85, 15))
-                ls_adoptr = ("L3" if sexes == "MF" else "L4") if couple else "L0"
-                ad1_rows.append(
-                    [
-                        ids[child],
-                        int(dob[child]),
-                        a["decided"],
-                        a["match"],
-                        "1" if a["foster_carer"] else "0",
-                        "2" if couple else "1",
-                        sexes,
-                        ls_adoptr,
-                    ]
-                )
-            if a["decided"] <= ye:
-                reversed_at = -1
-                if pop.p_group[p] not in ("adoption", "") and pop.p_end[p] >= 0:
-                    reversed_at = max(a["decided"] + 1, pop.p_end[p] - 30)
-                shown_reversal = reversed_at if 0 <= reversed_at <= ye else -1
-                pa_rows.append(
-                    [ids[child], int(dob[child]), a["decided"], shown_reversal, "RD1" if shown_reversal >= 0 else ""]
-                )
-        ad1 = pd.DataFrame(
-            ad1_rows,
-            columns=["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
-        )
-        for col in ("DOB", "DATE_INT", "DATE_MATCH"):
-            ad1[col] = _dates_text(ad1[col].astype("int64")) if len(ad1) else ad1[col]
-        pa = pd.DataFrame(
-            pa_rows, columns=["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"]
-        )
-        for col in ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"):
-            pa[col] = _dates_text(pa[col].astype("int64")) if len(pa) else pa[col]
-        out[y] = {
-            "header": header,
-            "episodes": episodes,
-            "uasc": uasc.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True),
-            "ad1": ad1.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True),
-            "placed_adoption": pa.sort_values("CHILD", key=lambda s: s.astype(int)).reset_index(drop=True),
-        }
+        header = _year_header(pop, id_arr, upns, eth, kids, y)
+        uasc = _year_uasc(pop, id_arr, kids, y)
+        ad1, pa = _year_adoptions(d, pop, adopted, set(sel["_period"].unique().tolist()), ids, y)
+        out[y] = {"header": header, "episodes": episodes, "uasc": uasc, "ad1": ad1, "placed_adoption": pa}
     return out
 
 

@@ -171,6 +171,86 @@ def _reason_shares(counts: dict[str, float | None], total: float) -> dict[str, f
     return _shares(filled, _DEFAULT_REASONS)
 
 
+_PLACEMENT_MEASURES = {
+    "foster": ["cla_placement_foster"],
+    "parents": ["cla_placement_parents"],
+    "adoption": ["cla_placement_adoption"],
+    # everything else DfE publishes: residential settings, semi-independent/supported and community
+    # placements (DfE regrouped these in 2024: both groupings are listed; a year has one or the other)
+    "residential": [
+        "cla_placement_secure_homes_semi_independent",
+        "cla_placement_other_residential",
+        "cla_placement_residential_schools",
+        "cla_placement_community",
+        "cla_placement_secure_childrens_homes",
+        "cla_placement_independent_supported",
+        "cla_placement_other",
+        "cla_placement_missing",
+    ],
+}
+_PROVIDER_MEASURES = {
+    "own": ["cla_provider_own"],
+    "other_la": ["cla_provider_other_la"],
+    "private_voluntary": ["cla_provider_private", "cla_provider_voluntary"],
+    "parents": ["cla_provider_parents"],
+}
+
+
+def _nearest(known: list[int], y: int) -> int:
+    """The year of ``known`` nearest ``y`` (the earlier on a tie)."""
+    return min(known, key=lambda k: abs(k - y))
+
+
+def _reasons_by_year(
+    table: pd.DataFrame, code: str, years: list[int], ceased: dict[int, float]
+) -> dict[int, dict[str, float]]:
+    """Each year's shares of leavers by reason; years with too much suppressed borrow the nearest known year's."""
+    reasons: dict[int, dict[str, float]] = {}
+    by_measure = {g: _la_values(table, code, m) for g, m in _REASON_MEASURES.items()}
+    for y in years:
+        reasons[y] = _reason_shares({g: by_measure[g].get(y) for g in REASON_GROUPS}, ceased[y])
+    known_years = [y for y in years if not reasons[y].pop("_default", False)]
+    for y in years:  # years where too much is suppressed borrow the nearest year with published reasons
+        if y not in known_years and known_years:
+            reasons[y] = reasons[_nearest(known_years, y)]
+    return reasons
+
+
+def _age_shares(table: pd.DataFrame, code: str, prefix: str, default: dict[str, float]) -> dict[str, float]:
+    """Shares by age band of the sums over all years of ``{prefix}_{band}`` (``default`` if a band has none)."""
+    sums = {b: sum(_la_values(table, code, f"{prefix}_{b}").values()) for b in AGE_BANDS}
+    return _shares(sums, default) if all(sums.values()) else dict(default)
+
+
+def _start_ages(table: pd.DataFrame, code: str, years: list[int]) -> dict[int, dict[str, float]]:
+    """Each year's published ages of starters; the nearest year's where not published, else all years pooled."""
+    by_band = {b: _la_values(table, code, f"started_age_{b}") for b in AGE_BANDS}
+    start_ages: dict[int, dict[str, float]] = {}
+    with_ages = [y for y in years if all(y in by_band[b] for b in AGE_BANDS)]
+    pooled_starts = _age_shares(table, code, "started_age", _DEFAULT_START_AGES)
+    for y in years:  # each year's published ages of starters; the nearest year's where not published
+        near = _nearest(with_ages, y) if with_ages else None
+        start_ages[y] = _shares({b: by_band[b][near] for b in AGE_BANDS}, pooled_starts) if near else pooled_starts
+    return start_ages
+
+
+def _mix_shares(
+    table: pd.DataFrame, code: str, years: list[int], measures: dict[str, list[str]], anchor: str
+) -> dict[int, dict[str, float]]:
+    """Each year's shares of the groups of ``measures`` (where ``anchor`` is published); else the nearest year's."""
+    values = {g: [_la_values(table, code, m) for m in ms] for g, ms in measures.items()}
+    shares: dict[int, dict[str, float]] = {}
+    for y in years:
+        vals = {g: sum(d.get(y, 0.0) for d in ds) for g, ds in values.items()}
+        if vals[anchor] > 0:
+            shares[y] = _shares(vals, {})
+    known = sorted(shares)  # years without published shares use the nearest year's
+    for y in years:
+        if known and y not in shares:
+            shares[y] = shares[_nearest(known, y)]
+    return shares
+
+
 def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Targets:
     """Read the authority's published figures for ``years`` (nearest year where one is missing)."""
     table = published.load_published(data_dir)
@@ -179,67 +259,6 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
     cla = _fill(_la_values(table, code, "cla_31_march"), years, "children looked after at 31 March", la_query)
     started = _fill(_la_values(table, code, "cla_started"), years, "starters", la_query)
     ceased = _fill(_la_values(table, code, "cla_ceased"), years, "leavers", la_query)
-
-    reasons: dict[int, dict[str, float]] = {}
-    by_measure = {g: _la_values(table, code, m) for g, m in _REASON_MEASURES.items()}
-    for y in years:
-        reasons[y] = _reason_shares({g: by_measure[g].get(y) for g in REASON_GROUPS}, ceased[y])
-    known_years = [y for y in years if not reasons[y].pop("_default", False)]
-    for y in years:  # years where too much is suppressed borrow the nearest year with published reasons
-        if y not in known_years and known_years:
-            reasons[y] = reasons[min(known_years, key=lambda k: abs(k - y))]
-
-    def age_shares(prefix: str, default: dict[str, float]) -> dict[str, float]:
-        sums = {b: sum(_la_values(table, code, f"{prefix}_{b}").values()) for b in AGE_BANDS}
-        return _shares(sums, default) if all(sums.values()) else dict(default)
-
-    by_band = {b: _la_values(table, code, f"started_age_{b}") for b in AGE_BANDS}
-    start_ages: dict[int, dict[str, float]] = {}
-    with_ages = [y for y in years if all(y in by_band[b] for b in AGE_BANDS)]
-    pooled_starts = age_shares("started_age", _DEFAULT_START_AGES)
-    for y in years:  # each year's published ages of starters; the nearest year's where not published
-        near = min(with_ages, key=lambda k: abs(k - y)) if with_ages else None
-        start_ages[y] = _shares({b: by_band[b][near] for b in AGE_BANDS}, pooled_starts) if near else pooled_starts
-
-    placement: dict[int, dict[str, float]] = {}
-    provider: dict[int, dict[str, float]] = {}
-    pl_measures = {
-        "foster": ["cla_placement_foster"],
-        "parents": ["cla_placement_parents"],
-        "adoption": ["cla_placement_adoption"],
-        # everything else DfE publishes: residential settings, semi-independent/supported and community
-        # placements (DfE regrouped these in 2024: both groupings are listed; a year has one or the other)
-        "residential": [
-            "cla_placement_secure_homes_semi_independent",
-            "cla_placement_other_residential",
-            "cla_placement_residential_schools",
-            "cla_placement_community",
-            "cla_placement_secure_childrens_homes",
-            "cla_placement_independent_supported",
-            "cla_placement_other",
-            "cla_placement_missing",
-        ],
-    }
-    pr_measures = {
-        "own": ["cla_provider_own"],
-        "other_la": ["cla_provider_other_la"],
-        "private_voluntary": ["cla_provider_private", "cla_provider_voluntary"],
-        "parents": ["cla_provider_parents"],
-    }
-    pl_values = {g: [_la_values(table, code, m) for m in ms] for g, ms in pl_measures.items()}
-    pr_values = {g: [_la_values(table, code, m) for m in ms] for g, ms in pr_measures.items()}
-    for y in years:
-        vals = {g: sum(d.get(y, 0.0) for d in ds) for g, ds in pl_values.items()}
-        if vals["foster"] > 0:
-            placement[y] = _shares(vals, {})
-        vals = {g: sum(d.get(y, 0.0) for d in ds) for g, ds in pr_values.items()}
-        if vals["own"] > 0:
-            provider[y] = _shares(vals, {})
-    for shares in (placement, provider):  # years without published shares use the nearest year's
-        known = sorted(shares)
-        for y in years:
-            if known and y not in shares:
-                shares[y] = shares[min(known, key=lambda k: abs(k - y))]
     uasc = _la_values(table, code, "cla_uasc")
     uasc_share = float(np.mean([uasc[y] / cla[y] for y in years if y in uasc and cla[y]])) if uasc else 0.05
     return Targets(
@@ -248,10 +267,10 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
         cla=cla,
         started=started,
         ceased=ceased,
-        reasons=reasons,
-        start_ages=start_ages,
-        stock_ages=age_shares("cla_age", _DEFAULT_STOCK_AGES),
-        placement_shares=placement,
-        provider_shares=provider,
+        reasons=_reasons_by_year(table, code, years, ceased),
+        start_ages=_start_ages(table, code, years),
+        stock_ages=_age_shares(table, code, "cla_age", _DEFAULT_STOCK_AGES),
+        placement_shares=_mix_shares(table, code, years, _PLACEMENT_MEASURES, "foster"),
+        provider_shares=_mix_shares(table, code, years, _PROVIDER_MEASURES, "own"),
         uasc_share=min(max(uasc_share, 0.0), 0.3),
     )
