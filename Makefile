@@ -73,7 +73,7 @@ test: setup chromium lint ## Lint, build the default book, then every test tier 
 	@$(PYTEST) tests $(NBVAL)
 
 test-fast: setup ## The unit tier only: no book build, no ../shared, no browser (about a minute)
-	@$(PY) -m pytest -p no:cacheprovider -q -m "not (build or slow or browser)" tests
+	@$(PY) -m pytest -p no:cacheprovider -q -n $(or $(TEST_WORKERS),2) -m "not (build or slow or browser)" tests
 
 bench: setup ## Time each build stage and record peak memory in bench/build.json
 	@$(PY) -m analysis bench $(PAPER) --out bench/build.json

@@ -38,8 +38,10 @@ _TIERS = ("build", "slow", "browser")
 
 
 def pytest_collection_modifyitems(items):
-    """Every test that is not ``build``, ``slow`` or ``browser`` is ``unit``."""
+    """Tests that read ../shared are ``slow``; every test that is not ``build``, ``slow`` or ``browser`` is ``unit``."""
     for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
         if not any(item.get_closest_marker(t) for t in _TIERS):
             item.add_marker(pytest.mark.unit)
 

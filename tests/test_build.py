@@ -17,7 +17,7 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
-from conftest import default_paper
+from conftest import default_paper, run_cli
 
 from analysis.build import offline, pipeline
 from analysis.errors import BuildError
@@ -237,9 +237,11 @@ def test_damaged_data_files_exit_2_naming_file_and_place(built, tmp_path, cli, d
     assert _digest(built) == before
 
 
-def test_missing_paper_file(cli):
-    result = cli("build", "book/papers/no-such-paper.yml")
+def test_missing_paper_file_exits_2_from_a_real_process():
+    """One of the two tests that run the command in a new process: the real exit code, no traceback."""
+    result = run_cli("build", "book/papers/no-such-paper.yml")
     assert result.returncode == 2 and "paper file not found" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_build(built, tmp_path, monkeypatch):

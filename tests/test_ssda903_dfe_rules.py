@@ -24,6 +24,7 @@ def test_every_finding_on_the_synthetic_default_is_a_documented_false_positive(c
         assert dfe_rules.false_positive_reason(rule, int(year)), (rule, year)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("year", [2017, 2025])
 def test_running_the_rules_reproduces_the_committed_summary(tmp_path, committed, year):
     findings = dfe_rules.run(DEFAULT_OUT, tmp_path, years=[year], log=lambda *a: None)

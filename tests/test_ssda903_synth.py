@@ -41,6 +41,7 @@ def published_la():
     return rows.pivot_table(index="year", columns="measure", values="value", aggfunc="first")
 
 
+@pytest.mark.slow
 def test_regenerating_the_default_gives_identical_files(tmp_path):
     params = __import__("json").loads((DEFAULT / "manifest.json").read_text())["parameters"]
     result = synth.generate(params["la"], *params["years"], params["seed"])
@@ -48,6 +49,7 @@ def test_regenerating_the_default_gives_identical_files(tmp_path):
     assert _digest(tmp_path / "again") == _digest(DEFAULT)
 
 
+@pytest.mark.slow
 def test_a_different_seed_gives_different_children():
     a = synth.generate("Cambridgeshire", 2016, 2017, 1).returns[2017]["episodes"]
     b = synth.generate("Cambridgeshire", 2016, 2017, 2).returns[2017]["episodes"]

@@ -448,7 +448,41 @@ def _draft_name(site: Path, edition: str, short: str) -> str:
     return name
 
 
-def publish(
+def _target(site: Path, paper, git, draft: bool) -> tuple[str, Path]:
+    """The version and folder of this publish; refuse an existing edition or a dirty tree (not a draft)."""
+    if draft:
+        version = _draft_name(site, paper.edition, git.short)
+        target = site / DRAFTS / version
+    else:
+        version, target = paper.edition, site / paper.edition
+        if target.exists():
+            raise PublishRefused(
+                f"edition {version} is already published ({provenance.display_path(target)}); an edition is "
+                "never overwritten. Give the paper file a new edition (e.g. "
+                f"{_next_version(version)}), or publish a draft with --draft"
+            )
+        if git.dirty:
+            shown = ", ".join(git.changes[:8]) + (" ..." if len(git.changes) > 8 else "")
+            raise PublishRefused(
+                f"the working tree has uncommitted changes ({shown}); an edition must come from a commit. "
+                "Commit them, or publish a draft with --draft"
+            )
+    return version, target
+
+
+def _chromium() -> str:
+    """Chromium for the PDFs, or refuse the publish saying how to install it."""
+    chromium = pdf.find_chromium()
+    if chromium is None:
+        raise PublishRefused(
+            "Chromium is needed to print the PDF and was not found (looked for $CHROMIUM, "
+            f"{', '.join(pdf.CANDIDATES)}). Install it (Debian: apt-get install chromium, or `make chromium` "
+            "as root), or publish the HTML only with --no-pdf"
+        )
+    return chromium
+
+
+def publish(  # long: one try/finally around every step, so a failure anywhere leaves the site unchanged
     paper_path: str | Path,
     *,
     site: Path = SITE_ROOT,
@@ -472,33 +506,9 @@ def publish(
     site = Path(site).resolve()
     paper, extras, paper_file = editions.read_paper(paper_path)
     git = provenance.git_state()
-    if draft:
-        version = _draft_name(site, paper.edition, git.short)
-        target = site / DRAFTS / version
-    else:
-        version, target = paper.edition, site / paper.edition
-        if target.exists():
-            raise PublishRefused(
-                f"edition {version} is already published ({provenance.display_path(target)}); an edition is "
-                "never overwritten. Give the paper file a new edition (e.g. "
-                f"{_next_version(version)}), or publish a draft with --draft"
-            )
-        if git.dirty:
-            shown = ", ".join(git.changes[:8]) + (" ..." if len(git.changes) > 8 else "")
-            raise PublishRefused(
-                f"the working tree has uncommitted changes ({shown}); an edition must come from a commit. "
-                "Commit them, or publish a draft with --draft"
-            )
+    version, target = _target(site, paper, git, draft)
     previous = _previous(site, paper, extras.get("previous_edition"), version)
-    chromium = None
-    if with_pdf:
-        chromium = pdf.find_chromium()
-        if chromium is None:
-            raise PublishRefused(
-                "Chromium is needed to print the PDF and was not found (looked for $CHROMIUM, "
-                f"{', '.join(pdf.CANDIDATES)}). Install it (Debian: apt-get install chromium, or `make chromium` "
-                "as root), or publish the HTML only with --no-pdf"
-            )
+    chromium = _chromium() if with_pdf else None
     child_folder = _child_folder(paper)
 
     prev_prov = _read_json(site / previous / "provenance.json") if previous else {}
