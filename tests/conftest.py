@@ -22,6 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -74,6 +76,34 @@ def run_main(*args: str) -> subprocess.CompletedProcess:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(a) for a in args])
     return subprocess.CompletedProcess(["python", "-m", "analysis", *args], code, out.getvalue(), err.getvalue())
+
+
+def episodes_frame(rows) -> pd.DataFrame:
+    """An SSDA903 episodes table as the loader returns it (dates as datetimes, codes as text), from row tuples."""
+    cols = (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    )
+    df = pd.DataFrame(list(rows), columns=list(cols))
+    for c in ("DECOM", "DEC"):
+        df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+    for c in set(cols) - {"DECOM", "DEC"}:
+        df[c] = pd.Series(df[c].tolist(), dtype="str")  # pandas' text dtype, keeping None as missing
+    df["YEAR"] = 2024
+    df["_file"] = "episodes.csv"
+    df["_row"] = np.arange(len(df)) + 2
+    return df
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import episodes_frame
 
 from analysis.chapters import forecast as F
 from analysis.errors import InputError
@@ -20,34 +21,6 @@ from analysis.sources.ssda903 import episodes as E
 pytestmark = pytest.mark.unit
 
 NS = "datetime64[ns]"
-
-
-def episodes_frame(rows) -> pd.DataFrame:
-    """An episodes table as the loader returns it (dates as datetimes, codes as text) from row dicts."""
-    cols = (
-        "CHILD",
-        "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
-    )
-    df = pd.DataFrame(list(rows), columns=list(cols))
-    for c in ("DECOM", "DEC"):
-        df[c] = pd.to_datetime(df[c]).astype(NS)
-    for c in set(cols) - {"DECOM", "DEC"}:
-        df[c] = pd.Series(df[c].tolist(), dtype="str")  # pandas' text dtype, keeping None as missing
-    df["YEAR"] = 2024
-    df["_file"] = "episodes.csv"
-    df["_row"] = np.arange(len(df)) + 2
-    return df
 
 
 # --------------------------------------------------------------------------- a one-state closed system

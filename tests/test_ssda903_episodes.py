@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import episodes_frame
 
 from analysis.sources.ssda903 import episodes as E
 from analysis.sources.ssda903 import spec
@@ -37,33 +38,6 @@ def ep(child, decom, dec, rne, *, ls="C2", place="U4", provider="PR1", rec="", c
         PL_POST=pl,
         URN=urn,
     )
-
-
-def episodes_frame(rows) -> pd.DataFrame:
-    cols = (
-        "CHILD",
-        "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
-    )
-    df = pd.DataFrame(list(rows), columns=list(cols))
-    for c in ("DECOM", "DEC"):
-        df[c] = pd.to_datetime(df[c]).astype(NS)
-    for c in set(cols) - {"DECOM", "DEC"}:
-        df[c] = pd.Series(df[c].tolist(), dtype="str")  # pandas' text dtype, keeping None as missing
-    df["YEAR"] = 2024
-    df["_file"] = "episodes.csv"
-    df["_row"] = np.arange(len(df)) + 2
-    return df
 
 
 def header_frame(dobs: dict[str, str], sex: str = "1") -> pd.DataFrame:
