@@ -13,7 +13,7 @@ PAPER ?= book/papers/2018-01-09_children-and-young-people.yml
 CHROMIUM_BIN ?= /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup chromium report publish lint format test test-fast bench bench-ssda903 synth dfe-rules clean
+.PHONY: help setup chromium report publish lint format test test-fast bench bench-tests bench-ssda903 synth dfe-rules clean
 
 help: ## Show this help
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ test-fast: setup ## The unit tier only: no book build, no ../shared, no browser 
 
 bench: setup ## Time each build stage and record peak memory in bench/build.json
 	@$(PY) -m analysis bench $(PAPER) --out bench/build.json
+
+bench-tests: setup ## Time make test-fast and make test (cold build) into bench/tests.json
+	@$(PY) -m analysis bench --tests --out bench/tests.json
 
 bench-ssda903: setup ## Time load, validation and the episode model on a national-sized synthetic data set
 	@$(PY) -m analysis bench --ssda903 --out bench/ssda903.json

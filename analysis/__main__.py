@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
         help="benchmark the child-level pipeline (load, validate, episode model) at national scale",
     )
     bench.add_argument(
+        "--tests", action="store_true", help="time make test-fast and make test (an installed environment)"
+    )
+    bench.add_argument(
         "--scale", type=float, default=55.0, help="with --ssda903: size as a multiple of the synthetic authority"
     )
     pub = sub.add_parser("publish", help="build, check and publish an edition into site/<version>/")
@@ -114,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "bench":
             from analysis import bench
 
-            if args.ssda903:
+            if args.tests:
+                out = bench.run_tests(Path(args.out or REPO_ROOT / "bench" / "tests.json"))
+            elif args.ssda903:
                 out = bench.run_ssda903(args.scale, Path(args.out or REPO_ROOT / "bench" / "ssda903.json"))
             else:
                 out = bench.run(args.paper, Path(args.out or REPO_ROOT / "bench" / "build.json"))

@@ -203,3 +203,45 @@ def run_ssda903(scale: float, out: Path, seed: int = 903) -> Path:
         )
     )
     return out
+
+
+#: The commands ``bench --tests`` times, in order: (name, make target).
+TEST_COMMANDS = (("test_fast", "test-fast"), ("test", "test"))
+
+
+def run_tests(out: Path, root: Path | None = None) -> Path:
+    """Time ``make test-fast`` and ``make test`` (an installed environment) and write the figures to ``out``.
+
+    Each command runs as it would for a developer (``make`` in the project
+    folder), its output kept in ``out``'s folder as ``<name>.log``; the record
+    gives its wall time, exit code and the peak resident memory of its process
+    tree. The default build is removed first so that ``make test`` builds cold
+    (the notebook cache is removed too).
+    """
+    import subprocess
+
+    from analysis.paper import REPO_ROOT
+
+    root = root or REPO_ROOT
+    shutil.rmtree(root / "book" / "_build", ignore_errors=True)
+    records = []
+    for name, target in TEST_COMMANDS:
+        log = out.parent / f"{name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        with open(log, "w", encoding="utf-8") as fh, MemorySampler() as mem:
+            code = subprocess.run(["make", target], cwd=root, stdout=fh, stderr=subprocess.STDOUT).returncode
+        seconds = round(time.perf_counter() - start, 1)
+        records.append(
+            {"command": f"make {target}", "seconds": seconds, "exit_code": code, "peak_rss_mib": mem.peak_mib}
+        )
+        print(f"  make {target}: {seconds} s, exit {code}, peak {mem.peak_mib} MiB", flush=True)
+    report = {
+        "command": "bench --tests",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "runs": records,
+        "memory_method": "resident memory of this process and its descendants, sampled every 50 ms from /proc",
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return out

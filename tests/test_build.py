@@ -17,9 +17,10 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
-from conftest import default_paper, run_cli
+from conftest import default_paper, paper_file, run_cli
 
 from analysis.build import offline, pipeline
+from analysis.build.notebooks import read_source, write_source
 from analysis.errors import BuildError
 from analysis.methods import stats
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT
@@ -250,14 +251,14 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_build(built
     before = _digest(out_root / "html")
     broken = tmp_path / "notebooks"
     broken.mkdir()
-    nb = nbformat.read(REPO_ROOT / "notebooks" / "10_care_numbers.ipynb", as_version=4)
+    nb = read_source(REPO_ROOT / "notebooks" / "10_care_numbers.md")
     nb.cells.insert(3, nbformat.v4.new_code_cell("1 / 0"))
-    nbformat.write(nb, broken / "10_care_numbers.ipynb")
+    write_source(nb, broken / "10_care_numbers.md")
     monkeypatch.setattr(pipeline, "NOTEBOOKS", broken)
     with pytest.raises(
         BuildError, match=r"notebook 10_care_numbers.ipynb failed at cell \d+ .*1 / 0\n  ZeroDivisionError"
     ):
-        pipeline.build(DEFAULT_PAPER, out_root=out_root, log=lambda line: None)
+        pipeline.build(paper_file(tmp_path, chapters=["care_numbers"]), out_root=out_root, log=lambda line: None)
     assert _digest(out_root / "html") == before
     assert (out_root / "failed" / "logs").is_dir()
     assert not list(out_root.glob(".staging-*"))

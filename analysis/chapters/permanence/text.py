@@ -131,7 +131,7 @@ def _share_words(ctx: Context, shares: pd.DataFrame, route: str, year: int) -> s
         return "suppressed by DfE"
     if v == NOT_PUBLISHED:
         return f"not published for {year}"
-    return f"{v:.1f}%"
+    return text.pct(v, 1)
 
 
 def waiting_words(w: Waiting) -> str:
