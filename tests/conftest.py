@@ -40,8 +40,15 @@ _TIERS = ("build", "slow", "browser")
 
 
 def pytest_collection_modifyitems(items):
-    """Tests that read ../shared are ``slow``; every test that is not ``build``, ``slow`` or ``browser`` is ``unit``."""
+    """Tests that read ../shared are ``slow``; every test that is not ``build``, ``slow`` or ``browser`` is ``unit``.
+
+    nbval's cells of one notebook share a kernel, so each notebook is one
+    pytest-xdist group (``--dist loadgroup`` keeps a group on one worker and
+    spreads every other test).
+    """
     for item in items:
+        if str(item.fspath).endswith(".ipynb"):
+            item.add_marker(pytest.mark.xdist_group(Path(str(item.fspath)).name))
         if "shared_data" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
         if not any(item.get_closest_marker(t) for t in _TIERS):
@@ -174,18 +181,38 @@ def paper_file(folder: Path, **changes) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _exclusive(lock: Path):
+    """Hold an exclusive lock on ``lock`` (a file) while the block runs: one pytest worker at a time."""
+    import fcntl
+
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, built) -> Path:
-    """The default paper published once (HTML only) as its edition, into a temporary site."""
+def site(tmp_path_factory, built, worker_id) -> Path:
+    """The default paper published once (HTML only) as its edition, into a temporary site.
+
+    Under pytest-xdist the workers share one publish: the first makes it, the
+    others wait for it and read it (no test writes into it).
+    """
     from analysis.build import provenance
     from analysis.publish import site as publish
 
-    base = tmp_path_factory.getbasetemp() / "shared-site"
+    root = tmp_path_factory.getbasetemp()
+    base = (root if worker_id == "master" else root.parent) / "shared-site"
     site = base / "site"
-    if not (site / edition_name() / "provenance.json").is_file():
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(provenance, "git_state", clean_git)
-            publish.publish(paper_file(base), site=site, with_pdf=False, log=lambda line: None)
+    with _exclusive(base.parent / "shared-site.lock"):
+        if not (site / edition_name() / "provenance.json").is_file():
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(provenance, "git_state", clean_git)
+                publish.publish(paper_file(base), site=site, with_pdf=False, log=lambda line: None)
     return site
 
 

