@@ -56,8 +56,9 @@ publish: setup ## Publish PAPER as an edition in site/<edition>/ (DRAFT=1: a dra
 	@$(PY) -m analysis publish $(PAPER) $(if $(DRAFT),--draft) $(if $(NOPDF),--no-pdf)
 
 # The tiers are pytest markers (tests/conftest.py): unit, build, slow, browser.
-# Two pytest workers share the machine's cores; a notebook's nbval cells stay on one worker.
-PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(or $(TEST_WORKERS),2) --dist loadgroup
+# Two pytest workers share the machine's cores; each test file (and each notebook's nbval cells,
+# which share a kernel) runs on one worker.
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(or $(TEST_WORKERS),2) --dist loadfile
 NBVAL := book/_build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: setup ## Check the code with ruff (lint and format); fails on any finding

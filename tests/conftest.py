@@ -40,15 +40,8 @@ _TIERS = ("build", "slow", "browser")
 
 
 def pytest_collection_modifyitems(items):
-    """Tests that read ../shared are ``slow``; every test that is not ``build``, ``slow`` or ``browser`` is ``unit``.
-
-    nbval's cells of one notebook share a kernel, so each notebook is one
-    pytest-xdist group (``--dist loadgroup`` keeps a group on one worker and
-    spreads every other test).
-    """
+    """Tests that read ../shared are ``slow``; every test that is not ``build``, ``slow`` or ``browser`` is ``unit``."""
     for item in items:
-        if str(item.fspath).endswith(".ipynb"):
-            item.add_marker(pytest.mark.xdist_group(Path(str(item.fspath)).name))
         if "shared_data" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
         if not any(item.get_closest_marker(t) for t in _TIERS):

@@ -23,7 +23,7 @@ from conftest import edition_name
 
 from analysis.publish.pdf import FLAGS, find_chromium
 
-pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 EDITION = edition_name()
 

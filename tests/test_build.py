@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import re
 import shutil
 from pathlib import Path
@@ -23,7 +22,7 @@ from analysis.build import offline, pipeline
 from analysis.build.notebooks import read_source, write_source
 from analysis.errors import BuildError
 from analysis.methods import stats
-from analysis.paper import DEFAULT_PAPER, REPO_ROOT
+from analysis.paper import REPO_ROOT
 
 pytestmark = pytest.mark.build
 
@@ -262,28 +261,3 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_build(built
     assert _digest(out_root / "html") == before
     assert (out_root / "failed" / "logs").is_dir()
     assert not list(out_root.glob(".staging-*"))
-
-
-BEFORE_MOVE = Path(__file__).parent / "data" / "key-figures-before-move"
-
-
-def _same_as_before_the_move(paper: Path, figures: dict) -> None:
-    before = json.loads((BEFORE_MOVE / f"{paper.stem}.json").read_text())
-    assert sorted(figures) == sorted(before), "key figures added or removed"
-    changed = [name for name in before if figures[name] != before[name]]
-    assert not changed, f"changed by the move: {changed}"
-
-
-def test_default_key_figures_are_those_before_the_move(figures):
-    _same_as_before_the_move(DEFAULT_PAPER, figures)
-
-
-def test_latest_year_paper_builds(tmp_path):
-    paper = REPO_ROOT / "book" / "papers" / "2026-01-13_children-and-young-people-latest.yml"
-    result = pipeline.build(paper, out_root=tmp_path, log=lambda line: None)
-    figures = result.key_figures
-    _same_as_before_the_move(paper, figures)
-    assert figures["paper_year"]["value"] == 2025
-    assert figures["cla_count"]["value"] == 705 and figures["cla_rate_per_10k"]["value"] == 49
-    assert figures["england_rate_per_10k"]["value"] == 67
-    assert offline.external_references(result.html_dir) == []
