@@ -55,7 +55,11 @@ def test_plotly_js_is_shipped_once_and_loaded_locally(built):
     assert chapter.count("Plotly.newPlot") == 3
     assert re.search(r'<script src="\.\./_static/plotly\.min\.js(\?v=\w+)?"></script>', chapter)
     for page in built.rglob("*.html"):
-        assert "plotly.js v" not in page.read_text(), f"{page} inlines plotly.js"
+        text = page.read_text()
+        assert "plotly.js v" not in text, f"{page} inlines plotly.js"
+        loads = "_static/plotly.min.js" in text
+        assert loads == ("Plotly.newPlot" in text), f"{page} loads plotly.js {'without' if loads else 'for'} a chart"
+    assert "plotly.min.js" not in (built / "methods.html").read_text()
 
 
 def test_every_glue_reference_rendered(built):

@@ -248,9 +248,14 @@ def _flipped(changes) -> dict[str, C.Claim]:
     return {c.slug: c for c in C.check_all(dataclasses.replace(ctx, table=table))}
 
 
+@pytest.fixture(scope="module")
+def base():
+    """The claims on the default paper's published data, unchanged (shared by the flip tests)."""
+    return _flipped([])
+
+
 @pytest.mark.slow  # runs the claims on the default paper's data (10 s or more)
-def test_published_table_changes_flip_the_verdicts():
-    base = _flipped([])
+def test_published_table_changes_flip_the_verdicts(base):
     assert base["numbers_higher"].verdict == C.NOT_SUPPORTED
     assert base["recruitment_improved"].verdict == C.CANNOT_TELL
     # no child-level data given: the distance claim cannot be tested
@@ -268,9 +273,8 @@ def test_published_table_changes_flip_the_verdicts():
 
 
 @pytest.mark.slow  # runs the claims on the default paper's data (10 s or more)
-def test_published_permanence_flip():
+def test_published_permanence_flip(base):
     # 2014-15 is the year used (adoptions suppressed in 2015-16 and 2016-17); halve every route out of care
-    base = _flipped([])
     assert base["permanence_slow"].verdict == C.NOT_SUPPORTED
     slow = _flipped(
         [

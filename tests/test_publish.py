@@ -358,21 +358,6 @@ def test_latest_and_index_follow_the_newest_edition(second):
     assert (second / EDITION / "provenance.json").is_file()
 
 
-def test_two_publishes_of_the_same_inputs_give_the_same_figures_and_chart_data(site, draft):
-    """The draft executes every notebook again from scratch (no cache): identical key figures and plotly data."""
-    first = site / EDITION
-    prov = json.loads((draft / "provenance.json").read_text())
-    assert {nb["status"] for nb in prov["notebooks"]} == {"executed"}
-    keys = [nb["cache_key"] for nb in json.loads((first / "provenance.json").read_text())["notebooks"]]
-    if keys != [nb["cache_key"] for nb in prov["notebooks"]]:
-        pytest.skip("a notebook, the data or the analysis code changed while the tests ran: not the same inputs")
-    assert (draft / "key-figures.json").read_bytes() == (first / "key-figures.json").read_bytes()
-    for nb in sorted((first / "notebooks").glob("*.ipynb")):
-        charts = chart_data(nb)
-        assert chart_data(draft / "notebooks" / nb.name) == charts, nb.name
-    assert sum(len(chart_data(nb)) for nb in (first / "notebooks").glob("*.ipynb")) >= 3
-
-
 # --------------------------------------------------------------------------- the notebook cache
 
 
@@ -429,9 +414,7 @@ def draft(site, tmp_path_factory) -> Path:
     scratch = tmp_path_factory.mktemp("draft") / "site"
     shutil.copytree(site, scratch, symlinks=True)
     before = digest(scratch / "latest")
-    # executed from scratch (no cache), so the draft is also the second, independent execution that
-    # test_two_publishes_of_the_same_inputs_... compares with the shared edition
-    result = publish.publish(paper_file(site.parent), site=scratch, draft=True, cache_dir=None, log=lambda line: None)
+    result = publish.publish(paper_file(site.parent), site=scratch, draft=True, log=lambda line: None)
     assert digest(scratch / "latest") == before, "a draft does not change latest"
     return result.path
 
