@@ -616,7 +616,7 @@ def test_unit_costs_table_comes_from_the_paper_file(small_res):
 
 
 @pytest.mark.build
-def test_built_page_and_executed_notebook_show_no_unsuppressed_small_count():
+def test_built_page_and_executed_notebook_show_no_unsuppressed_small_count(built):
     assert HTML.is_file() and EXECUTED.is_file(), "build the book first (make test does)"
     page = HTML.read_text()
     tables = pl.child_level_tables(page)
@@ -636,7 +636,7 @@ def test_built_page_and_executed_notebook_show_no_unsuppressed_small_count():
 
 
 @pytest.mark.build
-def test_built_page_says_synthetic_and_pastes_every_key_figure():
+def test_built_page_says_synthetic_and_pastes_every_key_figure(built):
     import json
 
     page = HTML.read_text()

@@ -54,7 +54,7 @@ def test_missing_child_level_folder_exits_2(tmp_path, cli):
     assert result.returncode == 2 and "data.ssda903" in result.stderr and "not found" in result.stderr
 
 
-def test_no_child_identifier_reaches_a_page_or_executed_notebook():
+def test_no_child_identifier_reaches_a_page_or_executed_notebook(built):
     """The publish gate's scan (analysis.publish.gate) finds no child ID, DOB, UPN or postcode in the build."""
     assert list(HTML.rglob("*.html")), "build the book first (make test does)"
     idents = gate.identifiers(DEFAULT_OUT)
@@ -64,6 +64,6 @@ def test_no_child_identifier_reaches_a_page_or_executed_notebook():
     assert not hits, gate.report(hits)
 
 
-def test_pages_from_child_level_data_say_synthetic():
+def test_pages_from_child_level_data_say_synthetic(built):
     page = (HTML / "chapters" / "90_data_quality.html").read_text()
     assert "SYNTHETIC DATA" in page
