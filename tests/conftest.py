@@ -78,23 +78,27 @@ def run_main(*args: str) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(["python", "-m", "analysis", *args], code, out.getvalue(), err.getvalue())
 
 
+#: The columns of an SSDA903 episodes table, in the order test rows give them.
+EPISODE_COLUMNS = (
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+)
+
+
 def episodes_frame(rows) -> pd.DataFrame:
     """An SSDA903 episodes table as the loader returns it (dates as datetimes, codes as text), from row tuples."""
-    cols = (
-        "CHILD",
-        "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
-    )
+    cols = EPISODE_COLUMNS
     df = pd.DataFrame(list(rows), columns=list(cols))
     for c in ("DECOM", "DEC"):
         df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EPISODE_COLUMNS
 
 from analysis.chapters import permanence as P
 from analysis.methods import survival as S
@@ -47,21 +48,7 @@ def ep(child, decom, dec, rne, *, ls="C2", place="U4", provider="PR1", rec="X1",
 
 def child_data(rows, *, dobs=None, ad1=(), years=YEARS):
     """A stand-in for ChildData: what the chapter reads (prepared episodes, years, AD1, synthetic)."""
-    cols = (
-        "CHILD",
-        "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
-    )
+    cols = EPISODE_COLUMNS
     eps = pd.DataFrame(list(rows), columns=list(cols))
     for c in ("DECOM", "DEC"):
         eps[c] = pd.to_datetime(eps[c]).astype(NS)
