@@ -102,6 +102,95 @@ class TestOverdispersion:
         assert stats.overdispersion(counts, pops, 60.0).overdispersed
 
 
+def _simulated_outside(seed: int, tau_rel: float, winsor: float = stats.WINSOR, consistent: bool = True) -> float:
+    """Share of 150 authorities outside the adjusted 95% limits, rates drawn from the random-effects model.
+
+    Populations log-uniform on 30,000-300,000 (England's authorities' range), England's rate 60 per
+    10,000, each authority's square-root rate normal around England's with sd ``tau_rel`` of it.
+    """
+    rng = np.random.default_rng(seed)
+    pops = np.exp(rng.uniform(np.log(30_000), np.log(300_000), 150))
+    root = math.sqrt(60 / 10_000) * (1 + rng.normal(0, tau_rel, 150))
+    counts = rng.poisson(np.clip(root, 0, None) ** 2 * pops)
+    od = stats.overdispersion(counts, pops, 60.0, winsor=winsor, consistent=consistent)
+    lo, hi = stats.control_limits(60.0, pops, 0.95, od=od)
+    r = stats.rate(counts, pops)
+    return float(np.mean((r < lo) | (r > hi)))
+
+
+class TestRandomEffects:
+    def test_spiegelhalter_by_hand(self):
+        # z = [-1, 0, 1, 2, 8]; 10th and 90th percentiles (linear) -0.6 and 5.6, so the winsorised
+        # z are [-0.6, 0, 1, 2, 5.6]: phi = (0.36 + 0 + 1 + 4 + 31.36) / 5 = 7.344, and with w = 1,
+        # tau^2 = (5 x 7.344 - 4) / (5 - 25/5) = 8.18
+        od = stats.random_effects([1, 2, 3, 4, 10], [1] * 5, 2.0, consistent=False)
+        assert od.phi == pytest.approx(7.344) and od.n == 5
+        assert od.tau2 == pytest.approx(8.18) and od.overdispersed
+
+    def test_consistency_factor_by_hand(self):
+        # a = 1.28155 (90% normal point), pdf(a) = 0.175498: 0.8 - 2 a pdf(a) + 0.2 a^2 = 0.678655
+        assert stats.winsor_consistency(0.10) == pytest.approx(0.678655, abs=1e-6)
+        assert stats.winsor_consistency(0.0) == pytest.approx(1.0)
+        od = stats.random_effects([1, 2, 3, 4, 10], [1] * 5, 2.0)
+        assert od.phi == pytest.approx(7.344 / 0.678655, rel=1e-5)
+        assert od.tau2 == pytest.approx((5 * 7.344 / 0.678655 - 4) / 4, rel=1e-5)
+
+    def test_unequal_weights_dersimonian_laird_by_hand(self):
+        # s = [1, 2], no winsorising: z = [3, 3], phi = 9; w = [1, 1/4]: sum w = 1.25, sum w^2 = 1.0625,
+        # tau^2 = (2 x 9 - 1) / (1.25 - 1.0625 / 1.25) = 17 / 0.4 = 42.5
+        od = stats.random_effects([3, 6], [1, 2], 0.0, winsor=0.0)
+        assert od.phi == pytest.approx(9.0) and od.tau2 == pytest.approx(42.5)
+
+    def test_no_overdispersion_means_no_widening(self):
+        od = stats.random_effects([0.1, -0.2, 0.3, -0.1, 0.0], [1] * 5, 0.0)
+        assert not od.overdispersed and od.tau2 == 0.0
+        assert stats.control_limits(60.0, 100_000, 0.95, od=od) == stats.control_limits(60.0, 100_000, 0.95)
+
+    def test_adjusted_limits_by_hand(self):
+        # sqrt scale: t = sqrt(0.006), s = 1 / (2 sqrt(100,000)); limits (t +- 1.96 sqrt(s^2 + tau^2))^2
+        od = stats.Overdispersion(phi=50.0, n=150, tau2=1e-4)
+        lo, hi = stats.control_limits(60.0, 100_000, 0.95, od=od)
+        half = 1.959964 * math.sqrt(0.25 / 100_000 + 1e-4)
+        assert lo == pytest.approx((math.sqrt(0.006) - half) ** 2 * 10_000, rel=1e-5)
+        assert hi == pytest.approx((math.sqrt(0.006) + half) ** 2 * 10_000, rel=1e-5)
+        plain = stats.control_limits(60.0, 100_000, 0.95)
+        assert lo < plain[0] and hi > plain[1]
+
+    @pytest.mark.parametrize("tau_rel", [0.05, 0.2])
+    def test_about_5_percent_outside_the_adjusted_95_limits(self, tau_rel):
+        # Tolerance: the mean over 40 simulated sets of 150 authorities lies in [4%, 8%]. With unequal
+        # authority sizes the z-scores are a scale mixture with heavier tails than the normal, so even
+        # after the consistency factor winsorising leaves phi a little low: about 6.5-7% fall outside.
+        outside = np.mean([_simulated_outside(seed, tau_rel) for seed in range(40)])
+        assert 0.04 <= outside <= 0.08, outside
+        # without winsorising DerSimonian-Laird is unbiased here: 5% to within simulation error
+        plain = np.mean([_simulated_outside(seed, tau_rel, winsor=0.0) for seed in range(40)])
+        assert 0.04 <= plain <= 0.06, plain
+        # Spiegelhalter's uncorrected phi leaves about 11-13% outside (why the factor is applied)
+        raw = np.mean([_simulated_outside(seed, tau_rel, consistent=False) for seed in range(40)])
+        assert raw > 0.10, raw
+
+    def test_share_and_rate_tests(self):
+        od = stats.Overdispersion(phi=20.0, n=150, tau2=0.0004)
+        up = stats.rate_test(700, 100_000, 60.0, od, alternative="greater")
+        assert up.adjusted and up.z > 0
+        assert up.p == pytest.approx(1 - 0.5 * (1 + math.erf(up.z / math.sqrt(2))), rel=1e-9)
+        assert stats.rate_test(700, 100_000, 60.0, od, alternative="less").p == pytest.approx(1 - up.p)
+        exact = stats.rate_test(700, 100_000, 60.0, alternative="greater")
+        assert not exact.adjusted and exact.p < 0.01 < up.p  # 700 against E = 600: significant only as Poisson
+        # exact binomial one-sided: 60 of 100 against a half, P(X >= 60) = 0.02844
+        assert stats.share_test(60, 100, 0.5, alternative="greater").p == pytest.approx(0.028444, abs=1e-5)
+        assert stats.share_test(60, 100, 0.5, alternative="greater").direction(0.05) == "higher"
+        assert stats.share_test(60, 100, 0.5, alternative="less").direction(0.05) == "in line"
+        with pytest.raises(ValueError):
+            stats.share_test(1, 2, 0.5, alternative="bigger")
+
+    def test_log_ratio_scale_by_hand(self):
+        y, s = stats.ratio_scale([120, 0], [100, 50])
+        assert y[0] == pytest.approx(math.log(1.2)) and s[0] == pytest.approx(math.sqrt(1 / 120 + 1 / 100))
+        assert math.isnan(y[1]) and math.isnan(s[1])
+
+
 def _binomial_two_sided_half(k: int, n: int) -> float:
     """Two-sided exact binomial p-value against one half, summed by hand (the distribution is symmetric)."""
     tail = sum(math.comb(n, i) for i in range(max(k, n - k), n + 1)) / 2**n
