@@ -34,18 +34,40 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: The DfE statistical-neighbour models a paper may name (``comparators.neighbours``).
+NEIGHBOUR_MODELS: tuple[int, ...] = (2018, 2021, 2025)
+
+_NEIGHBOURS_HELP = (
+    "2018, 2021 or 2025 (DfE statistical-neighbour model; 2018 is the list in use before April 2021) "
+    "or a list of local authorities"
+)
+
+
 class Comparators(_Strict):
-    """Who the local authority is compared with.
+    """Who the local authority is compared with, and how sure a difference must be.
 
     ``neighbours`` is either the year of a DfE statistical-neighbour model
-    (2021 or 2025) or an explicit list of local authorities (codes or names).
+    (2018: the list in use before April 2021; 2021; 2025) or an explicit list
+    of local authorities (codes or names).
+
+    ``significance_level`` is the confidence level of every test of the
+    authority against its comparators (0.95: a difference is significant at
+    the 5% level). It lives here rather than under the claims chapter because
+    it is how every comparison with these comparators is judged, wherever in
+    the report it is made.
     """
 
-    neighbours: Literal[2021, 2025] | list[str] = Field(
-        2021, description="2021 or 2025 (DfE statistical-neighbour model) or a list of local authorities"
+    neighbours: Literal[NEIGHBOUR_MODELS] | list[str] = Field(  # type: ignore[valid-type]
+        2018, description=_NEIGHBOURS_HELP
     )
     region: bool = True
     england: bool = True
+    significance_level: float = Field(
+        0.95,
+        gt=0.5,
+        lt=0.999,
+        description="confidence level of the tests against the comparators (0.95: significant at the 5% level)",
+    )
 
     @field_validator("neighbours", mode="before")
     @classmethod
@@ -292,9 +314,15 @@ def _describe(error: dict[str, Any]) -> str:
     if kind in ("literal_error",) and "chapters" in where:
         msg = f"must be one of {', '.join(REGISTRY)}"
     if "neighbours" in where:
-        msg = "must be 2021 or 2025 (DfE statistical-neighbour model) or a list of local authorities"
+        msg = f"must be {_NEIGHBOURS_HELP}"
         where = "comparators.neighbours"
     valid = _range(tuple(error["loc"]))
+    if where == "comparators.significance_level":
+        valid = None
+        msg = (
+            "must be a confidence level strictly between 0.5 and 0.999, such as 0.95 for tests "
+            "at the 5% significance level"
+        )
     if valid and kind in (
         "greater_than_equal",
         "greater_than",

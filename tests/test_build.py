@@ -97,13 +97,14 @@ def test_glued_values_equal_the_raw_dfe_file(figures, shared_data):
 
 
 def test_neighbour_mean_recomputed_from_the_raw_neighbour_file(figures, shared_data):
+    # the default paper compares with DfE's pre-April-2021 list, the one its authors would have used
     sn = pd.read_csv(
-        shared_data / "statistical-neighbours" / "New_Statistical_Neighbour_Groupings_April_2021.csv",
+        shared_data / "statistical-neighbours" / "DfE_childrens_services_statistical_neighbours_pre2021_smapey.csv",
         dtype=str,
-        encoding="utf-8-sig",
+        keep_default_na=False,
     )
-    row = sn[sn["LA number"] == "873"].iloc[0]
-    codes = [row[f"SN{i}"] for i in range(1, 11)]
+    codes = sn[(sn["la_number"] == "873") & (sn["sn_rank"] != "SN00")]["sn_la_number"].tolist()
+    assert len(codes) == 10
     table = pd.read_csv(REPO_ROOT / "data" / "published" / "cla_published.csv.gz", dtype={"old_la_code": str})
     rates = table[
         (table["old_la_code"].isin(codes)) & (table["year"] == 2017) & (table["measure"] == "cla_31_march_rate")

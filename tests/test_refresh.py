@@ -1040,7 +1040,7 @@ def test_committed_2018_model_cambridgeshire_matches_the_source_file():
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
         rows = raw[(raw["la_number"] == "873") & (raw["sn_rank"] != "SN00")].sort_values("sn_rank")
         assert list(zip(rows["sn_la_number"], rows["sn_la_name"])) == expected
-    # The April 2021 model is a different list (and stays what the 2018 paper uses).
+    # The April 2021 model is a different list (a 2018 paper may still choose it, with a note on the claims page).
     assert _committed_neighbours(2021, "873") != expected
 
 
