@@ -6,6 +6,7 @@ Dates are ISO. Collection year Y runs 1 April Y-1 to 31 March Y. The returns in 
 
 from __future__ import annotations
 
+import re
 import types
 import warnings
 
@@ -401,7 +402,8 @@ def test_model_recovers_a_known_hazard_ratio_for_ifa_fostering():
     assert set(m.terms["variable"]) == {"Age at entry", "First placement", "Entry year"}
     assert m.terms.set_index("variable").loc["Entry year", "hr"] == pytest.approx(1, abs=0.06)
     assert "IFA fostering" in P.hazard_bullets(m)
-    assert P.hazard_markdown(types.SimpleNamespace(model=m)) == P.hazard_bullets(m)
+    assert P.hazard_markdown(types.SimpleNamespace(model=m, synthetic=False)) == P.hazard_bullets(m)
+    assert all(line.startswith("- SYNTHETIC data: ") for line in P.hazard_bullets(m, synthetic=True).splitlines())
     assert list(m.fit.ph["term"])[-1] == "GLOBAL"
 
 
@@ -440,17 +442,30 @@ def test_published_shares_for_cambridgeshire_2017(ctx):
 
 
 def test_key_figures_are_never_a_suppressed_number(ctx, small_cohort):
-    data = child_data(ALL, ad1=AD1_ROWS)  # the scorecard's five children in A1; the cohort is the small one
+    # without G (entry not observed) every child's entry is seen: five children in A1; the cohort is the small one
+    no_g = [e for e in ALL if e["CHILD"] != "G"]
+    data = child_data(no_g, ad1=AD1_ROWS)
     cv = P.permanence_curve(small_cohort.frame)
     recs = P.adoption_records(data)
     sc = P.scorecard(recs, [2017])
     w = P.waiting(data, 2017)
     # the parts of the chapter's result that the key figures read
     res = types.SimpleNamespace(
-        ctx=ctx, synthetic=True, cohort=small_cohort, curve=cv, scorecard=sc, waiting=w, shares=P.ceased_shares(ctx)
+        ctx=ctx,
+        synthetic=True,
+        cohort=small_cohort,
+        curve=cv,
+        scorecard=sc,
+        waiting=w,
+        shares=P.ceased_shares(ctx),
+        timeliness=types.SimpleNamespace(sgo=P.sgo_time(data, 2017)),
     )
     figs = {f["name"]: f for f in P.key_figures(res)}
     assert figs["a1_days"]["value"] == P.SUPPRESSED  # five children
+    # with G, entry to care is observed for 7 of 8 children adopted: incomplete, whatever the number behind it
+    sc_all = P.scorecard(P.adoption_records(child_data(ALL, ad1=AD1_ROWS)), [2017]).set_index("measure")
+    assert P.scorecard_value(sc_all, "A1").startswith("incomplete: entry to care not observed for")
+    assert figs["sgo_days"]["value"] == "no children"  # nobody in ALL left on a special guardianship order
     assert figs["adopted_share_of_ceased"]["value"] == P.SUPPRESSED
     assert figs["sgo_share_of_ceased"]["value"] == pytest.approx(9.3)
     assert figs["share_permanent_within_24_months"]["value"] == "too few children at risk"
@@ -458,3 +473,143 @@ def test_key_figures_are_never_a_suppressed_number(ctx, small_cohort):
     assert "SYNTHETIC" in figs["a1_days"]["label"] and "real" in figs["sgo_share_of_ceased"]["label"]
     for f in figs.values():
         assert not (isinstance(f["value"], (int, float)) and 1 <= f["value"] <= 5 and f["unit"] == "children")
+
+
+# --------------------------------------------------------------------------- entry to care observed, the 95% rule
+
+# Returns 2012-2017 cover 1 April 2011 to 31 March 2017. Entry to care is observed when the period's first
+# episode is a start of care (RNE S) on or after 1 April 2011.
+#   OLD: RNE S on 1 May 2010, before the returns: its start date is recorded, but the period is in the data
+#        only because that episode was still open on 1 April 2011, so entry is NOT observed.
+#   GAP: first episode in the data is a move (RNE P) on 1 June 2011: start not recorded, NOT observed.
+#   A0..A18: copies of child A (RNE S, 10 April 2014): observed. A1 = 417 days each (see ADOPT_A).
+# All are adopted in 2015-16, inside the window of the three years to March 2017.
+ADOPT_OLD = [
+    ep("OLD", "2010-05-01", "2014-09-01", "S", ls="C1"),
+    ep("OLD", "2014-09-01", "2015-02-01", "L", ls="E1"),
+    ep("OLD", "2015-02-01", "2015-09-01", "P", ls="E1", place="A6", rec="E11"),
+]
+ADOPT_GAP = [
+    ep("GAP", "2011-06-01", "2014-09-01", "P", ls="C1"),
+    ep("GAP", "2014-09-01", "2015-02-01", "L", ls="E1"),
+    ep("GAP", "2015-02-01", "2015-09-01", "P", ls="E1", place="A6", rec="E11"),
+]
+
+
+def _copies_of_a(k):
+    rows, ad1 = [], []
+    for i in range(k):
+        rows += [{**e, "CHILD": f"A{i}"} for e in ADOPT_A]
+        ad1.append((f"A{i}", "2014-12-01", "2015-05-01", "0", 2016))
+    return rows, ad1
+
+
+def test_entry_observed_needs_a_recorded_start_inside_the_returns():
+    rows, ad1 = _copies_of_a(1)
+    recs = P.adoption_records(child_data(rows + ADOPT_OLD + ADOPT_GAP, ad1=ad1)).set_index("CHILD")
+    assert recs.loc["A0", "entry_seen"] and recs.loc["A0", "entry_recorded"]
+    # OLD: the start (RNE S, 1 May 2010) is recorded but before 1 April 2011: not observed, out of A1 and A10
+    assert recs.loc["OLD", "entry_recorded"] and not recs.loc["OLD", "entry_seen"]
+    assert recs.loc["OLD", "A1_reason"] == P.NOT_SEEN_ENTRY and np.isnan(recs.loc["OLD", "A1_days"])
+    assert not recs.loc["GAP", "entry_recorded"] and not recs.loc["GAP", "entry_seen"]
+    # the placement order (1 Sep 2014, inside the returns) is seen for both, so both stay in A2 (no AD1: out)
+    assert recs.loc["OLD", "order_seen"] and recs.loc["GAP", "order_seen"]
+
+
+def test_a_window_with_95_percent_observed_is_reported_and_one_below_is_incomplete():
+    rows, ad1 = _copies_of_a(19)
+    # 19 observed of 20 (OLD not): 95%, complete. A1 = the 19 copies of A = 417 days (OLD left out).
+    sc = P.scorecard(P.adoption_records(child_data(rows + ADOPT_OLD, ad1=ad1)), [2017]).set_index("measure")
+    assert sc.loc["A1", "complete"] and sc.loc["A1", "adopted"] == 20 and sc.loc["A1", "observed"] == 19
+    assert sc.loc["A1", "days"] == 417 and sc.loc["A1", "status"] == "complete"
+    # 19 observed of 21 (OLD and GAP not): 90.5%, incomplete. No average for any measure, words instead.
+    data = child_data(rows + ADOPT_OLD + ADOPT_GAP, ad1=ad1)
+    recs = P.adoption_records(data)
+    sc2 = P.scorecard(recs, [2017]).set_index("measure")
+    assert not sc2["complete"].any() and sc2["days"].isna().all() and sc2["met"].isna().all()
+    words = "incomplete: entry to care not observed for a small number (suppressed) of 21 children"
+    assert (sc2["status"] == words).all()  # 2 of 21: the 2 is suppressed
+    assert P.scorecard_value(sc2, "A1") == words
+    assert np.isnan(P.stages(recs, 2017).set_index("stage").loc["placed", "median_days"])  # stages hidden too
+    sentence = P.windows_sentence(P.scorecard(recs, [2017]), synthetic=True)
+    assert sentence.startswith("The three-year window ending March 2017 is incomplete") and "SYNTHETIC" in sentence
+
+
+def test_completeness_rule_and_words():
+    assert P.Completeness(20, 19).complete and not P.Completeness(21, 19).complete
+    assert P.Completeness(0, 0).complete  # no children: nothing left out
+    assert P.Completeness(88, 48).words() == "incomplete: entry to care not observed for 40 of 88 children"
+    # 3 of 4 not observed: both the 3 and the total of 4 are small, so both are suppressed
+    assert P.not_observed_words(P.Completeness(4, 1)) == (
+        "a small number (suppressed) of a small number of children (suppressed)"
+    )
+    assert P.MIN_OBSERVED == 0.95
+
+
+def test_time_to_special_guardianship_known_answer_and_the_95_percent_rule():
+    # six children enter on 1 April 2015 and leave on an SGO after 100, 200, ..., 600 days: mean 350, median 350
+    rows = [ep(f"S{k}", START, _days(100 * k), "S", ls="C1", rec="E45") for k in range(1, 7)]
+    t = P.sgo_time(child_data(rows), 2017)
+    assert t.completeness == P.Completeness(6, 6) and t.mean_days == 350 and t.median_days == 350
+    # one more child, in care since before the returns (RNE S, 2010), leaves on an SGO in 2016: 6 of 7 observed
+    old = [ep("SOLD", "2010-01-01", "2016-01-01", "S", ls="C1", rec="E46")]
+    t2 = P.sgo_time(child_data(rows + old), 2017)
+    assert t2.completeness == P.Completeness(7, 6) and not t2.shown and np.isnan(t2.mean_days)
+
+
+# --------------------------------------------------------------------------- SYNTHETIC named in every finding
+
+
+TRIGGERS = re.compile(r"\b(A1|A2|A10|thresholds?|faster|slower|within|over)\b", re.IGNORECASE)
+
+
+def _sentences(texts):
+    out = []
+    for t in texts:
+        for line in t.splitlines():
+            line = line.removeprefix("- ").strip()
+            out += [x for x in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line) if x]
+    return out
+
+
+@pytest.fixture(scope="module")
+def default_result(ctx):
+    from analysis.sources.ssda903 import context as child_context
+
+    return P.compute(ctx, child_context.load(ctx.paper))
+
+
+def test_default_paper_windows_before_2017_are_incomplete(default_result):
+    # returns 2012-2017 (SYNTHETIC): entry observed for 48 of 88, 90 of 111, 108 of 122 and 110 of 114 children
+    sc = default_result.scorecard.drop_duplicates("year").set_index("year")
+    assert sc["complete"].to_dict() == {2014: False, 2015: False, 2016: False, 2017: True}
+    assert sc.loc[2014, "status"] == "incomplete: entry to care not observed for 40 of 88 children"
+    figs = {f["name"]: f["value"] for f in P.key_figures(default_result)}
+    assert isinstance(figs["a1_days"], int) and isinstance(figs["a10_days"], int)  # glued as numbers elsewhere
+
+
+def test_synthetic_text_never_states_a_finding_without_saying_synthetic(default_result):
+    res = default_result
+    narrative = P.narrative(res)
+    charts_ = [
+        P.scorecard_chart,
+        P.stages_chart,
+        P.permanence_chart,
+        P.cohort_chart,
+        P.age_chart,
+        P.waiting_chart,
+        P.cox_chart,
+    ]
+    texts = [
+        P.findings_markdown(res),
+        P.hypothesis(res),
+        P.hazard_markdown(res),
+        *(narrative[name] for name in P.SENTENCES),
+        *(c(res)["title"] for c in charts_),
+    ]
+    checked = [s for s in _sentences(texts) if TRIGGERS.search(s)]
+    assert len(checked) > 10  # the check bites: scorecard, hazards, windows, findings
+    assert [s for s in checked if "SYNTHETIC" not in s] == []
+    hyp = P.hypothesis(res)
+    assert "cannot tell" in hyp and "supported" not in hyp and "within DfE" not in hyp
+    assert "context rather than a test" in hyp  # the published routes out of care: context only

@@ -28,7 +28,10 @@ notebook makes one call (:func:`compute`), glues the numbers and writes prose.
 
 Left truncation: periods that began before the earliest return (or whose first
 episode in the data is not a start of care, RNE S) are excluded from the entry
-cohorts, with a count. ``CumIncidenceRight`` cannot take delayed entry, so one
+cohorts, with a count. A measure over a group of children defined by how they
+left care (A1, A2 and A10 for a three-year window, time to special guardianship)
+is reported only when entry to care is observed for at least 95% of the group
+(:mod:`.windows`); otherwise it is shown as incomplete, without its average. ``CumIncidenceRight`` cannot take delayed entry, so one
 design (entry cohorts seen from their start) serves every estimate.
 
 Every count from child-level data reaches the page through
@@ -43,7 +46,9 @@ shows; every page function (:func:`key_figures`, :func:`text_figures`, :func:`na
 :func:`findings_markdown`, :func:`hypothesis`, :func:`hazard_markdown`, each ``*_chart`` and each
 ``*_table``) takes that result. Modules: :mod:`.cohort` (time to permanence), :mod:`.adoption`
 (scorecard, stages, waiting), :mod:`.model` (what predicts delay), :mod:`.compute` (the published
-comparisons and the result), :mod:`.tables`, :mod:`.charts`, :mod:`.text` (words).
+comparisons and the result), :mod:`.windows` (whether a cohort measure has its children: entry to care
+observed, the 95% rule; time to special guardianship), :mod:`.timeliness` (A1 against England's published
+average, one-sided: the evidence for the hypothesis), :mod:`.tables`, :mod:`.charts`, :mod:`.text` (words).
 """
 
 from __future__ import annotations
@@ -74,6 +79,7 @@ from analysis.chapters.permanence.adoption import (
     waiting,
     waiting_trend,
     window,
+    window_completeness,
 )
 from analysis.chapters.permanence.charts import (
     age_chart,
@@ -163,9 +169,31 @@ from analysis.chapters.permanence.text import (
     narrative,
     ph_summary,
     scorecard_exclusion_text,
+    scorecard_value,
     text_figures,
     trend_words,
     waiting_words,
+    windows_sentence,
+)
+from analysis.chapters.permanence.timeliness import (
+    ENGLAND_A1,
+    EnglandAverage,
+    MeanTest,
+    Timeliness,
+    adoption_timeliness,
+    england_average,
+    england_years,
+    mean_test,
+    one_sided_p,
+)
+from analysis.chapters.permanence.windows import (
+    MIN_OBSERVED,
+    Completeness,
+    SgoTime,
+    completeness,
+    entry_observed,
+    not_observed_words,
+    sgo_time,
 )
 from analysis.report.text import NOT_PUBLISHED, SUPPRESSED
 
@@ -175,9 +203,11 @@ __all__ = [
     "CEASED_MEASURES",
     "CEASED_SHOWN",
     "COHORT_REASONS",
+    "ENGLAND_A1",
     "ENGLAND_STAGES",
     "LEGAL_GROUPS",
     "MIN_EVENTS",
+    "MIN_OBSERVED",
     "MODEL_REASONS",
     "MODEL_VARIABLES",
     "NOT_PUBLISHED",
@@ -202,13 +232,19 @@ __all__ = [
     "THRESHOLDS",
     "WAIT_BANDS",
     "Cohort",
+    "Completeness",
     "Curve",
+    "EnglandAverage",
     "EnglandTimeliness",
     "Exclusions",
+    "MeanTest",
     "Model",
     "Permanence",
+    "SgoTime",
+    "Timeliness",
     "Waiting",
     "adoption_records",
+    "adoption_timeliness",
     "age_band",
     "age_chart",
     "age_curves",
@@ -219,13 +255,17 @@ __all__ = [
     "cohort",
     "cohort_chart",
     "cohort_exclusions_table",
+    "completeness",
     "compute",
     "count_exclusions",
     "cox_chart",
     "curves_by",
     "data_word",
+    "england_average",
     "england_chart",
     "england_timeliness",
+    "england_years",
+    "entry_observed",
     "entry_year_curves",
     "final_incidence",
     "findings",
@@ -243,8 +283,11 @@ __all__ = [
     "la_share",
     "logrank_by",
     "mean_or_hidden",
+    "mean_test",
     "model",
     "narrative",
+    "not_observed_words",
+    "one_sided_p",
     "outcome_counts",
     "outcome_display",
     "outcome_table",
@@ -261,7 +304,9 @@ __all__ = [
     "scorecard_exclusion_text",
     "scorecard_exclusions",
     "scorecard_exclusions_table",
+    "scorecard_value",
     "scorecard_years",
+    "sgo_time",
     "share_value",
     "stages",
     "stages_chart",
@@ -275,6 +320,8 @@ __all__ = [
     "waiting_trend",
     "waiting_words",
     "window",
+    "window_completeness",
+    "windows_sentence",
     "year_end",
     "year_start",
 ]

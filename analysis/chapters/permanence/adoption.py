@@ -4,6 +4,10 @@ and the children waiting with a placement order.
 A1, A2 and A10 are found from the episodes, AD1 and the placement order in the legal statuses
 (:func:`adoption_records`), then averaged over three years against DfE's thresholds
 (:func:`scorecard`). An average or median of 1 to 5 children is not shown.
+
+No window without its children: a three-year window (and a year's adoptions beside England's
+timeliness) is reported only when entry to care is observed for at least 95% of the children adopted in
+it (:mod:`.windows` gives the rule and why); otherwise it is incomplete and its averages are left out.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.chapters.permanence.cohort import Exclusions, count_exclusions, first_reason, year_end
+from analysis.chapters.permanence.windows import Completeness, completeness, data_start, entry_observed
 from analysis.methods import survival as S
 from analysis.report import disclosure
 from analysis.report.context import Context
@@ -49,7 +54,9 @@ SCORECARD_INCONSISTENT = (
 )
 
 
-NOT_SEEN_ENTRY = "the period of care began before the first return, so entry to care is not seen"
+NOT_SEEN_ENTRY = (
+    "the period of care began before the first return (or its start is not recorded), so entry to care is not seen"
+)
 
 
 NO_AD1 = "there is no AD1 record for the adoption"
@@ -70,9 +77,10 @@ SCORECARD_REASONS = (*SCORECARD_INCONSISTENT, NOT_SEEN_ENTRY, NO_AD1, NO_MATCH, 
 def adoption_records(data: ChildData) -> pd.DataFrame:
     """One row per period of care that ended in adoption (E11/E12), with the dates of each stage.
 
-    Columns: CHILD, period_id, entry (period start), entry_seen (first
-    episode is RNE S), order (first LS E1/D1 in the period: court authority to
-    place), order_seen, decision (AD1 DATE_INT), match (AD1 DATE_MATCH),
+    Columns: CHILD, period_id, entry (period start), entry_recorded (first
+    episode is RNE S), entry_seen (entry to care observed: recorded, and on or
+    after 1 April of the first return's year; see :mod:`.windows`), order
+    (first LS E1/D1 in the period: court authority to place), order_seen, decision (AD1 DATE_INT), match (AD1 DATE_MATCH),
     foster_carer (AD1 FOSTER_CARE = 1), has_ad1, placed (the child moved in
     with the adopters), carer_start (the child moved in with the carers who
     adopted), adopted (adoption order: the period's end), adoption_year, and
@@ -99,7 +107,7 @@ def adoption_records(data: ChildData) -> pd.DataFrame:
     ep = ep.sort_values(["period_id", "DECOM"], kind="stable").reset_index(drop=True)
     if ep.empty:
         return pd.DataFrame(columns=[*RECORD_COLUMNS, *(f"{m}_{x}" for m in THRESHOLDS for x in ("reason", "days"))])
-    rec = _stage_dates(adopted, ep)
+    rec = _stage_dates(adopted, ep, data_start(data))
     _add_ad1(rec, data.stacked.tables.get("ad1"))
     _add_measures(rec)
     return rec.reset_index()
@@ -110,6 +118,7 @@ RECORD_COLUMNS = (
     "CHILD",
     "period_id",
     "entry",
+    "entry_recorded",
     "entry_seen",
     "order",
     "order_seen",
@@ -124,7 +133,7 @@ RECORD_COLUMNS = (
 )
 
 
-def _stage_dates(adopted: pd.DataFrame, ep: pd.DataFrame) -> pd.DataFrame:
+def _stage_dates(adopted: pd.DataFrame, ep: pd.DataFrame, first_day: pd.Timestamp) -> pd.DataFrame:
     """Entry, placement order, moving in with the adopters and the adoption order, per adopted period.
 
     ``ep`` (the periods' episodes, sorted by period and start) gains ``carer_start``: when the run
@@ -142,11 +151,12 @@ def _stage_dates(adopted: pd.DataFrame, ep: pd.DataFrame) -> pd.DataFrame:
     rec = pd.DataFrame(index=adopted.index)
     rec["CHILD"] = adopted["CHILD"].astype(object)
     rec["entry"] = adopted["start"]
-    rec["entry_seen"] = adopted["first_rne"] == "S"
+    rec["entry_recorded"] = adopted["first_rne"] == "S"
+    rec["entry_seen"] = entry_observed(adopted["first_rne"], adopted["start"], first_day)
     rec["adopted"] = adopted["end"]
     rec["adoption_year"] = adopted["exit_year"].astype(int)
     rec["order"] = order.reindex(rec.index)
-    rec["order_seen"] = ~(order_first_episode.reindex(rec.index).fillna(False).astype(bool) & ~rec["entry_seen"])
+    rec["order_seen"] = ~(order_first_episode.reindex(rec.index).fillna(False).astype(bool) & ~rec["entry_recorded"])
     rec["placed"] = placed.reindex(rec.index)
     rec["carer_start"] = last_carer.groupby(ep["period_id"]).last().reindex(rec.index)
     return rec
@@ -181,8 +191,8 @@ def _add_measures(rec: pd.DataFrame) -> None:
     """Add each measure's first exclusion reason ("" if included) and its days (NaN if excluded) to ``rec``."""
     inconsistent = [
         (SCORECARD_INCONSISTENT[0], rec["placed"].isna()),
-        (SCORECARD_INCONSISTENT[1], rec["entry_seen"] & (rec["match"] < rec["entry"])),
-        (SCORECARD_INCONSISTENT[2], rec["entry_seen"] & (rec["decision"] < rec["entry"])),
+        (SCORECARD_INCONSISTENT[1], rec["entry_recorded"] & (rec["match"] < rec["entry"])),
+        (SCORECARD_INCONSISTENT[2], rec["entry_recorded"] & (rec["decision"] < rec["entry"])),
         (SCORECARD_INCONSISTENT[3], rec["match"] > rec["adopted"]),
         (SCORECARD_INCONSISTENT[4], rec["match"] > rec["placed"]),
     ]
@@ -212,6 +222,11 @@ def window(records: pd.DataFrame, year: int) -> pd.DataFrame:
     return records[records["adoption_year"].between(year - 2, year)]
 
 
+def window_completeness(records: pd.DataFrame, year: int) -> Completeness:
+    """Of the children adopted in the three years ending ``year``, how many have their entry to care observed."""
+    return completeness(window(records, year)["entry_seen"])
+
+
 def scorecard_exclusions(records: pd.DataFrame, year: int) -> Exclusions:
     """Children adopted in the three years, by the first reason each is left out of A1, A2 and A10."""
     w = window(records, year)
@@ -237,15 +252,23 @@ def mean_or_hidden(values: pd.Series) -> tuple[float, float]:
 def scorecard(records: pd.DataFrame, years) -> pd.DataFrame:
     """A1, A2 and A10 as three-year averages (mean days, rounded) for the windows ending in ``years``.
 
+    A window is reported only when entry to care is observed for at least 95% of the children adopted in
+    it (:mod:`.windows`); an incomplete window's three averages are NaN (not drawn, stated or tested).
+
     Columns: year (end of the window), measure, children (number behind the
-    average), days (NaN when 1 to 5 children), threshold, met (days at or
-    under the threshold; NA when there is no average).
+    average), days (NaN when 1 to 5 children or the window is incomplete),
+    threshold, met (days at or under the threshold; NA when there is no
+    average), adopted (children adopted in the window), observed (of them,
+    entry to care observed), complete (bool), status ("complete", or
+    "incomplete: entry to care not observed for N of M children").
     """
     rows = []
     for y in years:
         w = window(records, y)
+        comp = window_completeness(records, y)
         for m in ("A1", "A2", "A10"):
             n, mean = mean_or_hidden(w[f"{m}_days"])
+            mean = mean if comp.complete else np.nan
             rows.append(
                 {
                     "year": int(y),
@@ -254,6 +277,10 @@ def scorecard(records: pd.DataFrame, years) -> pd.DataFrame:
                     "days": mean,
                     "threshold": THRESHOLDS[m],
                     "met": pd.NA if pd.isna(mean) else bool(mean <= THRESHOLDS[m]),
+                    "adopted": float(comp.children),
+                    "observed": float(comp.observed),
+                    "complete": comp.complete,
+                    "status": "complete" if comp.complete else comp.words(),
                 }
             )
     return pd.DataFrame(rows)
@@ -275,9 +302,11 @@ STAGES = (
 def stages(records: pd.DataFrame, year: int) -> pd.DataFrame:
     """Median and mean days from entry to each stage, for the children in A1 of the window ending ``year``.
 
-    A stage's statistics are hidden (NaN) when 1 to 5 children have that date.
+    A stage's statistics are hidden (NaN) when 1 to 5 children have that date, and every stage's are
+    when the window is incomplete (entry to care observed for fewer than 95% of its children).
     Columns: stage, label, children, median_days, mean_days.
     """
+    complete = window_completeness(records, year).complete
     w = window(records, year)
     w = w[w["A1_reason"] == ""]
     rows = [
@@ -286,7 +315,7 @@ def stages(records: pd.DataFrame, year: int) -> pd.DataFrame:
     for col, label in STAGES:
         d = (w[col] - w["entry"]).dt.days.dropna()
         d = d[d >= 0]
-        small = disclosure.is_small([len(d)])[0] or len(d) == 0
+        small = disclosure.is_small([len(d)])[0] or len(d) == 0 or not complete
         rows.append(
             {
                 "stage": col,
@@ -321,6 +350,7 @@ class EnglandTimeliness:
     year: int | None  # None when data/ has no year at all
     after_paper: bool  # the year shown is later than the paper's (none published up to it)
     table: pd.DataFrame  # stage, label, england_months, england_days, la_children, la_mean_days
+    la_completeness: Completeness | None = None  # the authority's adoptions of that year: entry observed?
 
 
 def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness:
@@ -330,7 +360,8 @@ def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness
     converted to days at :data:`analysis.methods.survival.DAYS_PER_MONTH` (30.44) days
     a month, so they are accurate to about a month. Beside them, the
     authority's mean days for the same stages, for its children adopted in
-    that year (child-level; hidden when 1 to 5 children).
+    that year (child-level; hidden when 1 to 5 children, and all hidden when entry to care is observed
+    for fewer than 95% of that year's adopted children).
     """
     t = ctx.table
     rows = t[(t["geographic_level"] == "National") & t["measure"].isin([m for m, *_ in ENGLAND_STAGES])]
@@ -340,12 +371,14 @@ def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness
     show = before[-1] if before else (years[0] if years else None)
     out = []
     adopted = records[records["adoption_year"] == (show if show is not None and show <= ctx.year else ctx.year)]
+    comp = completeness(adopted["entry_seen"])
     adopted = adopted[adopted["A1_reason"] == ""]
     for measure, a, b, label in ENGLAND_STAGES:
         v = rows[(rows["measure"] == measure) & (rows["year"] == show)]["value"]
         months = float(v.iloc[0]) if len(v) else np.nan
         d = (adopted[b] - adopted[a]).dt.days.dropna()
         n, mean = mean_or_hidden(d)
+        mean = mean if comp.complete else np.nan
         out.append(
             {
                 "stage": measure,
@@ -356,7 +389,12 @@ def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness
                 "la_mean_days": mean,
             }
         )
-    return EnglandTimeliness(year=show, after_paper=bool(show is not None and show > ctx.year), table=pd.DataFrame(out))
+    return EnglandTimeliness(
+        year=show,
+        after_paper=bool(show is not None and show > ctx.year),
+        table=pd.DataFrame(out),
+        la_completeness=comp,
+    )
 
 
 WAIT_BANDS = (

@@ -269,30 +269,13 @@ def scorecard_chart(res: Permanence) -> dict:
     charts.base_layout(fig, y_title="Average days (three-year average)", x_title="Three years ending 31 March")
     fig.update_xaxes(dtick=1)
     fig.update_layout(legend={"y": -0.25})
+    windows = sc.drop_duplicates("year")
+    for y in windows.loc[~windows["complete"].astype(bool), "year"]:
+        fig.add_vrect(x0=y - 0.4, x1=y + 0.4, fillcolor="#D9D9D9", opacity=0.5, line_width=0, layer="below")
+        fig.add_annotation(x=y, y=1, yref="paper", text="incomplete", showarrow=False, yanchor="bottom")
     now = sc[sc["year"] == year].set_index("measure")
-    parts = []
-    for m in ("A1", "A2", "A10"):
-        d = now.loc[m, "days"] if m in now.index else np.nan
-        if pd.isna(d):
-            parts.append(f"{m} {SUPPRESSED if now.loc[m, 'children'] > 0 else 'not available'}")
-        else:
-            parts.append(
-                f"{m} {d:,.0f} days ({'within' if d <= THRESHOLDS[m] else 'over'} the {THRESHOLDS[m]}-day threshold)"
-            )
-    title = f"In the three years to March {year}: " + "; ".join(parts) + f" ({data_word(res)} data)"
-    table = sc.assign(
-        Measure=sc["measure"].map(SCORECARD_LABELS),
-        Children=disclosure.suppress(sc[["children"]]).table()["children"].to_numpy(),
-        Met=[("–" if pd.isna(x) else ("yes" if x else "no")) for x in sc["met"]],
-    ).rename(
-        columns={
-            "year": "Three years ending",
-            "days": "Average days",
-            "threshold": "Threshold (days)",
-            "Met": "Within threshold",
-        }
-    )
-    table = table[["Three years ending", "Measure", "Children", "Average days", "Threshold (days)", "Within threshold"]]
+    title = f"In the three years to March {year}: {_scorecard_words(now)} ({data_word(res)} data)"
+    table = _scorecard_table(sc)
     return {
         "fig": fig,
         "name": "adoption-scorecard",
@@ -302,7 +285,10 @@ def scorecard_chart(res: Permanence) -> dict:
             "in the three years ending 31 March, against DfE's thresholds (426 days for A1, also used for A10; "
             "121 days for A2). A2 counts zero days for a child matched before the court's authority. Records with "
             "inconsistent dates, and children whose entry to care is before the first return, are left out (see "
-            f"the table of exclusions). Averages of 1 to 5 children are not shown. {_source(res)}"
+            "the table of exclusions). A window is shown only when entry to care is observed for at least 95% of "
+            "the children adopted in it; a shaded window marked incomplete has no average, because the children "
+            "missing from it, already in care when the returns begin, are those who waited longest. Averages of "
+            f"1 to 5 children are not shown. {_source(res)}"
         ),
         "alt": (
             "Line chart of the A1, A10 and A2 three-year averages by the year the three years end, with dashed "
@@ -311,6 +297,50 @@ def scorecard_chart(res: Permanence) -> dict:
         "table": table,
         "table_formats": {"Average days": ",.0f", "Threshold (days)": ",.0f"},
     }
+
+
+def _scorecard_words(now: pd.DataFrame) -> str:
+    """A1, A2 and A10 of one window in words: days against the threshold, or why there are none."""
+    if len(now) and not bool(now["complete"].iloc[0]):
+        return f"A1, A2 and A10 {now['status'].iloc[0]}"
+    parts = []
+    for m in ("A1", "A2", "A10"):
+        d = now.loc[m, "days"] if m in now.index else np.nan
+        if pd.isna(d):
+            parts.append(f"{m} {SUPPRESSED if m in now.index and now.loc[m, 'children'] > 0 else 'not available'}")
+        else:
+            parts.append(
+                f"{m} {d:,.0f} days ({'within' if d <= THRESHOLDS[m] else 'over'} the {THRESHOLDS[m]}-day threshold)"
+            )
+    return "; ".join(parts)
+
+
+def _scorecard_table(sc: pd.DataFrame) -> pd.DataFrame:
+    """The table behind the scorecard chart: every window and measure, with whether the window is complete."""
+    table = sc.assign(
+        Measure=sc["measure"].map(SCORECARD_LABELS),
+        Children=disclosure.suppress(sc[["children"]]).table()["children"].to_numpy(),
+        Met=[("–" if pd.isna(x) else ("yes" if x else "no")) for x in sc["met"]],
+        Window=["complete" if c else s for c, s in zip(sc["complete"], sc["status"])],
+    ).rename(
+        columns={
+            "year": "Three years ending",
+            "days": "Average days",
+            "threshold": "Threshold (days)",
+            "Met": "Within threshold",
+        }
+    )
+    return table[
+        [
+            "Three years ending",
+            "Measure",
+            "Window",
+            "Children",
+            "Average days",
+            "Threshold (days)",
+            "Within threshold",
+        ]
+    ]
 
 
 def stages_chart(res: Permanence) -> dict:
@@ -334,7 +364,13 @@ def stages_chart(res: Permanence) -> dict:
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=340, margin={"l": 300, "r": 80}, showlegend=False)
     last = shown[shown["stage"] == "adopted"]
-    if len(last):
+    now = res.scorecard[res.scorecard["year"] == year]
+    if len(now) and not bool(now["complete"].iloc[0]):
+        title = (
+            f"The stages cannot be shown for the three years to March {year}: {now['status'].iloc[0]} "
+            f"({data_word(res)} data)"
+        )
+    elif len(last):
         title = (
             f"For children adopted in the three years to March {year}, half had an adoption order within "
             f"{last['median_days'].iloc[0]:,.0f} days of entering care; half had moved in with their adoptive "
@@ -439,7 +475,8 @@ def england_chart(res: Permanence) -> dict:
             f"England: DfE's average time between the stages of adoption for children adopted in the year ending "
             f"31 March {eng.year}, published in years and months, converted to days at 30.44 days a month "
             f"(so accurate to about a month). {ctx.la.la_name}: mean days for its children adopted in the year "
-            f"ending 31 March {la_year} ({data_word(res)} data; hidden for 1 to 5 children). The decision is "
+            f"ending 31 March {la_year} ({data_word(res)} data; hidden for 1 to 5 children, and all hidden when "
+            "entry to care is observed for fewer than 95% of that year's adopted children). The decision is "
             "AD1's date of the decision that the child should be placed for adoption. Sources: DfE, Children "
             "looked after in England including adoptions (national adoption timeliness); " + _source(res)
         ),

@@ -37,6 +37,7 @@ from analysis.chapters.permanence.cohort import (
     route_incidence,
 )
 from analysis.chapters.permanence.model import Model, model
+from analysis.chapters.permanence.timeliness import Timeliness, adoption_timeliness
 from analysis.report.context import Context
 from analysis.report.text import NOT_PUBLISHED, SUPPRESSED
 from analysis.sources.ssda903.context import ChildData
@@ -156,8 +157,10 @@ class Permanence:
 
     ``synthetic`` says whether the child-level data are the SYNTHETIC authority's; ``year_test`` and
     ``age_test`` are the log-rank tests (chi-squared, degrees of freedom, p) across years of entry and
-    age bands; ``scorecard`` holds every three-year window the returns cover, ``waiting_trend`` the
-    children waiting at each 31 March.
+    age bands; ``scorecard`` holds every three-year window the returns cover (an incomplete one, whose
+    children's entry to care is observed for fewer than 95%, without averages), ``waiting_trend`` the
+    children waiting at each 31 March; ``timeliness`` is the evidence for the hypothesis (A1 against
+    England's published average, A2, time to special guardianship).
     """
 
     ctx: Context
@@ -178,6 +181,7 @@ class Permanence:
     waiting_trend: pd.DataFrame
     model: Model
     shares: pd.DataFrame
+    timeliness: Timeliness
 
     @property
     def year(self) -> int:
@@ -216,4 +220,5 @@ def compute(ctx: Context, data: ChildData) -> Permanence:
         waiting_trend=waiting_trend(data, year),
         model=model(c),
         shares=ceased_shares(ctx),
+        timeliness=adoption_timeliness(ctx, data, records),
     )

@@ -25,6 +25,8 @@ from analysis.chapters.permanence.cohort import (
 )
 from analysis.chapters.permanence.compute import Permanence, area_share, la_share, published_year, share_value
 from analysis.chapters.permanence.model import Model, stratified_change
+from analysis.chapters.permanence.timeliness import england_years
+from analysis.chapters.permanence.windows import MIN_OBSERVED, Completeness, not_observed_words
 from analysis.methods import survival as S
 from analysis.report import disclosure, text
 from analysis.report.context import Context
@@ -67,8 +69,9 @@ def _hr_words(hr: float, lo: float, hi: float) -> str:
     return "no clear difference"
 
 
-def hazard_sentences(m: Model) -> list[str]:
-    """One plain-English sentence per term of the model."""
+def hazard_sentences(m: Model, *, synthetic: bool = False) -> list[str]:
+    """One plain-English sentence per term of the model ("SYNTHETIC data" in each when they are)."""
+    syn = "SYNTHETIC data: " if synthetic else ""
     out = []
     for r in m.terms.itertuples():
         verdict = _hr_words(r.hr, r.lower, r.upper)
@@ -82,20 +85,27 @@ def hazard_sentences(m: Model) -> list[str]:
                 else f"from one year of entry to the next, no clear change in the pace of permanence "
                 f"(a {abs(pct):.0f}% {'rise' if pct > 0 else 'fall'} a year could be chance) "
             )
-            out.append(f"{clause[0].upper()}{clause[1:]}(hazard ratio {r.hr:.2f}, {ci}).")
+            out.append(_lead(syn, f"{clause}(hazard ratio {r.hr:.2f}, {ci})."))
             continue
-        who = r.who[0].upper() + r.who[1:]
         if verdict == "no clear difference":
-            out.append(f"{who} against {r.who_ref}: no clear difference (hazard ratio {r.hr:.2f}, {ci}).")
+            out.append(_lead(syn, f"{r.who} against {r.who_ref}: no clear difference (hazard ratio {r.hr:.2f}, {ci})."))
         else:
             out.append(
-                f"{who} reached permanence at {r.hr:.2f} times the rate of {r.who_ref}, that is {verdict} ({ci})."
+                _lead(
+                    syn,
+                    f"{r.who} reached permanence at {r.hr:.2f} times the rate of {r.who_ref}, that is {verdict} ({ci}).",
+                )
             )
     return out
 
 
-def ph_summary(m: Model) -> str:
-    """Plain-English reading of the proportional-hazards check."""
+def _lead(prefix: str, sentence: str) -> str:
+    """``sentence`` after ``prefix`` (such as "SYNTHETIC data: "), or capitalised when there is none."""
+    return prefix + sentence if prefix else sentence[0].upper() + sentence[1:]
+
+
+def ph_summary(m: Model, *, synthetic: bool = False) -> str:
+    """Plain-English reading of the proportional-hazards check (naming the data when they are SYNTHETIC)."""
     ph = m.fit.ph
     glob = ph[ph["term"] == "GLOBAL"].iloc[0]
     terms = m.terms[["term", "variable", "level"]].merge(ph[ph["term"] != "GLOBAL"], on="term")
@@ -116,10 +126,11 @@ def ph_summary(m: Model) -> str:
     verdict = (
         "no evidence against proportional hazards overall"
         if glob["p"] >= PH_ALPHA
-        else "evidence that some effects change over time, so their hazard ratios are averages over the follow-up"
+        else "evidence that some effects change over time, so their hazard ratios are averages across the follow-up"
     )
+    on = "On the SYNTHETIC data, the " if synthetic else "The "
     return (
-        f"Grambsch–Therneau test on Schoenfeld residuals against log time: global chi-squared "
+        f"{on}Grambsch–Therneau test on Schoenfeld residuals against log time: global chi-squared "
         f"{glob['chi2']:.1f} on {int(glob['df'])} degrees of freedom, p {text.p_value(glob['p'], prefix='')}: {verdict}; {detail}."
     )
 
@@ -177,11 +188,7 @@ def key_figures(res: Permanence) -> list[dict]:
         }
     )
     for m in ("A1", "A2", "A10"):
-        if m in now.index:
-            n, d = now.loc[m, "children"], now.loc[m, "days"]
-            value = "no children" if n == 0 else (SUPPRESSED if pd.isna(d) else int(d))
-        else:
-            value = "not available"
+        value = scorecard_value(now, m)
         rec.append(
             {
                 "name": f"{m.lower()}_days",
@@ -191,6 +198,7 @@ def key_figures(res: Permanence) -> list[dict]:
                 f"{year} ({syn})",
             }
         )
+    rec.append(_sgo_figure(res, syn))
     rec.append(
         {
             "name": "children_waiting_adoption",
@@ -214,6 +222,35 @@ def key_figures(res: Permanence) -> list[dict]:
             }
         )
     return rec
+
+
+def scorecard_value(now: pd.DataFrame, m: str):
+    """A scorecard measure's key-figure value for one window (``now``: its rows indexed by measure): whole
+    days, or why there are none ("incomplete: ...", "suppressed", "no children", "not available")."""
+    if m not in now.index:
+        return "not available"
+    if "complete" in now.columns and not bool(now.loc[m, "complete"]):
+        return str(now.loc[m, "status"])
+    n, d = now.loc[m, "children"], now.loc[m, "days"]
+    return "no children" if n == 0 else (SUPPRESSED if pd.isna(d) else int(d))
+
+
+def _sgo_figure(res: Permanence, syn: str) -> dict:
+    """Mean days from entering care to a special guardianship order (context beside the scorecard)."""
+    sgo = res.timeliness.sgo
+    if not sgo.completeness.complete:
+        value = sgo.completeness.words()
+    elif sgo.completeness.children == 0:
+        value = "no children"
+    else:
+        value = int(sgo.mean_days) if sgo.shown else SUPPRESSED
+    return {
+        "name": "sgo_days",
+        "value": value,
+        "unit": "days",
+        "label": f"Average days from entering care to leaving on a special guardianship order, children leaving "
+        f"so in the three years to 31 March {sgo.year} ({syn})",
+    }
 
 
 def _glue_median(med: S.Median) -> str:
@@ -292,7 +329,9 @@ def narrative(res: Permanence) -> dict[str, str]:
     now = res.scorecard[res.scorecard["year"] == ctx.year].set_index("measure")
     out = {}
     for meas in ("A1", "A2", "A10"):
-        if meas not in now.index or now.loc[meas, "children"] == 0:
+        if meas in now.index and not bool(now.loc[meas, "complete"]):
+            words = str(now.loc[meas, "status"])
+        elif meas not in now.index or now.loc[meas, "children"] == 0:
             words = "not available (no child adopted in the three years is in it)"
         elif pd.isna(now.loc[meas, "days"]):
             words = "suppressed (an average of 1 to 5 children)"
@@ -302,17 +341,44 @@ def narrative(res: Permanence) -> dict[str, str]:
     for route, name in (("adoption", "adopted"), ("special guardianship", "sgo"), ("return home", "home")):
         out[f"perm_share_{name}_text"] = _share_words(ctx, shares, route, ctx.year)
     out["perm_waiting_sentence"] = waiting_words(res.waiting)
-    out["perm_scorecard_exclusions"] = scorecard_exclusion_text(res.scorecard_exclusions)
+    out["perm_scorecard_exclusions"] = scorecard_exclusion_text(res.scorecard_exclusions, synthetic=res.synthetic)
+    out["perm_scorecard_windows"] = windows_sentence(res.scorecard, synthetic=res.synthetic)
     out["perm_cohort_exclusions"] = c.exclusions.sentence("Time to permanence")
     out["perm_model_exclusions"] = _model_exclusion_sentence(c, m)
-    out["perm_ph_summary"] = ph_summary(m)
+    out["perm_ph_summary"] = ph_summary(m, synthetic=res.synthetic)
     out["perm_stratified_change"] = _stratified_text(m)
     return out
 
 
-def scorecard_exclusion_text(scx: Exclusions) -> str:
-    """One sentence per reason that leaves any child out of A1, A2 or A10, with the (suppressed) counts."""
+def windows_sentence(sc: pd.DataFrame, *, synthetic: bool = False) -> str:
+    """Which three-year windows are incomplete (entry to care observed for fewer than 95% of their children),
+    and so have no average, in one sentence; or that every window is complete."""
+    syn = " (SYNTHETIC data)" if synthetic else ""
+    by_year = sc.drop_duplicates("year").set_index("year")
+    bad = by_year[~by_year["complete"].astype(bool)]
+    if bad.empty:
+        return (
+            f"Entry to care is observed for at least {MIN_OBSERVED:.0%} of the children adopted in every "
+            f"three-year window shown{syn}."
+        )
+    comps = [Completeness(int(r.adopted), int(r.observed)) for r in bad.itertuples()]
+    ends = text.series_text([str(y) for y in bad.index])
+    counts = text.series_text([not_observed_words(c) for c in comps])
+    plural_ = len(bad) > 1
+    return (
+        f"The three-year {'windows' if plural_ else 'window'} ending March {ends} "
+        f"{'are' if plural_ else 'is'} incomplete: entry to care is not observed for {counts} adopted in "
+        f"{'them' if plural_ else 'it'} (they were already in care before the first return, and the earliest "
+        f"entrants waited longest), so {'their averages are' if plural_ else 'its averages are'} left out of the "
+        f"chart and the text{syn}."
+    )
+
+
+def scorecard_exclusion_text(scx: Exclusions, *, synthetic: bool = False) -> str:
+    """One sentence per reason that leaves any child out of A1, A2 or A10, with the (suppressed) counts;
+    "SYNTHETIC" names the data in each sentence when they are."""
     measures = ["A1", "A2", "A10"]
+    unit = f"SYNTHETIC {scx.unit}" if synthetic else scx.unit
     shown = disclosure.suppress(scx.counts, total_row=scx.total).table()
     parts = []
     for reason in scx.counts.index.drop([scx.included, scx.total]):
@@ -324,12 +390,13 @@ def scorecard_exclusion_text(scx: Exclusions) -> str:
         where = text.series_text(hit)
         if len(set(words.values())) == 1:
             count = next(iter(words.values()))
-            parts.append(f"{count[0].upper()}{count[1:]} of the {scx.unit} were left out of {where} because {reason}.")
+            parts.append(f"{count[0].upper()}{count[1:]} of the {unit} were left out of {where} because {reason}.")
         else:
             each = ", ".join(f"{m} {w}" for m, w in words.items())
-            parts.append(f"Left out because {reason}: {each}.")
+            parts.append(f"Of the {unit}, left out because {reason}: {each}.")
     if not parts:
-        return f"No child {scx.total.split(' ', 1)[1]} was left out of A1, A2 or A10."  # "Children adopted in ..."
+        child = "SYNTHETIC child" if synthetic else "child"
+        return f"No {child} {scx.total.split(' ', 1)[1]} was left out of A1, A2 or A10."  # "Children adopted in ..."
     return " ".join(parts)
 
 
@@ -337,6 +404,7 @@ def scorecard_exclusion_text(scx: Exclusions) -> str:
 SENTENCES = (
     "perm_waiting_sentence",
     "perm_scorecard_exclusions",
+    "perm_scorecard_windows",
     "perm_cohort_exclusions",
     "perm_model_exclusions",
     "perm_ph_summary",
@@ -439,8 +507,25 @@ def _adoption_findings(res: Permanence, syn: str) -> list[str]:
                 f"{meas} {d:,.0f} days ({'within' if d <= THRESHOLDS[meas] else 'over'} the "
                 f"{THRESHOLDS[meas]}-day threshold)"
             )
-    if bits:
+    if len(now) and not bool(now["complete"].iloc[0]):
+        out.append(
+            f"The adoption scorecard for the three years to March {year} is {now['status'].iloc[0]}, so A1, A2 "
+            f"and A10 are not given{syn}."
+        )
+    elif bits:
         out.append(f"On the adoption scorecard for the three years to March {year}: " + "; ".join(bits) + f"{syn}.")
+    sgo = res.timeliness.sgo
+    if sgo.shown:
+        out.append(
+            f"Children who left care on a special guardianship order in the three years to March {year} had been "
+            f"in care {sgo.mean_days:,.0f} days on average (half of them more than {sgo.median_days:,.0f} days)"
+            f"{syn}."
+        )
+    elif sgo.completeness.children and not sgo.completeness.complete:
+        out.append(
+            f"The time from entering care to a special guardianship order in the three years to March {year} is "
+            f"{sgo.completeness.words()}, so no average is given{syn}."
+        )
     n = float(w.bands.loc["All children waiting", "Children"])
     if n == 0:
         out.append(f"No child was waiting with a placement order on 31 March {year}{syn}.")
@@ -501,7 +586,7 @@ def _published_findings(res: Permanence) -> list[str]:
     latest = "" if py == year else " (the latest year published)"
     return [
         f"Published figures (real): of the children who left {la}'s care in the year to March {py}"
-        f"{latest}, " + "; ".join(parts) + "."
+        f"{latest}, " + "; ".join(parts) + " (which routes children leave by, not how quickly)."
     ]
 
 
@@ -517,73 +602,103 @@ def findings(res: Permanence) -> list[str]:
 
 
 def hypothesis(res: Permanence) -> str:
-    """What the numbers say about the paper's hypothesis, in plain English (generated)."""
-    ctx, cv, shares, ages = res.ctx, res.curve, res.shares, res.by_age
-    year = ctx.year
-    now = res.scorecard[res.scorecard["year"] == year].set_index("measure")
-    over = [
-        m
-        for m in ("A1", "A2", "A10")
-        if m in now.index and not pd.isna(now.loc[m, "days"]) and now.loc[m, "days"] > THRESHOLDS[m]
+    """What the numbers say about the paper's hypothesis, in plain English (generated).
+
+    With SYNTHETIC returns it gives no verdict: it says the data cannot tell and what the council's own
+    returns would show. With real returns the verdict is the claims chapter's (one decision rule,
+    :func:`analysis.chapters.claims.permanence.permanence_verdict`, on :func:`.timeliness.adoption_timeliness`).
+    DfE's published routes out of care close it, as context, never as the verdict.
+    """
+    lines = _synthetic_hypothesis(res) if res.synthetic else _real_hypothesis(res)
+    lines.append(_routes_context(res))
+    return " ".join(line for line in lines if line)
+
+
+def _synthetic_hypothesis(res: Permanence) -> list[str]:
+    """No verdict from SYNTHETIC data: what the test is, and whether the council's returns could answer it."""
+    year, eng = res.year, res.timeliness.england
+    lines = [
+        "The child-level figures on this page come from SYNTHETIC data, so they cannot tell whether the "
+        "council's children reach permanence more slowly than they might: they show how the test works, not "
+        "what it finds.",
+        f"With the council's own SSDA903 returns in place of the SYNTHETIC ones, the test would set A1 (entering "
+        f"care to moving in with the adoptive family) for the three years to March {year} against England's "
+        f"published average for the same two dates, one-sided at the {CONFIDENCE} level, with A2 against its "
+        "121-day threshold and the time to a special guardianship order beside it.",
     ]
-    within = [
-        m
-        for m in ("A1", "A2", "A10")
-        if m in now.index and not pd.isna(now.loc[m, "days"]) and now.loc[m, "days"] <= THRESHOLDS[m]
-    ]
+    if not eng.published:
+        first = england_years(res.ctx.table)
+        since = f" (its national figures begin with {text.period(first[0])})" if first else ""
+        lines.append(
+            f"DfE did not publish England's figure for {text.period(year)}{since}, so even the council's own "
+            "returns could not give a verdict for this paper's year."
+        )
+    return lines
+
+
+def _real_hypothesis(res: Permanence) -> list[str]:
+    """The verdict from the council's returns (A1 against England), with the scorecard, SGO and cohorts as context."""
+    from analysis.chapters.claims import permanence as claim
+    from analysis.chapters.claims.verdicts import CANNOT_TELL, CONTRADICTED, SUPPORTED
+
+    t, cv = res.timeliness, res.curve
+    alpha = res.ctx.alpha  # the paper file's significance level
+    a1 = t.a1_england
+    verdict = claim.permanence_verdict(a1.n, t.completeness.complete, t.england.days, a1.p_slower, a1.p_faster, alpha)
+    if verdict == CANNOT_TELL:
+        lines = [f"The data cannot tell: {claim.cannot_tell_reason(t) or 'the test could not be made.'}"]
+    else:
+        words, conclusion = {
+            SUPPORTED: ("significantly longer than", "for adoption the hypothesis is supported"),
+            CONTRADICTED: ("significantly shorter than", "for adoption the evidence runs against the hypothesis"),
+        }.get(verdict, ("not significantly different from", "for adoption the authority is in line with England"))
+        lines = [
+            f"Children adopted in the three years to March {t.year} waited on average {a1.mean:,.0f} days from "
+            f"entering care to moving in with their adopters, {words} England's {t.england.days:,.0f} days "
+            f"(one-sided t-tests, {text.confidence(alpha)} level): {conclusion}."
+        ]
+    if t.completeness.complete and not pd.isna(t.a1_threshold.mean):
+        a2 = "not available" if pd.isna(t.a2_threshold.mean) else f"{t.a2_threshold.mean:,.0f} days"
+        lines.append(
+            f"Against DfE's scorecard thresholds, A1 was {t.a1_threshold.mean:,.0f} days (threshold "
+            f"{THRESHOLDS['A1']}) and A2 {a2} (threshold {THRESHOLDS['A2']})."
+        )
+    if t.sgo.shown:
+        lines.append(
+            f"Children leaving care on a special guardianship order had been in care {t.sgo.mean_days:,.0f} days "
+            "on average."
+        )
     word, a, b = trend_words(res.by_year, 12)
-    lines = []
-    if over:
-        lines.append(
-            f"On the adoption scorecard the authority is over DfE's threshold on {', '.join(over)}: "
-            "adopted children wait longer than the national standard, which supports the hypothesis for "
-            "adoption."
-        )
-    elif within:
-        lines.append(
-            f"On the adoption scorecard the authority is within DfE's thresholds ({', '.join(within)}): for "
-            "adopted children the hypothesis is not supported."
-        )
     if a is not None:
         lines.append(
             f"Across entry cohorts the share reaching permanence within a year {word} "
-            f"({percent(a.share[12][0])} to {percent(b.share[12][0])}), so "
-            + (
-                "progress has slowed."
-                if word == "fell"
-                else "progress has not slowed."
-                if word in ("rose", "was unchanged")
-                else "no trend can be read."
-            )
+            f"({percent(a.share[12][0])} to {percent(b.share[12][0])})."
         )
     s24 = cv.share[24][0]
     if not pd.isna(s24):
-        shown = [a for a in ages if a.shown and not pd.isna(a.share[24][0])]
-        gap = ""
-        if len(shown) >= 2:
-            lo = min(shown, key=lambda a: a.share[24][0])
-            hi = max(shown, key=lambda a: a.share[24][0])
-            gap = (
-                f"; the share permanent by then ranged from {percent(hi.share[24][0])} of children who entered aged "
-                f"{hi.label} to {percent(lo.share[24][0])} of those aged {lo.label}"
-            )
-        lines.append(f"{percent(1 - s24)} of children had not reached permanence two years after entering care{gap}.")
-    out = " ".join(lines)
-    if res.synthetic:
-        out += (
-            " These child-level results come from SYNTHETIC data: they show how the test works, not what it "
-            "finds for the authority's real children; run the report on the authority's own returns to "
-            "answer the question."
-        )
+        lines.append(f"{percent(1 - s24)} of children had not reached permanence two years after entering care.")
+    return lines
+
+
+def _routes_context(res: Permanence) -> str:
+    """DfE's published (real) routes out of care, as context: which routes, not how fast."""
+    ctx, shares = res.ctx, res.shares
     py = published_year(shares)
-    eng_ad = area_share(shares, "adoption", "England", py)
-    la_ad = la_share(ctx, shares, "adoption", py)
-    if not pd.isna(la_ad):
-        out += (
-            f" In the published (real) figures, {la_ad:.0f}% of the authority's care leavers in {py} were "
-            f"adopted against {eng_ad:.0f}% in England."
-        )
-    return out
+    if py is None:
+        return ""
+    parts, england = [], []
+    for route, word in (("adoption", "adopted"), ("special guardianship", "left on special guardianship")):
+        v = la_share(ctx, shares, route, py)
+        parts.append(f"the share {word} is suppressed by DfE" if pd.isna(v) else f"{v:.0f}% {word}")
+        england.append(percent(area_share(shares, route, "England", py) / 100))
+    v = la_share(ctx, shares, "return home", py)
+    parts.append("the share returned home is suppressed by DfE" if pd.isna(v) else f"{v:.0f}% returned home")
+    england.append(percent(area_share(shares, "return home", "England", py) / 100))
+    return (
+        f"In DfE's published (real) figures for the children who left the authority's care in the year to March "
+        f"{py}, {text.series_text(parts)} (England {', '.join(england)}): these say which routes children "
+        "leave by, context rather than a test of how quickly they get there."
+    )
 
 
 def findings_markdown(res: Permanence) -> str:
@@ -593,13 +708,13 @@ def findings_markdown(res: Permanence) -> str:
 
 def hazard_markdown(res: Permanence) -> str:
     """The model's hazard ratios in plain English, as Markdown (:func:`hazard_bullets`)."""
-    return hazard_bullets(res.model)
+    return hazard_bullets(res.model, synthetic=bool(res.synthetic))
 
 
-def hazard_bullets(m: Model) -> str:
+def hazard_bullets(m: Model, *, synthetic: bool = False) -> str:
     """The hazard ratios in plain English: each clear difference, the in-house/IFA comparison and the trend
     by year of entry as bullets, then the factors with no clear difference in one bullet."""
-    sentences = hazard_sentences(m)
+    sentences = hazard_sentences(m, synthetic=synthetic)
     clear = (m.terms["lower"] > 1) | (m.terms["upper"] < 1)
     always = m.terms["level"].isin(["IFA fostering"]) | (m.terms["variable"] == "Entry year")
     lines = [f"- {s}" for s, keep in zip(sentences, clear | always) if keep]
@@ -609,7 +724,8 @@ def hazard_bullets(m: Model) -> str:
             f"{var.lower()}: {text.series_text(list(g['level']))} (against {g['reference'].iloc[0]})"
             for var, g in rest.groupby("variable", sort=False)
         ]
+        syn = "SYNTHETIC data: no" if synthetic else "No"
         lines.append(
-            f"- No clear difference (the {CONFIDENCE} confidence interval includes 1) for " + "; ".join(groups) + "."
+            f"- {syn} clear difference (the {CONFIDENCE} confidence interval includes 1) for " + "; ".join(groups) + "."
         )
     return "\n".join(lines)
