@@ -1,28 +1,32 @@
 """Chapter "Claims checked against the data": each factual claim of the committee paper, tested.
 
 The committee paper (``../shared/reference/committee-paper-2018-01.md``) makes
-seven factual claims. For each one this chapter names the measure that tests
-it, the authority's value, the comparators, the statistical test and a
-**verdict** generated from the numbers:
+factual claims. For each one this chapter names the measure that tests it, the
+authority's value, the comparators, the statistical test and a **verdict**
+generated from the numbers (:mod:`.verdicts`):
 
-* :data:`SUPPORTED` – the data show what the paper says;
-* :data:`NOT_SUPPORTED` – the data do not show it (or show the opposite);
-* :data:`CANNOT_TELL` – the data available cannot test it (a year is not
-  published, the child-level data are SYNTHETIC, or counts are suppressed).
+* :data:`SUPPORTED` – significant in the direction the paper claims;
+* :data:`IN_LINE` – no significant difference from the comparators;
+* :data:`CONTRADICTED` – significant in the opposite direction;
+* :data:`CANNOT_TELL` – the data that could test it are missing, suppressed,
+  SYNTHETIC, too old, or the measure cannot answer the claim.
 
 Each claim has a pure ``check_<slug>`` function taking plain numbers, so a test
-can construct the inputs that flip its verdict, and :func:`check_all` gathers
-those inputs for a paper from the published figures, the child-level data,
-the paper file's unit costs and Ofsted's recruitment figures, through the
-functions the chapters already use (one way to compute each number).
+can construct the inputs that give each verdict, and :func:`check_all` gathers
+those inputs for a paper through the functions the chapters already use (one
+way to compute each number).
 
-Tests of a share against a comparator use an exact binomial test (at the
-level :data:`ALPHA`, two-sided) of the authority's count against the
-comparator's proportion; rates use the funnel plot's Poisson limits
-(:func:`analysis.methods.stats.funnel_position`); two groups of children are
-compared with Fisher's exact test; two years' counts with the conditional
-binomial test for two Poisson counts (the tests are in
-:mod:`analysis.methods.stats`).
+Every claim is directional, so every test is one-sided, at the paper file's
+significance level (``ctx.alpha``; 95% unless the paper says otherwise), once
+in the claimed direction and once in the opposite one. Rates and shares of
+every authority vary far more than chance alone would make them, so when the
+overdispersion test says so, tests against England or the neighbours' average
+use Spiegelhalter's random-effects limits (:mod:`analysis.methods.stats`); a
+rate's change over three years is a rate ratio tested the same way. Two groups
+of children are compared with Fisher's exact test; two years' counts with the
+conditional binomial test for two Poisson counts. The permanence claim rests on
+the adoption scorecard's timeliness measures from the council's returns
+(:mod:`.permanence`), never on SYNTHETIC data.
 
 :func:`compute` is the chapter's one call: it checks every claim for a paper
 and returns a :class:`Checked`, which every page function
@@ -31,43 +35,44 @@ and returns a :class:`Checked`, which every page function
 """
 
 from analysis.chapters.claims.compute import (
-    ALPHA,
-    CANNOT_TELL,
-    CHAPTER_OF,
-    CLAIMS,
-    LEVEL,
-    NOT_SUPPORTED,
-    PERMANENCE_EXITS,
-    SUPPORTED,
-    VERDICTS,
+    DEFAULT_ALPHA,
     Checked,
-    Claim,
     check_agency_costly,
     check_agency_further,
     check_all,
     check_foster_share,
     check_numbers_higher,
-    check_permanence_slow,
+    check_numbers_rising,
     check_recruitment_improved,
     check_too_many_agency,
     compute,
-    permanence_ratio,
-    permanence_years,
-    pooled_permanence,
+    cost_basis,
+    direction,
+    level,
     rate_direction,
     share_direction,
+    verdict,
 )
 from analysis.chapters.claims.tables import table, table_html
-from analysis.chapters.claims.text import counts, details_markdown, key_figures, summary_sentence
+from analysis.chapters.claims.text import counts, details_markdown, key_figures, neighbour_markdown, summary_sentence
+from analysis.chapters.claims.verdicts import (
+    CANNOT_TELL,
+    CHAPTER_OF,
+    CLAIMS,
+    CONTRADICTED,
+    IN_LINE,
+    SUPPORTED,
+    VERDICTS,
+    Claim,
+)
 
 __all__ = [
-    "ALPHA",
     "CANNOT_TELL",
     "CHAPTER_OF",
     "CLAIMS",
-    "LEVEL",
-    "NOT_SUPPORTED",
-    "PERMANENCE_EXITS",
+    "CONTRADICTED",
+    "DEFAULT_ALPHA",
+    "IN_LINE",
     "SUPPORTED",
     "VERDICTS",
     "Checked",
@@ -77,19 +82,21 @@ __all__ = [
     "check_all",
     "check_foster_share",
     "check_numbers_higher",
-    "check_permanence_slow",
+    "check_numbers_rising",
     "check_recruitment_improved",
     "check_too_many_agency",
     "compute",
+    "cost_basis",
     "counts",
     "details_markdown",
+    "direction",
     "key_figures",
-    "permanence_ratio",
-    "permanence_years",
-    "pooled_permanence",
+    "level",
+    "neighbour_markdown",
     "rate_direction",
     "share_direction",
     "summary_sentence",
     "table",
     "table_html",
+    "verdict",
 ]

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from analysis.chapters import REGISTRY
-from analysis.chapters.claims.compute import (
-    CANNOT_TELL,
-    CHAPTER_OF,
-    NOT_SUPPORTED,
-    SUPPORTED,
-    VERDICTS,
-    Checked,
-)
+from analysis.chapters.claims.compute import Checked, level
+from analysis.chapters.claims.verdicts import CANNOT_TELL, CHAPTER_OF, CONTRADICTED, IN_LINE, SUPPORTED, VERDICTS
 
 
 def counts(checked: Checked) -> dict[str, int]:
@@ -19,12 +13,19 @@ def counts(checked: Checked) -> dict[str, int]:
 
 
 def summary_sentence(checked: Checked) -> str:
-    """One sentence: how many claims the data support, do not support, and cannot test."""
+    """One sentence counting all four verdicts."""
     n = counts(checked)
     return (
-        f"Of the paper's {len(checked.claims)} factual claims, the data support {n[SUPPORTED]}, do not support "
-        f"{n[NOT_SUPPORTED]}, and cannot test {n[CANNOT_TELL]}."
+        f"Of the paper's {len(checked.claims)} factual claims checked, the data support {n[SUPPORTED]}, "
+        f"{n[IN_LINE]} {'is' if n[IN_LINE] == 1 else 'are'} in line with comparators (no significant difference), "
+        f"the data contradict {n[CONTRADICTED]}, and {n[CANNOT_TELL]} cannot be told from this data "
+        f"(one-sided tests at the {level(checked.alpha)} level)."
     )
+
+
+def neighbour_markdown(checked: Checked) -> str:
+    """The note on the comparators when they are a neighbour model newer than the paper (empty otherwise)."""
+    return f"**Comparators.** {checked.neighbour_note}" if checked.neighbour_note else ""
 
 
 def details_markdown(checked: Checked) -> str:
@@ -71,10 +72,16 @@ def key_figures(checked: Checked) -> list[dict]:
         },
         {"name": "claims_supported", "value": n[SUPPORTED], "unit": "count", "label": "Claims the data support"},
         {
-            "name": "claims_not_supported",
-            "value": n[NOT_SUPPORTED],
+            "name": "claims_in_line",
+            "value": n[IN_LINE],
             "unit": "count",
-            "label": "Claims the data do not support",
+            "label": "Claims where the authority is in line with its comparators (no significant difference)",
+        },
+        {
+            "name": "claims_contradicted",
+            "value": n[CONTRADICTED],
+            "unit": "count",
+            "label": "Claims the data contradict (significant in the opposite direction)",
         },
         {
             "name": "claims_cannot_tell",
@@ -83,4 +90,22 @@ def key_figures(checked: Checked) -> list[dict]:
             "label": "Claims the data available cannot test",
         },
     ]
+    rising = [c for c in checked.claims if c.slug == "numbers_rising"]
+    if rising:
+        recs.append(
+            {
+                "name": "cla_trend_verdict",
+                "value": rising[0].verdict,
+                "unit": "text",
+                "label": "Verdict on whether the rate of children in care rose faster than comparable authorities'",
+            }
+        )
+    recs.append(
+        {
+            "name": "claims_level",
+            "value": level(checked.alpha),
+            "unit": "text",
+            "label": "Confidence level of the claims' one-sided tests (the paper file's significance level)",
+        }
+    )
     return recs

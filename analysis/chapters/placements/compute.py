@@ -506,6 +506,26 @@ def published_shares(ctx: Context) -> pd.DataFrame:
     return out
 
 
+def authority_shares(ctx: Context, indicator: str, year: int) -> pd.DataFrame:
+    """Every authority's published share for ``indicator`` in ``year``, with the children it is a share of.
+
+    The spread of these shares between authorities is what the claims' share
+    tests allow for (:func:`analysis.methods.stats.share_overdispersion`).
+    Columns: old_la_code, pct, children (looked after at 31 March, the latest
+    release), successes (``pct`` of ``children``). Authorities without a
+    published share or total are left out.
+    """
+    values = _indicator_values(ctx, INDICATORS[indicator], _release_totals(ctx))
+    t = ctx.table
+    la = t[(t["geographic_level"] == _LA_LEVEL) & (t["year"] == year) & (t["measure"] == "cla_31_march")]
+    totals = la.set_index("old_la_code")["value"].astype(float)
+    pct = values[values.index.get_level_values("year") == year].droplevel("year")
+    out = pd.DataFrame({"pct": pct.reindex(totals.index), "children": totals}).dropna()
+    out = out[out["children"] > 0]
+    out["successes"] = (out["pct"] / 100.0 * out["children"]).round()
+    return out.rename_axis("old_la_code").reset_index()
+
+
 def published_value(pub: pd.DataFrame, indicator: str, year: int, area: str = "la"):
     """One published share: a float, or :data:`NOT_PUBLISHED`."""
     key = (indicator, year)
