@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -217,3 +218,38 @@ def site(tmp_path_factory, built, worker_id) -> Path:
 def edition(site) -> Path:
     """The shared publish's edition folder."""
     return site / edition_name()
+
+
+# --------------------------------------------------------------------------- one number everywhere
+
+#: ``{glue:text}`name:format``` or, on the opening page, ``{glue:text}`chapters/NN.ipynb::name:format```.
+GLUE_ROLE = re.compile(r"\{glue:text\}`(?:chapters/(?P<nb>\d\d_\w+)\.ipynb::)?(?P<name>\w+)(?::(?P<fmt>[^`]+))?`")
+
+
+def glue_rendered(value, fmt: str | None) -> str:
+    """What MyST-NB pastes for a glued ``value`` with format ``fmt`` (none: the plain text of the value)."""
+    return str(value) if fmt in (None, "s") or isinstance(value, str) else format(value, fmt)
+
+
+def glue_mismatches(html_dir: Path, figures: dict) -> list[str]:
+    """Every ``{glue:text}`` role in the notebooks and the opening page whose pasted text is not its key figure's
+    ``display``, or that the built page does not show."""
+    import html
+
+    sources = [(p, Path("chapters") / f"{p.stem}.html") for p in sorted((REPO / "notebooks").glob("*.md"))]
+    sources.append((REPO / "book" / "intro.md", Path("intro.html")))
+    wrong = []
+    for source, page in sources:
+        if not (html_dir / page).is_file():
+            continue
+        shown = html.unescape((html_dir / page).read_text(encoding="utf-8"))
+        for m in GLUE_ROLE.finditer(source.read_text(encoding="utf-8")):
+            fig = figures.get(m["name"])
+            if fig is None or fig["value"] is None or (fig["unit"] == "text" and m["fmt"] is None):
+                continue
+            got = glue_rendered(fig["value"], m["fmt"])
+            if got != fig["display"]:
+                wrong.append(f"{source.name}: {m['name']}:{m['fmt']} shows {got!r}, its display is {fig['display']!r}")
+            elif got not in shown:
+                wrong.append(f"{page}: {m['name']} ({got!r}) is not on the page")
+    return wrong

@@ -73,7 +73,7 @@ def test_every_glue_reference_rendered(built):
 
 def test_key_figures_json_has_the_required_figures(figures):
     for name in REQUIRED:
-        assert set(figures[name]) == {"value", "unit", "label", "notebook"}, name
+        assert set(figures[name]) == {"value", "unit", "label", "display", "notebook"}, name
         assert figures[name]["notebook"] == "chapters/10_care_numbers.ipynb"
     assert figures["funnel_position"]["value"] in stats.POSITIONS
 

@@ -61,11 +61,15 @@ def test_table_formats_and_missing_values():
 
 
 def test_figure_record_checks_name_and_unit():
-    assert keyfigures.figure_record("cla_count", 686.0, "children", "x") == {
-        "value": 686,
+    assert keyfigures.figure_record("cla_count", 1686.0, "children", "x") == {
+        "value": 1686,
         "unit": "children",
         "label": "x",
+        "display": "1,686",
     }
+    # one display per figure: the decimals its rounded value has, or ``digits`` when given
+    assert keyfigures.figure_record("r", 44.8, "per 10,000 children", "x")["display"] == "44.8"
+    assert keyfigures.figure_record("r", 45.0, "per 10,000 children", "x", digits=1)["display"] == "45.0"
     with pytest.raises(ValueError, match="identifier"):
         keyfigures.figure_record("cla count", 1, "children", "x")
     with pytest.raises(ValueError, match="unit 'kg'"):
@@ -96,7 +100,13 @@ def test_collect_reads_records_and_writes_sorted_json(tmp_path):
     a = _notebook(tmp_path / "a.ipynb", _glued_output("zeta", 2), _glued_output("alpha", 1.0))
     figures = keyfigures.collect([a], tmp_path)
     assert list(figures) == ["alpha", "zeta"]
-    assert figures["alpha"] == {"value": 1, "unit": "children", "label": "label", "notebook": "a.ipynb"}
+    assert figures["alpha"] == {
+        "value": 1,
+        "unit": "children",
+        "label": "label",
+        "display": "1",
+        "notebook": "a.ipynb",
+    }
     keyfigures.write(figures, tmp_path / "k.json")
     assert json.loads((tmp_path / "k.json").read_text()) == figures
 

@@ -4,7 +4,14 @@ Notebooks call :func:`glue_figure` for each number they quote. It glues the
 value with MyST-NB (so prose can paste it with ``{glue:text}`name:fmt```) and
 records its unit and a plain-English label in the output's metadata. After the
 notebooks run, :func:`collect` reads every executed notebook and the build
-writes ``key-figures.json``: glue name -> ``{value, unit, label, notebook}``.
+writes ``key-figures.json``: glue name -> ``{value, unit, label, display, notebook}``.
+
+Each key figure has **one display format**: ``display`` is how the value reads
+wherever it is shown (prose, opening page, claims table, chart titles, PDF).
+A number is rounded once, where the chapter records it, and ``display`` shows
+exactly that rounded value (thousands separated; ``digits`` fixes the decimals
+when a rounded value happens to be whole). Prose pastes it with a glue format
+that gives the same string, which a build test checks for every glue role.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import numpy as np
 import pandas as pd
 
 from analysis.errors import BuildError
@@ -55,7 +63,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def figure_record(name: str, value: Any, unit: str, label: str) -> dict[str, Any]:
+def display(value: Any, unit: str, digits: int | None = None) -> str:
+    """How a key figure's value reads wherever it is shown (see the module docstring).
+
+    Text passes through; a year reads "2017"; a number is shown with thousands
+    separators and ``digits`` decimals, or, without ``digits``, with just the
+    decimals its (already rounded) value has: 44.8 -> "44.8", 686 -> "686",
+    1234.5 -> "1,234.5". A missing value reads "not published".
+    """
+    from analysis.report import text
+
+    value = _plain(value)
+    if value is None:
+        return text.NOT_PUBLISHED
+    if isinstance(value, (str, bool)):
+        return str(value)
+    if unit == "year":
+        return str(int(value))
+    if digits is None:
+        shown = np.format_float_positional(float(value), precision=6, trim="-")
+        digits = len(shown.partition(".")[2])
+    return text.number(value, digits)
+
+
+def figure_record(name: str, value: Any, unit: str, label: str, digits: int | None = None) -> dict[str, Any]:
     """The key-figure record for one glued value, after checking it.
 
     Raises
@@ -67,10 +98,10 @@ def figure_record(name: str, value: Any, unit: str, label: str) -> dict[str, Any
         raise ValueError(f"key figure name {name!r} must be an identifier (letters, digits, _)")
     if unit not in UNITS:
         raise ValueError(f"key figure {name!r}: unit {unit!r} is not one of {sorted(UNITS)}")
-    return {"value": _plain(value), "unit": unit, "label": label}
+    return {"value": _plain(value), "unit": unit, "label": label, "display": display(value, unit, digits)}
 
 
-def glue_figure(name: str, value: Any, unit: str, label: str) -> Any:
+def glue_figure(name: str, value: Any, unit: str, label: str, digits: int | None = None) -> Any:
     """Glue ``value`` under ``name`` for the prose, with its unit and label.
 
     The output is hidden in the book (only the pasted value shows). Returns the
@@ -80,7 +111,7 @@ def glue_figure(name: str, value: Any, unit: str, label: str) -> Any:
     from IPython.display import display
     from myst_nb.ext.glue import GLUE_PREFIX
 
-    record = figure_record(name, value, unit, label)
+    record = figure_record(name, value, unit, label, digits)
     plain = record["value"]
     mimebundle, metadata = format_display_data(plain)
     metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
@@ -144,6 +175,6 @@ def table(names: list[str] | None = None) -> pd.DataFrame:
 
 
 def glue_all(records: list[dict[str, Any]]) -> None:
-    """Glue each record ``{name, value, unit, label}`` with :func:`glue_figure`."""
+    """Glue each record ``{name, value, unit, label[, digits]}`` with :func:`glue_figure`."""
     for rec in records:
-        glue_figure(rec["name"], rec["value"], rec["unit"], rec["label"])
+        glue_figure(rec["name"], rec["value"], rec["unit"], rec["label"], rec.get("digits"))

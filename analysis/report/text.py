@@ -101,6 +101,27 @@ def number(value, digits: int = 0, *, missing: str = NOT_PUBLISHED) -> str:
     return f"{value:,.{digits}f}"
 
 
+def rate(value, digits: int = 0, *, missing: str = NOT_PUBLISHED) -> str:
+    """A rate per 10,000 (or per 100) as printed: 47.85 -> "48", or "47.9" with ``digits=1``.
+
+    The one display of a rate; key figures, titles and tables use it with the
+    digits their key figure records.
+    """
+    return number(value, digits, missing=missing)
+
+
+def change_pct(value, digits: int = 0, *, missing: str = NOT_PUBLISHED) -> str:
+    """A percentage change with its sign: 30.8 -> "+31%", -6.9 -> "-7%", 0 -> "0%"."""
+    if isinstance(value, str):
+        return value
+    if not is_number(value):
+        return missing
+    shown = f"{abs(value):.{digits}f}"
+    if float(shown) == 0:
+        return f"{shown}%"
+    return f"{'+' if value > 0 else '-'}{shown}%"
+
+
 def count(value, noun: str | None = None, *, missing: str = NOT_PUBLISHED) -> str:
     """A count, with its noun if given: "525 initial enquiries", or "initial enquiries (not published)"."""
     if noun is None:
@@ -154,6 +175,11 @@ def returns_text(synthetic: bool) -> str:
         if synthetic
         else "the authority's SSDA903 returns"
     )
+
+
+def source_phrase(synthetic: bool) -> str:
+    """Where a child-level chart title's figures come from, to open the title: "In the SYNTHETIC returns"."""
+    return "In the SYNTHETIC child-level returns" if synthetic else "In the council's SSDA903 returns"
 
 
 def year_span(first: int, last: int) -> str:

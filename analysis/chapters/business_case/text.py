@@ -190,7 +190,13 @@ def key_figures(res: Results) -> list[dict]:
     "not within N years"; counts of children are rounded to whole children and
     the text "suppressed" when 1 to 5.
     """
-    return _scenario_figures(res) + _context_figures(res) + _sensitivity_figures(res)
+    source = {
+        "name": "scenario_data_word",
+        "value": f"SYNTHETIC {CHILD_LEVEL}" if res.synthetic else CHILD_LEVEL,
+        "unit": "text",
+        "label": "What the business case's numbers of children are projected from",
+    }
+    return [source, *_scenario_figures(res), *_context_figures(res), *_sensitivity_figures(res)]
 
 
 def _scenario_sentence(s: Scenario, res: Results) -> str:

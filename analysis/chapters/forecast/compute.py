@@ -60,7 +60,9 @@ class Outlook:
     projection : pandas.DataFrame
         :func:`~analysis.methods.forecasting.project` of the model over the horizon (expected numbers by state).
     sim : pandas.DataFrame
-        :func:`~analysis.methods.forecasting.simulate`: total with its prediction interval by year.
+        :func:`~analysis.methods.forecasting.simulate`: total with its prediction interval by year; its
+        ``mean`` is replaced by the model's exact expected total (``projection`` summed), so that the
+        forecast quoted in the text, drawn on the chart and shown in the projection table is one number.
     ets : EtsResult
         The trend fitted to the published series up to the paper's year.
     backtest : Backtest
@@ -155,6 +157,10 @@ def compute(ctx, data) -> Outlook:
     child = pd.Series(
         [float((snapshot(data.prepared, y)["state"] >= 0).sum()) for y in child_years], index=child_years, dtype=float
     )
+    projection = project(model, f.years_ahead)
+    sim = simulate(model, f.years_ahead, n=f.simulations, seed=f.seed, interval=f.interval)
+    expected = projection.groupby("year")["children"].sum()
+    sim = sim.assign(mean=sim["year"].map(expected).fillna(sim["mean"]))
     return Outlook(
         year=year,
         horizon=f.years_ahead,
@@ -162,8 +168,8 @@ def compute(ctx, data) -> Outlook:
         simulations=f.simulations,
         la_name=ctx.la.la_name,
         model=model,
-        projection=project(model, f.years_ahead),
-        sim=simulate(model, f.years_ahead, n=f.simulations, seed=f.seed, interval=f.interval),
+        projection=projection,
+        sim=sim,
         ets=ets_forecast(pub, f.years_ahead, f.interval),
         backtest=backtest(
             data.prepared, pub, year, history_years=f.history_years, n=f.simulations, seed=f.seed, interval=f.interval

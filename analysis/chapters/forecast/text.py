@@ -211,8 +211,8 @@ def _forecast_figures(o: Outlook) -> list[dict]:
             "name": "forecast_cla_in_3_years",
             "value": h["mean"],
             "unit": "children",
-            "label": f"Stock-and-flow forecast of children looked after on 31 March {o.year3}: mean of the simulated "
-            f"futures ({o.data_word})",
+            "label": f"Stock-and-flow forecast of children looked after on 31 March {o.year3}: the model's expected "
+            f"number, as in the projection table ({o.data_word})",
         },
         {
             "name": "forecast_cla_in_3_years_lower",
@@ -288,4 +288,16 @@ def key_figures(o: Outlook) -> list[dict]:
     Child-level counts are whole children, or the text "suppressed"; figures
     that could not be worked out are the text "not available".
     """
-    return _forecast_figures(o) + _check_figures(o)
+    source = {
+        "name": "forecast_data_word",
+        "value": o.data_word,
+        "unit": "text",
+        "label": "What the stock-and-flow forecast is fitted to (SYNTHETIC or the council's child-level data)",
+    }
+    level = {
+        "name": "forecast_interval_level",
+        "value": o.level,
+        "unit": "text",
+        "label": "Coverage of the forecast's prediction intervals",
+    }
+    return [source, level, *_forecast_figures(o), *_check_figures(o)]

@@ -167,7 +167,8 @@ def mix_chart(res: Placements) -> dict:
     foster = share(sup, (ALL_FOSTER, y), (ALL_CHILDREN, y))
     ifa = share(sup, ("IFA fostering", y), (ALL_CHILDREN, y))
     title = (
-        f"At 31 March {y}, {text.pct(foster)} of children looked after were in foster placements, and "
+        f"{text.source_phrase(h.synthetic)}, at 31 March {y} {text.pct(foster)} of children looked after were in "
+        "foster placements, and "
         f"{text.pct(ifa)} of all children were with independent fostering agency carers"
     )
     hidden = bool(sup.mask.loc[list(CATEGORIES), list(h.years)].to_numpy().any())
@@ -209,7 +210,8 @@ def fostering_chart(res: Placements) -> dict:
     ifa0 = shares.loc["IFA fostering", y0]
     since = f" ({text.pct(ifa0)} in {y0})" if len(h.years) > 1 else ""
     title = (
-        f"At 31 March {y}, IFA carers looked after {text.pct(ifa)} of children in foster placements{since}; the "
+        f"{text.source_phrase(h.synthetic)}, at 31 March {y} IFA carers looked after {text.pct(ifa)} of children "
+        f"in foster placements{since}; the "
         f"council's own carers {text.pct(inh)}"
     )
     hidden = bool(sup.mask.loc[[*FOSTERING, ALL_FOSTER], list(h.years)].to_numpy().any())
@@ -315,7 +317,7 @@ def distance_chart(res: Placements) -> dict:
     )
     ifa = share(sup, ("IFA fostering", DISTANCE[1]), ("IFA fostering", y))
     inh = share(sup, ("in-house fostering", DISTANCE[1]), ("in-house fostering", y))
-    title = f"At 31 March {y}, " + compare(
+    title = f"{text.source_phrase(h.synthetic)}, at 31 March {y} " + compare(
         "IFA foster placements", ifa, "in-house ones", inh, "over 20 miles from home"
     )
     hidden, empty = _rows_note(h, sup, rows, [y, DISTANCE[1], LOCALITY[1]])
@@ -354,7 +356,7 @@ def stability_chart(res: Placements) -> dict:
     )
     ifa = share(sup, ("IFA fostering", MOVES[0]), ("IFA fostering", y))
     inh = share(sup, ("in-house fostering", MOVES[0]), ("in-house fostering", y))
-    title = f"At 31 March {y}, " + compare(
+    title = f"{text.source_phrase(h.synthetic)}, at 31 March {y} " + compare(
         "children with IFA carers",
         ifa,
         "children with in-house carers",

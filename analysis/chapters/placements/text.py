@@ -25,7 +25,9 @@ def published_title(res: Placements, group: str) -> str:
     """The title of a published chart (``group`` as in :data:`.compute.PUBLISHED_CHARTS`): what it shows."""
     ctx, pub = res.ctx, res.pub
     la, y = ctx.la.la_name, ctx.year
-    pct = text.pct
+
+    def pct(value):
+        return text.pct(value, 1)
 
     def v(ind, area="la", yr=y):
         return published_value(pub, ind, yr, area)
@@ -151,6 +153,7 @@ def _published_figures(res: Placements) -> list[dict]:
             "name": name,
             "value": key_value(published_value(res.pub, ind, y, area)),
             "unit": "percent",
+            "digits": 1,
             "label": f"Share of {whose} children looked after at 31 March {y} {what} (DfE published, real)",
         }
         for name, ind, area, whose, what in rows
@@ -184,7 +187,13 @@ def _child_level_figures(res: Placements) -> list[dict]:
         ),
     )
     return [
-        {"name": name, "value": key_value(share(stock, *cells)), "unit": "percent", "label": f"{what} ({child})"}
+        {
+            "name": name,
+            "value": key_value(share(stock, *cells), 0),
+            "unit": "percent",
+            "digits": 0,
+            "label": f"{what} ({child})",
+        }
         for name, cells, what in rows
     ]
 
