@@ -171,6 +171,9 @@ def test_recruitment_improved_four_verdicts():
     missing = C.check_recruitment_improved(LA, 2018, 35, 2017, math.nan)
     assert missing.verdict == C.CANNOT_TELL
     assert "2016-17 is not available" in missing.reason
+    stale = C.check_recruitment_improved(LA, 2026, math.nan, 2025, math.nan, available=[2018, 2019])
+    assert stale.verdict == C.CANNOT_TELL
+    assert "cover 2017-18 and 2018-19; 2025-26 and 2024-25 are not available" in stale.reason
 
 
 # --------------------------------------------------------------------------- presentation

@@ -452,19 +452,28 @@ def check_agency_costly(la: str, costs: Costs) -> Claim:
 
 
 def check_recruitment_improved(
-    la: str, current_year: int, current, previous_year: int, previous, alpha: float = DEFAULT_ALPHA
+    la: str,
+    current_year: int,
+    current,
+    previous_year: int,
+    previous,
+    alpha: float = DEFAULT_ALPHA,
+    available: list[int] | None = None,
 ) -> Claim:
     """Claim 2.3: foster carer recruitment in the current year significantly improved on previous years.
 
     Ofsted's approvals of fostering households by the council's own fostering
     service in the paper's current year against the year before, compared as
     two Poisson counts (one-sided conditional binomial tests at ``alpha``).
-    Cannot tell when either year is not in the data.
+    Cannot tell when either year is not in the data; ``available`` (the years
+    Ofsted's figures in the data cover) is then named in the reason.
     """
     measure = "Fostering households approved by the council's own fostering service in the year (Ofsted, published)"
     lv = level(alpha)
     if missing(current, previous):
         have = [text.period(y) for y, v in ((current_year, current), (previous_year, previous)) if not missing(v)]
+        if available is not None:
+            have = [text.period(y) for y in available]
         absent = [text.period(y) for y, v in ((current_year, current), (previous_year, previous)) if missing(v)]
         return make_claim(
             "recruitment_improved",
@@ -479,7 +488,7 @@ def check_recruitment_improved(
             test=f"one-sided conditional binomial test of two counts, {lv}",
             verdict=CANNOT_TELL,
             reason=(
-                f"Ofsted's local-authority figures in the data cover {', '.join(have) or 'no year'}; "
+                f"Ofsted's local-authority figures in the data cover {text.series_text(have) or 'no year'}; "
                 f"{' and '.join(absent)} {'is' if len(absent) == 1 else 'are'} not available, so the "
                 "change cannot be measured."
             ),
@@ -593,7 +602,9 @@ def _recruitment_claim(ctx: Context) -> Claim:
     of = rc.ofsted(ctx)
     la_rows = of[(of["area"] == "la") & (of["measure"] == "fostering_approvals")].set_index("year")["value"]
     get = lambda yr: float(la_rows.get(yr, float("nan")))  # noqa: E731
-    return check_recruitment_improved(ctx.la.la_name, cur, get(cur), cur - 1, get(cur - 1), ctx.alpha)
+    return check_recruitment_improved(
+        ctx.la.la_name, cur, get(cur), cur - 1, get(cur - 1), ctx.alpha, available=rc.ofsted_years(ctx)
+    )
 
 
 def check_all(ctx: Context, data=None) -> list[Claim]:
