@@ -94,3 +94,17 @@ def test_rejects_negative_or_fractional_counts():
 def test_scan_finds_unsuppressed_small_counts():
     table = pd.DataFrame({"children": [10, 3, "c", 0]})
     assert unsuppressed_small_counts(table, ["children"]) == ["row 1, column 'children': 3"]
+
+
+def test_a_table_shows_an_earlier_release_of_its_cells_exactly():
+    # the release hides b (3) and, so that b cannot be worked out from the total, c (8)
+    rows = ["a", "b", "c", "all"]
+    release = suppress(pd.DataFrame({"n": [20, 3, 8, 31]}, index=rows), sums=[("rows", rows)])
+    assert release.mask["n"].tolist() == [False, True, True, False]
+    # a later table of the same children with no total of its own would hide only b, showing 8 that the
+    # release hides; given the release it hides exactly what the release hides, and shows its values
+    later = pd.DataFrame({"actual": [20, 3, 8, 30]}, index=rows)
+    assert suppress(later).mask["actual"].tolist() == [False, True, False, False]
+    out = suppress(later, released=release, cells={(r, "actual"): (r, "n") for r in rows})
+    assert out.mask["actual"].tolist() == [False, True, True, False]
+    assert out.values.loc["all", "actual"] == 31  # the release's value, not this table's own 30

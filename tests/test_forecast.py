@@ -551,3 +551,24 @@ def test_default_paper_outlook_is_repeatable(default_outlook):
     again = F.compute(ctx, child_context.load(ctx.paper))
     pd.testing.assert_frame_equal(o.sim, again.sim)
     assert F.findings(o) == F.findings(again)
+
+
+@pytest.mark.slow  # builds the placements chapter's histories for the default paper (a few seconds)
+def test_projection_table_shows_the_placements_release_of_the_paper_s_year():
+    """The 2017 actual column shows exactly what the placements chapter's stock table shows (issue 13's leak)."""
+    from analysis.chapters import placements as pl
+    from analysis.paper import DEFAULT_PAPER
+    from analysis.report import context
+    from analysis.report.categories import AGE_ROWS
+    from analysis.sources.ssda903 import context as child_context
+
+    ctx = context.load(DEFAULT_PAPER)
+    data = child_context.load(ctx.paper)
+    release = pl.stock_table(pl.histories(ctx, data))
+    o = F.compute(ctx, data, release=release)
+    shown = F.projection_table(o).table()[f"{o.year} (actual)"]
+    released = release.table()[o.year]
+    rows = {**{b: AGE_ROWS[b] for b in M.AGE_BANDS}, **{c: c for c in M.CATEGORIES}, "all children": "all children"}
+    assert {here: shown[here] for here in rows} == {here: released[there] for here, there in rows.items()}
+    # the three cells the placements chapter hides in 2017 (kinship, another council's carers, with parents)
+    assert (shown[["kinship fostering", "other LA fostering", "placed with parents"]] == "c").all()

@@ -11,7 +11,13 @@ statistics:
   until no suppressed count can be back-solved; a total of 1 to 5 is itself
   suppressed;
 * **derived figures**: a percentage or rate whose numerator or denominator is
-  suppressed is suppressed as well (:meth:`Suppressed.share`).
+  suppressed is suppressed as well (:meth:`Suppressed.share`);
+* **one released version**: a table that shows cells of a population and date
+  another table has already released (for example the forecast's children at
+  31 March of the paper's year, released by the placements chapter's stock
+  table) passes that release as ``released`` with a map of its cells to the
+  release's, and shows exactly what the release shows: the release's values,
+  hidden where the release hides them, before its own secondary suppression.
 
 Zero is published as zero (DfE: "a zero means a zero was submitted").
 """
@@ -120,6 +126,8 @@ def suppress(
     total_row=None,
     total_col=None,
     sums: Iterable[tuple[str, Iterable]] = (),
+    released: Suppressed | None = None,
+    cells: dict | None = None,
 ) -> Suppressed:
     """Suppress small counts in a table, with secondary suppression.
 
@@ -137,6 +145,10 @@ def suppress(
         Extra constraints for tables whose totals are not a margin, as
         ``("rows", [labels...])`` meaning those rows add up to the last label
         in each column (likewise ``("columns", [...])``).
+    released, cells:
+        An earlier release of some of these cells (same population and date),
+        and the map ``{(row, column) here: (row, column) in released}``: those
+        cells take the release's values and are hidden where it hides them.
 
     Returns
     -------
@@ -148,6 +160,13 @@ def suppress(
         If a count is negative or not a whole number.
     """
     vals = counts.astype(float)
+    fixed = []
+    if released is not None:
+        for here, there in (cells or {}).items():
+            if released.mask.loc[there]:
+                fixed.append(here)
+            else:
+                vals.loc[here] = released.values.loc[there]
     arr = vals.to_numpy(copy=True)
     finite = arr[~np.isnan(arr)]
     if (finite < 0).any() or (np.abs(finite - np.round(finite)) > 1e-9).any():
@@ -155,6 +174,9 @@ def suppress(
     index, columns = list(vals.index), list(vals.columns)
     primary = is_small(np.nan_to_num(arr, nan=0.0))
     mask = primary.copy()
+    index_of, column_of = {r: i for i, r in enumerate(vals.index)}, {c: j for j, c in enumerate(vals.columns)}
+    for row, col in fixed:
+        mask[index_of[row], column_of[col]] = True
     groups = _groups(index, columns, total_row, total_col)
     for axis, labels in sums:
         labels = list(labels)

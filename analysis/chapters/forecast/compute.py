@@ -72,6 +72,9 @@ class Outlook:
         DfE's figures for the forecast years, published after the paper (may be empty).
     child_history : pandas.Series
         Children of known age looked after at 31 March in the child-level data, by year (not yet suppressed).
+    release : analysis.report.disclosure.Suppressed, optional
+        The released table of children looked after at 31 March of the paper's year (the placements
+        chapter's stock table), whose cells the projection table's actual column shows as released.
     """
 
     year: int
@@ -87,6 +90,7 @@ class Outlook:
     published: pd.Series
     later: pd.Series
     child_history: pd.Series
+    release: disclosure.Suppressed | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -128,7 +132,7 @@ class Outlook:
         )
 
 
-def compute(ctx, data) -> Outlook:
+def compute(ctx, data, release: disclosure.Suppressed | None = None) -> Outlook:
     """Fit, project, simulate, cross-check and back-test for a paper: the chapter's one result.
 
     Parameters
@@ -137,6 +141,8 @@ def compute(ctx, data) -> Outlook:
         The run context (paper, published table, authority).
     data : analysis.sources.ssda903.context.ChildData
         The paper's child-level data (returns up to the paper's year).
+    release : analysis.report.disclosure.Suppressed, optional
+        The released stock table at 31 March of the paper's year (:attr:`Outlook.release`).
 
     Returns
     -------
@@ -177,6 +183,7 @@ def compute(ctx, data) -> Outlook:
         published=pub,
         later=later,
         child_history=child,
+        release=release,
     )
 
 

@@ -18,7 +18,7 @@ from analysis.chapters.forecast.compute import (
     safe,
 )
 from analysis.report import disclosure, text
-from analysis.report.categories import LABELS
+from analysis.report.categories import AGE_ROWS, LABELS
 
 
 def flows_table(o: Outlook) -> disclosure.Suppressed:
@@ -29,11 +29,18 @@ def flows_table(o: Outlook) -> disclosure.Suppressed:
 def projection_table(o: Outlook) -> disclosure.Suppressed:
     """:func:`~analysis.chapters.forecast.compute.projection_counts` after disclosure control.
 
-    The age bands and the placement categories each add up to the total.
+    The age bands and the placement categories each add up to the total. The
+    paper's year (actual children at 31 March) shows the released stock table's
+    cells (:attr:`Outlook.release`): the same values, hidden where it hides them.
     """
     counts = projection_counts(o)
     sums = [("rows", [*AGE_BANDS, ALL_CHILDREN]), ("rows", [*CATEGORIES, ALL_CHILDREN])]
-    return disclosure.suppress(counts, sums=sums)
+    cells = None
+    if o.release is not None:
+        actual = f"{o.year} (actual)"
+        rows = {**{b: AGE_ROWS[b] for b in AGE_BANDS}, **{c: c for c in CATEGORIES}, ALL_CHILDREN: ALL_CHILDREN}
+        cells = {(here, actual): (there, o.year) for here, there in rows.items() if there in o.release.values.index}
+    return disclosure.suppress(counts, sums=sums, released=o.release, cells=cells)
 
 
 def _shown(value) -> str:
