@@ -673,3 +673,12 @@ def test_scanner_would_catch_the_chapter_tables_if_suppression_were_skipped(smal
     problems = pl.disclosure_problems(html)
     assert any("column 'Children': 2" in p for p in problems)  # two IFA children at 31 March 2017
     assert any("column '5 to 9'" in p for p in problems)
+
+
+def test_suppressed_categories_are_drawn_as_one_segment_that_fills_the_bar():
+    from analysis.chapters.placements.charts import suppressed_share
+    from analysis.report.text import SUPPRESSED
+
+    shares = pd.DataFrame({"2016": [60.0, 30.0, 10.0], "2017": [70.0, SUPPRESSED, SUPPRESSED]}, index=list("abc"))
+    out = suppressed_share(shares)
+    assert np.isnan(out[0]) and out[1] == pytest.approx(30.0)  # 2017: b and c together are what a leaves

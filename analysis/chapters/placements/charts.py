@@ -146,8 +146,27 @@ def _share_of(sup, rows, cols, den_row=None, den_col=None) -> pd.DataFrame:
     )
 
 
+#: The legend entry of the segment that stands for suppressed categories.
+SUPPRESSED_SEGMENT = "Suppressed (1 to 5 children, or hidden so they cannot be worked out)"
+
+
+def suppressed_share(shares: pd.DataFrame) -> list[float]:
+    """Per column, 100 less the shown shares when any is suppressed (NaN when none is, or none is shown).
+
+    The suppressed categories together are what the shown ones leave of the
+    whole, which the table's shown total and cells give away anyway, so drawing
+    them as one segment reveals no hidden count and lets each bar reach 100%.
+    """
+    out = []
+    for col in shares.columns:
+        values = [v for v in shares[col] if text.is_number(v)]
+        hidden = any(v == text.SUPPRESSED for v in shares[col])
+        out.append(max(100.0 - sum(values), 0.0) if hidden and values else np.nan)
+    return out
+
+
 def mix_chart(res: Placements) -> dict:
-    """Placement mix at 31 March by year, as 100% stacked bars (suppressed segments left out)."""
+    """Placement mix at 31 March by year, as 100% stacked bars; suppressed categories drawn as one grey segment."""
     h, sup = res.histories, res.stock
     y = h.year
     shares = _share_of(sup, CATEGORIES, h.years, den_row=ALL_CHILDREN)
@@ -160,6 +179,17 @@ def mix_chart(res: Placements) -> dict:
                 name=row_label(cat),
                 marker_color=COLOURS[cat],
                 hovertemplate=f"{row_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>",
+            )
+        )
+    hidden_share = suppressed_share(shares)
+    if any(not np.isnan(v) for v in hidden_share):
+        fig.add_trace(
+            go.Bar(
+                x=[str(v) for v in h.years],
+                y=hidden_share,
+                name=SUPPRESSED_SEGMENT,
+                marker={"color": "#BBBBBB", "pattern": {"shape": "/", "fgcolor": "#555555"}},
+                hovertemplate="Suppressed categories together<br>%{x}: %{y:.0f}%<extra></extra>",
             )
         )
     charts.base_layout(fig, y_title="% of children looked after at 31 March", x_title="31 March")
@@ -178,7 +208,14 @@ def mix_chart(res: Placements) -> dict:
         "title": title,
         "caption": (
             f"Children looked after at 31 March by type of placement, {h.years[0]} to {y}, as a percentage "
-            f"of all children looked after that day.{_suppressed_note(hidden)} {h.source}"
+            f"of all children looked after that day."
+            + (
+                " Categories suppressed in a year (c in the table) are drawn together as one grey, hatched "
+                "'suppressed' segment, so that every bar reaches 100%."
+                if hidden
+                else ""
+            )
+            + f" {h.source}"
         ),
         "alt": (
             f"Stacked bar chart, one bar per year from {h.years[0]} to {y}, of the share of children looked after "
