@@ -613,3 +613,219 @@ def test_synthetic_text_never_states_a_finding_without_saying_synthetic(default_
     hyp = P.hypothesis(res)
     assert "cannot tell" in hyp and "supported" not in hyp and "within DfE" not in hyp
     assert "context rather than a test" in hyp  # the published routes out of care: context only
+
+
+# --------------------------------------------------------------------------- one released version, no differencing
+
+_COUNT = re.compile(r"^\d[\d,]*$")
+
+
+def _num(cell) -> float | None:
+    """A displayed count as a number (None for ``c``, blanks and words)."""
+    if isinstance(cell, (int, float, np.integer, np.floating)) and not pd.isna(cell):
+        return float(cell)
+    s = str(cell).strip()
+    return float(s.replace(",", "")) if _COUNT.match(s) else None
+
+
+def _small_cells(table: pd.DataFrame, cols) -> list[str]:
+    """(a) cells of ``cols`` showing a count of 1 to 5."""
+    return [f"{c}: {v}" for c in cols for v in table[c] if (n := _num(v)) is not None and 1 <= n <= 5]
+
+
+def _one_hidden(sup, groups) -> list[str]:
+    """(b) groups (lists of (row, col)) of a released table with exactly one hidden cell."""
+    return [str(g) for g in groups if sum(bool(sup.mask.loc[r, c]) for r, c in g) == 1]
+
+
+def _column_groups(sup, rows=None):
+    rows = list(sup.mask.index) if rows is None else rows
+    return [[(r, c) for r in rows] for c in sup.mask.columns]
+
+
+def _window_problems(res, sc: pd.DataFrame | None = None) -> list[str]:
+    """Every way the scorecard's page functions could give away a hidden count of the paper's window
+    (``sc``: the scorecard chart's table, by default the page's)."""
+    problems = []
+    year = res.year
+    ex = P.scorecard_exclusions_table(res)["table"].set_index("Reason")
+    sc = P.scorecard_chart(res)["table"] if sc is None else sc
+    st = P.stages_chart(res)["table"].set_index("Stage")
+    problems += _small_cells(ex.reset_index(), ["A1", "A2", "A10"])
+    problems += _small_cells(sc, ["Children"])
+    problems += _small_cells(st.reset_index(), ["Children with this date"])
+    # (b) each measure's column (its reasons, included and the total) has no single hidden cell
+    for m in ("A1", "A2", "A10"):
+        if list(ex[m]).count("c") == 1:
+            problems.append(f"exclusions {m}: one hidden cell")
+    # (c) the scorecard's children and the stages' children are the exclusions table's "Included"
+    now = sc[sc["Three years ending"] == year].set_index(sc.loc[sc["Three years ending"] == year, "Measure"].str[:3])
+    for m in ("A1", "A2", "A10"):
+        shown = now.loc[P.SCORECARD_LABELS[m][:3], "Children"]
+        if str(shown) != str(ex.loc["Included", m]):
+            problems.append(f"scorecard {m} children {shown} against the exclusions table's {ex.loc['Included', m]}")
+    if str(st.loc["Entered care", "Children with this date"]) != str(ex.loc["Included", "A1"]):
+        problems.append("stages: children entering care against A1's included")
+    if ex.loc["Included", "A1"] == "c" and any(_num(v) is not None for v in st["Children with this date"]):
+        problems.append("stages show a count of A1's hidden children")
+    # (c) the words "not observed for N of M children" take M from the released total
+    total = ex.iloc[-1]["A1"]
+    for status in res.scorecard.loc[res.scorecard["year"] == year, "not_observed"]:
+        m_words = status.split(" of ", 1)[1]
+        if total == "c" and any(ch.isdigit() for ch in m_words):
+            problems.append(f"'{status}' shows the hidden total")
+    return problems
+
+
+def _crafted_window(n_seen: int, n_unseen: int):
+    """``n_seen`` copies of child A (entry observed, A1 417 days) and ``n_unseen`` children in care since before
+    the returns (entry not observed: left out of A1 and A10, in A2), all adopted in 2015-16."""
+    rows, ad1 = _copies_of_a(n_seen)
+    for k in range(n_unseen):
+        rows += [{**e, "CHILD": f"OLD{k}"} for e in ADOPT_OLD]
+        ad1.append((f"OLD{k}", "2014-12-01", "2015-01-15", "0", 2016))
+    data = child_data(rows, ad1=ad1)
+    recs = P.adoption_records(data)
+    return types.SimpleNamespace(
+        year=2017,
+        synthetic=True,
+        scorecard=P.scorecard(recs, [2015, 2016, 2017]),
+        scorecard_exclusions=P.scorecard_exclusions(recs, 2017),
+        stages=P.stages(recs, 2017),
+    )
+
+
+def test_four_children_left_out_of_a1_cannot_be_worked_out_from_the_scorecard():
+    # 76 children whose entry is observed and 4 whose entry is not (76/80 = 95%: the window is complete).
+    # The 4 are left out of A1 and A10 (c in the exclusions table, and so the 76 included too), but not of A2,
+    # whose total of 80 is shown: the scorecard's "A1: 76 children" beside it would give away 80 - 76 = 4.
+    res = _crafted_window(76, 4)
+    ex = res.scorecard_exclusions
+    assert ex.counts.loc[P.NOT_SEEN_ENTRY, "A1"] == 4 and ex.counts.loc["Included", "A1"] == 76
+    assert ex.counts.loc[ex.total, "A2"] == 80 and ex.counts.loc["Included", "A2"] == 80
+    assert _window_problems(res) == []
+    sc = P.scorecard_chart(res)["table"]
+    a1 = sc[(sc["Three years ending"] == 2017) & sc["Measure"].str.startswith("A1:")]
+    assert a1["Children"].tolist() == ["c"]  # not 76
+    assert P.scorecard_value(res.scorecard[res.scorecard["year"] == 2017].set_index("measure"), "A1") == 417
+    # the average is still shown: a mean of 76 children gives away no count
+    # before: the scorecard's children were suppressed on their own (76 is not small, so shown), and the
+    # check catches it
+    from analysis.report import disclosure
+
+    before = sc.assign(Children=disclosure.suppress(res.scorecard[["children"]]).table()["children"].to_numpy())
+    assert any("scorecard A1 children 76" in p for p in _window_problems(res, before))
+
+
+def test_window_release_hides_linked_cells_together_and_leaves_no_single_hidden_cell():
+    rows, ad1 = _copies_of_a(30)
+    data = child_data(rows + ADOPT_OLD + ADOPT_GAP + ADOPT_E, ad1=ad1 + [r for r in AD1_ROWS if r[0] == "E"])
+    recs = P.adoption_records(data)
+    rel = P.window_release(recs, 2017)
+    w, stages_ = rel["window"], rel["stages"]
+    total = P.adoption.window_total(2017)
+    rows_ = list(w.mask.index)
+    assert _one_hidden(w, _column_groups(w, rows_)) == []
+    assert _one_hidden(w, [[(r, c) for c in (P.adoption.OBSERVED, P.adoption.NOT_OBSERVED, "A1")] for r in rows_]) == []
+    assert _one_hidden(stages_, [[(r, c) for c in stages_.mask.columns] for r in stages_.mask.index]) == []
+    for r in (*P.SCORECARD_INCONSISTENT, P.NOT_SEEN_ENTRY):  # one count in A1 and A10
+        assert w.mask.loc[r, "A1"] == w.mask.loc[r, "A10"]
+    for r in P.SCORECARD_INCONSISTENT:
+        assert w.mask.loc[r, "A1"] == w.mask.loc[r, "A2"]
+    assert w.mask.loc[total, ["A1", "A2", "A10"]].nunique() == 1
+    assert (stages_.mask[P.adoption.STAGE_ALL] == w.mask.loc["Included", "A1"]).all()
+    shown = P.release.shown_counts(w)
+    assert shown.size and not ((shown >= 1) & (shown <= 5)).any()
+
+
+def test_release_together_hides_a_linked_cell_and_re_runs_secondary_suppression():
+    from analysis.chapters.permanence import release as R
+
+    # table a: 3 + 40 = 43 (the 3 is small, so the 40 goes too); table b: 40 + 50 = 90, its 40 is a's 40
+    a = pd.DataFrame({"n": [3.0, 40.0, 43.0]}, index=["x", "y", "all"])
+    b = pd.DataFrame({"n": [40.0, 50.0, 90.0]}, index=["y", "z", "all"])
+    alone = R.release_together({"b": (b, {"total_row": "all"})})["b"]
+    assert not alone.mask.any().any()
+    out = R.release_together(
+        {"a": (a, {"total_row": "all"}), "b": (b, {"total_row": "all"})}, [[("a", "y", "n"), ("b", "y", "n")]]
+    )
+    assert out["a"].mask["n"].tolist() == [True, True, False]
+    assert out["b"].mask["n"].tolist() == [True, True, False]  # the 40, then the 50 so it cannot be worked out
+    assert out["b"].primary["n"].tolist() == [False, False, False]  # the true counts: no small one in b
+    assert R.cell(out["b"], "all", "n") == "90" and R.cell(out["b"], "y", "n") == "c"
+    assert R.count_or_suppressed(out["b"], "y", "n") == P.SUPPRESSED
+
+
+def test_default_paper_has_one_released_version_of_every_child_count(default_result):
+    res = default_result
+    problems = _window_problems(res)
+    figs = {f["name"]: f for f in [*P.key_figures(res), *P.text_figures(res)]}
+    narrative = P.narrative(res)
+    # (a) no key figure or text figure counting children or periods is 1 to 5
+    for f in figs.values():
+        if f["unit"] in ("children", "count") and isinstance(f["value"], (int, float)) and 1 <= f["value"] <= 5:
+            problems.append(f"key figure {f['name']}")
+    # the cohort: its size is the exclusions table's "Included", the outcomes' grand total, the curve's
+    # first number at risk and the key figure; each released table has no group with one hidden cell
+    cx = P.cohort_exclusions_table(res)["table"].set_index("Reason")
+    out = P.outcome_table(res)["table"].set_index("Year of entry")
+    reading = P.permanence_chart(res)["table"]
+    size = cx.loc["Included", "Time to permanence"]
+    shown_size = {
+        "outcomes": out.loc["all years", "All"],
+        "at risk at 0 months": f"{_num(reading.iloc[0, 2]):,.0f}" if _num(reading.iloc[0, 2]) else reading.iloc[0, 2],
+        "perm_cohort_n_text": narrative["perm_cohort_n_text"],
+    }
+    for where, v in shown_size.items():
+        if str(v) != str(size):
+            problems.append(f"cohort size {v} in {where} against {size}")
+    if size == "c" and figs["perm_cohort_n"]["value"] != P.SUPPRESSED:
+        problems.append("perm_cohort_n shows the hidden cohort size")
+    rel = res.released
+    problems += _one_hidden(rel.exclusions.shown, _column_groups(rel.exclusions.shown))
+    problems += _one_hidden(rel.ages, _column_groups(rel.ages))
+    problems += _one_hidden(rel.model, _column_groups(rel.model))
+    o = rel.outcomes
+    routes = [str(r) for r in P.ROUTES]
+    parts = [c for c in o.mask.columns if c not in ("all outcomes", "reached permanence")]
+    problems += _one_hidden(o, _column_groups(o))
+    problems += _one_hidden(o, [[(r, c) for c in [*parts, "all outcomes"]] for r in o.mask.index])
+    problems += _one_hidden(o, [[(r, c) for c in [*routes, "reached permanence"]] for r in o.mask.index])
+    problems += _small_cells(out.reset_index(), list(out.columns))
+    problems += _small_cells(cx.reset_index(), ["Time to permanence", "Model of what predicts it"])
+    # the year-of-entry curves' periods are the outcome table's row totals
+    by_year = P.cohort_chart(res)["table"].set_index("Year of entry (ending 31 March)")
+    for y in by_year.index:
+        if str(by_year.loc[y, "Periods of care"]) != str(out.loc[y, "All"]):
+            problems.append(f"periods entering in {y}")
+    cox = P.cox_chart(res)["table"]
+    trend = cox[cox["Factor"] == "Entry year"].iloc[0]
+    model_n = narrative["perm_model_n_text"]
+    if (trend["Periods"] == "c") != ("suppressed" in model_n) or (
+        trend["Periods"] != "c" and trend["Periods"] != model_n
+    ):
+        problems.append("the model's size")
+    problems += _small_cells(cox, ["Periods", "Reached permanence"])
+    # children waiting: the table's total, the key figure and this year's bar are one released count
+    wb = P.waiting_bands_table(res)["table"].set_index("Time since the placement order")
+    total = wb.loc[P.WAITING_TOTAL, "Children"]
+    problems += _small_cells(wb.reset_index(), ["Children"])
+    problems += _one_hidden(res.waiting.released, _column_groups(res.waiting.released))
+    kf = figs["children_waiting_adoption"]["value"]
+    if (total == "c") != (kf == P.SUPPRESSED) or (total != "c" and f"{kf:,}" != total):
+        problems.append("children waiting: key figure against the table")
+    bars = P.waiting_chart(res)["table"].set_index("31 March")
+    if str(bars.loc[res.year, "Children waiting"]) != str(total):
+        problems.append("children waiting: this year's bar against the table")
+    # the windows before the paper's year: "not observed for N of M" and each measure's children, one release
+    for y in sorted(set(res.scorecard["year"])):
+        rel_y = P.window_release(res.records, y)["window"]
+        sc_y = res.scorecard[res.scorecard["year"] == y].set_index("measure")
+        for m in ("A1", "A2", "A10"):
+            if sc_y.loc[m, "children_shown"] != P.release.cell(rel_y, "Included", m):
+                problems.append(f"{y} {m} children")
+        problems += _one_hidden(rel_y, _column_groups(rel_y))
+    assert problems == []
+    # the leak in the issue: 110 of 114 adopted children in A1, 4 left out (c), so the 110 is hidden everywhere
+    assert P.scorecard_exclusions_table(res)["table"].set_index("Reason").loc["Included", "A1"] == "c"
+    assert "110" not in " ".join(str(v) for v in P.scorecard_chart(res)["table"]["Children"])

@@ -180,7 +180,7 @@ def _real_claim(ctx: Context, t, alpha: float, level: str) -> Claim:
     if not math.isnan(a2.mean):
         value += f"; A2 {a2.mean:,.0f} days"
     if sgo.shown:
-        value += f"; special guardianship {sgo.mean_days:,.0f} days after entering care ({sgo.children} children)"
+        value += f"; special guardianship {sgo.mean_days:,.0f} days after entering care"
     comparators = COMPARATORS
     if eng.published:
         comparators = (

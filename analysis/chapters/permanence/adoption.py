@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.chapters.permanence import release as R
 from analysis.chapters.permanence.cohort import Exclusions, count_exclusions, first_reason, year_end
 from analysis.chapters.permanence.windows import Completeness, completeness, data_start, entry_observed
 from analysis.methods import survival as S
@@ -222,22 +223,114 @@ def window(records: pd.DataFrame, year: int) -> pd.DataFrame:
     return records[records["adoption_year"].between(year - 2, year)]
 
 
+#: The scorecard measures, in the order of the exclusions table.
+MEASURES = ("A1", "A2", "A10")
+
+#: Columns of a window's released table that split A1's children by whether entry to care is observed.
+OBSERVED, NOT_OBSERVED = "entry to care observed", "entry to care not observed"
+
+#: Columns of the released table of the stages of adoption (children in A1 with and without each date).
+STAGE_WITH, STAGE_WITHOUT, STAGE_ALL = "with the date", "without the date", "in A1"
+
+#: The row of the children included in a measure.
+INCLUDED = "Included"
+
+
+def window_total(year: int) -> str:
+    """The total row of a window's tables: "Children adopted in the three years to 31 March 2017"."""
+    return f"Children adopted in the three years to 31 March {year}"
+
+
+def _reason_column(reasons: pd.Series) -> list[float]:
+    """Counts of each first reason (:data:`SCORECARD_REASONS`), then included (""), then all."""
+    vc = reasons.value_counts()
+    return [float(vc.get(r, 0)) for r in SCORECARD_REASONS] + [float(vc.get("", 0)), float(len(reasons))]
+
+
+def window_counts(records: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The counts behind every number the page shows about the children adopted in the window ending ``year``.
+
+    Returns (``window``, ``stages``), numbers before suppression:
+
+    * ``window``: one row per reason a child is left out of a measure, then :data:`INCLUDED`, then the
+      total (:func:`window_total`); columns A1, A2, A10 (the exclusions table: each child counted once, by
+      its first reason) and, before them, A1's column split by whether entry to care is observed
+      (:data:`OBSERVED` + :data:`NOT_OBSERVED` = A1), whose total row is the window's completeness.
+    * ``stages``: the children in A1 (:data:`STAGE_ALL`) with and without each stage's date.
+    """
+    w = window(records, year)
+    seen = w["entry_seen"].fillna(False).astype(bool)
+    index = [*SCORECARD_REASONS, INCLUDED, window_total(year)]
+    table = pd.DataFrame(
+        {
+            OBSERVED: _reason_column(w.loc[seen, "A1_reason"]),
+            NOT_OBSERVED: _reason_column(w.loc[~seen, "A1_reason"]),
+            **{m: _reason_column(w[f"{m}_reason"]) for m in MEASURES},
+        },
+        index=index,
+    )
+    a1 = w[w["A1_reason"] == ""]
+    rows = {}
+    for col, _ in STAGES:
+        d = (pd.to_datetime(a1[col]) - pd.to_datetime(a1["entry"])).dt.days.dropna() if len(a1) else pd.Series([])
+        with_date = float((d >= 0).sum())
+        rows[col] = [with_date, float(len(a1)) - with_date, float(len(a1))]
+    stage_table = pd.DataFrame.from_dict(rows, orient="index", columns=[STAGE_WITH, STAGE_WITHOUT, STAGE_ALL])
+    return table, stage_table
+
+
+def window_release(records: pd.DataFrame, year: int) -> dict:
+    """The one released version of the window's counts (:func:`window_counts`), suppressed together.
+
+    Linked cells (one count by definition) are hidden together (:func:`.release.release_together`): the
+    total of each measure's column; a reason's count in A1 and A10 (and in A2, for the inconsistent dates,
+    which come first for every measure); A1's included children and the children in each stage of adoption.
+    Every count of the window on the page (the exclusions table, the scorecard's children, "not observed
+    for N of M", the stages) is a cell of it. Returns ``{"window": ..., "stages": ...}``.
+    """
+    table, stage_table = window_counts(records, year)
+    total = window_total(year)
+    links = [[("window", total, m) for m in MEASURES]]
+    links += [[("window", r, "A1"), ("window", r, "A10")] for r in (*SCORECARD_INCONSISTENT, NOT_SEEN_ENTRY)]
+    links += [[("window", r, "A1"), ("window", r, "A2")] for r in SCORECARD_INCONSISTENT]
+    links.append([("window", INCLUDED, "A1"), *(("stages", s, STAGE_ALL) for s in stage_table.index)])
+    return R.release_together(
+        {
+            "window": (table, {"total_row": total, "sums": [("columns", [OBSERVED, NOT_OBSERVED, "A1"])]}),
+            "stages": (stage_table, {"total_col": STAGE_ALL}),
+        },
+        links,
+    )
+
+
+def not_observed_of(released: dict) -> str:
+    """ "14 of 122 children" for a window, read from its released table (a suppressed count in words)."""
+    sup = released["window"]
+    total = sup.values.index[-1]
+    n = R.words(sup, total, NOT_OBSERVED)
+    m = (
+        "a small number of children (suppressed)"
+        if R.hidden(sup, total, "A1")
+        else f"{R.cell(sup, total, 'A1')} children"
+    )
+    return f"{n} of {m}"
+
+
 def window_completeness(records: pd.DataFrame, year: int) -> Completeness:
-    """Of the children adopted in the three years ending ``year``, how many have their entry to care observed."""
-    return completeness(window(records, year)["entry_seen"])
+    """Of the children adopted in the three years ending ``year``, how many have their entry to care observed
+    (its words read from the window's released table)."""
+    comp = completeness(window(records, year)["entry_seen"])
+    return Completeness(comp.children, comp.observed, released_words=not_observed_of(window_release(records, year)))
 
 
 def scorecard_exclusions(records: pd.DataFrame, year: int) -> Exclusions:
-    """Children adopted in the three years, by the first reason each is left out of A1, A2 and A10."""
+    """Children adopted in the three years, by the first reason each is left out of A1, A2 and A10 (the
+    window's released table, :func:`window_release`)."""
     w = window(records, year)
-    reasons = pd.DataFrame({m: w[f"{m}_reason"] for m in ("A1", "A2", "A10")})
-    return count_exclusions(
-        reasons,
-        list(SCORECARD_REASONS),
-        "children adopted",
-        f"Children adopted in the three years to 31 March {year}",
-        "Included",
-    )
+    reasons = pd.DataFrame({m: w[f"{m}_reason"] for m in MEASURES})
+    ex = count_exclusions(reasons, list(SCORECARD_REASONS), "children adopted", window_total(year), INCLUDED)
+    released = R.columns(window_release(records, year)["window"], list(MEASURES))
+    return Exclusions(counts=ex.counts, unit=ex.unit, total=ex.total, included=ex.included, released=released)
 
 
 def mean_or_hidden(values: pd.Series) -> tuple[float, float]:
@@ -256,17 +349,20 @@ def scorecard(records: pd.DataFrame, years) -> pd.DataFrame:
     it (:mod:`.windows`); an incomplete window's three averages are NaN (not drawn, stated or tested).
 
     Columns: year (end of the window), measure, children (number behind the
-    average), days (NaN when 1 to 5 children or the window is incomplete),
+    average), children_shown and adopted_shown (the window's released cells: the count, or ``c``), days (NaN when 1 to 5 children or the window is incomplete),
     threshold, met (days at or under the threshold; NA when there is no
     average), adopted (children adopted in the window), observed (of them,
     entry to care observed), complete (bool), status ("complete", or
-    "incomplete: entry to care not observed for N of M children").
+    "incomplete: entry to care not observed for N of M children"), not_observed ("N of M children", from the
+    released table).
     """
     rows = []
     for y in years:
         w = window(records, y)
-        comp = window_completeness(records, y)
-        for m in ("A1", "A2", "A10"):
+        released = window_release(records, y)
+        raw = completeness(w["entry_seen"])
+        comp = Completeness(raw.children, raw.observed, released_words=not_observed_of(released))
+        for m in MEASURES:
             n, mean = mean_or_hidden(w[f"{m}_days"])
             mean = mean if comp.complete else np.nan
             rows.append(
@@ -274,6 +370,8 @@ def scorecard(records: pd.DataFrame, years) -> pd.DataFrame:
                     "year": int(y),
                     "measure": m,
                     "children": n,
+                    "children_shown": R.cell(released["window"], INCLUDED, m),
+                    "adopted_shown": R.cell(released["window"], window_total(y), m),
                     "days": mean,
                     "threshold": THRESHOLDS[m],
                     "met": pd.NA if pd.isna(mean) else bool(mean <= THRESHOLDS[m]),
@@ -281,6 +379,7 @@ def scorecard(records: pd.DataFrame, years) -> pd.DataFrame:
                     "observed": float(comp.observed),
                     "complete": comp.complete,
                     "status": "complete" if comp.complete else comp.words(),
+                    "not_observed": not_observed_of(released),
                 }
             )
     return pd.DataFrame(rows)
@@ -304,13 +403,22 @@ def stages(records: pd.DataFrame, year: int) -> pd.DataFrame:
 
     A stage's statistics are hidden (NaN) when 1 to 5 children have that date, and every stage's are
     when the window is incomplete (entry to care observed for fewer than 95% of its children).
-    Columns: stage, label, children, median_days, mean_days.
+    Columns: stage, label, children, children_shown (the released count, or ``c``: :func:`window_release`),
+    median_days, mean_days.
     """
-    complete = window_completeness(records, year).complete
+    complete = completeness(window(records, year)["entry_seen"]).complete
+    released = window_release(records, year)
     w = window(records, year)
     w = w[w["A1_reason"] == ""]
     rows = [
-        {"stage": "entry", "label": "Entered care", "children": float(len(w)), "median_days": 0.0, "mean_days": 0.0}
+        {
+            "stage": "entry",
+            "label": "Entered care",
+            "children": float(len(w)),
+            "children_shown": R.cell(released["window"], INCLUDED, "A1"),
+            "median_days": 0.0,
+            "mean_days": 0.0,
+        }
     ]
     for col, label in STAGES:
         d = (w[col] - w["entry"]).dt.days.dropna()
@@ -321,6 +429,7 @@ def stages(records: pd.DataFrame, year: int) -> pd.DataFrame:
                 "stage": col,
                 "label": label,
                 "children": float(len(d)),
+                "children_shown": R.cell(released["stages"], col, STAGE_WITH),
                 "median_days": np.nan if small else float(d.median()),
                 "mean_days": np.nan if small else float(np.round(d.mean())),
             }
@@ -349,7 +458,7 @@ class EnglandTimeliness:
 
     year: int | None  # None when data/ has no year at all
     after_paper: bool  # the year shown is later than the paper's (none published up to it)
-    table: pd.DataFrame  # stage, label, england_months, england_days, la_children, la_mean_days
+    table: pd.DataFrame  # stage, label, england_months, england_days, la_children, la_mean_days, la_children_shown
     la_completeness: Completeness | None = None  # the authority's adoptions of that year: entry observed?
 
 
@@ -376,7 +485,7 @@ def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness
     for measure, a, b, label in ENGLAND_STAGES:
         v = rows[(rows["measure"] == measure) & (rows["year"] == show)]["value"]
         months = float(v.iloc[0]) if len(v) else np.nan
-        d = (adopted[b] - adopted[a]).dt.days.dropna()
+        d = (adopted[b] - adopted[a]).dt.days.dropna() if len(adopted) else pd.Series([], dtype=float)
         n, mean = mean_or_hidden(d)
         mean = mean if comp.complete else np.nan
         out.append(
@@ -389,10 +498,25 @@ def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness
                 "la_mean_days": mean,
             }
         )
+    table = pd.DataFrame(out)
+    # one released version: the year's children in A1 with and without each pair of dates (the "in A1"
+    # column is one count, linked across the stages)
+    counts = pd.DataFrame(
+        {
+            STAGE_WITH: table["la_children"].to_numpy(dtype=float),
+            STAGE_WITHOUT: float(len(adopted)) - table["la_children"].to_numpy(dtype=float),
+            STAGE_ALL: float(len(adopted)),
+        },
+        index=table["stage"],
+    )
+    released = R.release_together(
+        {"england": (counts, {"total_col": STAGE_ALL})}, [[("england", st_, STAGE_ALL) for st_ in counts.index]]
+    )["england"]
+    table["la_children_shown"] = [R.cell(released, st_, STAGE_WITH) for st_ in counts.index]
     return EnglandTimeliness(
         year=show,
         after_paper=bool(show is not None and show > ctx.year),
-        table=pd.DataFrame(out),
+        table=table,
         la_completeness=comp,
     )
 
@@ -405,6 +529,10 @@ WAIT_BANDS = (
 )
 
 
+#: The total row of the children waiting by band.
+WAITING_TOTAL = "All children waiting"
+
+
 @dataclass(frozen=True)
 class Waiting:
     """Children with a placement order who are not yet placed for adoption, on 31 March."""
@@ -413,6 +541,17 @@ class Waiting:
     bands: pd.DataFrame  # wait band -> children (numbers) with a total row
     median_days: float  # NaN when 1 to 5 (or no) children
     date: pd.Timestamp
+
+    @property
+    def released(self) -> disclosure.Suppressed:
+        """The one released version of :attr:`bands` (the table, the sentence, the key figure and the
+        chart's bar for this 31 March all read it)."""
+        return disclosure.suppress(self.bands, total_row=WAITING_TOTAL)
+
+    @property
+    def total_shown(self) -> bool:
+        """True when the released total of children waiting is shown."""
+        return not R.hidden(self.released, WAITING_TOTAL, "Children")
 
 
 def waiting(data: ChildData, year: int) -> Waiting:
@@ -445,7 +584,7 @@ def waiting(data: ChildData, year: int) -> Waiting:
         if hi is not None:
             sel &= children["days"] < hi
         counts[label] = float(sel.sum())
-    counts["All children waiting"] = float(len(children))
+    counts[WAITING_TOTAL] = float(len(children))
     bands = pd.DataFrame({"Children": counts})
     small = len(children) == 0 or disclosure.is_small([len(children)])[0]
     return Waiting(

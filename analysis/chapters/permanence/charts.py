@@ -14,9 +14,18 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from analysis.chapters.permanence.adoption import SCORECARD_LABELS, THRESHOLDS
+from analysis.chapters.permanence import release as R
+from analysis.chapters.permanence.adoption import SCORECARD_LABELS, THRESHOLDS, WAITING_TOTAL
 from analysis.chapters.permanence.cohort import ALPHA, OTHER_EXIT, ROUTES, Curve, final_incidence
-from analysis.chapters.permanence.compute import CEASED_SHOWN, Permanence, area_share, la_share, published_year
+from analysis.chapters.permanence.compute import (
+    CEASED_SHOWN,
+    IN_MODEL,
+    REACHED,
+    Permanence,
+    area_share,
+    la_share,
+    published_year,
+)
 from analysis.chapters.permanence.model import Model
 from analysis.chapters.permanence.tables import group_table, reading_table
 from analysis.chapters.permanence.text import data_word, percent, trend_words, waiting_words
@@ -120,13 +129,15 @@ def permanence_chart(res: Permanence) -> dict:
         f"{percent(s12)} of children reached permanence within 12 months of entering care and {percent(s24)} within "
         f"24 months; {top} was the most common route ({data_word(res)} data)"
     )
-    table = reading_table(cv, routes)
+    sup, row, col = res.released.included
+    n_words = R.words(sup, row, col, "a small number (suppressed) of")
+    table = reading_table(cv, routes, R.cell(sup, row, col) if R.hidden(sup, row, col) else cv.n)
     return {
         "fig": fig,
         "name": "time-to-permanence",
         "title": title,
         "caption": (
-            f"Share of the {cv.n:,} periods of care that began between {text.long_date(c.data_start)} and "
+            f"Share of the {n_words} periods of care that began between {text.long_date(c.data_start)} and "
             f"{text.long_date(c.data_end)} that had reached permanence, by months since entry. The black line is any "
             f"permanence (Kaplan–Meier, with its {CONFIDENCE} confidence band; children still in care on "
             f"{text.long_date(c.data_end)} are censored, children who left care another way count as not reaching it). "
@@ -152,6 +163,8 @@ def _group_chart(
     caption: str,
     alt: str,
     palette: list[str],
+    released=None,
+    columns: tuple = ("n", "p"),
 ) -> dict:
     fig = go.Figure()
     shown = [cv for cv in curves if cv.shown]
@@ -165,7 +178,7 @@ def _group_chart(
         "title": title,
         "caption": caption + f" {_curve_note()} {_source(res)}",
         "alt": alt,
-        "table": group_table(curves, label),
+        "table": group_table(curves, label, released, columns),
     }
 
 
@@ -203,6 +216,8 @@ def cohort_chart(res: Permanence) -> dict:
             + (f" from {percent(a.share[12][0])} ({a.label}) to {percent(b.share[12][0])} ({b.label})." if a else ".")
         ),
         palette=sample_colorscale("Viridis", [0.85 * i / max(len(curves) - 1, 1) for i in range(len(curves))]),
+        released=res.released.outcomes,
+        columns=("all outcomes", REACHED),
     )
 
 
@@ -236,6 +251,8 @@ def age_chart(res: Permanence) -> dict:
         + title
         + ".",
         palette=AGE_PALETTE,
+        released=res.released.ages,
+        columns=("periods", REACHED),
     )
 
 
@@ -319,7 +336,7 @@ def _scorecard_table(sc: pd.DataFrame) -> pd.DataFrame:
     """The table behind the scorecard chart: every window and measure, with whether the window is complete."""
     table = sc.assign(
         Measure=sc["measure"].map(SCORECARD_LABELS),
-        Children=disclosure.suppress(sc[["children"]]).table()["children"].to_numpy(),
+        Children=sc["children_shown"].to_numpy(),
         Met=[("–" if pd.isna(x) else ("yes" if x else "no")) for x in sc["met"]],
         Window=["complete" if c else s for c, s in zip(sc["complete"], sc["status"])],
     ).rename(
@@ -381,7 +398,7 @@ def stages_chart(res: Permanence) -> dict:
     table = pd.DataFrame(
         {
             "Stage": st["label"],
-            "Children with this date": disclosure.suppress(st[["children"]]).table()["children"].to_numpy(),
+            "Children with this date": st["children_shown"].to_numpy(),
             "Median days from entry": st["median_days"],
             "Median months from entry": st["median_days"] / S.DAYS_PER_MONTH,
             "Mean days from entry": st["mean_days"],
@@ -462,7 +479,7 @@ def england_chart(res: Permanence) -> dict:
             "Stage": t["label"],
             "England: months (DfE)": t["england_months"],
             "England: days (months x 30.44)": t["england_days"],
-            f"{ctx.la.la_name}: children": disclosure.suppress(t[["la_children"]]).table()["la_children"].to_numpy(),
+            f"{ctx.la.la_name}: children": t["la_children_shown"].to_numpy(),
             f"{ctx.la.la_name}: mean days": t["la_mean_days"],
         }
     )
@@ -497,11 +514,16 @@ def waiting_chart(res: Permanence) -> dict:
     """Children waiting with a placement order at each 31 March (suppressed years not drawn)."""
     trend, w = res.waiting_trend, res.waiting
     sup = disclosure.suppress(trend[["children"]])
-    shown = sup.table()["children"]
+    values = sup.values["children"].copy()
+    shown = sup.table()["children"].copy()
+    # the paper's 31 March is the total of the table of waits: its one released version
+    now = trend["year"] == w.date.year
+    values[now] = w.released.values.loc[WAITING_TOTAL, "Children"]
+    shown[now] = R.cell(w.released, WAITING_TOTAL, "Children")
     fig = go.Figure(
         go.Bar(
             x=trend["year"],
-            y=sup.values["children"],
+            y=values,
             marker_color=charts.COLOURS["la"],
             text=shown,
             textposition="outside",
@@ -537,9 +559,22 @@ def waiting_chart(res: Permanence) -> dict:
     }
 
 
-def _cox_table(m: Model) -> pd.DataFrame:
-    """The table behind the forest plot: each term's counts (suppressed), hazard ratio and interval."""
+def _cox_table(m: Model, released=None) -> pd.DataFrame:
+    """The table behind the forest plot: each term's counts (suppressed), hazard ratio and interval.
+
+    The trend term's counts are the model's size: read from the cohort's released table (``released``:
+    :class:`.compute.CohortRelease`); an age band's counts are hidden wherever the released table of age
+    bands hides for that band."""
     counts = disclosure.suppress(m.terms[["n", "events"]]).table()
+    if released is not None:
+        for i, r in m.terms.iterrows():
+            if r["variable"] == "Entry year":
+                counts.loc[i, "n"] = R.cell(released.model, IN_MODEL, "periods")
+                counts.loc[i, "events"] = R.cell(released.model, IN_MODEL, REACHED)
+            elif r["variable"] == "Age at entry" and r["level"] in released.ages.values.index:
+                for col, rel_col in (("n", "periods"), ("events", REACHED)):
+                    if R.hidden(released.ages, r["level"], rel_col):
+                        counts.loc[i, col] = disclosure.MARKER
     return pd.DataFrame(
         {
             "Factor": m.terms["variable"],
@@ -601,14 +636,16 @@ def cox_chart(res: Permanence) -> dict:
         )
     else:
         title = f"No factor in the model clearly changes the pace of permanence ({data_word(res)} data)"
-    table = _cox_table(m)
+    table = _cox_table(m, res.released)
+    model_n = R.words(res.released.model, IN_MODEL, "periods", "a small number (suppressed) of")
+    model_events = R.words(res.released.model, IN_MODEL, REACHED, "a small number (suppressed)")
     return {
         "fig": fig,
         "name": "permanence-cox",
         "title": title,
         "caption": (
-            f"Hazard ratios from a Cox proportional-hazards model of time to permanence ({m.fit.n:,} periods of care, "
-            f"{m.fit.events:,} reaching permanence), each adjusted for the others, with {CONFIDENCE} confidence intervals "
+            f"Hazard ratios from a Cox proportional-hazards model of time to permanence ({model_n} periods of care, "
+            f"{model_events} reaching permanence), each adjusted for the others, with {CONFIDENCE} confidence intervals "
             "(cluster-robust by child). Above 1: permanence comes sooner than for the comparison group; below 1: "
             f"later. Children who left care another way count as not reaching permanence. {_source(res)}"
         ),

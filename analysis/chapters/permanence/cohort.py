@@ -9,7 +9,7 @@ incidence of permanence). Records left out of a measure are counted by reason
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -84,10 +84,20 @@ class Exclusions:
     unit: str  # "periods of care", "children adopted"
     total: str
     included: str
+    #: The released version of ``counts`` (suppressed with the tables sharing its cells,
+    #: :mod:`.release`); without one, ``counts`` suppressed on their own.
+    released: disclosure.Suppressed | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def shown(self) -> disclosure.Suppressed:
+        """The released counts: the one version every table, sentence and key figure reads."""
+        if self.released is not None:
+            return self.released
+        return disclosure.suppress(self.counts, total_row=self.total)
 
     def table(self) -> pd.DataFrame:
         """Display table: reasons and counts, small counts suppressed (``c``)."""
-        shown = disclosure.suppress(self.counts, total_row=self.total).table()
+        shown = self.shown.table()
         out = shown.reset_index().rename(columns={"index": "Reason"})
         out["Reason"] = [r[0].upper() + r[1:] for r in out["Reason"]]
         return out
@@ -98,8 +108,7 @@ class Exclusions:
 
     def sentence(self, column: str) -> str:
         """'N periods of care excluded because ...' for one measure, suppressed where needed."""
-        sup = disclosure.suppress(self.counts, total_row=self.total)
-        shown = sup.table()
+        shown = self.shown.table()
         parts = []
         for reason, n in self.excluded(column).items():
             if n == 0:

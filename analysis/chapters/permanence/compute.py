@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.chapters.permanence import release as R
 from analysis.chapters.permanence.adoption import (
     EnglandTimeliness,
     Waiting,
@@ -26,6 +27,9 @@ from analysis.chapters.permanence.adoption import (
     waiting_trend,
 )
 from analysis.chapters.permanence.cohort import (
+    COHORT_REASONS,
+    MODEL_REASONS,
+    ROUTES,
     Cohort,
     Curve,
     Exclusions,
@@ -33,13 +37,16 @@ from analysis.chapters.permanence.cohort import (
     cohort,
     entry_year_curves,
     logrank_by,
+    outcome_counts,
     permanence_curve,
     route_incidence,
 )
 from analysis.chapters.permanence.model import Model, model
 from analysis.chapters.permanence.timeliness import Timeliness, adoption_timeliness
+from analysis.report import disclosure
 from analysis.report.context import Context
 from analysis.report.text import NOT_PUBLISHED, SUPPRESSED
+from analysis.sources.ssda903 import episodes as E
 from analysis.sources.ssda903.context import ChildData
 
 CEASED_MEASURES = {
@@ -148,6 +155,116 @@ def area_share(shares: pd.DataFrame, route: str, area: str, year: int) -> float:
     return float(r["share"].iloc[0]) if len(r) else float("nan")
 
 
+# --------------------------------------------------------------------------- the cohort's released tables
+
+#: The reason a period of the cohort is left out of the model for its category (:attr:`.model.Model.excluded`).
+MODEL_LEFT_OUT = "its category had no permanence outcome to model"
+
+#: The column of the periods that reached permanence, in the cohort's released tables.
+REACHED = "reached permanence"
+
+#: Total row of the cohort by age band, and the rows of the cohort split by whether the model has it.
+ALL_PERIODS, IN_MODEL, OUT_OF_MODEL, THE_COHORT = "all periods", "in the model", "left out of the model", "the cohort"
+
+
+@dataclass(frozen=True)
+class CohortRelease:
+    """The one released version of every count of the time-to-permanence cohort (:func:`cohort_release`).
+
+    ``exclusions``: periods of care in the returns by reason, for the cohort and the model (its
+    ``released``); ``outcomes``: the cohort by year of entry and outcome, with :data:`REACHED`; ``ages``:
+    by age band at entry (rows :data:`analysis.sources.ssda903.episodes.AGE_BANDS`, unknown, then
+    :data:`ALL_PERIODS`), periods and :data:`REACHED`; ``model``: :data:`IN_MODEL`, :data:`OUT_OF_MODEL`,
+    :data:`THE_COHORT` by periods and :data:`REACHED`.
+    """
+
+    exclusions: Exclusions
+    outcomes: disclosure.Suppressed
+    ages: disclosure.Suppressed
+    model: disclosure.Suppressed
+
+    @property
+    def included(self) -> tuple[disclosure.Suppressed, str, str]:
+        """Where the cohort's size is released: (table, row, column)."""
+        return self.exclusions.shown, self.exclusions.included, "Time to permanence"
+
+
+def cohort_release(c: Cohort, m: Model) -> CohortRelease:
+    """Suppress the cohort's tables together (:func:`.release.release_together`): the cohort's size is one
+    count in the exclusions table ("Included"), the table of outcomes (its grand total), the age bands and
+    the model's split; the periods reaching permanence are one count in the outcomes, the ages and the model;
+    a reason's count is one count for the cohort and the model; the periods of unknown age are the model's
+    exclusion for that reason. Secondary suppression is re-run until none of them has one hidden part."""
+    ex = c.exclusions
+    x = ex.counts.copy()
+    cohort_col, model_col = x.columns[0], x.columns[1]
+    left_out = float(m.excluded)
+    x = pd.concat(
+        [
+            x.drop([ex.included, ex.total]),
+            pd.DataFrame({cohort_col: [0.0], model_col: [left_out]}, index=[MODEL_LEFT_OUT]),
+            x.loc[[ex.included, ex.total]],
+        ]
+    )
+    x.loc[ex.included, model_col] -= left_out
+    f = c.frame
+    o = outcome_counts(c)
+    routes = [str(r) for r in ROUTES]
+    o[REACHED] = o[routes].sum(axis=1)
+    parts = [col for col in o.columns if col not in ("all outcomes", REACHED)]
+    bands = [*E.AGE_BANDS, E.AGE_UNKNOWN]
+    ages = pd.DataFrame(
+        {
+            "periods": [float((f["age_band"] == b).sum()) for b in bands],
+            REACHED: [float(f.loc[f["age_band"] == b, "permanent"].sum()) for b in bands],
+        },
+        index=bands,
+    )
+    ages.loc[ALL_PERIODS] = [float(len(f)), float(f["permanent"].sum())]
+    in_model = (float(m.fit.n), float(m.fit.events))
+    mdl = pd.DataFrame(
+        {
+            "periods": [in_model[0], len(f) - in_model[0], float(len(f))],
+            REACHED: [in_model[1], f["permanent"].sum() - in_model[1], float(f["permanent"].sum())],
+        },
+        index=[IN_MODEL, OUT_OF_MODEL, THE_COHORT],
+    ).astype(float)
+    links = [
+        [
+            ("x", ex.included, cohort_col),
+            ("o", "all years", "all outcomes"),
+            ("ages", ALL_PERIODS, "periods"),
+            ("model", THE_COHORT, "periods"),
+        ],
+        [("o", "all years", REACHED), ("ages", ALL_PERIODS, REACHED), ("model", THE_COHORT, REACHED)],
+        [("x", ex.included, model_col), ("model", IN_MODEL, "periods")],
+        [("x", MODEL_REASONS[0], model_col), ("ages", E.AGE_UNKNOWN, "periods")],
+        [("x", ex.total, cohort_col), ("x", ex.total, model_col)],
+        *([("x", r, cohort_col), ("x", r, model_col)] for r in COHORT_REASONS),
+    ]
+    rel = R.release_together(
+        {
+            "x": (x, {"total_row": ex.total}),
+            "o": (
+                o,
+                {
+                    "total_row": "all years",
+                    "sums": [("columns", [*parts, "all outcomes"]), ("columns", [*routes, REACHED])],
+                },
+            ),
+            "ages": (ages, {"total_row": ALL_PERIODS}),
+            "model": (mdl, {"total_row": THE_COHORT}),
+        },
+        links,
+    )
+    return CohortRelease(
+        exclusions=Exclusions(counts=x, unit=ex.unit, total=ex.total, included=ex.included, released=rel["x"]),
+        outcomes=rel["o"],
+        ages=rel["ages"],
+        model=rel["model"],
+    )
+
+
 # --------------------------------------------------------------------------- the chapter's one result
 
 
@@ -182,6 +299,7 @@ class Permanence:
     model: Model
     shares: pd.DataFrame
     timeliness: Timeliness
+    released: CohortRelease
 
     @property
     def year(self) -> int:
@@ -201,6 +319,7 @@ def compute(ctx: Context, data: ChildData) -> Permanence:
     year = ctx.year
     c = cohort(data, year)
     records = adoption_records(data)
+    m = model(c)
     return Permanence(
         ctx=ctx,
         synthetic=bool(data.synthetic),
@@ -218,7 +337,8 @@ def compute(ctx: Context, data: ChildData) -> Permanence:
         england=england_timeliness(ctx, records),
         waiting=waiting(data, year),
         waiting_trend=waiting_trend(data, year),
-        model=model(c),
+        model=m,
         shares=ceased_shares(ctx),
         timeliness=adoption_timeliness(ctx, data, records),
+        released=cohort_release(c, m),
     )

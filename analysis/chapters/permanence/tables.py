@@ -39,10 +39,14 @@ def _share(v: float, digits: int = 0) -> str:
 _SMALL = "(counts of 1 to 5 shown as c)"
 
 
-def outcome_display(c: Cohort) -> pd.DataFrame:
-    """:func:`.cohort.outcome_counts` for the page: small counts suppressed, with secondary suppression on both totals."""
+def outcome_display(c: Cohort, released: disclosure.Suppressed | None = None) -> pd.DataFrame:
+    """:func:`.cohort.outcome_counts` for the page: small counts suppressed, with secondary suppression on
+    both totals; ``released`` is the cohort's released table of outcomes (:func:`.compute.cohort_release`),
+    which the page uses (without it, the counts are suppressed on their own)."""
+    if released is None:
+        released = disclosure.suppress(outcome_counts(c), total_row="all years", total_col="all outcomes")
     counts = outcome_counts(c)
-    shown = disclosure.suppress(counts, total_row="all years", total_col="all outcomes").table()
+    shown = released.table()[list(counts.columns)]
     short = {
         "special guardianship": "SGO",
         "child arrangements order": "CAO",
@@ -56,22 +60,31 @@ def outcome_display(c: Cohort) -> pd.DataFrame:
     return shown.reset_index().rename(columns={"index": "Year of entry"})
 
 
-def group_table(curves: list[Curve], label: str) -> pd.DataFrame:
-    """Table behind a set of curves: children (suppressed), share permanent by 12 and 24 months, median."""
-    counts = pd.DataFrame(
-        {"n": [float(cv.n) for cv in curves], "p": [float(cv.permanent) for cv in curves]},
-        index=[cv.label for cv in curves],
-    )
-    sup = disclosure.suppress(counts)
-    shown = sup.table()
+def group_table(
+    curves: list[Curve], label: str, released: disclosure.Suppressed | None = None, columns: tuple = ("n", "p")
+) -> pd.DataFrame:
+    """Table behind a set of curves: children (suppressed), share permanent by 12 and 24 months, median.
+
+    ``released`` is the released table the groups' counts belong to (rows the curves' labels, ``columns``
+    the periods and those reaching permanence), so a count hidden there is hidden here; without it the
+    counts are suppressed on their own (no total, so small counts only).
+    """
+    if released is None:
+        counts = pd.DataFrame(
+            {"n": [float(cv.n) for cv in curves], "p": [float(cv.permanent) for cv in curves]},
+            index=[cv.label for cv in curves],
+        )
+        released, columns = disclosure.suppress(counts), ("n", "p")
+    n_col, p_col = columns
+    shown = released.table()
     rows = []
     for cv in curves:
-        hidden = bool(sup.mask.loc[cv.label, "n"]) or not cv.shown
+        hidden = bool(released.mask.loc[cv.label, n_col]) or not cv.shown
         rows.append(
             {
                 label: cv.label,
-                "Periods of care": shown.loc[cv.label, "n"],
-                "Reached permanence": shown.loc[cv.label, "p"],
+                "Periods of care": shown.loc[cv.label, n_col],
+                "Reached permanence": shown.loc[cv.label, p_col],
                 "By 12 months": "c" if hidden else _share_ci(cv.share[12]),
                 "By 24 months": "c" if hidden else _share_ci(cv.share[24]),
                 "Median days": "c" if hidden else _median_text(cv.median),
@@ -97,8 +110,11 @@ def _median_text(m: S.Median) -> str:
     return f"{m.estimate:,.0f} ({lo} to {hi})"
 
 
-def reading_table(cv: Curve, routes: pd.DataFrame) -> pd.DataFrame:
-    """Readings at fixed months: children at risk, any permanence (with CI), and each route's incidence."""
+def reading_table(cv: Curve, routes: pd.DataFrame, cohort_n: str | None = None) -> pd.DataFrame:
+    """Readings at fixed months: children at risk, any permanence (with CI), and each route's incidence.
+
+    At month 0 everyone is at risk: that count is the cohort's size, shown as ``cohort_n`` (its released
+    cell, :func:`.compute.cohort_release`) when given."""
     rows = []
     for m in (0, *TABLE_MONTHS):
         at = m * S.DAYS_PER_MONTH
@@ -109,7 +125,7 @@ def reading_table(cv: Curve, routes: pd.DataFrame) -> pd.DataFrame:
         row = {
             "Months since entering care": m,
             "Days": round(at),
-            "Not yet permanent and followed (at risk)": n,
+            "Not yet permanent and followed (at risk)": cohort_n if (m == 0 and cohort_n is not None) else n,
             "Any permanence": _share(1 - s),
             f"{text.confidence(ALPHA)} confidence interval": DASH
             if m == 0
@@ -153,7 +169,7 @@ def groupings(m: Model) -> pd.DataFrame:
 
 def waiting_bands(w: Waiting) -> pd.DataFrame:
     """How long the children waiting at 31 March have waited, by band (suppressed, with the total)."""
-    shown = disclosure.suppress(w.bands, total_row="All children waiting").table()
+    shown = w.released.table()
     return shown.reset_index().rename(columns={"index": "Time since the placement order"})
 
 
@@ -163,7 +179,7 @@ def waiting_bands(w: Waiting) -> pd.DataFrame:
 def cohort_exclusions_table(res: Permanence) -> dict:
     """Periods of care in the returns and why any are left out of the cohort and the model."""
     return {
-        "table": res.cohort.exclusions.table(),
+        "table": res.released.exclusions.table(),
         "caption": "Periods of care in the returns, and why any are left out of the time-to-permanence cohort and "
         f"the model {_SMALL}",
     }
@@ -180,7 +196,7 @@ def scorecard_exclusions_table(res: Permanence) -> dict:
 def outcome_table(res: Permanence) -> dict:
     """The cohort by year of entry and outcome (:func:`outcome_display`)."""
     return {
-        "table": outcome_display(res.cohort),
+        "table": outcome_display(res.cohort, res.released.outcomes),
         "caption": "Periods of care in the cohort by year of entry and outcome on 31 March of the paper's year: "
         "adopted, special guardianship order (SGO), child arrangements order (CAO), returned home, left care "
         f"another way, still in care {_SMALL}",

@@ -11,22 +11,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.chapters.permanence.adoption import SCORECARD_LABELS, THRESHOLDS, Waiting
+from analysis.chapters.permanence import release as R
+from analysis.chapters.permanence.adoption import SCORECARD_LABELS, THRESHOLDS, WAITING_TOTAL, Waiting
 from analysis.chapters.permanence.cohort import (
     ALPHA,
     NOT_REACHED,
     OTHER_EXIT,
     ROUTES,
-    Cohort,
     Curve,
     Exclusions,
     aj_any_permanence,
     final_incidence,
 )
-from analysis.chapters.permanence.compute import Permanence, area_share, la_share, published_year, share_value
+from analysis.chapters.permanence.compute import (
+    IN_MODEL,
+    REACHED,
+    Permanence,
+    area_share,
+    la_share,
+    published_year,
+    share_value,
+)
 from analysis.chapters.permanence.model import Model, stratified_change
 from analysis.chapters.permanence.timeliness import england_years
-from analysis.chapters.permanence.windows import MIN_OBSERVED, Completeness, not_observed_words
+from analysis.chapters.permanence.windows import MIN_OBSERVED
 from analysis.methods import survival as S
 from analysis.report import disclosure, text
 from analysis.report.context import Context
@@ -146,11 +154,12 @@ def _share_words(ctx: Context, shares: pd.DataFrame, route: str, year: int) -> s
 
 
 def waiting_words(w: Waiting) -> str:
-    """The children waiting at 31 March, in words (a small number reads as suppressed)."""
-    n = float(w.bands.loc["All children waiting", "Children"])
+    """The children waiting at 31 March, in words (read from the released table of waits: a suppressed
+    total reads as "a small number")."""
+    n = float(w.bands.loc[WAITING_TOTAL, "Children"])
     if n == 0:
         return "no child had a placement order without having moved in with adopters"
-    if disclosure.is_small([n])[0]:
+    if not w.total_shown:
         return "a small number of children (suppressed) had a placement order but had not moved in with adopters"
     return (
         f"{n:,.0f} children had a placement order but had not moved in with adopters; half had waited more "
@@ -166,7 +175,6 @@ def key_figures(res: Permanence) -> list[dict]:
     now = sc[sc["year"] == year].set_index("measure")
     med = cv.median
     share24 = cv.share[24][0]
-    w_total = float(w.bands.loc["All children waiting", "Children"])
     rec = []
     rec.append(
         {
@@ -202,7 +210,7 @@ def key_figures(res: Permanence) -> list[dict]:
     rec.append(
         {
             "name": "children_waiting_adoption",
-            "value": SUPPRESSED if disclosure.is_small([w_total])[0] else int(w_total),
+            "value": R.count_or_suppressed(w.released, WAITING_TOTAL, "Children"),
             "unit": "children",
             "label": f"Children with a placement order not yet placed for adoption, 31 March {year} ({syn})",
         }
@@ -274,7 +282,12 @@ def _cohort_text_figures(res: Permanence) -> list[dict]:
             "perm_year", res.year, "Reporting year of the permanence chapter (year ending 31 March)", unit="year"
         ),
         _text_figure("perm_cohort_span", span, "Entries to care in the time-to-permanence cohort"),
-        _text_figure("perm_cohort_n", len(c.frame), "Periods of care in the time-to-permanence cohort", unit="count"),
+        _text_figure(
+            "perm_cohort_n",
+            R.count_or_suppressed(*res.released.included),
+            "Periods of care in the time-to-permanence cohort",
+            unit="count",
+        ),
         _text_figure("perm_median_text", _glue_median(cv.median), "Median time to permanence, in words"),
         _text_figure(
             "perm_median_ci",
@@ -298,7 +311,6 @@ def _cohort_text_figures(res: Permanence) -> list[dict]:
 
 def _check_text_figures(res: Permanence) -> list[dict]:
     """The method check (Aalen–Johansen against Kaplan–Meier at 24 months) and the model's size."""
-    m = res.model
     return [
         _text_figure(
             "perm_aj_24",
@@ -310,9 +322,17 @@ def _check_text_figures(res: Permanence) -> list[dict]:
             percent(res.curve.share[24][0], 1),
             "Kaplan–Meier share at 24 months, one decimal place (method check)",
         ),
-        _text_figure("perm_model_n", m.fit.n, "Periods of care in the Cox model", unit="count"),
         _text_figure(
-            "perm_model_events", m.fit.events, "Periods in the Cox model that reached permanence", unit="count"
+            "perm_model_n",
+            R.count_or_suppressed(res.released.model, IN_MODEL, "periods"),
+            "Periods of care in the Cox model",
+            unit="count",
+        ),
+        _text_figure(
+            "perm_model_events",
+            R.count_or_suppressed(res.released.model, IN_MODEL, REACHED),
+            "Periods in the Cox model that reached permanence",
+            unit="count",
         ),
     ]
 
@@ -325,7 +345,7 @@ def text_figures(res: Permanence) -> list[dict]:
 def narrative(res: Permanence) -> dict[str, str]:
     """Words the prose pastes, by glue name: the key figures in words (so a suppressed value reads as a
     sentence, not "suppressed days"), the exclusions and the model checks. Not key figures themselves."""
-    ctx, c, m, shares = res.ctx, res.cohort, res.model, res.shares
+    ctx, m, shares = res.ctx, res.model, res.shares
     now = res.scorecard[res.scorecard["year"] == ctx.year].set_index("measure")
     out = {}
     for meas in ("A1", "A2", "A10"):
@@ -343,8 +363,12 @@ def narrative(res: Permanence) -> dict[str, str]:
     out["perm_waiting_sentence"] = waiting_words(res.waiting)
     out["perm_scorecard_exclusions"] = scorecard_exclusion_text(res.scorecard_exclusions, synthetic=res.synthetic)
     out["perm_scorecard_windows"] = windows_sentence(res.scorecard, synthetic=res.synthetic)
-    out["perm_cohort_exclusions"] = c.exclusions.sentence("Time to permanence")
-    out["perm_model_exclusions"] = _model_exclusion_sentence(c, m)
+    rel = res.released
+    out["perm_cohort_exclusions"] = rel.exclusions.sentence("Time to permanence")
+    out["perm_model_exclusions"] = rel.exclusions.sentence("Model of what predicts it")
+    out["perm_cohort_n_text"] = R.words(*rel.included, "a small number (suppressed) of")
+    out["perm_model_n_text"] = R.words(rel.model, IN_MODEL, "periods", "a small number (suppressed) of")
+    out["perm_model_events_text"] = R.words(rel.model, IN_MODEL, REACHED)
     out["perm_ph_summary"] = ph_summary(m, synthetic=res.synthetic)
     out["perm_stratified_change"] = _stratified_text(m)
     return out
@@ -361,9 +385,8 @@ def windows_sentence(sc: pd.DataFrame, *, synthetic: bool = False) -> str:
             f"Entry to care is observed for at least {MIN_OBSERVED:.0%} of the children adopted in every "
             f"three-year window shown{syn}."
         )
-    comps = [Completeness(int(r.adopted), int(r.observed)) for r in bad.itertuples()]
     ends = text.series_text([str(y) for y in bad.index])
-    counts = text.series_text([not_observed_words(c) for c in comps])
+    counts = text.series_text(list(bad["not_observed"]))  # each window's released "N of M children"
     plural_ = len(bad) > 1
     return (
         f"The three-year {'windows' if plural_ else 'window'} ending March {ends} "
@@ -379,7 +402,7 @@ def scorecard_exclusion_text(scx: Exclusions, *, synthetic: bool = False) -> str
     "SYNTHETIC" names the data in each sentence when they are."""
     measures = ["A1", "A2", "A10"]
     unit = f"SYNTHETIC {scx.unit}" if synthetic else scx.unit
-    shown = disclosure.suppress(scx.counts, total_row=scx.total).table()
+    shown = scx.shown.table()  # the window's released table
     parts = []
     for reason in scx.counts.index.drop([scx.included, scx.total]):
         hit = [m for m in measures if scx.counts.loc[reason, m] > 0]
@@ -428,15 +451,6 @@ def _stratified_text(m: Model) -> str:
     if pd.isna(change):
         return "no other hazard ratio to compare"
     return f"at most {100 * change:.0f}% (the largest change: {which})"
-
-
-def _model_exclusion_sentence(c: Cohort, m: Model) -> str:
-    """The periods left out of the model, and why."""
-    base = c.exclusions.sentence("Model of what predicts it")
-    if m.excluded:
-        n = "a small number (suppressed)" if disclosure.is_small([m.excluded])[0] else f"{m.excluded:,}"
-        base += f" {n} more periods of care were left out because their category had no permanence outcome to model."
-    return base
 
 
 def _median_ci_text(med: S.Median) -> str:
@@ -526,10 +540,10 @@ def _adoption_findings(res: Permanence, syn: str) -> list[str]:
             f"The time from entering care to a special guardianship order in the three years to March {year} is "
             f"{sgo.completeness.words()}, so no average is given{syn}."
         )
-    n = float(w.bands.loc["All children waiting", "Children"])
+    n = float(w.bands.loc[WAITING_TOTAL, "Children"])
     if n == 0:
         out.append(f"No child was waiting with a placement order on 31 March {year}{syn}.")
-    elif disclosure.is_small([n])[0]:
+    elif not w.total_shown:
         out.append(
             f"A small number of children (suppressed) were waiting with a placement order on 31 March {year}{syn}."
         )

@@ -27,7 +27,7 @@ its entry is observed (:func:`.cohort.cohort`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,9 @@ class Completeness:
 
     children: int
     observed: int
+    #: "N of M children" from the released table these counts belong to (:func:`.adoption.window_release`);
+    #: without it, :func:`not_observed_words` suppresses the three counts on their own.
+    released_words: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def not_observed(self) -> int:
@@ -78,7 +81,8 @@ class Completeness:
 
     def words(self) -> str:
         """ "incomplete: entry to care not observed for N of M children" (counts of 1 to 5 suppressed)."""
-        return f"{INCOMPLETE}: entry to care not observed for {not_observed_words(self)}"
+        n_of_m = self.released_words if self.released_words is not None else not_observed_words(self)
+        return f"{INCOMPLETE}: entry to care not observed for {n_of_m}"
 
 
 def not_observed_words(c: Completeness) -> str:
