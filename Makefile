@@ -57,8 +57,13 @@ publish: setup ## Publish PAPER as an edition in site/<edition>/ (DRAFT=1: a dra
 
 # The tiers are pytest markers (tests/conftest.py): unit, build, slow, browser.
 # Two pytest workers share the machine's cores; each test file (and each notebook's nbval cells,
-# which share a kernel) runs on one worker.
-PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(or $(TEST_WORKERS),2) --dist loadfile
+# which share a kernel) runs on one worker, in the order given (--no-loadscope-reorder): the
+# longest files first, so that they start at once on different workers and the short files fill
+# in after them (the DfE rules need no publish, so the browser tests start once the shared publish
+# that test_publish.py makes exists); then every other file in name order, then nbval.
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(or $(TEST_WORKERS),2) --dist loadfile --no-loadscope-reorder
+LONGEST := tests/test_publish.py tests/test_ssda903_dfe_rules.py tests/test_browser.py
+TESTS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard tests/test_*.py)))
 NBVAL := book/_build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: setup ## Check the code with ruff (lint and format); fails on any finding
@@ -71,7 +76,7 @@ format: setup ## Format the code and fix what ruff can fix safely
 
 test: setup chromium lint ## Lint, build the default book, then every test tier (unit, build, slow, browser) and nbval
 	@$(PY) -m analysis build $(PAPER)
-	@$(PYTEST) tests $(NBVAL)
+	@$(PYTEST) $(TESTS) $(NBVAL)
 
 test-fast: setup ## The unit tier only: no book build, no ../shared, no browser (about a minute)
 	@$(PY) -m pytest -p no:cacheprovider -q -n $(or $(TEST_WORKERS),2) -m "not (build or slow or browser)" tests

@@ -1,7 +1,7 @@
 """Publishing editions: layout, footer, provenance, what changed, refusals, atomicity, PDF, determinism.
 
 One publish of the default paper (HTML only) into a temporary site is shared by
-these tests and tests/test_browser.py (:func:`published_site`). The working
+these tests and tests/test_browser.py (the ``site`` fixture of conftest.py). The working
 tree's git state is faked clean where an edition (not a draft) is published,
 so the tests run on a developer's dirty tree too.
 """
@@ -226,23 +226,12 @@ def test_paper_file_with_previous_edition_still_builds_and_validates():
     assert extras == {"previous_edition": "2017.1"} and paper.edition == EDITION
 
 
-def test_interrupted_publish_leaves_the_site_untouched(site, tmp_path, monkeypatch):
-    scratch = earlier_site(site, tmp_path / "site")
-    before = digest(scratch)
-
-    def interrupt(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(provenance, "git_state", clean_git)
-    monkeypatch.setattr(gate, "check", interrupt)  # after the build, before anything moves into the site
-    with pytest.raises(KeyboardInterrupt):
-        publish.publish(paper_file(tmp_path), site=scratch, with_pdf=False, log=lambda line: None)
-    assert digest(scratch) == before
-    assert not [p for p in scratch.iterdir() if p.name.startswith(".")]
-
-
 def test_publish_gate_blocks_identifiers_and_small_counts(site, tmp_path, monkeypatch, capsys):
-    """A chapter that prints a child's ID and date of birth and shows a table with a count of 3."""
+    """A chapter that prints a child's ID and date of birth and shows a table with a count of 3.
+
+    The paper has that chapter alone: the whole publish (build, gate, refusal) runs as for any
+    paper, and the other chapters' pages would only add clean pages to scan.
+    """
     notebooks = tmp_path / "notebooks"
     shutil.copytree(REPO_ROOT / "notebooks", notebooks)
     nb = read_source(notebooks / "90_data_quality.md")
@@ -259,9 +248,8 @@ def test_publish_gate_blocks_identifiers_and_small_counts(site, tmp_path, monkey
     monkeypatch.setattr(pipeline, "NOTEBOOKS", notebooks)
     scratch = earlier_site(site, tmp_path / "site")
     before = digest(scratch)
-    code, _, err = run(
-        ["publish", str(paper_file(tmp_path)), "--site", str(scratch), "--no-pdf"], capsys, clean_git(), monkeypatch
-    )
+    paper = paper_file(tmp_path, chapters=["data_quality"])
+    code, _, err = run(["publish", str(paper), "--site", str(scratch), "--no-pdf"], capsys, clean_git(), monkeypatch)
     assert code == 2, err
     assert f"publish gate blocked edition {EDITION}" in err
     assert re.search(r"notebooks/90_data_quality.ipynb: child ID at line \d+", err), err
@@ -281,6 +269,17 @@ def test_publish_gate_blocks_identifiers_and_small_counts(site, tmp_path, monkey
 # --------------------------------------------------------------------------- editions over time
 
 
+#: The two editions of :func:`second`: (edition, statistical-neighbour model).
+EDITIONS = ((EDITION, 2021), ("2018.10", 2025))
+
+
+def care_numbers_paper(folder: Path, edition: str, neighbours: int) -> Path:
+    """The default paper with the care-numbers chapter alone, as ``edition``, with another neighbour model."""
+    return paper_file(
+        folder / edition, chapters=["care_numbers"], edition=edition, **{"comparators.neighbours": neighbours}
+    )
+
+
 @pytest.fixture(scope="module")
 def second(tmp_path_factory) -> Path:
     """A site with two editions of the care-numbers chapter: the default, then a 2-digit edition number
@@ -288,14 +287,13 @@ def second(tmp_path_factory) -> Path:
     scratch = tmp_path_factory.mktemp("second") / "site"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(provenance, "git_state", clean_git)
-        for edition, neighbours in ((EDITION, 2021), ("2018.10", 2025)):
-            paper = paper_file(
-                scratch.parent / edition,
-                chapters=["care_numbers"],
-                edition=edition,
-                **{"comparators.neighbours": neighbours},
+        for edition, neighbours in EDITIONS:
+            publish.publish(
+                care_numbers_paper(scratch.parent, edition, neighbours),
+                site=scratch,
+                with_pdf=False,
+                log=lambda line: None,
             )
-            publish.publish(paper, site=scratch, with_pdf=False, log=lambda line: None)
     return scratch
 
 
@@ -356,6 +354,23 @@ def test_latest_and_index_follow_the_newest_edition(second):
     page = (second / "index.html").read_text()
     assert page.index('href="2018.10/index.html"') < page.index(f'href="{EDITION}/index.html"')
     assert (second / EDITION / "provenance.json").is_file()
+
+
+def test_interrupted_publish_leaves_the_site_untouched(site, second, tmp_path, monkeypatch):
+    """Ctrl-C after the build: the site is as it was. The paper is the first of :func:`second`'s (one
+    chapter, its executed notebook reused from the notebook cache), so the build before the interrupt is short."""
+    scratch = earlier_site(site, tmp_path / "site")
+    before = digest(scratch)
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(provenance, "git_state", clean_git)
+    monkeypatch.setattr(gate, "check", interrupt)  # after the build, before anything moves into the site
+    with pytest.raises(KeyboardInterrupt):
+        publish.publish(care_numbers_paper(tmp_path, *EDITIONS[0]), site=scratch, with_pdf=False, log=lambda line: None)
+    assert digest(scratch) == before
+    assert not [p for p in scratch.iterdir() if p.name.startswith(".")]
 
 
 # --------------------------------------------------------------------------- the notebook cache

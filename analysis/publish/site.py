@@ -547,8 +547,9 @@ def publish(  # long: one try/finally around every step, so a failure anywhere l
         if chromium:
             log("Printing the PDFs with headless Chromium ...")
             t = time.perf_counter()
-            pages = pdf.book_pdf(chromium, edition, edition / "report.pdf")
-            intro = pdf.opening_page_pdf(chromium, edition, edition / "committee-paper.pdf")
+            # one Chromium prints every page; the opening page's own PDF is the committee paper
+            pages = pdf.book_pdf(chromium, edition, edition / "report.pdf", opening=edition / "committee-paper.pdf")
+            intro = pdf.pdf_page_count(edition / "committee-paper.pdf")
             log(
                 f"      report.pdf: {pages} pages; committee-paper.pdf: {intro} page(s); {time.perf_counter() - t:.1f} s"
             )
