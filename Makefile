@@ -62,7 +62,7 @@ publish: setup ## Publish PAPER as an edition in site/<edition>/ (DRAFT=1: a dra
 # in after them (the DfE rules need no publish, so the browser tests start once the shared publish
 # that test_publish.py makes exists); then every other file in name order, then nbval.
 PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(or $(TEST_WORKERS),2) --dist loadfile --no-loadscope-reorder
-LONGEST := tests/test_publish.py tests/test_ssda903_dfe_rules.py tests/test_browser.py
+LONGEST := tests/test_publish.py tests/test_ssda903_dfe_rules.py tests/test_latest_paper.py tests/test_browser.py
 TESTS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard tests/test_*.py)))
 NBVAL := book/_build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
 
