@@ -120,6 +120,32 @@ def _groups(index: list, columns: list, total_row, total_col) -> list[list[tuple
     return groups
 
 
+def _sum_groups(index: list, columns: list, sums) -> list[list[tuple[int, int]]]:
+    """Constraint groups of ``sums`` (see :func:`suppress`): the listed rows (or columns) add up to the last."""
+    groups = []
+    for axis, labels in sums:
+        labels = list(labels)
+        if axis == "rows":
+            pos = [index.index(label) for label in labels]
+            groups += [[(i, j) for i in pos] for j in range(len(columns))]
+        else:
+            pos = [columns.index(label) for label in labels]
+            groups += [[(i, j) for j in pos] for i in range(len(index))]
+    return groups
+
+
+def _take_release(vals: pd.DataFrame, released: Suppressed | None, cells: dict) -> tuple[pd.DataFrame, list]:
+    """``vals`` with the released values of ``cells`` put in, and the cells the release hides."""
+    fixed = []
+    if released is not None:
+        for here, there in cells.items():
+            if released.mask.loc[there]:
+                fixed.append(here)
+            else:
+                vals.loc[here] = released.values.loc[there]
+    return vals, fixed
+
+
 def suppress(
     counts: pd.DataFrame,
     *,
@@ -159,14 +185,7 @@ def suppress(
     ValueError
         If a count is negative or not a whole number.
     """
-    vals = counts.astype(float)
-    fixed = []
-    if released is not None:
-        for here, there in (cells or {}).items():
-            if released.mask.loc[there]:
-                fixed.append(here)
-            else:
-                vals.loc[here] = released.values.loc[there]
+    vals, fixed = _take_release(counts.astype(float), released, cells or {})
     arr = vals.to_numpy(copy=True)
     finite = arr[~np.isnan(arr)]
     if (finite < 0).any() or (np.abs(finite - np.round(finite)) > 1e-9).any():
@@ -177,15 +196,7 @@ def suppress(
     index_of, column_of = {r: i for i, r in enumerate(vals.index)}, {c: j for j, c in enumerate(vals.columns)}
     for row, col in fixed:
         mask[index_of[row], column_of[col]] = True
-    groups = _groups(index, columns, total_row, total_col)
-    for axis, labels in sums:
-        labels = list(labels)
-        if axis == "rows":
-            pos = [index.index(label) for label in labels]
-            groups += [[(i, j) for i in pos] for j in range(len(columns))]
-        else:
-            pos = [columns.index(label) for label in labels]
-            groups += [[(i, j) for j in pos] for i in range(len(index))]
+    groups = _groups(index, columns, total_row, total_col) + _sum_groups(index, columns, sums)
 
     changed = True
     while changed:

@@ -95,7 +95,12 @@ def headline(res: CareNumbers) -> str:
 
 def key_figures(res: CareNumbers) -> list[dict]:
     """The chapter's key figures, as records for :func:`analysis.report.keyfigures.glue_all`."""
-    ctx, fn = res.ctx, res.funnel
+    return [*_level_figures(res), *_funnel_figures(res), *_change_figures(res)]
+
+
+def _level_figures(res: CareNumbers) -> list[dict]:
+    """The authority's, England's, the region's and the neighbours' rates in the paper's year."""
+    ctx = res.ctx
     last = res.trend.iloc[-1]
     year = ctx.year
     return [
@@ -137,6 +142,13 @@ def key_figures(res: CareNumbers) -> list[dict]:
             "unit": "authorities",
             "label": f"Number of {ctx.neighbour_label} with a published rate in {year}",
         },
+    ]
+
+
+def _funnel_figures(res: CareNumbers) -> list[dict]:
+    """Where the authority sits on the funnel plot, the limits used and the overdispersion behind them."""
+    ctx, fn, year = res.ctx, res.funnel, res.ctx.year
+    return [
         {
             "name": "funnel_position",
             "value": fn.la_position,
@@ -211,6 +223,13 @@ def key_figures(res: CareNumbers) -> list[dict]:
             "unit": "authorities",
             "label": f"Authorities outside the plain Poisson {level_label(min(stats.LIMITS))} limits, {year}",
         },
+    ]
+
+
+def _change_figures(res: CareNumbers) -> list[dict]:
+    """The rate's change over three years against the neighbours' average."""
+    ctx = res.ctx
+    return [
         {
             "name": "cla_rate_change_3y_pct",
             "value": round(float(res.change.la_change_pct), 1),
