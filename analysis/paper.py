@@ -220,6 +220,14 @@ class DataLocations(_Strict):
         Path("data/ssda903/cambridgeshire-synthetic"),
         description="folder of SSDA903 returns (one sub-folder per year); the default is SYNTHETIC",
     )
+    check_authority: bool = Field(
+        True,
+        description=(
+            "refuse real returns whose count at 31 March is more than 20% from the authority's published count "
+            "in every year; false builds anyway and the Provenance page records it (a SYNTHETIC folder made for "
+            "another authority is always refused)"
+        ),
+    )
 
 
 class Paper(_Strict):
@@ -388,9 +396,171 @@ def load_paper(path: str | Path | dict[str, Any]) -> Paper:
         papers = sorted(p.name for p in (REPO_ROOT / "book" / "papers").glob("*.yml"))
         raise InputError(f"{path}: paper file not found. Papers in book/papers/: {', '.join(papers) or 'none'}")
     try:
-        raw = yaml.safe_load(candidate.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        raise InputError(f"{path}: not valid YAML{at}") from None
-    return parse_paper(raw, source=str(path))
+        text = candidate.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); expected a YAML paper file") from None
+    return parse_paper(read_yaml(text, str(path)), source=str(path))
+
+
+# --------------------------------------------------------------------------- reading the YAML
+
+#: What a value of each YAML type must look like, for messages about values the parser rejects.
+_EXPECTED = {
+    "tag:yaml.org,2002:timestamp": "a real date written YYYY-MM-DD, such as 2018-01-09",
+    "tag:yaml.org,2002:int": "a whole number, such as 2017",
+    "tag:yaml.org,2002:float": "a number, such as 0.95",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:binary": "base64 text",
+}
+
+
+class _ValueRejected(Exception):
+    """A YAML value the parser could not turn into a value (an impossible date, a bad tag)."""
+
+    def __init__(self, node: yaml.Node, reason: str):
+        super().__init__(reason)
+        self.node, self.reason = node, reason
+
+
+class _PaperLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, reporting which node a value it rejects came from."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except _ValueRejected:
+            raise
+        except yaml.constructor.ConstructorError as exc:
+            raise _ValueRejected(node, exc.problem or str(exc)) from None
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise _ValueRejected(node, str(exc)) from None
+
+
+def _field_path(root: yaml.Node, target: yaml.Node, prefix: tuple = ()) -> tuple | None:
+    """The field names (and list positions) leading from ``root`` to ``target``, or None."""
+    if root is target:
+        return prefix
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+            if key is target:
+                return (*prefix, name)
+            found = _field_path(value, target, (*prefix, name))
+            if found is not None:
+                return found
+    elif isinstance(root, yaml.SequenceNode):
+        for i, item in enumerate(root.value):
+            found = _field_path(item, target, (*prefix, i))
+            if found is not None:
+                return found
+    return None
+
+
+def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
+    """What the paper file should have had where the YAML parser stopped."""
+    problem = f"{exc.context or ''} {exc.problem or ''}"
+    if "quoted scalar" in problem:
+        return "a quote that is closed: a value in quotes must end with the same quote"
+    if "\\t" in problem:
+        return "spaces for indentation (YAML does not allow tabs)"
+    if "block" in problem or "mapping values are not allowed" in problem or "indent" in problem:
+        return (
+            "one field per line as `name: value`, the fields of a section indented by the same number of spaces "
+            "(check the indentation of this line and the one above)"
+        )
+    if "flow" in problem or "[" in problem or "{" in problem:
+        return "a list in [ ] or a mapping in { } that is closed on the same line"
+    return "one field per line as `name: value` (see book/papers/ for examples)"
+
+
+def _field_on_line(text: str, line: int) -> str | None:
+    """The field named on a line of the paper file (``name:`` at its start), or None."""
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return None
+    match = re.match(r"\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:", lines[line])
+    return match.group(1) if match else None
+
+
+_QUOTED = re.compile(r"""^\s*(?:-\s+)?(?:([A-Za-z_][\w-]*)\s*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote(text: str, last_line: int) -> tuple[int, int, str | None] | None:
+    """The first line up to ``last_line`` (0-based) whose value opens a quote it does not close.
+
+    Returns (line, column, field), 0-based, or None. YAML lets a quoted value run on over lines, so an
+    unclosed quote is reported by the parser far below it; this finds where it was opened.
+    """
+    for n, line in enumerate(text.splitlines()[: last_line + 1]):
+        match = _QUOTED.match(line)
+        if not match:
+            continue
+        quote, rest = match.group(2), match.group(3)
+        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return n, match.start(2), match.group(1)
+    return None
+
+
+def _syntax_error(text: str, source: str, exc: yaml.MarkedYAMLError) -> InputError:
+    """The InputError for YAML the parser cannot read: where, what it found, what was expected."""
+    mark = exc.problem_mark or exc.context_mark
+    quote = _unclosed_quote(text, mark.line) if mark else None
+    if quote is not None:
+        line, column, field = quote
+        near = f" (field {field})" if field else ""
+        return InputError(
+            f"{source}: not valid YAML at line {line + 1}, column {column + 1}{near}: a quote is opened and not "
+            'closed on its line; expected a value in quotes to end with the same quote, such as "2018.1"'
+        )
+    at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    field = _field_on_line(text, mark.line) if mark else None
+    near = f" (field {field})" if field else ""
+    reason = exc.problem or "the parser stopped here"
+    if exc.context:
+        started = ""
+        if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != mark.line:
+            started = f" (from line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+        reason = f"{exc.context}{started}, {reason}"
+    return InputError(f"{source}: not valid YAML{at}{near}: {reason}; expected {_syntax_hint(exc)}")
+
+
+def read_yaml(text: str, source: str = "paper") -> Any:
+    """Parse a paper file's YAML, turning every value or syntax the parser rejects into an InputError.
+
+    An impossible date (``meeting_date: 2018-02-30``), a value with an unknown or bad tag, bad
+    indentation or an unclosed quote each give one message naming the file, the field or the line and
+    column, and what was expected.
+
+    Raises
+    ------
+    InputError
+        As above (the command line exits 2).
+    """
+    loader = _PaperLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            raise _syntax_error(text, source, exc) from None
+        except yaml.YAMLError as exc:
+            raise InputError(
+                f"{source}: not valid YAML ({exc}); expected one field per line as `name: value`"
+            ) from None
+        if root is None:
+            return None
+        try:
+            return loader.construct_document(root)
+        except _ValueRejected as exc:
+            node = exc.node
+            path = _field_path(root, node)
+            where = ".".join(str(p) for p in path) if path else "(top level)"
+            mark = node.start_mark
+            expected = _EXPECTED.get(node.tag, "a plain value (no YAML tags such as !!python/...)")
+            shown = f" {node.value!r}" if isinstance(node, yaml.ScalarNode) else ""
+            raise InputError(
+                f"{source}: {where} (line {mark.line + 1}, column {mark.column + 1}): the value{shown} cannot be "
+                f"read ({exc.reason}); expected {expected}"
+            ) from None
+    finally:
+        loader.dispose()

@@ -18,10 +18,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from analysis.errors import InputError
-from analysis.paper import REPO_ROOT, Paper, load_paper, parse_paper
+from analysis.paper import REPO_ROOT, Paper, load_paper, parse_paper, read_yaml
 
 #: Paper-file fields used only when publishing.
 PUBLISHING_FIELDS = ("previous_edition",)
@@ -71,8 +69,8 @@ def read_paper(path: str | Path | dict[str, Any]) -> tuple[Paper, dict[str, Any]
         raw = None
         if file.is_file():
             try:
-                raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-            except (yaml.YAMLError, UnicodeDecodeError):
+                raw = read_yaml(file.read_text(encoding="utf-8"), str(path))
+            except (InputError, UnicodeDecodeError):
                 raw = None
         if isinstance(raw, dict) and any(k in raw for k in PUBLISHING_FIELDS):
             extras = {k: raw.pop(k) for k in PUBLISHING_FIELDS if k in raw}
