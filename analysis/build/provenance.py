@@ -6,7 +6,8 @@ the commit and whether the working tree had uncommitted changes, the
 its parameters, every input file with its SHA-256 and where it came from (from
 ``data/published/manifest.json`` and the SSDA903 folder's ``manifest.json``),
 each notebook's execution (run or reused from the cache, how long it took),
-and when it was built. The build time lives here only: key figures and chart
+whether the child-level returns were checked against the authority's published
+figures (``data.check_authority``), and when it was built. The build time lives here only: key figures and chart
 data carry no timestamp, so two builds of the same inputs give the same
 numbers.
 """
@@ -250,7 +251,30 @@ def collect(
         "inputs": input_files(paper),
         "upstream_sources": upstream_sources(paper),
         "notebooks": notebooks,
+        "authority_check": authority_check(paper),
     }
+
+
+def authority_check(paper: Paper) -> dict[str, Any] | None:
+    """Whether the child-level returns were checked as the authority's (None when the paper reads none).
+
+    ``{"checked": bool, "note": str}``: the note says in plain English what was done; with
+    ``data.check_authority: false`` it says the check was switched off by the paper.
+    """
+    if ssda903_folder(paper) is None:
+        return None
+    if paper.data.check_authority:
+        note = (
+            "the child-level returns were checked against the authority's published counts of children "
+            "looked after at 31 March (a SYNTHETIC folder, against the authority its manifest names)"
+        )
+    else:
+        note = (
+            "switched off by the paper file (data.check_authority: false): the child-level returns were not "
+            "checked against the authority's published counts of children looked after at 31 March; a "
+            "SYNTHETIC folder was still checked against the authority its manifest names"
+        )
+    return {"checked": bool(paper.data.check_authority), "note": note}
 
 
 def _cell(text: Any) -> str:
@@ -277,6 +301,12 @@ def markdown(prov: dict[str, Any]) -> str:
         f"- **Built:** {prov['built_at']}",
         f"- **Commit:** `{commit}`" + (" with uncommitted changes" if git["dirty"] else ""),
         f"- **Data vintage:** DfE release {prov['data_vintage']}",
+    ]
+    check = prov.get("authority_check")
+    if check:
+        shown = "checked" if check["checked"] else "**not checked**"
+        lines.append(f"- **Authority check:** {shown}; {_cell(check['note'])}")
+    lines += [
         f"- **Python:** {env['python']}; **uv.lock** SHA-256 `{env['uv_lock_sha256']}`",
         "",
         "## Notebooks",

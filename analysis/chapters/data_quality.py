@@ -1,14 +1,16 @@
 """Chapter "Data quality": what the validation found in the child-level returns.
 
 The book shows counts of findings by rule (through the suppression function:
-they are derived from child-level data), the rules applied, and DfE's own
-rules' results with the findings judged false positives and why. Child IDs
+they are derived from child-level data), the rules applied, DfE's own
+rules' results with the findings judged false positives and why, and the
+returns' counts of children looked after, starting and ceasing set beside
+DfE's published figures for the authority (:mod:`analysis.sources.ssda903.reconcile`). Child IDs
 never appear: the full report with IDs is the analyst's CSV
 (``python -m analysis validate``), not a published page.
 
 One call, :func:`compute` ``(ctx, data)``, returns the :class:`DataQuality` result; every page
-function (:func:`key_figures`, :func:`findings_table`, :func:`dfe_table`, :func:`rules_table`)
-takes it.
+function (:func:`key_figures`, :func:`findings_table`, :func:`dfe_table`, :func:`rules_table`,
+:func:`reconciliation_table`) takes it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pandas as pd
 from analysis.paper import REPO_ROOT
 from analysis.report import disclosure
 from analysis.report.context import Context
-from analysis.sources.ssda903 import dfe_rules, validate
+from analysis.sources.ssda903 import dfe_rules, reconcile, validate
 from analysis.sources.ssda903.context import ChildData
 
 #: Where the committed summaries of DfE's rules live (one CSV per data folder name).
@@ -32,20 +34,62 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 @dataclass(frozen=True)
 class DataQuality:
-    """What the data-quality page shows: the child-level data (with the validation's findings) and
-    the summary of DfE's rules on them (None if they were never run on this data)."""
+    """What the data-quality page shows: the child-level data (with the validation's findings), the
+    summary of DfE's rules on them (None if they were never run on this data) and the returns'
+    counts beside the authority's published figures (:func:`analysis.sources.ssda903.reconcile.reconcile`)."""
 
     data: ChildData
     dfe: pd.DataFrame | None
+    reconciliation: pd.DataFrame
+    la_name: str
 
 
 def compute(ctx: Context, data: ChildData) -> DataQuality:
     """The data-quality chapter for a paper: the one call its notebook makes.
 
-    ``ctx`` is taken for the same call as every chapter; the page depends only on the child-level
-    data the paper names (``data``, from :func:`analysis.sources.ssda903.context.load`).
+    The page depends on the child-level data the paper names (``data``, from
+    :func:`analysis.sources.ssda903.context.load`) and, for the reconciliation, on the authority's
+    published figures in ``ctx.table``.
     """
-    return DataQuality(data=data, dfe=dfe_summary(data))
+    rec = reconcile.compare(data.prepared, data.years, ctx.table, ctx.la.old_la_code)
+    return DataQuality(data=data, dfe=dfe_summary(data), reconciliation=rec, la_name=ctx.la.la_name)
+
+
+def _signed(value: int) -> str:
+    """A difference of children as the page shows it: ``+12``, ``−3`` (a minus sign), ``0``."""
+    return f"{value:+,d}".replace("-", "\u2212") if value else "0"
+
+
+def reconciliation_display(rec: pd.DataFrame) -> pd.DataFrame:
+    """The reconciliation for the page: returns, published, difference and difference %, small counts suppressed.
+
+    The returns' counts come from child-level data, so they go through
+    :func:`analysis.report.disclosure.suppress` (a count of 1 to 5 shows as ``c``); where a count is
+    suppressed its difference and percentage are too (the published figure and the difference would
+    give it back). DfE's published figures are shown as published.
+    """
+    if rec.empty:
+        return pd.DataFrame({"Reconciliation": ["no year is in both the returns and DfE's published figures"]})
+    counts = pd.DataFrame({"Returns": rec["returns"].to_numpy(dtype=float)}, index=range(len(rec)))
+    sup = disclosure.suppress(counts)
+    hidden = sup.mask["Returns"].to_numpy()
+    out = pd.DataFrame(
+        {
+            "Measure": rec["measure"].map(reconcile.MEASURES).to_numpy(),
+            "Year": rec["year"].astype(int).to_numpy(),
+            "Returns": sup.table()["Returns"].to_numpy(),
+            "Published": [f"{int(v):,}" for v in rec["published"]],
+            "Difference": [_signed(int(v)) for v in rec["difference"]],
+            "Difference %": [reconcile.percent_text(v) for v in rec["difference_pct"]],
+        }
+    )
+    out.loc[hidden, ["Difference", "Difference %"]] = disclosure.MARKER
+    return out
+
+
+def reconciliation_caution(res: DataQuality) -> str:
+    """The caution sentence for the opening page (empty when every year is close enough)."""
+    return reconcile.caution_text(res.reconciliation, res.la_name)
 
 
 def findings_by_rule(data: ChildData) -> pd.DataFrame:
@@ -147,11 +191,40 @@ def key_figures(res: DataQuality) -> list[dict]:
             "unit": "count",
             "label": "Findings of DfE's rules not judged false positives",
         },
+        *_reconciliation_figures(res),
         {
             "name": "dq_synthetic",
             "value": "synthetic" if data.synthetic else "real",
             "unit": "text",
             "label": "Whether the child-level data are synthetic",
+        },
+    ]
+
+
+def _reconciliation_figures(res: DataQuality) -> list[dict]:
+    """Key figures of the reconciliation: its years, the largest difference and the caution sentence."""
+    rec = res.reconciliation
+    biggest = reconcile.max_diff_pct(rec)
+    return [
+        {"name": "dq_la_name", "value": res.la_name, "unit": "text", "label": "The authority the paper is for"},
+        {
+            "name": "reconciliation_years",
+            "value": reconcile.years_text(rec["year"]),
+            "unit": "text",
+            "label": "Years in both the child-level returns and DfE's published figures (compared)",
+        },
+        {
+            "name": "reconciliation_max_diff_pct",
+            "value": biggest,
+            "unit": "percent",
+            "label": "Largest difference between the returns' counts and DfE's published figures, % of published",
+            "digits": 1,
+        },
+        {
+            "name": "reconciliation_caution",
+            "value": reconciliation_caution(res),
+            "unit": "text",
+            "label": "Caution for the opening page when a year differs by more than 5% and 5 children (empty if none)",
         },
     ]
 
@@ -174,6 +247,18 @@ def dfe_table(res: DataQuality) -> dict:
     return {
         "table": dfe_display(res.dfe),
         "caption": "Findings of DfE's rules, by collection year and rule (child-level data)",
+    }
+
+
+def reconciliation_table(res: DataQuality) -> dict:
+    """:func:`reconciliation_display` with its caption, for :func:`analysis.report.charts.show_table`."""
+    return {
+        "table": reconciliation_display(res.reconciliation),
+        "caption": (
+            f"Children looked after, started and ceased: the returns (child-level data) beside "
+            f"{res.la_name}'s published figures"
+        ),
+        "formats": {"Difference": "s", "Difference %": "s"},  # signed text, right-aligned as numbers
     }
 
 
