@@ -411,15 +411,68 @@ def changes_markdown(diff: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- publishing
 
 
-def _dead_staging(site: Path) -> None:
-    from analysis.build.pipeline import _alive
+#: Work files a publish makes in the site and renames or removes when done, named after its process id.
+STAGING_PATTERNS = (".staging-*", ".latest-*", ".index-*", ".old-*")
 
-    for stale in list(site.glob(".staging-*")) + list(site.glob(".latest-*")) + list(site.glob(".index-*")):
-        if not _alive(stale.name.split("-", 1)[-1].split(".")[0]):
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:
-                stale.unlink(missing_ok=True)
+
+def _owner_running(pid: str, changed: float) -> bool:
+    """True if process ``pid`` is running and could have made a work file last changed at ``changed``.
+
+    A killed process's id can be given to a new, unrelated process: on Linux a process that started
+    after the file last changed (or a zombie, killed but not yet reaped) is not its owner.
+    """
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(
+            float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime")
+        )
+    except (OSError, IndexError, StopIteration, ValueError):
+        return True  # no /proc: trust the id
+    if fields[0] in ("Z", "X"):
+        return False
+    started = boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    return started <= changed + 2.0
+
+
+def clear_stale_staging(site: Path, log: Callable[[str], None] = print) -> tuple[list[str], list[str]]:
+    """Remove the work files of publishes that stopped (killed, crashed) from ``site``; report the others.
+
+    A publish works in ``site/.staging-<pid>`` (and briefly ``.latest-<pid>``, ``.index-<pid>.html``,
+    ``.old-latest-<pid>``) and removes them when it ends; a publish killed with ``kill -9`` cannot. The
+    next publish removes those whose process is gone and reports, and leaves alone, those of a publish
+    still running. Editions, ``latest`` and the index are never touched.
+
+    Returns
+    -------
+    (removed, kept)
+        The names removed and the names kept (their process is running).
+    """
+    removed, kept = [], []
+    for stale in sorted({p for pattern in STAGING_PATTERNS for p in site.glob(pattern)}):
+        pid = stale.name.rsplit("-", 1)[-1].split(".")[0]
+        try:
+            changed = stale.lstat().st_mtime
+        except OSError:
+            continue
+        if _owner_running(pid, changed):
+            kept.append(stale.name)
+            log(f"      {stale.name}: left by process {pid}, still running (another publish?); ignored")
+            continue
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+        removed.append(stale.name)
+        log(f"      removed {stale.name}, left by a publish that stopped (its process, {pid}, is no longer running)")
+    return removed, kept
 
 
 def _previous(site: Path, paper: Paper, named: str | None, version: str) -> str | None:
@@ -526,7 +579,7 @@ def publish(  # long: one try/finally around every step, so a failure anywhere l
         + (f" (compared with edition {previous})" if previous else " (no earlier edition to compare with)")
     )
     site.mkdir(parents=True, exist_ok=True)
-    _dead_staging(site)
+    clear_stale_staging(site, log)
     work = site / f".staging-{os.getpid()}"
     if work.exists():
         shutil.rmtree(work)
