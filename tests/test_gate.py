@@ -161,3 +161,70 @@ def test_pdf_text_is_scanned(tmp_path: Path):
     with open(tmp_path / "report.pdf", "wb") as fh:
         writer.write(fh)
     assert [str(h) for h in gate.check(tmp_path, IDS)] == ["report.pdf: postcode at page 1"]
+
+
+# --------------------------------------------------------------------------- marks and differencing (issue 13)
+
+
+def test_a_marked_table_is_checked_whatever_its_caption_says():
+    import pandas as pd
+
+    table = table_html(
+        pd.DataFrame({"Placement": ["A", "B"], "Children": ["40", "3"]}),
+        caption="Where the children live",
+        population="children looked after at 31 March",
+    )
+    assert 'data-child-level="true"' in table and 'data-population="children looked after at 31 March"' in table
+    assert [k for k, _ in gate.page_problems(_page(table))] == ["unsuppressed small count (1 to 5)"]
+
+
+def test_one_hidden_cell_beside_a_shown_total_is_found_in_rows_and_columns():
+    import pandas as pd
+
+    rows = table_html(
+        pd.DataFrame(
+            {"Placement": ["A", "B"], "Boys": ["c", "30"], "Girls": ["20", "c"], "All children": ["24", "33"]}
+        ),
+        caption="By sex (child-level data)",
+    )
+    cols = table_html(
+        pd.DataFrame({"Placement": ["A", "B", "C", "All placements"], "Children": ["c", "30", "20", "54"]}),
+        caption="By placement (child-level data)",
+    )
+    safe = table_html(
+        pd.DataFrame({"Placement": ["A", "B", "C", "All placements"], "Children": ["c", "c", "20", "28"]}),
+        caption="By placement (child-level data)",
+    )
+    kinds = gate.page_problems(_page(rows, cols, safe))
+    assert [w.split(", ", 2)[-1] for k, w in kinds if k == "suppressed cell recoverable from a shown total"] == [
+        "row 1, from column 'All children'",
+        "row 2, from column 'All children'",
+        "column 'Children', from row 'All placements'",
+    ]
+
+
+def test_a_cell_shown_in_one_table_and_hidden_in_another_is_found(tmp_path: Path):
+    import pandas as pd
+
+    population = "children looked after at 31 March"
+    mix = table_html(
+        pd.DataFrame({"Placement": ["Kinship", "IFA"], "2017": ["c", "334"]}),
+        caption="Mix (child-level data)",
+        population=population,
+        keys={"2017": "2017"},
+    )
+    leak = table_html(
+        pd.DataFrame({"Group": ["Kinship", "IFA"], "2017 (actual)": ["82", "334"], "2018 (projected)": ["81", "353"]}),
+        caption="Projection (child-level data)",
+        population=population,
+        keys={"2017 (actual)": "2017"},
+    )
+    (tmp_path / "mix.html").write_text(_page(mix))
+    (tmp_path / "projection.html").write_text(_page(leak))
+    hits = [str(h) for h in gate.check(tmp_path, gate.Identifiers())]
+    assert hits == [
+        "projection.html: cell shown in one table and suppressed in another at 'children looked after at 31 March': "
+        "row 'Kinship', '2017' (also in mix.html line 1)"
+    ]
+    (tmp_path / "projection.html").write_text(_page(leak.replace(">82<", ">c<")))
+    assert gate.check(tmp_path, gate.Identifiers()) == []

@@ -194,6 +194,9 @@ class Table:
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     line: int = 0
+    child_level: bool = False  # marked data-child-level by analysis.report.charts.table_html
+    population: str = ""  # its data-population: the released population it shows cells of
+    keys: dict[int, str] = field(default_factory=dict)  # column index -> data-key (a date of the population)
 
 
 class _Tables(HTMLParser):
@@ -208,8 +211,15 @@ class _Tables(HTMLParser):
         self._row_all_th = True
 
     def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
         if tag == "table":
-            self._stack.append(Table(line=self.getpos()[0]))
+            self._stack.append(
+                Table(
+                    line=self.getpos()[0],
+                    child_level=attrs.get("data-child-level") == "true",
+                    population=attrs.get("data-population") or "",
+                )
+            )
         elif not self._stack:
             return
         elif tag == "caption":
@@ -222,6 +232,8 @@ class _Tables(HTMLParser):
         elif tag in ("td", "th"):
             self._cell = []
             self._row_all_th = self._row_all_th and tag == "th"
+            if self._in_head and "data-key" in attrs and self._row is not None:
+                self._stack[-1].keys[len(self._row)] = attrs["data-key"] or ""
 
     def handle_endtag(self, tag):
         if not self._stack:
@@ -287,12 +299,77 @@ def small_counts(table: Table) -> list[str]:
     return disclosure.unsuppressed_small_counts(frame, names)
 
 
+#: A row or column label that is the total of the others.
+_TOTAL = re.compile(r"^(all|total)\b", re.I)
+
+
+def _hidden(cell: str) -> bool:
+    return cell.strip() in ("c", "x")
+
+
+def recoverable(table: Table) -> list[str]:
+    """Hidden cells that the table's own shown total and other shown cells give away (``row N`` / ``column 'X'``).
+
+    A row with a shown total column (a header starting "All" or "Total") and
+    exactly one hidden count among its other count columns, or a count column
+    with a shown total row (a first cell starting "All" or "Total") and exactly
+    one hidden cell among the other rows: total minus the shown cells is the
+    hidden one.
+    """
+    out = []
+    cols = count_columns(table)
+    for t in (j for j, h in enumerate(table.header) if _TOTAL.match(h.strip())):
+        parts = [j for j in cols if j != t]
+        for i, row in enumerate(table.rows, 1):
+            cells = [row[j] for j in parts if j < len(row)]
+            if t < len(row) and not _hidden(row[t]) and sum(map(_hidden, cells)) == 1:
+                out.append(f"row {i}, from column {table.header[t]!r}")
+    total_rows = [i for i, r in enumerate(table.rows) if r and _TOTAL.match(r[0].strip())]
+    for t in total_rows:
+        for j in cols:
+            cells = [r[j] for i, r in enumerate(table.rows) if i not in total_rows and j < len(r)]
+            if j < len(table.rows[t]) and not _hidden(table.rows[t][j]) and sum(map(_hidden, cells)) == 1:
+                head = table.header[j] if j < len(table.header) else f"column {j + 1}"
+                out.append(f"column {head!r}, from row {table.rows[t][0]!r}")
+    return out
+
+
+def is_child_level(table: Table) -> bool:
+    """True if the table is marked child-level (or, for outputs made before the mark, says so in its caption)."""
+    return table.child_level or bool(CHILD_LEVEL_CAPTION.search(table.caption))
+
+
+def released_cells(table: Table) -> dict[tuple[str, str, str], str]:
+    """A marked table's cells of its population: ``(population, row label, column key) -> shown text``."""
+    if not table.population:
+        return {}
+    return {
+        (table.population, row[0].strip(), key): row[j].strip()
+        for row in table.rows
+        for j, key in table.keys.items()
+        if row and j < len(row)
+    }
+
+
+def inconsistent(cells: list[tuple[str, dict]]) -> list[tuple[str, str]]:
+    """Cells of one population shown in one table and hidden (or shown otherwise) in another: ``(where, what)``."""
+    seen: dict[tuple[str, str, str], tuple[str, str]] = {}
+    out = []
+    for where, table_cells in cells:
+        for key, value in table_cells.items():
+            if key not in seen:
+                seen[key] = (where, value)
+            elif seen[key][1] != value:
+                out.append((where, f"{key[0]!r}: row {key[1]!r}, {key[2]!r} (also in {seen[key][0]})"))
+    return out
+
+
 def page_problems(page_html: str) -> list[tuple[str, str]]:
-    """Small-count problems on one page: ``(kind, where)`` pairs (no values)."""
+    """Small-count and differencing problems on one page: ``(kind, where)`` pairs (no values)."""
     out = []
     has_banner = BANNER in page_html
     for table in tables(page_html):
-        if not CHILD_LEVEL_CAPTION.search(table.caption):
+        if not is_child_level(table):
             continue
         caption = html_lib.unescape(table.caption).strip()
         short = caption if len(caption) <= 60 else caption[:57] + "..."
@@ -303,6 +380,10 @@ def page_problems(page_html: str) -> list[tuple[str, str]]:
         for cell in small_counts(table):
             where = cell.split(":")[0]
             out.append(("unsuppressed small count (1 to 5)", f"line {table.line}, table {short!r}, {where}"))
+        for where in recoverable(table):
+            out.append(
+                ("suppressed cell recoverable from a shown total", f"line {table.line}, table {short!r}, {where}")
+            )
     return out
 
 
@@ -330,6 +411,7 @@ def check(root: Path, idents: Identifiers, *, allowed_dates: Iterable[dt.date] =
     """Scan every output under ``root``; return the hits (empty: safe to publish)."""
     allowed = set(allowed_dates)
     hits: list[Hit] = []
+    released: list[tuple[str, dict]] = []
     for path in _files(root):
         rel = path.relative_to(root).as_posix()
         if path.suffix.lower() == ".pdf":
@@ -344,6 +426,9 @@ def check(root: Path, idents: Identifiers, *, allowed_dates: Iterable[dt.date] =
         if path.suffix.lower() in (".html", ".htm"):
             for kind, where in page_problems(text):
                 hits.append(Hit(rel, kind, where))
+            released += [(f"{rel} line {t.line}", released_cells(t)) for t in tables(text) if t.population]
+    for where, what in inconsistent(released):
+        hits.append(Hit(where.split(" line ")[0], "cell shown in one table and suppressed in another", what))
     return hits
 
 

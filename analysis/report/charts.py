@@ -52,8 +52,22 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def table_html(table: pd.DataFrame, caption: str = "", formats: dict[str, str] | None = None) -> str:
+def table_html(
+    table: pd.DataFrame,
+    caption: str = "",
+    formats: dict[str, str] | None = None,
+    *,
+    population: str | None = None,
+    keys: dict | None = None,
+) -> str:
     """An accessible HTML table: caption, header row, numbers right-aligned, text left-aligned.
+
+    A table built from child-level data (its caption says so, or it names its
+    ``population``) is marked for the publish gate: ``data-child-level`` on the
+    table, ``data-population`` naming the released population it shows cells
+    of, and ``data-key`` on the header of each column that is a date of that
+    population (``keys``: column -> key, e.g. ``{"2017 (actual)": "2017"}``),
+    so the gate can check that no cell shown in one table is hidden in another.
 
     Parameters
     ----------
@@ -61,8 +75,10 @@ def table_html(table: pd.DataFrame, caption: str = "", formats: dict[str, str] |
         Column -> format spec (e.g. ``",.0f"``); missing values show as "–".
         Formatted columns, numeric columns and columns of counts shown as text
         (suppressed ``c``) are right-aligned.
+    population, keys:
+        As above (both optional).
     """
-    formats = formats or {}
+    formats, keys = formats or {}, keys or {}
 
     def cell(value, spec):
         if not isinstance(value, str) and pd.isna(value):
@@ -80,7 +96,10 @@ def table_html(table: pd.DataFrame, caption: str = "", formats: dict[str, str] |
     def cls(col) -> str:
         return ' class="num"' if col in numeric else ""
 
-    head = "".join(f'<th scope="col"{cls(c)}>{html.escape(str(c))}</th>' for c in table.columns)
+    def key(col) -> str:
+        return f' data-key="{html.escape(str(keys[col]), quote=True)}"' if col in keys else ""
+
+    head = "".join(f'<th scope="col"{cls(c)}{key(c)}>{html.escape(str(c))}</th>' for c in table.columns)
     rows = []
     for values in table.itertuples(index=False):
         cells = "".join(
@@ -88,7 +107,11 @@ def table_html(table: pd.DataFrame, caption: str = "", formats: dict[str, str] |
         )
         rows.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'<table class="cla-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    mark = ""
+    if population or _CHILD_LEVEL.search(caption):
+        mark = ' data-child-level="true"'
+        mark += f' data-population="{html.escape(population, quote=True)}"' if population else ""
+    return f'<table class="cla-table"{mark}>{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def figure_html(
@@ -100,6 +123,8 @@ def figure_html(
     alt: str,
     table: pd.DataFrame,
     table_formats: dict[str, str] | None = None,
+    table_population: str | None = None,
+    table_keys: dict | None = None,
 ) -> str:
     """The full HTML block for one chart: title, chart, caption, table behind it.
 
@@ -115,6 +140,8 @@ def figure_html(
         Alternative text describing the chart for screen-reader users.
     table:
         The data behind the chart, shown in a collapsible section.
+    table_population, table_keys:
+        The table's released population and column keys (:func:`table_html`).
     """
     if not title or not caption or not alt:
         raise ValueError(f"chart {name!r} needs a title, a caption and alt text")
@@ -137,8 +164,9 @@ def figure_html(
         f'<div class="cla-chart" role="group" aria-label="{html.escape(alt, quote=True)}">\n{plot}\n</div>\n'
         f"<figcaption>{html.escape(caption)}</figcaption>\n"
         f"<details><summary>Table behind this chart</summary>\n"
-        f"{table_html(table, caption=table_caption, formats=table_formats)}\n</details>\n"
-        f"</figure>"
+        + table_html(table, caption=table_caption, formats=table_formats, population=table_population, keys=table_keys)
+        + "\n</details>\n"
+        "</figure>"
     )
 
 
@@ -149,8 +177,16 @@ def show(fig: go.Figure, **kwargs) -> None:
     display(HTML(figure_html(fig, **kwargs)))
 
 
-def show_table(table: pd.DataFrame, caption: str, formats: dict[str, str] | None = None) -> None:
-    """Display a house-style table in a notebook."""
+def show_table(
+    table: pd.DataFrame,
+    caption: str,
+    formats: dict[str, str] | None = None,
+    population: str | None = None,
+    keys: dict | None = None,
+) -> None:
+    """Display a house-style table in a notebook; a child-level one is tagged ``child_level`` in its output."""
     from IPython.display import HTML, display
 
-    display(HTML(table_html(table, caption=caption, formats=formats)))
+    body = table_html(table, caption=caption, formats=formats, population=population, keys=keys)
+    child = 'data-child-level="true"' in body
+    display(HTML(body), metadata={"child_level": {"population": population or ""}} if child else None)

@@ -95,6 +95,9 @@ def projection_display(o: Outlook) -> dict:
     table["Group"] = table["Group"].map(labels)
     return {
         "table": table,
+        # the actual year's cells are the placements chapter's release of the same children: the gate checks both
+        "population": "children looked after at 31 March",
+        "keys": {f"{o.year} (actual)": str(o.year)},
         "caption": (
             f"Children looked after at 31 March by age band and by placement, {o.year} (actual) and "
             f"expected in each later year by the stock-and-flow model (rounded to whole children; "

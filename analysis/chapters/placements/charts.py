@@ -222,6 +222,8 @@ def mix_chart(res: Placements) -> dict:
             f"in each type of placement. {title}."
         ),
         "table": mix_display(h, sup),
+        "table_population": "children looked after at 31 March",
+        "table_keys": {str(v): str(v) for v in h.years},
     }
 
 
