@@ -228,3 +228,18 @@ def test_a_cell_shown_in_one_table_and_hidden_in_another_is_found(tmp_path: Path
     ]
     (tmp_path / "projection.html").write_text(_page(leak.replace(">82<", ">c<")))
     assert gate.check(tmp_path, gate.Identifiers()) == []
+
+
+def test_key_figures_from_child_level_data_are_checked(tmp_path: Path):
+    import json
+
+    figures = {
+        "waiting": {"value": 4, "unit": "children", "label": "Children waiting (SYNTHETIC child-level data)"},
+        "published": {"value": 3, "unit": "children", "label": "Children adopted (DfE published figures)"},
+        "hidden": {"value": "suppressed", "unit": "children", "label": "Children (child-level data)"},
+        "days": {"value": 4, "unit": "days", "label": "Median wait (child-level data)"},
+    }
+    (tmp_path / "key-figures.json").write_text(json.dumps(figures))
+    assert [str(h) for h in gate.check(tmp_path, gate.Identifiers())] == [
+        "key-figures.json: unsuppressed small count (1 to 5) at key figure 'waiting'"
+    ]

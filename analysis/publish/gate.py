@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -364,6 +365,23 @@ def inconsistent(cells: list[tuple[str, dict]]) -> list[tuple[str, str]]:
     return out
 
 
+#: Units of key figures that count children (or their placements, periods or households).
+_COUNT_UNITS = {"children", "count"}
+
+
+def key_figure_problems(figures: dict) -> list[str]:
+    """Key figures from child-level data (label naming child-level or SYNTHETIC data) that are counts of 1 to 5."""
+    out = []
+    for name, fig in sorted(figures.items()):
+        label = str(fig.get("label", ""))
+        value = fig.get("value")
+        if fig.get("unit") not in _COUNT_UNITS or not (CHILD_LEVEL_CAPTION.search(label) or "SYNTHETIC" in label):
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and disclosure.is_small([value])[0]:
+            out.append(f"key figure {name!r}")
+    return out
+
+
 def page_problems(page_html: str) -> list[tuple[str, str]]:
     """Small-count and differencing problems on one page: ``(kind, where)`` pairs (no values)."""
     out = []
@@ -423,6 +441,12 @@ def check(root: Path, idents: Identifiers, *, allowed_dates: Iterable[dt.date] =
         for kind, lines in scan_text(text, idents, allowed).items():
             more = f" (and {len(set(lines)) - 1} more lines)" if len(set(lines)) > 1 else ""
             hits.append(Hit(rel, kind, f"line {lines[0]}{more}", len(lines)))
+        if path.name == "key-figures.json":
+            try:
+                figures = json.loads(text)
+            except ValueError:
+                figures = {}
+            hits += [Hit(rel, "unsuppressed small count (1 to 5)", where) for where in key_figure_problems(figures)]
         if path.suffix.lower() in (".html", ".htm"):
             for kind, where in page_problems(text):
                 hits.append(Hit(rel, kind, where))
