@@ -478,7 +478,7 @@ def _new_staging(out_root: Path) -> Path:
     """This build's staging folder under ``out_root``, after removing those of builds no longer running."""
     out_root.mkdir(parents=True, exist_ok=True)
     for stale in out_root.glob(".staging-*"):
-        if not _alive(stale.name.rsplit("-", 1)[-1]):  # another build running now keeps its folder
+        if not owner_running(stale.name.rsplit("-", 1)[-1], stale.stat().st_mtime):  # a running build keeps it
             shutil.rmtree(stale, ignore_errors=True)
     return out_root / f".staging-{os.getpid()}"
 
@@ -604,8 +604,13 @@ def build(
     )
 
 
-def _alive(pid: str) -> bool:
-    """True if ``pid`` is a running process other than this one."""
+def owner_running(pid: str, changed: float | None = None) -> bool:
+    """True if process ``pid`` (not this one) is running and could have made a work file last changed at ``changed``.
+
+    A killed process's id can be given to a new, unrelated process: on Linux a process that started
+    after the file last changed (or a zombie, killed but not yet reaped) is not its owner. Without
+    ``changed`` only whether the process runs is asked.
+    """
     if not pid.isdigit() or int(pid) == os.getpid():
         return False
     try:
@@ -613,8 +618,20 @@ def _alive(pid: str) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
+        pass
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(
+            float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime")
+        )
+    except (OSError, IndexError, StopIteration, ValueError):
+        return True  # no /proc: trust the id
+    if fields[0] in ("Z", "X"):
+        return False
+    if changed is None:
         return True
-    return True
+    started = boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    return started <= changed + 2.0
 
 
 def _show(path: Path) -> str:

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.build import provenance
-from analysis.build.pipeline import BUILD_ROOT, CACHE_DIR, BuildOptions, Page, build
+from analysis.build.pipeline import BUILD_ROOT, CACHE_DIR, BuildOptions, Page, build, owner_running
 from analysis.errors import InputError
 from analysis.paper import REPO_ROOT, Paper
 from analysis.publish import editions, gate, pdf
@@ -415,33 +415,6 @@ def changes_markdown(diff: dict[str, Any]) -> str:
 STAGING_PATTERNS = (".staging-*", ".latest-*", ".index-*", ".old-*")
 
 
-def _owner_running(pid: str, changed: float) -> bool:
-    """True if process ``pid`` is running and could have made a work file last changed at ``changed``.
-
-    A killed process's id can be given to a new, unrelated process: on Linux a process that started
-    after the file last changed (or a zombie, killed but not yet reaped) is not its owner.
-    """
-    if not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        boot = next(
-            float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime")
-        )
-    except (OSError, IndexError, StopIteration, ValueError):
-        return True  # no /proc: trust the id
-    if fields[0] in ("Z", "X"):
-        return False
-    started = boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
-    return started <= changed + 2.0
-
-
 def clear_stale_staging(site: Path, log: Callable[[str], None] = print) -> tuple[list[str], list[str]]:
     """Remove the work files of publishes that stopped (killed, crashed) from ``site``; report the others.
 
@@ -462,7 +435,7 @@ def clear_stale_staging(site: Path, log: Callable[[str], None] = print) -> tuple
             changed = stale.lstat().st_mtime
         except OSError:
             continue
-        if _owner_running(pid, changed):
+        if owner_running(pid, changed):
             kept.append(stale.name)
             log(f"      {stale.name}: left by process {pid}, still running (another publish?); ignored")
             continue
