@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from analysis.chapters import placements as pl
+from analysis.chapters.placements.charts import SUPPRESSED_SEGMENT
 from analysis.errors import InputError
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, Costs, UnitCost, parse_paper
 from analysis.report import charts, context, disclosure
@@ -484,8 +485,15 @@ def test_charts_never_plot_a_suppressed_value(small_res):
         pl.spend_chart(small_res),
     ):
         for trace in chart["fig"].data:
-            # every non-zero count in this fixture is 1 to 5 or hides one, so only zeros may be drawn
             values = trace.x if trace.orientation == "h" else trace.y
+            if trace.name == SUPPRESSED_SEGMENT:
+                # the hidden categories together: what the drawn ones leave of 100%, never a hidden count
+                drawn = [
+                    np.nansum([t.y[i] for t in chart["fig"].data if t.name != trace.name]) for i in range(len(values))
+                ]
+                assert all(np.isnan(v) or v == pytest.approx(100 - d) for v, d in zip(values, drawn)), values
+                continue
+            # every non-zero count in this fixture is 1 to 5 or hides one, so only zeros may be drawn
             assert all(v is None or np.isnan(v) or v == 0 for v in values), (chart["name"], trace.name, values)
         assert "suppressed (c)" in chart["caption"] and pl.CHILD_LEVEL in chart["caption"]
 
