@@ -485,3 +485,20 @@ def test_sums_are_blank_where_a_part_is_suppressed(table):
     sums = table[table["measure"].isin(["ceased_adopted", "ceased_other", "new_placements_over_20_miles"])]
     suppressed = sums[sums["value"].isna()]
     assert len(suppressed) > 1000 and (suppressed["marker"] != "").all()
+
+
+def test_a_second_load_is_a_copy_and_a_changed_file_is_read_again(tmp_path):
+    import shutil
+
+    from analysis.sources import published as P
+
+    folder = tmp_path / "published"
+    shutil.copytree(P.DATA_DIR, folder)
+    first = P.load_published(folder)
+    first.loc[first.index[0], "value"] = -1.0  # a caller's change does not reach the next load
+    again = P.load_published(folder)
+    assert again["value"].iloc[0] != -1.0 and again.equals(P.load_published(folder))
+    table = folder / P.TABLE_FILE
+    frame = P.load_published(folder).iloc[:10]
+    frame.to_csv(table, index=False, compression="gzip" if table.suffix == ".gz" else None)
+    assert len(P.load_published(folder)) == 10
