@@ -419,6 +419,7 @@ def test_failure_leaves_no_output_dir(source: Path, tmp_path: Path):
     assert not out.exists()
 
 
+@pytest.mark.slow  # re-derives every table from ../shared (about 10 s)
 def test_real_refresh_reproduces_committed_files(tmp_path: Path):
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared source data not found at {SHARED_DATA}; cannot re-derive data/published")

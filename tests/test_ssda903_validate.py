@@ -816,6 +816,7 @@ def test_summary_lines_name_file_row_child_column(tmp_path, capsys):
     assert "1 error, 0 warnings, 0 info." in out
 
 
+@pytest.mark.slow  # validates every case of the corpus, one by one and stacked (about 10 s)
 def test_messages_never_show_dob_upn_or_postcode(tmp_path):
     """Every message of the corpus, per year (also checked in test_bad_input) and stacked."""
     seen = 0
