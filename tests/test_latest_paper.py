@@ -11,6 +11,7 @@ from conftest import glue_mismatches
 
 from analysis.build import offline, pipeline
 from analysis.paper import REPO_ROOT
+from analysis.publish import gate
 
 pytestmark = pytest.mark.build
 
@@ -37,3 +38,8 @@ def test_latest_year_paper_builds_offline(latest):
 def test_latest_paper_shows_each_figure_s_one_display(latest):
     wrong = glue_mismatches(latest.html_dir, latest.key_figures)
     assert not wrong, "\n".join(wrong)
+
+
+def test_latest_book_passes_the_gate_s_table_checks(latest):
+    """No small count, no cell a shown total gives away, no cell shown in one table and hidden in another."""
+    assert [str(h) for h in gate.check(latest.html_dir, gate.Identifiers())] == []

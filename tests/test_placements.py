@@ -486,7 +486,7 @@ def test_charts_never_plot_a_suppressed_value(small_res):
     ):
         for trace in chart["fig"].data:
             values = trace.x if trace.orientation == "h" else trace.y
-            if trace.name == SUPPRESSED_SEGMENT:
+            if trace.name == SUPPRESSED_SEGMENT and trace.type == "bar":
                 # the hidden categories together: what the drawn ones leave of 100%, never a hidden count
                 drawn = [
                     np.nansum([t.y[i] for t in chart["fig"].data if t.name != trace.name]) for i in range(len(values))
@@ -690,3 +690,10 @@ def test_suppressed_categories_are_drawn_as_one_segment_that_fills_the_bar():
     shares = pd.DataFrame({"2016": [60.0, 30.0, 10.0], "2017": [70.0, SUPPRESSED, SUPPRESSED]}, index=list("abc"))
     out = suppressed_share(shares)
     assert np.isnan(out[0]) and out[1] == pytest.approx(30.0)  # 2017: b and c together are what a leaves
+
+
+def test_a_suppressed_share_on_the_line_chart_is_a_named_cross_on_the_axis(small_res):
+    chart = pl.fostering_chart(small_res)
+    crosses = [t for t in chart["fig"].data if t.name == SUPPRESSED_SEGMENT]
+    assert len(crosses) == 1 and set(crosses[0].y) == {0.0} and len(crosses[0].x) > 0
+    assert "grey cross on the axis" in chart["caption"]

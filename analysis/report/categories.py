@@ -18,6 +18,9 @@ CATEGORIES = tuple(spec.PLACEMENT_CATEGORIES)
 ALL_FOSTER = "all foster placements"
 ALL_CHILDREN = "all children"
 
+#: The released population of children at 31 March (the placements stock table) as the publish gate's marks name it.
+STOCK_POPULATION = "children looked after at 31 March"
+
 #: Age bands at 31 March (DfE's), plus unknown.
 AGE_BANDS = (*E.AGE_BANDS, E.AGE_UNKNOWN)
 #: Row label of each age band in :func:`stock_table`.

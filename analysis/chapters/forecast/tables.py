@@ -18,7 +18,7 @@ from analysis.chapters.forecast.compute import (
     safe,
 )
 from analysis.report import disclosure, text
-from analysis.report.categories import AGE_ROWS, LABELS
+from analysis.report.categories import AGE_ROWS, LABELS, STOCK_POPULATION
 
 
 def flows_table(o: Outlook) -> disclosure.Suppressed:
@@ -96,7 +96,7 @@ def projection_display(o: Outlook) -> dict:
     return {
         "table": table,
         # the actual year's cells are the placements chapter's release of the same children: the gate checks both
-        "population": "children looked after at 31 March",
+        "population": STOCK_POPULATION,
         "keys": {f"{o.year} (actual)": str(o.year)},
         "caption": (
             f"Children looked after at 31 March by age band and by placement, {o.year} (actual) and "

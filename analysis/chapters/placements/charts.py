@@ -14,6 +14,8 @@ from plotly.subplots import make_subplots
 
 from analysis.chapters.placements.compute import INDICATORS, PUBLISHED_CHARTS, Placements, share
 from analysis.chapters.placements.tables import (
+    DISTANCE_KEYS,
+    STABILITY_KEYS,
     distance_display,
     mix_display,
     new_placements_display,
@@ -21,6 +23,7 @@ from analysis.chapters.placements.tables import (
     row_label,
     spend_display,
     stability_display,
+    stock_keys,
 )
 from analysis.chapters.placements.text import compare, gap_title, published_title
 from analysis.report import charts, disclosure, text
@@ -35,6 +38,7 @@ from analysis.report.categories import (
     LOCALITY,
     LONG_TERM,
     MOVES,
+    STOCK_POPULATION,
 )
 
 
@@ -165,6 +169,24 @@ def suppressed_share(shares: pd.DataFrame) -> list[float]:
     return out
 
 
+def _suppressed_markers(fig: go.Figure, shares: pd.DataFrame, years) -> None:
+    """One legend entry of grey crosses on the axis where a line's share is suppressed (none drawn if none is)."""
+    points = [(str(y), row_label(cat)) for cat in shares.index for y in years if shares.loc[cat, y] == text.SUPPRESSED]
+    if not points:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=[x for x, _ in points],
+            y=[0.0] * len(points),
+            text=[name for _, name in points],
+            mode="markers",
+            name=SUPPRESSED_SEGMENT,
+            marker={"symbol": "x-thin-open", "size": 12, "color": "#555555", "line": {"width": 2}},
+            hovertemplate="%{text}<br>%{x}: suppressed<extra></extra>",
+        )
+    )
+
+
 def mix_chart(res: Placements) -> dict:
     """Placement mix at 31 March by year, as 100% stacked bars; suppressed categories drawn as one grey segment."""
     h, sup = res.histories, res.stock
@@ -222,7 +244,7 @@ def mix_chart(res: Placements) -> dict:
             f"in each type of placement. {title}."
         ),
         "table": mix_display(h, sup),
-        "table_population": "children looked after at 31 March",
+        "table_population": STOCK_POPULATION,
         "table_keys": {str(v): str(v) for v in h.years},
     }
 
@@ -244,6 +266,7 @@ def fostering_chart(res: Placements) -> dict:
                 hovertemplate=f"{row_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>",
             )
         )
+    _suppressed_markers(fig, shares, h.years)
     charts.base_layout(fig, y_title="% of children in foster placements", x_title="31 March")
     ifa, inh = shares.loc["IFA fostering", y], shares.loc["in-house fostering", y]
     ifa0 = shares.loc["IFA fostering", y0]
@@ -261,10 +284,19 @@ def fostering_chart(res: Placements) -> dict:
         "caption": (
             "Children in foster placements at 31 March by who provides the carers: the council's own (PR1), "
             "another council (PR2), an independent fostering agency (private or voluntary, PR4/PR5), or family "
-            f"and friends (kinship, U1-U3), as a percentage of all four.{_suppressed_note(hidden)} {h.source}"
+            "and friends (kinship, U1-U3), as a percentage of all four."
+            + (
+                " A year whose share is suppressed (c in the table) has a grey cross on the axis instead of a point, "
+                "named in the legend."
+                if hidden
+                else ""
+            )
+            + f" {h.source}"
         ),
         "alt": f"Line chart of the shares of foster placements by provider, {y0} to {y}. {title}.",
         "table": mix_display(h, sup, fostering=True),
+        "table_population": STOCK_POPULATION,
+        "table_keys": {str(v): str(v) for v in h.years},
     }
 
 
@@ -376,6 +408,8 @@ def distance_chart(res: Placements) -> dict:
             f"authority, for each type of placement, 31 March {y}. {title}."
         ),
         "table": distance_display(h, sup),
+        "table_population": STOCK_POPULATION,
+        "table_keys": stock_keys(h.year, **DISTANCE_KEYS),
     }
 
 
@@ -417,6 +451,8 @@ def stability_chart(res: Placements) -> dict:
         ),
         "alt": (f"Horizontal bar chart of two stability measures for each type of placement, 31 March {y}. {title}."),
         "table": stability_display(h, sup),
+        "table_population": STOCK_POPULATION,
+        "table_keys": stock_keys(h.year, **STABILITY_KEYS),
     }
 
 

@@ -37,6 +37,7 @@ from analysis.report.categories import (
     LONG_TERM,
     MOVES,
     SHORT,
+    STOCK_POPULATION,
 )
 from analysis.report.text import NO_CHILDREN, SUPPRESSED
 from analysis.sources.ssda903 import episodes as E
@@ -100,6 +101,11 @@ def distance_display(h: Histories, sup: disclosure.Suppressed, *, by: str = "pla
     out["Distance not known"] = _counts(sup, rows, DISTANCE[2])
     out["Locality not known"] = _counts(sup, rows, LOCALITY[2])
     return out
+
+
+#: The count columns of :func:`distance_display` and :func:`stability_display`, and what each counts.
+DISTANCE_KEYS = {"Children": "", "Distance not known": "distance not known", "Locality not known": "locality not known"}
+STABILITY_KEYS = {"Children": "", "Under 16, in care 2.5+ years": "long-term cohort"}
 
 
 def stability_display(h: Histories, sup: disclosure.Suppressed, *, by: str = "placement") -> pd.DataFrame:
@@ -179,12 +185,19 @@ def reconciliation_display(h: Histories, sup: disclosure.Suppressed, pub: pd.Dat
     return pd.DataFrame(rows)
 
 
+def stock_keys(year: int, **columns: str) -> dict:
+    """Column -> key for the publish gate: ``columns`` maps a display column to what it counts in ``year``."""
+    return {col: f"{year}{'' if what == '' else ', ' + what}" for col, what in columns.items()}
+
+
 def age_table(res: Placements) -> dict:
     """:func:`age_display` with its caption, for :func:`analysis.report.charts.show_table`."""
     h, sup = res.histories, res.stock
     return {
         "table": age_display(h, sup),
         "caption": f"Children looked after at 31 March {h.year} by placement and age band {h.caption_tag}",
+        "population": STOCK_POPULATION,
+        "keys": {"All ages": str(h.year)},
     }
 
 
@@ -194,6 +207,8 @@ def distance_age_table(res: Placements) -> dict:
     return {
         "table": distance_display(h, sup, by="age"),
         "caption": f"Distance from home and locality by age, 31 March {h.year} {h.caption_tag}",
+        "population": STOCK_POPULATION,
+        "keys": stock_keys(h.year, **DISTANCE_KEYS),
     }
 
 
@@ -203,6 +218,8 @@ def stability_age_table(res: Placements) -> dict:
     return {
         "table": stability_display(h, sup, by="age"),
         "caption": f"Placement stability by age, 31 March {h.year} {h.caption_tag}",
+        "population": STOCK_POPULATION,
+        "keys": stock_keys(h.year, **STABILITY_KEYS),
     }
 
 
