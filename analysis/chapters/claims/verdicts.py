@@ -16,14 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.report import text
+from analysis.report.verdicts import CANNOT_TELL, CONTRADICTED, IN_LINE, SUPPORTED, VERDICTS
 
-SUPPORTED = "supported"
-IN_LINE = "in line with comparators"
-CONTRADICTED = "contradicted"
-CANNOT_TELL = "cannot tell from this data"
+__all__ = ["CANNOT_TELL", "CONTRADICTED", "IN_LINE", "SUPPORTED", "VERDICTS"]
 
-#: Verdicts, in the order the summary counts them.
-VERDICTS = (SUPPORTED, IN_LINE, CONTRADICTED, CANNOT_TELL)
 
 #: Claims in the order the paper makes them: slug -> (paragraph, the paper's words with {la} for the authority).
 CLAIMS: dict[str, tuple[str, str]] = {

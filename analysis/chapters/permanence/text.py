@@ -620,7 +620,7 @@ def hypothesis(res: Permanence) -> str:
 
     With SYNTHETIC returns it gives no verdict: it says the data cannot tell and what the council's own
     returns would show. With real returns the verdict is the claims chapter's (one decision rule,
-    :func:`analysis.chapters.claims.permanence.permanence_verdict`, on :func:`.timeliness.adoption_timeliness`).
+    :func:`.timeliness.permanence_verdict`, on :func:`.timeliness.adoption_timeliness`).
     DfE's published routes out of care close it, as context, never as the verdict.
     """
     lines = _synthetic_hypothesis(res) if res.synthetic else _real_hypothesis(res)
@@ -652,15 +652,15 @@ def _synthetic_hypothesis(res: Permanence) -> list[str]:
 
 def _real_hypothesis(res: Permanence) -> list[str]:
     """The verdict from the council's returns (A1 against England), with the scorecard, SGO and cohorts as context."""
-    from analysis.chapters.claims import permanence as claim
-    from analysis.chapters.claims.verdicts import CANNOT_TELL, CONTRADICTED, SUPPORTED
+    from analysis.chapters.permanence.timeliness import cannot_tell_reason, permanence_verdict
+    from analysis.report.verdicts import CANNOT_TELL, CONTRADICTED, SUPPORTED
 
     t, cv = res.timeliness, res.curve
     alpha = res.ctx.alpha  # the paper file's significance level
     a1 = t.a1_england
-    verdict = claim.permanence_verdict(a1.n, t.completeness.complete, t.england.days, a1.p_slower, a1.p_faster, alpha)
+    verdict = permanence_verdict(a1.n, t.completeness.complete, t.england.days, a1.p_slower, a1.p_faster, alpha)
     if verdict == CANNOT_TELL:
-        lines = [f"The data cannot tell: {claim.cannot_tell_reason(t) or 'the test could not be made.'}"]
+        lines = [f"The data cannot tell: {cannot_tell_reason(t) or 'the test could not be made.'}"]
     else:
         words, conclusion = {
             SUPPORTED: ("significantly longer than", "for adoption the hypothesis is supported"),

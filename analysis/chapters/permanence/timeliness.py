@@ -46,8 +46,9 @@ from scipy import stats as st
 from analysis.chapters.permanence.adoption import THRESHOLDS, adoption_records, window, window_completeness
 from analysis.chapters.permanence.windows import Completeness, SgoTime, sgo_time
 from analysis.methods import survival as S
-from analysis.report import disclosure
+from analysis.report import disclosure, text
 from analysis.report.context import Context
+from analysis.report.verdicts import CANNOT_TELL, CONTRADICTED, IN_LINE, SUPPORTED
 from analysis.sources.ssda903.context import ChildData
 
 #: England's published measure with A1's two dates: entering care to moving in with the adoptive family.
@@ -195,3 +196,66 @@ def adoption_timeliness(ctx: Context, data: ChildData, records: pd.DataFrame | N
         sgo=sgo_time(data, year),
         covered=covered,
     )
+
+
+def permanence_verdict(
+    children: float,
+    complete: bool,
+    england_days: float,
+    p_slower: float,
+    p_faster: float,
+    alpha: float = 0.05,
+) -> str:
+    """The verdict from plain numbers.
+
+    Parameters
+    ----------
+    children : float
+        Children behind the authority's average (A1).
+    complete : bool
+        The window has its children (entry to care observed for at least 95%).
+    england_days : float
+        England's published average (NaN when not published for the year).
+    p_slower, p_faster : float
+        One-sided p-values: the authority's mean above England's, below England's.
+    alpha : float
+        Significance level of each one-sided test.
+
+    Returns
+    -------
+    str
+        :data:`SUPPORTED` (significantly slower), :data:`CONTRADICTED` (significantly faster),
+        :data:`IN_LINE` (neither) or :data:`CANNOT_TELL` (incomplete, no or 1 to 5 children, no
+        England figure, no p-value).
+    """
+    if not complete or not text.is_number(children) or children == 0 or disclosure.is_small([children])[0]:
+        return CANNOT_TELL
+    if not all(text.is_number(v) for v in (england_days, p_slower, p_faster)):
+        return CANNOT_TELL
+    if p_slower < alpha:
+        return SUPPORTED
+    if p_faster < alpha:
+        return CONTRADICTED
+    return IN_LINE
+
+
+def cannot_tell_reason(t) -> str | None:
+    """Why the test cannot be made for ``t`` (a :class:`Timeliness`)."""
+    y, a1 = t.year, t.a1_england
+    if not t.covered:
+        return f"The council's returns do not reach {text.period(y)}, the last of the three years to March {y}."
+    if not t.completeness.complete:
+        return (
+            f"A1 for the three years to March {y} is {t.completeness.words()} (they were in care before the "
+            "first return), so its average would leave out the longest waits."
+        )
+    if a1.n == 0:
+        return f"No child adopted in the three years to March {y} is in A1."
+    if disclosure.is_small([a1.n])[0]:
+        return f"Fewer than 6 children adopted in the three years to March {y} are in A1, too few to test."
+    if not t.england.published:
+        return (
+            f"DfE has not published England's average time from entering care to moving in with adopters for "
+            f"{text.period(y)}, so A1 has no comparator for the paper's year."
+        )
+    return None
