@@ -261,9 +261,10 @@ def change(ctx: Context, window: int = 3, trend_table: pd.DataFrame | None = Non
     both = a.add_suffix("_1").join(b.add_suffix("_0"), how="inner")
     if ctx.la.old_la_code not in both.index or both.empty:
         return Change(first, last, la_pct, nb_pct, 0, None, None)
-    y, s = stats.ratio_scale(both["rate_1"], both["rate_0"])
-    # counts, not rates, carry the Poisson variance; the rate ratio's log is the counts' less the populations'
-    _, s = stats.ratio_scale(both["count_1"], both["count_0"])
+    # the log of the rate ratio, with the Poisson variance its counts carry (1/a + 1/b; populations are fixed)
+    s = stats.ratio_scale(both["count_1"], both["count_0"])[1]  # NaN where a count is 0: left out
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(np.isnan(s), np.nan, np.log(both["rate_1"] / both["rate_0"]))
     england = np.log(
         (both["count_1"].sum() / both["population_1"].sum()) / (both["count_0"].sum() / both["population_0"].sum())
     )

@@ -49,11 +49,11 @@ def verdict(claimed: str, directions: list[str]) -> str:
     return IN_LINE
 
 
-def direction(claimed_test: stats.Test, opposite_test: stats.Test, claimed: str, alpha: float) -> str:
-    """``claimed``, its opposite or ``"in line"``: two one-sided tests at ``alpha``, one in each direction."""
-    if claimed_test.p < alpha:
+def direction(p_claimed: float, p_opposite: float, claimed: str, alpha: float) -> str:
+    """``claimed``, its opposite or ``"in line"``: the p-values of two one-sided tests at ``alpha``, one each way."""
+    if p_claimed < alpha:
         return claimed
-    if opposite_test.p < alpha:
+    if p_opposite < alpha:
         return {"higher": "lower", "lower": "higher"}[claimed]
     return "in line"
 
@@ -69,7 +69,7 @@ def rate_direction(
     alt, opp = _alternatives(claimed)
     t = stats.rate_test(count, population, target, od, alternative=alt, per=per)
     o = stats.rate_test(count, population, target, od, alternative=opp, per=per)
-    return direction(t, o, claimed, alpha), t
+    return direction(t.p, o.p, claimed, alpha), t
 
 
 def share_direction(
@@ -79,7 +79,7 @@ def share_direction(
     alt, opp = _alternatives(claimed)
     t = stats.share_test(successes, total, target_pct / 100.0, od, alternative=alt)
     o = stats.share_test(successes, total, target_pct / 100.0, od, alternative=opp)
-    return direction(t, o, claimed, alpha), t
+    return direction(t.p, o.p, claimed, alpha), t
 
 
 def _method(od) -> str:
@@ -177,7 +177,7 @@ def check_numbers_rising(
             reason=f"DfE's figures for {first} and {last} are not all published for {la} and its neighbours.",
         )
     opposite_p = 1.0 - test.p if opposite_p is None else opposite_p
-    d = "higher" if test.p < alpha else ("lower" if opposite_p < alpha else "in line")
+    d = direction(test.p, opposite_p, "higher", alpha)
     words = {
         "higher": "significantly faster than",
         "lower": "significantly slower than",
@@ -353,7 +353,7 @@ def check_agency_further(
     ifa, own = 100.0 * ifa_far / ifa_total, 100.0 * inhouse_far / inhouse_total
     p_more = stats.fisher_p(ifa_far, ifa_total, inhouse_far, inhouse_total, alternative="greater")
     p_less = stats.fisher_p(ifa_far, ifa_total, inhouse_far, inhouse_total, alternative="less")
-    d = "higher" if p_more < alpha else ("lower" if p_less < alpha else "in line")
+    d = direction(p_more, p_less, "higher", alpha)
     words = {"higher": "significantly more often", "lower": "significantly less often", "in line": "about as often"}
     test = (
         f"one-sided Fisher's exact test, {lv}: IFA placements are over 20 miles {words[d]} than in-house ones "
@@ -496,7 +496,7 @@ def check_recruitment_improved(
     a, b = int(round(current)), int(round(previous))
     p_up = stats.poisson_counts_p(a, b, alternative="greater")
     p_down = stats.poisson_counts_p(a, b, alternative="less")
-    d = "higher" if p_up < alpha else ("lower" if p_down < alpha else "in line")
+    d = direction(p_up, p_down, "higher", alpha)
     words = {
         "higher": "significantly more than",
         "lower": "significantly fewer than",
