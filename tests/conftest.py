@@ -28,6 +28,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.sources.ssda903.spec import TABLES
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 HTML = REPO / "book" / "_build" / "html"
@@ -79,22 +81,8 @@ def run_main(*args: str) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(["python", "-m", "analysis", *args], code, out.getvalue(), err.getvalue())
 
 
-#: The columns of an SSDA903 episodes table, in the order test rows give them.
-EPISODE_COLUMNS = (
-    "CHILD",
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-)
+#: The columns of an SSDA903 episodes table, in the order test rows give them (the collection's order).
+EPISODE_COLUMNS = TABLES["episodes"]
 
 
 def episodes_frame(rows) -> pd.DataFrame:
