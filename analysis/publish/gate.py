@@ -26,17 +26,27 @@ Identifiers from the child-level inputs
     gate still reports them, so an authority whose IDs are short numbers will
     see hits to check by hand.
 
-Unsuppressed small counts
-    On every page that carries the child-level banner
-    (``<div class="synthetic-banner"``, from
-    :func:`analysis.sources.ssda903.context.banner_html`), each table whose caption
-    says **child-level** (``child-level`` or ``child level``, any case: the
-    convention for every table built from child-level data) is checked: in
-    its count columns (every cell a whole number, ``c``, ``x``, a dash or
-    blank, and a header that is not a year, age, percentage, rate, share,
-    rank, duration, code, rule or money) a count from 1 to 5 is a hit
-    (:func:`analysis.report.disclosure.unsuppressed_small_counts`). A table whose
-    caption says child-level on a page without the banner is a hit too.
+Child-level tables (read with :mod:`analysis.report.pagescan`, the one reader of published tables)
+    In every HTML page and every executed notebook's HTML outputs, each table
+    marked child-level by :func:`analysis.report.charts.table_html` (or, for
+    outputs made before the mark, whose caption says child-level) is checked:
+
+    * a count from 1 to 5 in a count column is a hit;
+    * a hidden cell that a shown total (marked ``data-total``, or labelled
+      "All..."/"Total...") and the other shown cells of its row or column give
+      away is a hit;
+    * a cell of a population and date (its ``data-population`` and
+      ``data-key`` marks) shown in one table and hidden, or shown otherwise,
+      in another, anywhere in the book, is a hit; with a total shared by two
+      tables this is what stops one table's parts being back-solved from the
+      total another shows;
+    * a child-level table on a page without the child-level banner is a hit.
+
+    Every PDF is read against the HTML pages it was printed from: each printed
+    child-level table must read row by row as on its checked page
+    (:func:`analysis.report.pagescan.pdf_problems`), and a count from 1 to 5
+    in it is a hit. ``key-figures.json``: a count of 1 to 5 among the key
+    figures from child-level data is a hit.
 
 Static files copied from packages (``_static/``: the theme, plotly.js) are not
 scanned; everything the build writes from data is.
@@ -45,26 +55,22 @@ scanned; everything the build writes from data is.
 from __future__ import annotations
 
 import datetime as dt
-import html as html_lib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.report import disclosure
+from analysis.report import disclosure, pagescan
+from analysis.report.pagescan import CHILD_LEVEL_CAPTION
 
 #: The kinds of identifier the gate looks for, in report order.
 KINDS = ("child ID", "UPN", "date of birth", "postcode")
 
 #: What marks a page as built from child-level data.
 BANNER = '<div class="synthetic-banner"'
-
-#: A table caption that says its table is built from child-level data.
-CHILD_LEVEL_CAPTION = re.compile(r"child[- ]level", re.I)
 
 #: Files scanned as text (besides PDFs).
 TEXT_SUFFIXES = {".html", ".htm", ".ipynb", ".json", ".js", ".txt", ".md", ".csv", ".xml"}
@@ -76,10 +82,6 @@ _TOKEN = re.compile(r"(?<![\w.])[A-Za-z0-9]+(?![\w]|\.\d)")
 _UK_DATE = re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})(?!\d)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _POSTCODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?) ?(\d[A-Za-z]{2})(?![A-Za-z0-9])")
-_NOT_COUNT_HEADER = re.compile(
-    r"year|age|%|percent|rate|share|rank|per |days|weeks|months|median|mean|average|ratio|code|rule|id\b|£", re.I
-)
-_COUNT_CELL = re.compile(r"\d{1,3}(,\d{3})+|\d+|c|x|–|-|—|")
 
 
 @dataclass(frozen=True)
@@ -187,184 +189,6 @@ def scan_text(text: str, idents: Identifiers, allowed_dates: Iterable[dt.date] =
 # --------------------------------------------------------------------------- tables
 
 
-@dataclass
-class Table:
-    """A table read from a page: caption, header and body cells as text."""
-
-    caption: str = ""
-    header: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    line: int = 0
-    child_level: bool = False  # marked data-child-level by analysis.report.charts.table_html
-    population: str = ""  # its data-population: the released population it shows cells of
-    keys: dict[int, str] = field(default_factory=dict)  # column index -> data-key (a date of the population)
-
-
-class _Tables(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[Table] = []
-        self._stack: list[Table] = []
-        self._cell: list[str] | None = None
-        self._row: list[str] | None = None
-        self._in_caption = False
-        self._in_head = False
-        self._row_all_th = True
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "table":
-            self._stack.append(
-                Table(
-                    line=self.getpos()[0],
-                    child_level=attrs.get("data-child-level") == "true",
-                    population=attrs.get("data-population") or "",
-                )
-            )
-        elif not self._stack:
-            return
-        elif tag == "caption":
-            self._in_caption = True
-        elif tag == "thead":
-            self._in_head = True
-        elif tag == "tr":
-            self._row = []
-            self._row_all_th = True
-        elif tag in ("td", "th"):
-            self._cell = []
-            self._row_all_th = self._row_all_th and tag == "th"
-            if self._in_head and "data-key" in attrs and self._row is not None:
-                self._stack[-1].keys[len(self._row)] = attrs["data-key"] or ""
-
-    def handle_endtag(self, tag):
-        if not self._stack:
-            return
-        table = self._stack[-1]
-        if tag == "table":
-            self.tables.append(self._stack.pop())
-        elif tag == "caption":
-            self._in_caption = False
-        elif tag == "thead":
-            self._in_head = False
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            first = not table.header and not table.rows
-            if self._in_head or (first and self._row and self._row_all_th):
-                table.header = self._row
-            else:
-                table.rows.append(self._row)
-            self._row = None
-
-    def handle_data(self, data):
-        if not self._stack:
-            return
-        if self._in_caption:
-            self._stack[-1].caption += data
-        elif self._cell is not None:
-            self._cell.append(data)
-
-
-def tables(page_html: str) -> list[Table]:
-    """Every table on a page, with its caption, header and cells."""
-    parser = _Tables()
-    parser.feed(page_html)
-    return parser.tables
-
-
-def count_columns(table: Table) -> list[int]:
-    """Indexes of the columns holding counts (see the module's rule)."""
-    width = max((len(r) for r in table.rows), default=0)
-    cols = []
-    for j in range(width):
-        head = table.header[j] if j < len(table.header) else ""
-        if _NOT_COUNT_HEADER.search(head):
-            continue
-        cells = [r[j].strip() for r in table.rows if j < len(r)]
-        if cells and all(_COUNT_CELL.fullmatch(c) for c in cells) and any(c[:1].isdigit() for c in cells):
-            cols.append(j)
-    return cols
-
-
-def small_counts(table: Table) -> list[str]:
-    """Cells of a table's count columns holding 1 to 5 (as ``row N, column 'X'``)."""
-    cols = count_columns(table)
-    if not cols:
-        return []
-    names = [table.header[j] if j < len(table.header) and table.header[j] else f"column {j + 1}" for j in cols]
-    frame = pd.DataFrame(
-        [[(r[j].replace(",", "") if j < len(r) else "") for j in cols] for r in table.rows], columns=names
-    )
-    frame.index = range(1, len(frame) + 1)
-    return disclosure.unsuppressed_small_counts(frame, names)
-
-
-#: A row or column label that is the total of the others.
-_TOTAL = re.compile(r"^(all|total)\b", re.I)
-
-
-def _hidden(cell: str) -> bool:
-    return cell.strip() in ("c", "x")
-
-
-def recoverable(table: Table) -> list[str]:
-    """Hidden cells that the table's own shown total and other shown cells give away (``row N`` / ``column 'X'``).
-
-    A row with a shown total column (a header starting "All" or "Total") and
-    exactly one hidden count among its other count columns, or a count column
-    with a shown total row (a first cell starting "All" or "Total") and exactly
-    one hidden cell among the other rows: total minus the shown cells is the
-    hidden one.
-    """
-    out = []
-    cols = count_columns(table)
-    for t in (j for j, h in enumerate(table.header) if _TOTAL.match(h.strip())):
-        parts = [j for j in cols if j != t]
-        for i, row in enumerate(table.rows, 1):
-            cells = [row[j] for j in parts if j < len(row)]
-            if t < len(row) and not _hidden(row[t]) and sum(map(_hidden, cells)) == 1:
-                out.append(f"row {i}, from column {table.header[t]!r}")
-    total_rows = [i for i, r in enumerate(table.rows) if r and _TOTAL.match(r[0].strip())]
-    for t in total_rows:
-        for j in cols:
-            cells = [r[j] for i, r in enumerate(table.rows) if i not in total_rows and j < len(r)]
-            if j < len(table.rows[t]) and not _hidden(table.rows[t][j]) and sum(map(_hidden, cells)) == 1:
-                head = table.header[j] if j < len(table.header) else f"column {j + 1}"
-                out.append(f"column {head!r}, from row {table.rows[t][0]!r}")
-    return out
-
-
-def is_child_level(table: Table) -> bool:
-    """True if the table is marked child-level (or, for outputs made before the mark, says so in its caption)."""
-    return table.child_level or bool(CHILD_LEVEL_CAPTION.search(table.caption))
-
-
-def released_cells(table: Table) -> dict[tuple[str, str, str], str]:
-    """A marked table's cells of its population: ``(population, row label, column key) -> shown text``."""
-    if not table.population:
-        return {}
-    return {
-        (table.population, row[0].strip(), key): row[j].strip()
-        for row in table.rows
-        for j, key in table.keys.items()
-        if row and j < len(row)
-    }
-
-
-def inconsistent(cells: list[tuple[str, dict]]) -> list[tuple[str, str]]:
-    """Cells of one population shown in one table and hidden (or shown otherwise) in another: ``(where, what)``."""
-    seen: dict[tuple[str, str, str], tuple[str, str]] = {}
-    out = []
-    for where, table_cells in cells:
-        for key, value in table_cells.items():
-            if key not in seen:
-                seen[key] = (where, value)
-            elif seen[key][1] != value:
-                out.append((where, f"{key[0]!r}: row {key[1]!r}, {key[2]!r} (also in {seen[key][0]})"))
-    return out
-
-
 #: Units of key figures that count children (or their placements, periods or households).
 _COUNT_UNITS = {"children", "count"}
 
@@ -386,22 +210,15 @@ def page_problems(page_html: str) -> list[tuple[str, str]]:
     """Small-count and differencing problems on one page: ``(kind, where)`` pairs (no values)."""
     out = []
     has_banner = BANNER in page_html
-    for table in tables(page_html):
-        if not is_child_level(table):
-            continue
-        caption = html_lib.unescape(table.caption).strip()
-        short = caption if len(caption) <= 60 else caption[:57] + "..."
+    for table in pagescan.child_level_tables(page_html):
+        name = f"line {table.line}, table {pagescan.short_caption(table)!r}"
         if not has_banner:
-            out.append(
-                ("child-level table on a page without the child-level banner", f"line {table.line}, table {short!r}")
-            )
-        for cell in small_counts(table):
-            where = cell.split(":")[0]
-            out.append(("unsuppressed small count (1 to 5)", f"line {table.line}, table {short!r}, {where}"))
-        for where in recoverable(table):
-            out.append(
-                ("suppressed cell recoverable from a shown total", f"line {table.line}, table {short!r}, {where}")
-            )
+            out.append(("child-level table on a page without the child-level banner", name))
+        for i, j in pagescan.small_counts(table):
+            head = table.header[j] if j < len(table.header) and table.header[j] else f"column {j + 1}"
+            out.append(("unsuppressed small count (1 to 5)", f"{name}, row {i + 1}, column {head!r}"))
+        for where in pagescan.recoverable(table):
+            out.append(("suppressed cell recoverable from a shown total", f"{name}, {where}"))
     return out
 
 
@@ -425,17 +242,32 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
 
 
+def notebook_html(text: str) -> str:
+    """The HTML outputs of an executed notebook, joined (what its tables and banner look like)."""
+    try:
+        nb = json.loads(text)
+    except ValueError:
+        return ""
+    out = []
+    for c in nb.get("cells", []) if isinstance(nb, dict) else []:
+        for o in c.get("outputs", []) if c.get("cell_type") == "code" else []:
+            body = o.get("data", {}).get("text/html")
+            if body:
+                out.append("".join(body) if isinstance(body, list) else str(body))
+    return "\n".join(out)
+
+
 def check(root: Path, idents: Identifiers, *, allowed_dates: Iterable[dt.date] = ()) -> list[Hit]:
     """Scan every output under ``root``; return the hits (empty: safe to publish)."""
     allowed = set(allowed_dates)
     hits: list[Hit] = []
     released: list[tuple[str, dict]] = []
+    printed: list[pagescan.Table] = []  # the child-level tables of the HTML pages, which the PDFs print
+    pdfs = []
     for path in _files(root):
         rel = path.relative_to(root).as_posix()
         if path.suffix.lower() == ".pdf":
-            for number, text in enumerate(pdf_pages(path), 1):
-                for kind, lines in scan_text(text, idents, allowed).items():
-                    hits.append(Hit(rel, kind, f"page {number}", len(lines)))
+            pdfs.append((rel, pdf_pages(path)))
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         for kind, lines in scan_text(text, idents, allowed).items():
@@ -447,12 +279,22 @@ def check(root: Path, idents: Identifiers, *, allowed_dates: Iterable[dt.date] =
             except ValueError:
                 figures = {}
             hits += [Hit(rel, "unsuppressed small count (1 to 5)", where) for where in key_figure_problems(figures)]
-        if path.suffix.lower() in (".html", ".htm"):
-            for kind, where in page_problems(text):
-                hits.append(Hit(rel, kind, where))
-            released += [(f"{rel} line {t.line}", released_cells(t)) for t in tables(text) if t.population]
-    for where, what in inconsistent(released):
+        page = text if path.suffix.lower() in (".html", ".htm") else None
+        if path.suffix.lower() == ".ipynb":
+            page = notebook_html(text)
+        if page:
+            hits += [Hit(rel, kind, where) for kind, where in page_problems(page)]
+            marked = [t for t in pagescan.tables(page) if t.population]
+            released += [(f"{rel} line {t.line}", pagescan.released_cells(t)) for t in marked]
+            if page is text:
+                printed += pagescan.child_level_tables(page)
+    for where, what in pagescan.inconsistent(released):
         hits.append(Hit(where.split(" line ")[0], "cell shown in one table and suppressed in another", what))
+    for rel, pages in pdfs:
+        for number, text in enumerate(pages, 1):
+            for kind, lines in scan_text(text, idents, allowed).items():
+                hits.append(Hit(rel, kind, f"page {number}", len(lines)))
+        hits += [Hit(rel, kind, where) for kind, where in pagescan.pdf_problems(pages, printed)]
     return hits
 
 

@@ -59,6 +59,9 @@ def table_html(
     *,
     population: str | None = None,
     keys: dict | None = None,
+    cells: dict | None = None,
+    total_row=None,
+    total_col=None,
 ) -> str:
     """An accessible HTML table: caption, header row, numbers right-aligned, text left-aligned.
 
@@ -68,6 +71,12 @@ def table_html(
     of, and ``data-key`` on the header of each column that is a date of that
     population (``keys``: column -> key, e.g. ``{"2017 (actual)": "2017"}``),
     so the gate can check that no cell shown in one table is hidden in another.
+    A body cell that is also a cell of another table in another shape (the
+    exclusions table's "Included" for A1 is the scorecard's children in A1)
+    names its key in ``cells`` (``{(row position, column): key}``); the total row
+    and column (``total_row``: its first cell's label, ``total_col``: its
+    header) are marked ``data-total``, so the gate knows which cells add up to
+    which (:mod:`analysis.report.pagescan`).
 
     Parameters
     ----------
@@ -75,10 +84,10 @@ def table_html(
         Column -> format spec (e.g. ``",.0f"``); missing values show as "–".
         Formatted columns, numeric columns and columns of counts shown as text
         (suppressed ``c``) are right-aligned.
-    population, keys:
-        As above (both optional).
+    population, keys, cells, total_row, total_col:
+        As above (all optional).
     """
-    formats, keys = formats or {}, keys or {}
+    formats, keys, cells = formats or {}, keys or {}, cells or {}
 
     def cell(value, spec):
         if not isinstance(value, str) and pd.isna(value):
@@ -99,13 +108,23 @@ def table_html(
     def key(col) -> str:
         return f' data-key="{html.escape(str(keys[col]), quote=True)}"' if col in keys else ""
 
-    head = "".join(f'<th scope="col"{cls(c)}{key(c)}>{html.escape(str(c))}</th>' for c in table.columns)
+    def total(col) -> str:
+        return " data-total" if total_col is not None and col == total_col else ""
+
+    def cell_key(i, col) -> str:
+        k = cells.get((i, col))
+        return f' data-key="{html.escape(str(k), quote=True)}"' if k is not None else ""
+
+    head = "".join(f'<th scope="col"{cls(c)}{key(c)}{total(c)}>{html.escape(str(c))}</th>' for c in table.columns)
     rows = []
-    for values in table.itertuples(index=False):
-        cells = "".join(
-            f"<td{cls(c)}>{html.escape(cell(v, formats.get(c)))}</td>" for c, v in zip(table.columns, values)
+    for i, values in enumerate(table.itertuples(index=False)):
+        label = values[0] if len(values) else None
+        body = "".join(
+            f"<td{cls(c)}{cell_key(i, c)}>{html.escape(cell(v, formats.get(c)))}</td>"
+            for c, v in zip(table.columns, values)
         )
-        rows.append(f"<tr>{cells}</tr>")
+        is_total = total_row is not None and str(label) == str(total_row)
+        rows.append(f"<tr data-total>{body}</tr>" if is_total else f"<tr>{body}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     mark = ""
     if population or _CHILD_LEVEL.search(caption):
@@ -123,8 +142,7 @@ def figure_html(
     alt: str,
     table: pd.DataFrame,
     table_formats: dict[str, str] | None = None,
-    table_population: str | None = None,
-    table_keys: dict | None = None,
+    table_marks: dict | None = None,
 ) -> str:
     """The full HTML block for one chart: title, chart, caption, table behind it.
 
@@ -140,8 +158,10 @@ def figure_html(
         Alternative text describing the chart for screen-reader users.
     table:
         The data behind the chart, shown in a collapsible section.
-    table_population, table_keys:
-        The table's released population and column keys (:func:`table_html`).
+    table_marks:
+        The table's marks for the publish gate: keyword arguments of
+        :func:`table_html` (``population``, ``keys``, ``cells``, ``total_row``,
+        ``total_col``).
     """
     if not title or not caption or not alt:
         raise ValueError(f"chart {name!r} needs a title, a caption and alt text")
@@ -164,7 +184,7 @@ def figure_html(
         f'<div class="cla-chart" role="group" aria-label="{html.escape(alt, quote=True)}">\n{plot}\n</div>\n'
         f"<figcaption>{html.escape(caption)}</figcaption>\n"
         f"<details><summary>Table behind this chart</summary>\n"
-        + table_html(table, caption=table_caption, formats=table_formats, population=table_population, keys=table_keys)
+        + table_html(table, caption=table_caption, formats=table_formats, **(table_marks or {}))
         + "\n</details>\n"
         "</figure>"
     )
@@ -181,12 +201,15 @@ def show_table(
     table: pd.DataFrame,
     caption: str,
     formats: dict[str, str] | None = None,
-    population: str | None = None,
-    keys: dict | None = None,
+    **marks,
 ) -> None:
-    """Display a house-style table in a notebook; a child-level one is tagged ``child_level`` in its output."""
+    """Display a house-style table in a notebook; a child-level one is tagged ``child_level`` in its output.
+
+    ``marks`` are :func:`table_html`'s marks for the publish gate (``population``, ``keys``, ``cells``,
+    ``total_row``, ``total_col``)."""
     from IPython.display import HTML, display
 
-    body = table_html(table, caption=caption, formats=formats, population=population, keys=keys)
+    population = marks.get("population")
+    body = table_html(table, caption=caption, formats=formats, **marks)
     child = 'data-child-level="true"' in body
     display(HTML(body), metadata={"child_level": {"population": population or ""}} if child else None)

@@ -244,8 +244,7 @@ def mix_chart(res: Placements) -> dict:
             f"in each type of placement. {title}."
         ),
         "table": mix_display(h, sup),
-        "table_population": STOCK_POPULATION,
-        "table_keys": {str(v): str(v) for v in h.years},
+        "table_marks": {"population": STOCK_POPULATION, "keys": {str(v): str(v) for v in h.years}},
     }
 
 
@@ -295,8 +294,7 @@ def fostering_chart(res: Placements) -> dict:
         ),
         "alt": f"Line chart of the shares of foster placements by provider, {y0} to {y}. {title}.",
         "table": mix_display(h, sup, fostering=True),
-        "table_population": STOCK_POPULATION,
-        "table_keys": {str(v): str(v) for v in h.years},
+        "table_marks": {"population": STOCK_POPULATION, "keys": {str(v): str(v) for v in h.years}},
     }
 
 
@@ -408,8 +406,7 @@ def distance_chart(res: Placements) -> dict:
             f"authority, for each type of placement, 31 March {y}. {title}."
         ),
         "table": distance_display(h, sup),
-        "table_population": STOCK_POPULATION,
-        "table_keys": stock_keys(h.year, **DISTANCE_KEYS),
+        "table_marks": {"population": STOCK_POPULATION, "keys": stock_keys(h.year, **DISTANCE_KEYS)},
     }
 
 
@@ -451,8 +448,7 @@ def stability_chart(res: Placements) -> dict:
         ),
         "alt": (f"Horizontal bar chart of two stability measures for each type of placement, 31 March {y}. {title}."),
         "table": stability_display(h, sup),
-        "table_population": STOCK_POPULATION,
-        "table_keys": stock_keys(h.year, **STABILITY_KEYS),
+        "table_marks": {"population": STOCK_POPULATION, "keys": stock_keys(h.year, **STABILITY_KEYS)},
     }
 
 
