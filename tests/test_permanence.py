@@ -829,3 +829,68 @@ def test_default_paper_has_one_released_version_of_every_child_count(default_res
     # the leak in the issue: 110 of 114 adopted children in A1, 4 left out (c), so the 110 is hidden everywhere
     assert P.scorecard_exclusions_table(res)["table"].set_index("Reason").loc["Included", "A1"] == "c"
     assert "110" not in " ".join(str(v) for v in P.scorecard_chart(res)["table"]["Children"])
+
+
+def _page_tables(res, scorecard=None) -> list:
+    """The permanence page's tables as the book renders them (marked for the gate)."""
+    from analysis.report import charts, pagescan
+
+    html = '<div class="synthetic-banner">SYNTHETIC</div>'
+    for make in (P.permanence_chart, P.cohort_chart, P.age_chart, P.scorecard_chart, P.stages_chart):
+        chart = make(res)
+        if make is P.scorecard_chart and scorecard is not None:
+            chart["table"] = scorecard
+        html += charts.figure_html(**chart)
+    for make in (P.waiting_chart, P.cox_chart, P.england_chart):
+        html += charts.figure_html(**make(res))
+    for make in (P.scorecard_exclusions_table, P.waiting_bands_table, P.cohort_exclusions_table, P.outcome_table):
+        html += charts.table_html(**make(res))
+    return html, pagescan.tables(html)
+
+
+def test_the_gate_reads_every_child_level_table_of_the_permanence_page_and_finds_nothing(default_result):
+    from analysis.publish import gate
+    from analysis.report import pagescan
+
+    html, tables = _page_tables(default_result)
+    marked = [t for t in tables if t.population]
+    assert len(marked) == 12 and all(t.child_level for t in marked)
+    # the keys tie the tables together: the cohort's size, the adopted children in each measure, the waiting
+    cells = [("page", pagescan.released_cells(t)) for t in marked]
+    keys = {k for _, c in cells for k in c}
+    year = default_result.year
+    assert (P.marks.cohort_population(year), "all years | all outcomes") in keys
+    assert (P.marks.adopted_population(year), f"{year} | A1 included") in keys
+    assert (P.marks.waiting_population(year), f"{year} | all waiting") in keys
+    assert gate.page_problems(html) == []
+    assert pagescan.inconsistent(cells) == []
+
+
+def test_the_gate_catches_the_adopted_children_shown_beside_their_hidden_exclusions(default_result):
+    """The issue's leak: the scorecard showed 112 of 114 adopted children in A1 while the exclusions table hid
+    the 2 left out (and so "Included"): shown in one table and hidden in another."""
+    from analysis.report import pagescan
+
+    res = default_result
+    sc = P.scorecard_chart(res)["table"].copy()
+    now = (sc["Three years ending"] == res.year) & sc["Measure"].str.startswith("A1:")
+    assert sc.loc[now, "Children"].tolist() == ["c"]
+    sc.loc[now, "Children"] = "112"
+    _, tables = _page_tables(res, scorecard=sc)
+    found = pagescan.inconsistent([(f"table {t.line}", pagescan.released_cells(t)) for t in tables if t.population])
+    # hidden in the exclusions table ("Included") and the stages of adoption ("Entered care")
+    assert [what.split(" (also")[0] for _, what in found] == [
+        f"{P.marks.adopted_population(res.year)!r}: '{res.year} | A1 included'"
+    ] * 2
+
+
+def test_a_total_row_marked_by_the_chapter_is_a_total_to_the_gate_whatever_its_label():
+    from analysis.publish import gate
+    from analysis.report import charts
+
+    table = pd.DataFrame({"Reason": ["Left out", "Included", "Children adopted"], "A1": ["c", "110", "114"]})
+    marks = P.marks.scorecard_exclusions(2017, table, "Included", "Children adopted")
+    page = '<div class="synthetic-banner">x</div>' + charts.table_html(table, caption="Adopted", **marks)
+    assert [k for k, _ in gate.page_problems(page)] == ["suppressed cell recoverable from a shown total"]
+    unmarked = '<div class="synthetic-banner">x</div>' + charts.table_html(table, caption="Adopted (child-level data)")
+    assert gate.page_problems(unmarked) == []  # the label alone does not say it is a total

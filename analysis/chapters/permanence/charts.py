@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
+from analysis.chapters.permanence import marks as K
 from analysis.chapters.permanence import release as R
 from analysis.chapters.permanence.adoption import SCORECARD_LABELS, THRESHOLDS, WAITING_TOTAL
 from analysis.chapters.permanence.cohort import ALPHA, OTHER_EXIT, ROUTES, Curve, final_incidence
@@ -150,6 +151,7 @@ def permanence_chart(res: Permanence) -> dict:
             f"largest, reaching {percent(final_incidence(routes, top))} by the end of the curve."
         ),
         "table": table,
+        "table_marks": K.reading(res.year, table),
     }
 
 
@@ -179,6 +181,7 @@ def _group_chart(
         "caption": caption + f" {_curve_note()} {_source(res)}",
         "alt": alt,
         "table": group_table(curves, label, released, columns),
+        "table_marks": K.groups(res.year),
     }
 
 
@@ -313,6 +316,7 @@ def scorecard_chart(res: Permanence) -> dict:
         ),
         "table": table,
         "table_formats": {"Average days": ",.0f", "Threshold (days)": ",.0f"},
+        "table_marks": K.scorecard(res.year, table),
     }
 
 
@@ -421,6 +425,7 @@ def stages_chart(res: Permanence) -> dict:
             "moving in with the adoptive family and the adoption order. " + title + "."
         ),
         "table": table,
+        "table_marks": K.stages(res.year, table, "Entered care"),
         "table_formats": {
             "Median days from entry": ",.0f",
             "Median months from entry": ".1f",
@@ -502,6 +507,7 @@ def england_chart(res: Permanence) -> dict:
             f"{ctx.la.la_name}. England's average from entering care to adoption is {eng_total:,.0f} days."
         ),
         "table": table,
+        "table_marks": K.england(la_year),
         "table_formats": {
             "England: months (DfE)": ".0f",
             "England: days (months x 30.44)": ",.0f",
@@ -556,6 +562,7 @@ def waiting_chart(res: Permanence) -> dict:
         "alt": "Bar chart of the number of children waiting for adoption at 31 March each year. " + title + ".",
         "table": table,
         "table_formats": {"Median days waited so far": ",.0f"},
+        "table_marks": K.waiting_trend(res.year),
     }
 
 
@@ -637,6 +644,7 @@ def cox_chart(res: Permanence) -> dict:
     else:
         title = f"No factor in the model clearly changes the pace of permanence ({data_word(res)} data)"
     table = _cox_table(m, res.released)
+    marks = K.cox(res.year, table, "Age at entry", "Entry year")
     model_n = R.words(res.released.model, IN_MODEL, "periods", "a small number (suppressed) of")
     model_events = R.words(res.released.model, IN_MODEL, REACHED, "a small number (suppressed)")
     return {
@@ -654,6 +662,7 @@ def cox_chart(res: Permanence) -> dict:
             "status at entry, first placement and year of entry. " + title + "."
         ),
         "table": table,
+        "table_marks": marks,
         "table_formats": {
             "Hazard ratio": ".2f",
             f"{CONFIDENCE} CI from": ".2f",

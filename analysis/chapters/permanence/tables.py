@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.chapters.permanence.adoption import Waiting
+from analysis.chapters.permanence import marks as K
+from analysis.chapters.permanence.adoption import WAITING_TOTAL, Waiting
 from analysis.chapters.permanence.cohort import (
     ALPHA,
     NOT_REACHED,
@@ -178,18 +179,28 @@ def waiting_bands(w: Waiting) -> pd.DataFrame:
 
 def cohort_exclusions_table(res: Permanence) -> dict:
     """Periods of care in the returns and why any are left out of the cohort and the model."""
+    ex = res.released.exclusions
+    table = ex.table()
+    columns = {
+        "Time to permanence": f"{K.ALL_YEARS} | {K.ALL_OUTCOMES}",
+        "Model of what predicts it": f"model | {K.ALL_OUTCOMES}",
+    }
     return {
-        "table": res.released.exclusions.table(),
+        "table": table,
         "caption": "Periods of care in the returns, and why any are left out of the time-to-permanence cohort and "
         f"the model {_SMALL}",
+        **K.cohort_exclusions(res.year, table, ex.included, ex.total, columns),
     }
 
 
 def scorecard_exclusions_table(res: Permanence) -> dict:
     """Children adopted in the three years and why any are left out of A1, A2 and A10."""
+    ex = res.scorecard_exclusions
+    table = ex.table()
     return {
-        "table": res.scorecard_exclusions.table(),
+        "table": table,
         "caption": f"Children adopted in the three years, and why any are left out of A1, A2 and A10 {_SMALL}",
+        **K.scorecard_exclusions(res.year, table, ex.included, ex.total),
     }
 
 
@@ -200,14 +211,17 @@ def outcome_table(res: Permanence) -> dict:
         "caption": "Periods of care in the cohort by year of entry and outcome on 31 March of the paper's year: "
         "adopted, special guardianship order (SGO), child arrangements order (CAO), returned home, left care "
         f"another way, still in care {_SMALL}",
+        **K.outcomes(res.year),
     }
 
 
 def waiting_bands_table(res: Permanence) -> dict:
     """Children waiting at 31 March of the paper's year by time since the order (:func:`waiting_bands`)."""
+    table = waiting_bands(res.waiting)
     return {
-        "table": waiting_bands(res.waiting),
+        "table": table,
         "caption": f"Children waiting at 31 March of the paper's year, by time since the placement order {_SMALL}",
+        **K.waiting_bands(res.year, table, WAITING_TOTAL),
     }
 
 
