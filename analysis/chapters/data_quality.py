@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.paper import REPO_ROOT
 from analysis.report import disclosure
+from analysis.report.categories import ALL_CHILDREN, STOCK_POPULATION, stock_key
 from analysis.report.context import Context
 from analysis.sources.ssda903 import dfe_rules, reconcile, validate
 from analysis.sources.ssda903.context import ChildData
@@ -239,6 +240,7 @@ def findings_table(res: DataQuality) -> dict:
     return {
         "table": findings_by_rule(res.data),
         "caption": "Findings of the report's validation, by rule (child-level data)",
+        "population": "findings of the report's validation of the returns",
     }
 
 
@@ -247,19 +249,36 @@ def dfe_table(res: DataQuality) -> dict:
     return {
         "table": dfe_display(res.dfe),
         "caption": "Findings of DfE's rules, by collection year and rule (child-level data)",
+        "population": "findings of DfE's rules on the returns",
     }
 
 
 def reconciliation_table(res: DataQuality) -> dict:
     """:func:`reconciliation_display` with its caption, for :func:`analysis.report.charts.show_table`."""
+    table = reconciliation_display(res.reconciliation)
     return {
-        "table": reconciliation_display(res.reconciliation),
+        "table": table,
+        **reconciliation_marks(table),
         "caption": (
             f"Children looked after, started and ceased: the returns (child-level data) beside "
             f"{res.la_name}'s published figures"
         ),
         "formats": {"Difference": "s", "Difference %": "s"},  # signed text, right-aligned as numbers
     }
+
+
+def reconciliation_marks(table: pd.DataFrame) -> dict:
+    """The reconciliation's marks for the publish gate: each year's returns at 31 March are the released
+    stock table's total for the year (the placements chapter's "All children"), so the gate compares them."""
+    if "Returns" not in table:
+        return {"population": STOCK_POPULATION}
+    stock = reconcile.MEASURES["cla_31_march"]
+    cells = {
+        (i, "Returns"): stock_key(ALL_CHILDREN, y)
+        for i, (m, y) in enumerate(zip(table["Measure"], table["Year"]))
+        if m == stock
+    }
+    return {"population": STOCK_POPULATION, "cells": cells}
 
 
 def rules_table(res: DataQuality) -> dict:

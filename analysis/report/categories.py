@@ -20,6 +20,20 @@ ALL_CHILDREN = "all children"
 
 #: The released population of children at 31 March (the placements stock table) as the publish gate's marks name it.
 STOCK_POPULATION = "children looked after at 31 March"
+#: The released population of new foster placements in each year (the placements chapter's second table).
+NEW_POPULATION = "new foster placements in the year ending 31 March"
+#: The population of the placements chapter's spend table (children and days in placements during the year).
+SPEND_POPULATION = "children in placements during the year ending 31 March"
+
+
+def stock_key(row: str, year) -> str:
+    """The publish gate's key of a cell of the released table of children at 31 March (:data:`STOCK_POPULATION`):
+    the row's label on the page (``LABELS``) and the year, as the placements chapter's tables mark it.
+
+    A table of another chapter that shows such a cell in another shape (the forecast's children at 31 March
+    by year, the reconciliation's returns) names this key for it, so the gate compares the two."""
+    return f"{LABELS.get(row, row)} | {year}"
+
 
 #: Age bands at 31 March (DfE's), plus unknown.
 AGE_BANDS = (*E.AGE_BANDS, E.AGE_UNKNOWN)

@@ -6,7 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.chapters.business_case.compute import CHILD_LEVEL, SCENARIOS, Results, children_counts
-from analysis.chapters.business_case.tables import children_display, tornado_display
+from analysis.chapters.business_case.tables import (
+    children_display,
+    children_marks,
+    projections_population,
+    tornado_display,
+)
 from analysis.chapters.business_case.text import payback_text
 from analysis.report import charts, disclosure, text
 
@@ -86,6 +91,7 @@ def children_chart(res: Results) -> dict:
             f"under four scenarios. {title}."
         ),
         "table": table,
+        "table_marks": children_marks(res, table),
     }
 
 
@@ -145,6 +151,7 @@ def net_chart(res: Results) -> dict:
         ),
         "table": table,
         "table_formats": {c: ",.0f" for c in table.columns if c.endswith("(£)")},
+        "table_marks": {"population": projections_population(res)},
     }
 
 
@@ -215,4 +222,5 @@ def tornado_chart(res: Results) -> dict:
         ),
         "table": table,
         "table_formats": {c: ",.0f" for c in table.columns if c.endswith("(£)")},
+        "table_marks": {"population": projections_population(res)},
     }

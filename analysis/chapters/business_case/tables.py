@@ -15,7 +15,7 @@ from analysis.chapters.business_case.compute import (
 )
 from analysis.paper import BusinessCase
 from analysis.report import disclosure, text
-from analysis.report.categories import LABELS
+from analysis.report.categories import ALL_CHILDREN, LABELS, STOCK_POPULATION, stock_key
 
 
 def param_value(name: str, value: float) -> str:
@@ -99,6 +99,19 @@ def parameters_table(res: Results) -> dict:
     }
 
 
+def projections_population(res: Results) -> str:
+    """The population the publish gate's marks name for the business case's projected numbers."""
+    return f"children looked after, projected from 31 March {res.base_year} under each scenario"
+
+
+def children_marks(res: Results, table: pd.DataFrame) -> dict:
+    """The children chart's table for the publish gate: the base year's row is the children looked after at
+    31 March then (the placements chapter's released total); the later rows are projections."""
+    rows = [i for i, y in enumerate(table["Year (31 March)"]) if str(y) == str(res.base_year)]
+    cells = {(i, SCENARIOS["baseline"]): stock_key(ALL_CHILDREN, res.base_year) for i in rows}
+    return {"population": STOCK_POPULATION, "cells": cells}
+
+
 def children_display(res: Results) -> tuple[pd.DataFrame, bool]:
     """:func:`children_counts` suppressed for the page (years as rows, one column per scenario); any hidden?"""
     sup = disclosure.suppress(children_counts(res))
@@ -163,6 +176,7 @@ def mix_table(res: Results) -> dict:
             f"(projected from {CHILD_LEVEL}{', SYNTHETIC' if res.synthetic else ''}; counts of 1 to 5 are suppressed "
             "as c)"
         ),
+        "population": projections_population(res),
     }
 
 
@@ -196,6 +210,7 @@ def money_table(res: Results) -> dict:
             f"{res.costs.price_year} prices, undiscounted (projected from {CHILD_LEVEL}"
             f"{', SYNTHETIC' if res.synthetic else ''})"
         ),
+        "population": projections_population(res),
     }
 
 

@@ -18,12 +18,40 @@ from analysis.chapters.forecast.compute import (
     safe,
 )
 from analysis.report import disclosure, text
-from analysis.report.categories import AGE_ROWS, LABELS, STOCK_POPULATION
+from analysis.report.categories import AGE_ROWS, LABELS, STOCK_POPULATION, stock_key
 
 
 def flows_table(o: Outlook) -> disclosure.Suppressed:
-    """:func:`~analysis.chapters.forecast.compute.flows_counts` after disclosure control (the age bands add up to all ages)."""
-    return disclosure.suppress(flows_counts(o), total_row=ALL_AGES)
+    """:func:`~analysis.chapters.forecast.compute.flows_counts` after disclosure control (the age bands add up to
+    all ages). Its first column, the children at 31 March of the paper's year by age band, shows the released
+    stock table's cells (:attr:`Outlook.release`)."""
+    counts = flows_counts(o)
+    cells = None
+    if o.release is not None:
+        stock = counts.columns[0]
+        rows = {**{b: AGE_ROWS[b] for b in AGE_BANDS}, ALL_AGES: ALL_CHILDREN}
+        cells = {(here, stock): (there, o.year) for here, there in rows.items() if there in o.release.values.index}
+    return disclosure.suppress(counts, total_row=ALL_AGES, released=o.release, cells=cells)
+
+
+def flows_marks(o: Outlook, table: pd.DataFrame) -> dict:
+    """The flows table's marks for the publish gate: the children at 31 March are the stock table's cells."""
+    stock = table.columns[1]
+    rows = {**{b: AGE_ROWS[b] for b in AGE_BANDS}, ALL_AGES: ALL_CHILDREN}
+    cells = {
+        (i, stock): stock_key(rows[band], o.year) for i, band in enumerate(table[table.columns[0]]) if band in rows
+    }
+    return {"population": STOCK_POPULATION, "cells": cells, "total_row": ALL_AGES}
+
+
+def history_marks(table: pd.DataFrame, column: str, years: pd.Series) -> dict:
+    """Marks of a table whose ``column`` holds the child-level children at 31 March of ``years``."""
+    cells = {
+        (i, column): stock_key(ALL_CHILDREN, y)
+        for i, (y, v) in enumerate(zip(years, table[column]))
+        if str(y).isdigit() and v != text.DASH
+    }
+    return {"population": STOCK_POPULATION, "cells": cells}
 
 
 def projection_table(o: Outlook) -> disclosure.Suppressed:
@@ -143,8 +171,12 @@ def backtest_display(o: Outlook) -> dict:
     """The back test as a table for :func:`analysis.report.charts.show_table`."""
     bt = o.backtest
     rows = _backtest_rows("Stock-and-flow model", bt.markov) + _backtest_rows("Published trend", bt.ets)
+    table = pd.DataFrame(rows)
+    # the stock-and-flow model's actual numbers are the child-level children at 31 March (the trend's are DfE's)
+    years = table["Year"].where(table["Model"] == "Stock-and-flow model", "")
     return {
-        "table": pd.DataFrame(rows),
+        "table": table,
+        **history_marks(table, "Actual", years),
         "caption": (
             f"Back test: both models fitted to what was known at 31 March {bt.cut_year} and asked for "
             f"{text.year_span(bt.years[0], bt.years[-1])}. Actual numbers are children looked after at 31 March "

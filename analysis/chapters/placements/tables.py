@@ -36,6 +36,7 @@ from analysis.report.categories import (
     LOCALITY,
     LONG_TERM,
     MOVES,
+    NEW_POPULATION,
     SHORT,
     STOCK_POPULATION,
 )
@@ -223,23 +224,38 @@ def stability_age_table(res: Placements) -> dict:
     }
 
 
+def new_marks(year: int, table: pd.DataFrame | None = None) -> dict:
+    """Marks of a table of new foster placements for the publish gate: the year-by-year table's cells are
+    keyed by column; a table of the last year by short provider names keys its "New placements" cells so the
+    gate compares them with the year-by-year table's."""
+    if table is None:
+        return {"population": NEW_POPULATION, "keys": {str(year): str(year)}}
+    rows = [*FOSTERING, ALL_FOSTER]
+    cells = {(i, "New placements"): f"{row_label(r)} | {year}" for i, r in enumerate(rows) if i < len(table)}
+    return {"population": NEW_POPULATION, "cells": cells}
+
+
 def new_placements_age_table(res: Placements) -> dict:
     """:func:`new_placements_by_age` with its caption, for :func:`analysis.report.charts.show_table`."""
     h, sup = res.histories, res.new
+    table = new_placements_by_age(h, sup)
     return {
-        "table": new_placements_by_age(h, sup),
+        "table": table,
         "caption": f"New foster placements in {text.period(h.year)} by provider and age at the start {h.caption_tag}",
+        **new_marks(h.year, table),
     }
 
 
 def new_placements_distance_table(res: Placements) -> dict:
     """:func:`new_placements_distance` with its caption, for :func:`analysis.report.charts.show_table`."""
     h, sup = res.histories, res.new
+    table = new_placements_distance(h, sup)
     return {
-        "table": new_placements_distance(h, sup),
+        "table": table,
         "caption": (
             f"New foster placements in {text.period(h.year)} by provider: distance from home and locality {h.caption_tag}"
         ),
+        **new_marks(h.year, table),
     }
 
 
@@ -252,6 +268,7 @@ def reconciliation_table(res: Placements) -> dict:
             f"Shares of children looked after at 31 March: the child-level data against DfE's published "
             f"figures for {ctx.la.la_name}; the difference is in percentage points {h.caption_tag}"
         ),
+        "population": STOCK_POPULATION,
     }
 
 
