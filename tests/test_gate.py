@@ -243,3 +243,53 @@ def test_key_figures_from_child_level_data_are_checked(tmp_path: Path):
     assert [str(h) for h in gate.check(tmp_path, gate.Identifiers())] == [
         "key-figures.json: unsuppressed small count (1 to 5) at key figure 'waiting'"
     ]
+
+
+def _mix_table(cell: str) -> str:
+    import pandas as pd
+
+    table = pd.DataFrame({"Placement": ["In-house", "Kinship", "All placements"], "2017": ["120", cell, "135"]})
+    return table_html(
+        table, caption="Placements at 31 March", population="stock", keys={"2017": "2017"}, total_row="All placements"
+    )
+
+
+def test_a_pdf_table_is_read_against_the_page_it_was_printed_from():
+    from analysis.report import pagescan
+
+    page = _mix_table("c").replace("15</td>", "15</td>")  # Kinship hidden, and the total too
+    tables = pagescan.tables(page.replace(">135<", ">c<"))
+    printed = "Where children live\nPlacements at 31 March\nPlacement 2017\nIn-house 120\nKinship c\nAll placements c\n"
+    assert pagescan.pdf_problems(["DRAFT", printed], tables) == []
+    # the PDF was printed from another version of the page: it shows the hidden count
+    leaked = printed.replace("Kinship c", "Kinship 3")
+    assert pagescan.pdf_problems(["DRAFT", leaked], tables) == [
+        ("table in the PDF not as on the checked page", "page 2, table 'Placements at 31 March', row 2"),
+        ("unsuppressed small count (1 to 5)", "page 2, table 'Placements at 31 March', row 2"),
+    ]
+    # a row missing from a printed table; a table not printed at all (the collapsed table behind a chart)
+    missing = printed.replace("Kinship c\n", "")
+    assert [k for k, _ in pagescan.pdf_problems([missing], tables)] == ["table in the PDF not as on the checked page"]
+    assert pagescan.pdf_problems(["Where children live"], tables) == []
+    # ligatures and line breaks as a PDF's text layer gives them back
+    wrapped = printed.replace("Placements at 31 March", "Placements at\n31 March").replace(
+        "In-house 120", "In-house\n120"
+    )
+    assert pagescan.pdf_problems([wrapped], tables) == []
+
+
+def test_executed_notebooks_are_read_like_pages(tmp_path: Path):
+    import json
+
+    nb = {
+        "cells": [
+            {"cell_type": "code", "outputs": [{"data": {"text/html": [BANNER]}, "output_type": "display_data"}]},
+            {"cell_type": "code", "outputs": [{"data": {"text/html": _mix_table("4")}, "output_type": "display_data"}]},
+        ]
+    }
+    (tmp_path / "chapter.ipynb").write_text(json.dumps(nb))
+    hits = [str(h) for h in gate.check(tmp_path, gate.Identifiers())]
+    assert hits == [
+        "chapter.ipynb: unsuppressed small count (1 to 5) at cell 2, line 1, table 'Placements at 31 March', row 2, "
+        "column '2017'"
+    ]

@@ -206,10 +206,13 @@ def key_figure_problems(figures: dict) -> list[str]:
     return out
 
 
-def page_problems(page_html: str) -> list[tuple[str, str]]:
-    """Small-count and differencing problems on one page: ``(kind, where)`` pairs (no values)."""
+def page_problems(page_html: str, *, banner: bool | None = None) -> list[tuple[str, str]]:
+    """Small-count and differencing problems on one page: ``(kind, where)`` pairs (no values).
+
+    ``banner`` says whether the page carries the child-level banner (by default: whether this HTML does;
+    a notebook's outputs are read one cell at a time, the banner being in another cell)."""
     out = []
-    has_banner = BANNER in page_html
+    has_banner = BANNER in page_html if banner is None else banner
     for table in pagescan.child_level_tables(page_html):
         name = f"line {table.line}, table {pagescan.short_caption(table)!r}"
         if not has_banner:
@@ -242,19 +245,19 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
 
 
-def notebook_html(text: str) -> str:
-    """The HTML outputs of an executed notebook, joined (what its tables and banner look like)."""
+def notebook_html(text: str) -> list[tuple[int, str]]:
+    """The HTML outputs of an executed notebook: ``(cell number from 1, its HTML)`` for each output."""
     try:
         nb = json.loads(text)
     except ValueError:
-        return ""
+        return []
     out = []
-    for c in nb.get("cells", []) if isinstance(nb, dict) else []:
+    for n, c in enumerate(nb.get("cells", []) if isinstance(nb, dict) else [], 1):
         for o in c.get("outputs", []) if c.get("cell_type") == "code" else []:
             body = o.get("data", {}).get("text/html")
             if body:
-                out.append("".join(body) if isinstance(body, list) else str(body))
-    return "\n".join(out)
+                out.append((n, "".join(body) if isinstance(body, list) else str(body)))
+    return out
 
 
 def check(root: Path, idents: Identifiers, *, allowed_dates: Iterable[dt.date] = ()) -> list[Hit]:
@@ -279,17 +282,20 @@ def check(root: Path, idents: Identifiers, *, allowed_dates: Iterable[dt.date] =
             except ValueError:
                 figures = {}
             hits += [Hit(rel, "unsuppressed small count (1 to 5)", where) for where in key_figure_problems(figures)]
-        page = text if path.suffix.lower() in (".html", ".htm") else None
-        if path.suffix.lower() == ".ipynb":
-            page = notebook_html(text)
-        if page:
-            hits += [Hit(rel, kind, where) for kind, where in page_problems(page)]
-            marked = [t for t in pagescan.tables(page) if t.population]
+        if path.suffix.lower() in (".html", ".htm"):
+            hits += [Hit(rel, kind, where) for kind, where in page_problems(text)]
+            marked = [t for t in pagescan.tables(text) if t.population]
             released += [(f"{rel} line {t.line}", pagescan.released_cells(t)) for t in marked]
-            if page is text:
-                printed += pagescan.child_level_tables(page)
+            printed += pagescan.child_level_tables(text)
+        elif path.suffix.lower() == ".ipynb":
+            outputs = notebook_html(text)
+            banner = any(BANNER in body for _, body in outputs)
+            for n, body in outputs:
+                hits += [Hit(rel, k, f"cell {n}, {w}") for k, w in page_problems(body, banner=banner)]
+                marked = [t for t in pagescan.tables(body) if t.population]
+                released += [(f"{rel} cell {n}", pagescan.released_cells(t)) for t in marked]
     for where, what in pagescan.inconsistent(released):
-        hits.append(Hit(where.split(" line ")[0], "cell shown in one table and suppressed in another", what))
+        hits.append(Hit(re.split(" line | cell ", where)[0], "cell shown in one table and suppressed in another", what))
     for rel, pages in pdfs:
         for number, text in enumerate(pages, 1):
             for kind, lines in scan_text(text, idents, allowed).items():
