@@ -20,10 +20,10 @@ import pytest
 import yaml
 
 from analysis.chapters import placements as pl
-from analysis.chapters.placements.charts import SUPPRESSED_SEGMENT
 from analysis.errors import InputError
 from analysis.paper import DEFAULT_PAPER, REPO_ROOT, Costs, UnitCost, parse_paper
 from analysis.report import charts, context, disclosure
+from analysis.report.charts import SUPPRESSED_SEGMENT
 from analysis.sources.ssda903 import episodes as E
 
 pytestmark = pytest.mark.unit
@@ -486,6 +486,10 @@ def test_charts_never_plot_a_suppressed_value(small_res):
     ):
         for trace in chart["fig"].data:
             values = trace.x if trace.orientation == "h" else trace.y
+            if trace.name == SUPPRESSED_SEGMENT and trace.type == "scatter":
+                # crosses on the value axis, where a suppressed value would be: nothing is drawn for it
+                assert {*(trace.x if isinstance(trace.x[0], float) else trace.y)} == {0.0}
+                continue
             if trace.name == SUPPRESSED_SEGMENT and trace.type == "bar":
                 # the hidden categories together: what the drawn ones leave of 100%, never a hidden count
                 drawn = [
@@ -495,7 +499,7 @@ def test_charts_never_plot_a_suppressed_value(small_res):
                 continue
             # every non-zero count in this fixture is 1 to 5 or hides one, so only zeros may be drawn
             assert all(v is None or np.isnan(v) or v == 0 for v in values), (chart["name"], trace.name, values)
-        assert "suppressed (c)" in chart["caption"] and pl.CHILD_LEVEL in chart["caption"]
+        assert "suppressed (c" in chart["caption"] and pl.CHILD_LEVEL in chart["caption"]
 
 
 def test_a_category_with_no_children_says_so_and_nothing_divides_by_zero(ctx, pub):
@@ -697,3 +701,26 @@ def test_a_suppressed_share_on_the_line_chart_is_a_named_cross_on_the_axis(small
     crosses = [t for t in chart["fig"].data if t.name == SUPPRESSED_SEGMENT]
     assert len(crosses) == 1 and set(crosses[0].y) == {0.0} and len(crosses[0].x) > 0
     assert "grey cross on the axis" in chart["caption"]
+
+
+def test_suppressed_bars_are_named_crosses_and_new_placements_reach_their_total(small_res, scaled_res):
+    """A suppressed share in a bar chart is a grey cross named in the legend, not a silent gap; the new
+    foster placements' hidden providers are one segment, so each year's bar reaches its shown total."""
+    for chart in (pl.distance_chart(small_res), pl.stability_chart(small_res), pl.spend_chart(small_res)):
+        crosses = [t for t in chart["fig"].data if t.name == SUPPRESSED_SEGMENT]
+        assert len(crosses) == 1 and set(crosses[0].x) == {0.0} and len(crosses[0].y) > 0, chart["name"]
+        assert "grey cross" in chart["caption"]
+    assert not [t for t in pl.distance_chart(scaled_res)["fig"].data if t.name == SUPPRESSED_SEGMENT]
+    # two providers hidden in 2017 (one count of 1 to 5 and the one hiding it), the total shown
+    new = scaled_res.new
+    mask = new.mask.copy()
+    mask.loc[["other LA fostering", "kinship fostering"], 2017] = True
+    res = replace(scaled_res, new=disclosure.Suppressed(values=new.values.where(~mask), mask=mask, primary=new.primary))
+    chart = pl.new_placements_chart(res)
+    bars = {t.name: t.y for t in chart["fig"].data}
+    total = new.values.loc[pl.ALL_FOSTER, 2017]
+    assert np.isnan(bars[SUPPRESSED_SEGMENT][0]) and bars[SUPPRESSED_SEGMENT][1] == pytest.approx(
+        new.values.loc[["other LA fostering", "kinship fostering"], 2017].sum()
+    )
+    assert np.nansum([v[1] for v in bars.values()]) == pytest.approx(total)
+    assert "grey hatched segment" in chart["caption"]

@@ -29,6 +29,12 @@ COLOURS = {
 
 FONT = "Arial, Helvetica, sans-serif"
 
+#: The legend entry of whatever stands for suppressed values in a chart (a segment or a cross).
+SUPPRESSED_SEGMENT = "Suppressed (1 to 5 children, or hidden so they cannot be worked out)"
+
+#: How a segment standing for suppressed categories together is drawn: grey, hatched.
+SUPPRESSED_MARKER = {"color": "#BBBBBB", "pattern": {"shape": "/", "fgcolor": "#555555"}}
+
 #: How a caption says its chart or table is built from child-level data (as the publish gate reads it).
 _CHILD_LEVEL = re.compile(r"child[- ]level", re.I)
 
@@ -213,3 +219,24 @@ def show_table(
     body = table_html(table, caption=caption, formats=formats, **marks)
     child = 'data-child-level="true"' in body
     display(HTML(body), metadata={"child_level": {"population": population or ""}} if child else None)
+
+
+def suppressed_crosses(fig: go.Figure, at: list, names: list[str], *, horizontal: bool = False) -> None:
+    """Grey crosses on the value axis at ``at`` (categories or years), one legend entry "Suppressed ...", for
+    values the chart cannot draw because they are suppressed (none drawn if ``at`` is empty). ``names`` says in
+    the hover which series each cross stands for; ``horizontal`` for bar charts with categories on the y axis."""
+    if not at:
+        return
+    zeros = [0.0] * len(at)
+    fig.add_trace(
+        go.Scatter(
+            x=zeros if horizontal else list(at),
+            y=list(at) if horizontal else zeros,
+            text=list(names),
+            mode="markers",
+            name=SUPPRESSED_SEGMENT,
+            marker={"symbol": "x-thin-open", "size": 12, "color": "#555555", "line": {"width": 2}},
+            hovertemplate="%{text}: suppressed<extra></extra>",
+            cliponaxis=False,
+        )
+    )

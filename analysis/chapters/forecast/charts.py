@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.chapters.forecast.compute import AGE_BANDS, CHILD_LEVEL, Outlook, ets_at, headline
-from analysis.chapters.forecast.tables import fan_table, flows_table
+from analysis.chapters.forecast.tables import fan_table, flows_marks, flows_table, history_marks
 from analysis.chapters.forecast.text import about
 from analysis.report import charts, disclosure, text
 
@@ -161,6 +161,7 @@ def fan_chart(o: Outlook) -> dict:
         "caption": caption,
         "alt": alt,
         "table": table,
+        "table_marks": history_marks(table, "Child-level data", table["Year"]),
     }
 
 
@@ -181,6 +182,8 @@ def flows_chart(o: Outlook) -> dict:
                 hovertemplate=f"{names[col]}, aged %{{x}}: %{{y:,.0f}}<extra></extra>",
             )
         )
+    hidden = [(band, names[col]) for col in cols[1:] for band in AGE_BANDS if sup.mask.loc[band, col]]
+    charts.suppressed_crosses(fig, [b for b, _ in hidden], [n for _, n in hidden])
     charts.base_layout(fig, y_title="Children", x_title="Age band at 31 March")
     fig.update_layout(barmode="group")
     vals = sup.values.loc[list(AGE_BANDS)]
@@ -208,7 +211,7 @@ def flows_chart(o: Outlook) -> dict:
             "after on a 31 March who were not the 31 March before, by their age band then; exits are "
             "children looked after on a 31 March who were not the next, by their age band when they were. "
             "Children who came and went between two 31 Marches are not counted."
-            f"{' Where a count is suppressed (c) its bar is left out.' if sup.mask.to_numpy().any() else ''} "
+            f"{' Where a count is suppressed (c in the table) a grey cross labelled Suppressed stands in place of its bar.' if hidden else ''} "
             f"{o.source}"
         ),
         "alt": (
@@ -216,4 +219,5 @@ def flows_chart(o: Outlook) -> dict:
             f"for each age band. {title}."
         ),
         "table": table,
+        "table_marks": flows_marks(o, table),
     }

@@ -537,7 +537,10 @@ def waiting_chart(res: Permanence) -> dict:
             hovertemplate="31 March %{x}: %{y:,.0f} children<extra></extra>",
         )
     )
+    hidden = [y for y, v in zip(trend["year"], shown) if v == disclosure.MARKER]
+    charts.suppressed_crosses(fig, hidden, ["Children waiting"] * len(hidden))
     charts.base_layout(fig, y_title="Children waiting", x_title="31 March")
+    fig.update_layout(showlegend=bool(hidden))
     fig.update_xaxes(dtick=1)
     words = waiting_words(w)
     title = f"At {text.long_date(w.date)}, {words} ({data_word(res)} data)"
@@ -556,7 +559,8 @@ def waiting_chart(res: Permanence) -> dict:
             "Children looked after on 31 March whose legal status was a placement order (E1) or freeing order (D1) "
             "and who were not in a placement for adoption (A3-A6). The wait runs from the first such order in "
             "their current period of care; for a period that began before the first return it may be longer than "
-            "shown. Years with 1 to 5 children are shown as c and not drawn; so is a median of 1 to 5 children. "
+            "shown. Years with 1 to 5 children are shown as c with a grey cross labelled Suppressed instead of a bar; a "
+            "median of 1 to 5 children is not shown either. "
             f"{_source(res)}"
         ),
         "alt": "Bar chart of the number of children waiting for adoption at 31 March each year. " + title + ".",

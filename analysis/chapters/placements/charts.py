@@ -38,6 +38,8 @@ from analysis.report.categories import (
     LOCALITY,
     LONG_TERM,
     MOVES,
+    NEW_POPULATION,
+    SPEND_POPULATION,
     STOCK_POPULATION,
 )
 
@@ -139,7 +141,10 @@ def published_chart(res: Placements, group: str) -> dict:
 
 def _suppressed_note(any_hidden: bool) -> str:
     return (
-        " Where a count is suppressed (c) its value is left out of the chart rather than shown." if any_hidden else ""
+        " Where a count is suppressed (c in the table) the chart shows a grey cross labelled "
+        "'Suppressed' in place of its bar."
+        if any_hidden
+        else ""
     )
 
 
@@ -148,10 +153,6 @@ def _share_of(sup, rows, cols, den_row=None, den_col=None) -> pd.DataFrame:
     return pd.DataFrame(
         {c: [share(sup, (r, c), (den_row or r, den_col or c)) for r in rows] for c in cols}, index=list(rows)
     )
-
-
-#: The legend entry of the segment that stands for suppressed categories.
-SUPPRESSED_SEGMENT = "Suppressed (1 to 5 children, or hidden so they cannot be worked out)"
 
 
 def suppressed_share(shares: pd.DataFrame) -> list[float]:
@@ -172,19 +173,7 @@ def suppressed_share(shares: pd.DataFrame) -> list[float]:
 def _suppressed_markers(fig: go.Figure, shares: pd.DataFrame, years) -> None:
     """One legend entry of grey crosses on the axis where a line's share is suppressed (none drawn if none is)."""
     points = [(str(y), row_label(cat)) for cat in shares.index for y in years if shares.loc[cat, y] == text.SUPPRESSED]
-    if not points:
-        return
-    fig.add_trace(
-        go.Scatter(
-            x=[x for x, _ in points],
-            y=[0.0] * len(points),
-            text=[name for _, name in points],
-            mode="markers",
-            name=SUPPRESSED_SEGMENT,
-            marker={"symbol": "x-thin-open", "size": 12, "color": "#555555", "line": {"width": 2}},
-            hovertemplate="%{text}<br>%{x}: suppressed<extra></extra>",
-        )
-    )
+    charts.suppressed_crosses(fig, [x for x, _ in points], [name for _, name in points])
 
 
 def mix_chart(res: Placements) -> dict:
@@ -209,8 +198,8 @@ def mix_chart(res: Placements) -> dict:
             go.Bar(
                 x=[str(v) for v in h.years],
                 y=hidden_share,
-                name=SUPPRESSED_SEGMENT,
-                marker={"color": "#BBBBBB", "pattern": {"shape": "/", "fgcolor": "#555555"}},
+                name=charts.SUPPRESSED_SEGMENT,
+                marker=charts.SUPPRESSED_MARKER,
                 hovertemplate="Suppressed categories together<br>%{x}: %{y:.0f}%<extra></extra>",
             )
         )
@@ -299,7 +288,7 @@ def fostering_chart(res: Placements) -> dict:
 
 
 def new_placements_chart(res: Placements) -> dict:
-    """New foster placements each year by provider, as stacked bars of counts (suppressed counts left out)."""
+    """New foster placements each year by provider, as stacked bars of counts (suppressed ones as one segment)."""
     h, sup = res.histories, res.new
     y = h.year
     fig = go.Figure()
@@ -311,6 +300,23 @@ def new_placements_chart(res: Placements) -> dict:
                 name=row_label(cat),
                 marker_color=COLOURS[cat],
                 hovertemplate=f"{row_label(cat)}<br>%{{x}}: %{{y:,.0f}} placements<extra></extra>",
+            )
+        )
+    hidden_total = []
+    for v in h.years:
+        parts = [sup.values.loc[cat, v] for cat in FOSTERING if not sup.mask.loc[cat, v]]
+        any_hidden = bool(sup.mask.loc[list(FOSTERING), v].any())
+        total_shown = not sup.mask.loc[ALL_FOSTER, v]
+        # the hidden providers together are the shown total less the shown ones: no hidden count is revealed
+        hidden_total.append(float(sup.values.loc[ALL_FOSTER, v] - sum(parts)) if any_hidden and total_shown else np.nan)
+    if any(not np.isnan(v) for v in hidden_total):
+        fig.add_trace(
+            go.Bar(
+                x=[str(v) for v in h.years],
+                y=hidden_total,
+                name=charts.SUPPRESSED_SEGMENT,
+                marker=charts.SUPPRESSED_MARKER,
+                hovertemplate="Suppressed providers together<br>%{x}: %{y:,.0f} placements<extra></extra>",
             )
         )
     charts.base_layout(fig, y_title="New foster placements in the year", x_title="Year ending 31 March")
@@ -332,17 +338,28 @@ def new_placements_chart(res: Placements) -> dict:
         "caption": (
             "Foster placements starting during each year ending 31 March, by who provides the carers. Every "
             "placement that starts counts, so a child who moves twice counts twice; a move to a different "
-            f"placement with the same carers (RNE T or U) counts too.{_suppressed_note(hidden)} {h.source}"
+            "placement with the same carers (RNE T or U) counts too."
+            + (
+                " Providers whose counts are suppressed (c in the table) are drawn together as one grey hatched "
+                "segment labelled 'Suppressed', so each bar reaches the year's total."
+                if hidden
+                else ""
+            )
+            + f" {h.source}"
         ),
         "alt": f"Stacked bar chart of new foster placements per year by provider, {h.years[0]} to {y}. {title}.",
         "table": new_placements_display(h, sup),
+        "table_marks": {"population": NEW_POPULATION, "keys": {str(v): str(v) for v in h.years}},
     }
 
 
 def _category_bars(h, sup, measures, rows) -> go.Figure:
     fig = go.Figure()
+    crosses: list[tuple[str, str]] = []
     for (col, den), name, colour in measures:
-        vals = [_plot(share(sup, (r, col), (r, den))) for r in rows]
+        shares = [share(sup, (r, col), (r, den)) for r in rows]
+        vals = [_plot(v) for v in shares]
+        crosses += [(row_label(r), name) for r, v in zip(rows, shares) if v == text.SUPPRESSED]
         fig.add_trace(
             go.Bar(
                 y=[row_label(r) for r in rows],
@@ -353,6 +370,7 @@ def _category_bars(h, sup, measures, rows) -> go.Figure:
                 hovertemplate=f"{name}<br>%{{y}}: %{{x:.0f}}%<extra></extra>",
             )
         )
+    charts.suppressed_crosses(fig, [r for r, _ in crosses], [n for _, n in crosses], horizontal=True)
     charts.base_layout(fig, y_title="", x_title="% of children in that placement")
     fig.update_layout(barmode="group", height=120 + 55 * len(rows), margin={"l": 300, "r": 20, "t": 20, "b": 60})
     fig.update_yaxes(autorange="reversed")
@@ -453,7 +471,7 @@ def stability_chart(res: Placements) -> dict:
 
 
 def spend_chart(res: Placements) -> dict:
-    """Annual spend by placement category (suppressed categories left out), titled with the IFA gap."""
+    """Annual spend by placement category (a grey cross for a suppressed one), titled with the IFA gap."""
     h, sp, gap = res.histories, res.spend, res.gap
     vals = [np.nan if sp.hidden[c] else float(sp.spend[c]) for c in CATEGORIES]
     fig = go.Figure(
@@ -466,7 +484,9 @@ def spend_chart(res: Placements) -> dict:
         )
     )
     charts.base_layout(fig, y_title="", x_title=f"Annual spend, £ ({sp.price_year} prices)")
-    fig.update_layout(height=520, margin={"l": 300, "r": 20, "t": 20, "b": 60}, showlegend=False)
+    hidden_rows = [row_label(c) for c in CATEGORIES if sp.hidden[c]]
+    charts.suppressed_crosses(fig, hidden_rows, ["Annual spend"] * len(hidden_rows), horizontal=True)
+    fig.update_layout(height=520, margin={"l": 300, "r": 20, "t": 20, "b": 60}, showlegend=bool(hidden_rows))
     fig.update_xaxes(tickprefix="£", tickformat=",.0f")
     fig.update_yaxes(autorange="reversed")
     hidden = bool(sp.hidden.any())
@@ -486,4 +506,5 @@ def spend_chart(res: Placements) -> dict:
             f"Horizontal bar chart of estimated annual spend by type of placement in {text.period(sp.year)}. {title}."
         ),
         "table": spend_display(sp),
+        "table_marks": {"population": SPEND_POPULATION},
     }
