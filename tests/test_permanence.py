@@ -738,15 +738,16 @@ def test_window_release_hides_linked_cells_together_and_leaves_no_single_hidden_
     assert shown.size and not ((shown >= 1) & (shown <= 5)).any()
 
 
-def test_release_together_hides_a_linked_cell_and_re_runs_secondary_suppression():
+def test_suppress_together_hides_a_linked_cell_and_re_runs_secondary_suppression():
     from analysis.chapters.permanence import release as R
+    from analysis.report import disclosure
 
     # table a: 3 + 40 = 43 (the 3 is small, so the 40 goes too); table b: 40 + 50 = 90, its 40 is a's 40
     a = pd.DataFrame({"n": [3.0, 40.0, 43.0]}, index=["x", "y", "all"])
     b = pd.DataFrame({"n": [40.0, 50.0, 90.0]}, index=["y", "z", "all"])
-    alone = R.release_together({"b": (b, {"total_row": "all"})})["b"]
+    alone = disclosure.suppress_together({"b": (b, {"total_row": "all"})})["b"]
     assert not alone.mask.any().any()
-    out = R.release_together(
+    out = disclosure.suppress_together(
         {"a": (a, {"total_row": "all"}), "b": (b, {"total_row": "all"})}, [[("a", "y", "n"), ("b", "y", "n")]]
     )
     assert out["a"].mask["n"].tolist() == [True, True, False]

@@ -17,14 +17,21 @@ statistics:
   31 March of the paper's year, released by the placements chapter's stock
   table) passes that release as ``released`` with a map of its cells to the
   release's, and shows exactly what the release shows: the release's values,
-  hidden where the release hides them, before its own secondary suppression.
+  hidden where the release hides them, before its own secondary suppression;
+* **linked tables**: tables of one population whose cells are one count by
+  definition (the cohort's size in the exclusions table and the table of
+  outcomes) are suppressed together (:func:`suppress_together`), so a linked
+  count is hidden in every table or in none.
+
+The publish gate (:mod:`analysis.publish.gate`) checks the result across the
+whole book, through the marks :func:`analysis.report.charts.table_html` sets.
 
 Zero is published as zero (DfE: "a zero means a zero was submitted").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -220,6 +227,51 @@ def suppress(
         mask=pd.DataFrame(mask, index=vals.index, columns=vals.columns),
         primary=pd.DataFrame(primary, index=vals.index, columns=vals.columns),
     )
+
+
+#: A cell of one of the tables released together: (table name, row label, column label).
+Cell = tuple[str, object, object]
+
+
+def suppress_together(
+    tables: Mapping[str, tuple[pd.DataFrame, dict]], links: Iterable[Iterable[Cell]] = ()
+) -> dict[str, Suppressed]:
+    """Suppress ``tables`` (name -> (counts, keyword arguments of :func:`suppress`)) so that each group of
+    ``links`` (cells that are one count by definition, in one table or several) is hidden together or shown
+    together.
+
+    A linked cell shown while another of its group is hidden is hidden too: the table is suppressed again
+    with that cell set to a small count (a placeholder that only ever makes it hidden), so secondary
+    suppression is re-run and no total with its parts has exactly one hidden cell; repeated until no group
+    is split. The released values are the true counts. Returns the released tables by name; without links
+    it is :func:`suppress` of each table.
+    """
+    links = [list(group) for group in links]
+    forced: dict[str, set] = {name: set() for name in tables}
+    while True:
+        out = {}
+        for name, (counts, kwargs) in tables.items():
+            real = counts.astype(float)
+            work = real.copy()
+            for row, col in forced[name]:
+                work.loc[row, col] = float(LOW)
+            sup = suppress(work, **kwargs)
+            out[name] = Suppressed(
+                values=real.where(~sup.mask),
+                mask=sup.mask,
+                primary=pd.DataFrame(is_small(real.fillna(0).to_numpy()), index=real.index, columns=real.columns),
+            )
+        changed = False
+        for group in links:
+            hidden = [bool(out[n].mask.loc[r, c]) for n, r, c in group]
+            if not any(hidden) or all(hidden):
+                continue
+            for (n, r, c), h in zip(group, hidden):
+                if not h and float(tables[n][0].loc[r, c]) > 0 and (r, c) not in forced[n]:
+                    forced[n].add((r, c))
+                    changed = True
+        if not changed:
+            return out
 
 
 def unsuppressed_small_counts(table: pd.DataFrame, count_columns: Iterable[str]) -> list[str]:

@@ -282,7 +282,7 @@ def window_counts(records: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.Da
 def window_release(records: pd.DataFrame, year: int) -> dict:
     """The one released version of the window's counts (:func:`window_counts`), suppressed together.
 
-    Linked cells (one count by definition) are hidden together (:func:`.release.release_together`): the
+    Linked cells (one count by definition) are hidden together (:func:`analysis.report.disclosure.suppress_together`): the
     total of each measure's column; a reason's count in A1 and A10 (and in A2, for the inconsistent dates,
     which come first for every measure); A1's included children and the children in each stage of adoption.
     Every count of the window on the page (the exclusions table, the scorecard's children, "not observed
@@ -294,7 +294,7 @@ def window_release(records: pd.DataFrame, year: int) -> dict:
     links += [[("window", r, "A1"), ("window", r, "A10")] for r in (*SCORECARD_INCONSISTENT, NOT_SEEN_ENTRY)]
     links += [[("window", r, "A1"), ("window", r, "A2")] for r in SCORECARD_INCONSISTENT]
     links.append([("window", INCLUDED, "A1"), *(("stages", s, STAGE_ALL) for s in stage_table.index)])
-    return R.release_together(
+    return disclosure.suppress_together(
         {
             "window": (table, {"total_row": total, "sums": [("columns", [OBSERVED, NOT_OBSERVED, "A1"])]}),
             "stages": (stage_table, {"total_col": STAGE_ALL}),
@@ -509,7 +509,7 @@ def england_timeliness(ctx: Context, records: pd.DataFrame) -> EnglandTimeliness
         },
         index=table["stage"],
     )
-    released = R.release_together(
+    released = disclosure.suppress_together(
         {"england": (counts, {"total_col": STAGE_ALL})}, [[("england", st_, STAGE_ALL) for st_ in counts.index]]
     )["england"]
     table["la_children_shown"] = [R.cell(released, st_, STAGE_WITH) for st_ in counts.index]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.chapters.permanence import release as R
 from analysis.chapters.permanence.adoption import (
     EnglandTimeliness,
     Waiting,
@@ -190,7 +189,7 @@ class CohortRelease:
 
 
 def cohort_release(c: Cohort, m: Model) -> CohortRelease:
-    """Suppress the cohort's tables together (:func:`.release.release_together`): the cohort's size is one
+    """Suppress the cohort's tables together (:func:`analysis.report.disclosure.suppress_together`): the cohort's size is one
     count in the exclusions table ("Included"), the table of outcomes (its grand total), the age bands and
     the model's split; the periods reaching permanence are one count in the outcomes, the ages and the model;
     a reason's count is one count for the cohort and the model; the periods of unknown age are the model's
@@ -242,7 +241,7 @@ def cohort_release(c: Cohort, m: Model) -> CohortRelease:
         [("x", ex.total, cohort_col), ("x", ex.total, model_col)],
         *([("x", r, cohort_col), ("x", r, model_col)] for r in COHORT_REASONS),
     ]
-    rel = R.release_together(
+    rel = disclosure.suppress_together(
         {
             "x": (x, {"total_row": ex.total}),
             "o": (

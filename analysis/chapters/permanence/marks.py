@@ -5,7 +5,7 @@ with the population it shows cells of, the key of each cell that another table s
 row or column. The gate (:mod:`analysis.publish.gate`) then checks, across the whole book, that a count
 is shown or hidden alike wherever it appears, and that no hidden cell is a shown total minus shown
 parts. The keys say which cells are one count by definition, the same links
-:func:`.release.release_together` suppresses together:
+:func:`analysis.report.disclosure.suppress_together` suppresses together:
 
 * the **cohort** (periods of care in the time-to-permanence cohort): the exclusions table's "Included",
   the table of outcomes' grand total and the children at risk at month 0 are one count; each year of

@@ -9,63 +9,17 @@ is hidden everywhere it appears (:func:`cell`, :func:`count_or_suppressed`, :fun
 Some tables of one population share cells: the exclusions table's "Included" for A1 is the scorecard's
 children behind A1 and the children in the stages of adoption; the cohort's "Included" is the grand total
 of the table of outcomes and of the age bands; a child left out of A1 and of A10 for the same first reason
-is the same count in both columns. :func:`release_together` suppresses such tables jointly: the cells that
-are one count by definition (``links``) are hidden together, and secondary suppression is then re-run so
-no total with its parts has exactly one hidden cell. To hide a linked cell, the table is passed to
-:func:`~analysis.report.disclosure.suppress` with that cell set to a small count (a placeholder that only
-ever makes it hidden); the released values are the true counts.
+is the same count in both columns. Such tables are suppressed jointly by
+:func:`analysis.report.disclosure.suppress_together`, the cells that are one count by definition linked.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from analysis.report import disclosure
 from analysis.report.text import SUPPRESSED
-
-#: A cell of one of the tables released together: (table name, row label, column label).
-Cell = tuple[str, object, object]
-
-
-def release_together(
-    tables: Mapping[str, tuple[pd.DataFrame, dict]], links: Iterable[Iterable[Cell]] = ()
-) -> dict[str, disclosure.Suppressed]:
-    """Suppress ``tables`` (name -> (counts, keyword arguments of ``suppress``)) so that each group of
-    ``links`` (cells that are one count by definition) is hidden together or shown together.
-
-    Returns the released tables by name. Without links it is ``suppress`` of each table.
-    """
-    links = [list(group) for group in links]
-    forced: dict[str, set] = {name: set() for name in tables}
-    while True:
-        out = {}
-        for name, (counts, kwargs) in tables.items():
-            real = counts.astype(float)
-            work = real.copy()
-            for row, col in forced[name]:
-                work.loc[row, col] = float(disclosure.LOW)
-            sup = disclosure.suppress(work, **kwargs)
-            out[name] = disclosure.Suppressed(
-                values=real.where(~sup.mask),
-                mask=sup.mask,
-                primary=pd.DataFrame(
-                    disclosure.is_small(real.fillna(0).to_numpy()), index=real.index, columns=real.columns
-                ),
-            )
-        changed = False
-        for group in links:
-            hidden = [bool(out[n].mask.loc[r, c]) for n, r, c in group]
-            if not any(hidden) or all(hidden):
-                continue
-            for (n, r, c), h in zip(group, hidden):
-                if not h and float(tables[n][0].loc[r, c]) > 0 and (r, c) not in forced[n]:
-                    forced[n].add((r, c))
-                    changed = True
-        if not changed:
-            return out
 
 
 def columns(sup: disclosure.Suppressed, cols: list) -> disclosure.Suppressed:
