@@ -293,3 +293,27 @@ def test_executed_notebooks_are_read_like_pages(tmp_path: Path):
         "chapter.ipynb: unsuppressed small count (1 to 5) at cell 2, line 1, table 'Placements at 31 March', row 2, "
         "column '2017'"
     ]
+
+
+def test_pdf_rows_are_found_by_scenario_and_year_where_the_first_cell_repeats_or_is_blank():
+    import pandas as pd
+
+    from analysis.report import pagescan
+
+    table = pd.DataFrame(
+        {
+            "Scenario": ["Baseline", "Baseline", ""],
+            "Year": ["2018", "2019", "All years"],
+            "Children (child-level data)": ["120", "c", "250"],
+            "What it means": ["a long text cell that wraps", "more text", ""],
+        }
+    )
+    html = table_html(table, caption="By scenario", population="p")
+    tables = pagescan.tables(html)
+    printed = "By scenario Scenario Year Children What it means Baseline 2018 120 a long text Baseline 2019 c more "
+    printed += "text All years 250 cell that wraps"
+    assert pagescan.pdf_problems([printed], tables) == []
+    assert [k for k, _ in pagescan.pdf_problems([printed.replace("2019 c", "2019 4")], tables)] == [
+        "table in the PDF not as on the checked page",
+        "unsuppressed small count (1 to 5)",
+    ]

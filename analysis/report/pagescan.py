@@ -286,15 +286,44 @@ def _plain(text: str) -> str:
 PDF_WINDOW = 2000
 
 
+def _match_end(wanted: list[str], tokens: list[str]) -> int | None:
+    """Where ``wanted`` end in ``tokens`` when they appear there in order (other tokens may come between:
+    wrapped text cells), or None when they do not."""
+    i = 0
+    for w in wanted:
+        while i < len(tokens) and tokens[i] != w:
+            i += 1
+        if i == len(tokens):
+            return None
+        i += 1
+    return i
+
+
+def _row_labels(table: Table) -> list[str]:
+    """How each row starts in print: its first cell; its first two cells where the first repeats in the table
+    (the scenario of a table by scenario and year); its first non-empty cell where the first is blank."""
+    firsts = [_plain(r[0]) if r else "" for r in table.rows]
+    out = []
+    for row, first in zip(table.rows, firsts):
+        if not first:  # a blank first cell: the row starts with its first cell that says something
+            out.append(next((_plain(c) for c in row if _plain(c)), ""))
+        elif firsts.count(first) > 1 and len(row) > 1:
+            out.append(f"{first} {_plain(row[1])}".strip())
+        else:
+            out.append(first)
+    return out
+
+
 def pdf_problems(pages: list[str], page_tables: list[Table]) -> list[tuple[str, str]]:
     """Problems in the child-level tables of a PDF, given the text of its pages and the tables of the
     HTML pages it was printed from: ``(kind, where)`` pairs (no values).
 
     Each child-level table whose caption the PDF prints is read there row by row: a row starts with its
-    label, within :data:`PDF_WINDOW` characters of the caption or the row before, and must read as on the
-    checked page. A row that reads otherwise is a problem ("table in the PDF not as on the checked
-    page"), and so is any count from 1 to 5 in its count columns. Tables whose rows are not printed (the
-    collapsed tables behind charts) are skipped.
+    label (:func:`_row_labels`), within :data:`PDF_WINDOW` characters of the caption or of the row before.
+    Its count cells must follow in order, as on the checked page (a long text cell may wrap onto lines
+    between them); otherwise it is a problem ("table in the PDF not as on the checked page"), and so is a
+    count from 1 to 5 among them that the checked page's row does not show. The tables behind charts are
+    collapsed in print (only the chart, its title and caption are printed) and are not read.
     """
     starts, parts, at = [], [], 0
     for page in pages:
@@ -309,30 +338,33 @@ def pdf_problems(pages: list[str], page_tables: list[Table]) -> list[tuple[str, 
     out = []
     for table in page_tables:
         caption = _plain(table.caption)
-        if not is_child_level(table) or not caption or (pos := text.find(caption)) < 0:
+        if table.figure or not is_child_level(table) or not caption or (pos := text.find(caption)) < 0:
             continue
         pos += len(caption)
-        counts = set(count_columns(table))
-        for n, row in enumerate(table.rows):
-            label = _plain(row[0]) if row else ""
+        cols = count_columns(table)
+        found = []  # (row number, where its label starts, where it ends)
+        for n, label in enumerate(_row_labels(table)):
             k = text.find(label, pos, pos + PDF_WINDOW + len(label)) if label else -1
             if k < 0:
-                if n:  # the table was printed but this row is missing
+                if n:  # the table was printed but this row is not where it should be
                     where = f"page {page_of(pos)}, table {short_caption(table)!r}, row {n + 1}"
                     out.append(("table in the PDF not as on the checked page", where))
                 break
-            cells = [_plain(c) for c in row[1:]]
-            expected = " ".join(c for c in cells if c)
-            after = text[k + len(label) :].lstrip()
+            found.append((n, k, k + len(label)))
+            pos = k + len(label)
+        for i, (n, k, end) in enumerate(found):
+            row = table.rows[n]
+            reach = end + len(_plain(" ".join(row))) + PDF_WINDOW // 10
+            tokens = text[end : min(reach, found[i + 1][1]) if i + 1 < len(found) else reach].split()
+            shown = [_plain(row[j]) for j in cols if j < len(row)]
+            stop = _match_end(shown, tokens)
             where = f"page {page_of(k)}, table {short_caption(table)!r}, row {n + 1}"
-            if not after.startswith(expected):
+            if stop is None:
                 out.append(("table in the PDF not as on the checked page", where))
-                tokens = after.split()[: len(cells)]
-                if any(
-                    j + 1 in counts and t.isdigit() and disclosure.is_small([int(t)])[0] for j, t in enumerate(tokens)
-                ):
-                    out.append(("unsuppressed small count (1 to 5)", where))
-            pos = k + len(label) + 1 + len(expected)
+            on_page = {t for cell in row for t in _plain(cell).split()}
+            read = tokens[: stop if stop is not None else len(row)]
+            if any(t.isdigit() and disclosure.is_small([int(t)])[0] and t not in on_page for t in read):
+                out.append(("unsuppressed small count (1 to 5)", where))
     return out
 
 
