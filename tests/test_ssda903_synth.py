@@ -73,9 +73,9 @@ def test_the_default_passes_the_report_validation_with_no_errors(model):
 @pytest.mark.parametrize(
     "measure, ours, tolerance",
     [
-        ("cla_31_march", "cla_31_march", 0.03),
-        ("cla_started", "cla_started", 0.05),
-        ("cla_ceased", "cla_ceased", 0.05),
+        ("cla_31_march", "cla_31_march", 0.0),
+        ("cla_started", "cla_started", 0.0),
+        ("cla_ceased", "cla_ceased", 0.03),
     ],
 )
 def test_counts_within_tolerance_of_published_every_year(model, published_la, measure, ours, tolerance):
@@ -160,7 +160,10 @@ def test_adoption_tables_agree_with_episodes(model):
     ret, prepared, _ = model
     ad1 = ret.tables["ad1"]
     adopted = prepared[prepared["REC"].isin(["E11", "E12"])]
-    assert set(ad1["CHILD"]) == set(adopted["CHILD"])
+    # every AD1 row is an adoption; a few adoptions lack their AD1 row, as in real returns (params.ADOPTION)
+    assert set(ad1["CHILD"]) <= set(adopted["CHILD"])
+    missing = set(adopted["CHILD"]) - set(ad1["CHILD"])
+    assert 1 <= len(missing) <= 0.08 * adopted["CHILD"].nunique(), len(missing)
     placed = prepared[prepared["PLACE"].isin(["A3", "A4", "A5", "A6"])]
     assert set(adopted["CHILD"]) <= set(placed["CHILD"])
     assert (ad1["DATE_MATCH"] >= ad1["DATE_INT"]).all()

@@ -21,12 +21,9 @@ from analysis.sources.ssda903.synth.care import (
     _places,
     _Plan,
     _plan_period,
-    _Population,
-    _simulate_periods,
     _Spells,
-    _year_end,
-    _year_start,
 )
+from analysis.sources.ssda903.synth.flows import _Population, _year_end, _year_start, simulate
 from analysis.sources.ssda903.synth.targets import (
     _ETHNIC,
     DEFAULT_OUT,
@@ -72,7 +69,7 @@ def generate(
     years = list(range(first, last + 1))
     tg = targets(la, years, data_dir)
     rng = np.random.default_rng(seed)
-    pop = _simulate_periods(tg, rng, scale)
+    pop = simulate(tg, rng, scale)
     draws = _Draws(np.random.default_rng([seed, 1]))
 
     n_children = len(pop.dob)
@@ -219,7 +216,7 @@ def _year_adoptions(
             continue
         child = int(child_of_period[p])
         end = pop.p_end[p]
-        if pop.p_group[p] == "adoption" and ys <= end <= ye:
+        if pop.p_group[p] == "adoption" and ys <= end <= ye and not a["missing_ad1"]:
             couple = d.u() < 0.8
             sexes = d.pick(("MF", "MM", "FF"), (85, 8, 7)) if couple else d.pick(("F1", "M1"), (85, 15))
             ls_adoptr = ("L3" if sexes == "MF" else "L4") if couple else "L0"
@@ -235,7 +232,7 @@ def _year_adoptions(
                     ls_adoptr,
                 ]
             )
-        if a["decided"] <= ye:
+        if a["decided"] <= ye and not a["missing_placed"]:
             reversed_at = -1
             if pop.p_group[p] not in ("adoption", "") and pop.p_end[p] >= 0:
                 reversed_at = max(a["decided"] + 1, pop.p_end[p] - 30)

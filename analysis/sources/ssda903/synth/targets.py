@@ -133,6 +133,7 @@ class Targets:
     placement_shares: dict[int, dict[str, float]] = field(default_factory=dict)  # foster/parents/adoption/residential
     provider_shares: dict[int, dict[str, float]] = field(default_factory=dict)  # own/other_la/private_voluntary/parents
     uasc_share: float = 0.05
+    uasc: dict[int, float] = field(default_factory=dict)  # UASC looked after at 31 March, where published
 
 
 def _la_values(table: pd.DataFrame, code: str, measure: str) -> dict[int, float]:
@@ -273,4 +274,5 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
         placement_shares=_mix_shares(table, code, years, _PLACEMENT_MEASURES, "foster"),
         provider_shares=_mix_shares(table, code, years, _PROVIDER_MEASURES, "own"),
         uasc_share=min(max(uasc_share, 0.0), 0.3),
+        uasc={y: v for y, v in uasc.items() if y in years},
     )
