@@ -203,7 +203,9 @@ def _forced_spells(d: _Draws, pop: _Population, p: int, adoption: dict | None) -
     if group == "special guardianship" and d.u() < 0.6:
         return [(start + int((end - start) * d.u() * 0.5), CATS.index("kinship"))]
     if group == "independent living" and (end - dob) / 365.25 >= 16.3:
-        return [(max(start + 1, end - d.int(60, 400), int(_birthdays(np.array([dob]), 16)[0])), CATS.index("independent"))]
+        return [
+            (max(start + 1, end - d.int(60, 400), int(_birthdays(np.array([dob]), 16)[0])), CATS.index("independent"))
+        ]
     if group == "return home" and d.u() < 0.25 and end - start > 60:
         return [(end - d.int(30, min(180, end - start - 1)), CATS.index("parents"))]
     return []
@@ -506,10 +508,12 @@ def _spell_placement(d: _Draws, ctx: dict, i: int, previous: dict | None) -> dic
     name = CATS[ctx["cat"][i]]
     s, e = sp.start[i], sp.end[i]
     age = (s - ctx["pop"].dob[child]) / 365.25
+    fostered = previous is not None and previous["place"].startswith("U")
+    if adoption and adoption["foster_carer"] and not fostered and CATS[ctx["cat"][i]] == "adoption":
+        adoption["foster_carer"] = False  # the placement before was not fostering: new adopters (AD1 too)
     place = _place_code(d, name, s, e, ctx["start"], age, adoption)
     provider = "PR3" if place in ("R2", "R5") else str(ctx["prov"][i])  # NHS / custody: other public provision
     same = bool(adoption and adoption["foster_carer"] and place in ("A3", "A5"))
-    same = same and previous is not None and previous["place"].startswith("U")
     post = _placement_postcode(d, name, provider, place, ctx["home"], ctx["places"])
     if same:
         provider, post = previous["provider"], previous["post"]
@@ -533,8 +537,9 @@ def _within_spell(d: _Draws, pl: dict, end: int) -> list[dict]:
         if all(abs(at - x["at"]) > hi + 7 for x in out):
             back = at + d.int(lo, hi)
             cur = max((x for x in out if x["at"] < at), key=lambda x: x["at"], default=pl)
-            temp = {**cur, "at": at, "place": code, "provider": "", "urn": "", "same_carer": False, "rpc": "OTHER"}
-            out += [temp, {**cur, "at": back, "same_carer": False, "rpc": "CARPL"}]
+            # DfE's rule 226: no reason for the change into a temporary placement, nor for the one out of it
+            temp = {**cur, "at": at, "place": code, "provider": "", "urn": "", "same_carer": False, "rpc": "-"}
+            out += [temp, {**cur, "at": back, "same_carer": False, "rpc": "-"}]
     return sorted(out, key=lambda x: x["at"])
 
 
@@ -548,6 +553,8 @@ def _period_rows(ctx: dict, placements: list[dict], ls: list[tuple[int, str]], c
     for j, at in enumerate(changes):
         new_pl = at in pl_at
         new_ls = at in ls_at and (cur_ls is None or ls_at[at] != cur_ls)
+        if not new_pl and cur_pl is not None and cur_pl["place"] in ("A3", "A5"):
+            continue  # DfE's rule 217: an A3/A5 episode starts with RNE S, T or U, so no L change within one
         if new_pl:
             cur_pl = pl_at[at]
         if at in ls_at:
@@ -645,7 +652,8 @@ def _finish_episodes(d: _Draws, pop: _Population, ep: pd.DataFrame, final_recs: 
     idx = np.flatnonzero(placement_change.to_numpy())
     rpc_codes, rpc_w = zip(*_REASON_PLACE_CHANGE)
     given = ep["_rpc"].shift(-1).fillna("").to_numpy()
-    ep.loc[idx, "REASON_PLACE_CHANGE"] = [given[i] or d.pick(rpc_codes, rpc_w) for i in idx]
+    picked = [given[i] or d.pick(rpc_codes, rpc_w) for i in idx]
+    ep.loc[idx, "REASON_PLACE_CHANGE"] = ["" if code == "-" else code for code in picked]
     return ep.drop(columns="_rpc")
 
 

@@ -315,7 +315,13 @@ def _exit_recs(rng: np.random.Generator, group: np.ndarray, route: np.ndarray) -
             group == "independent living",
             group == "other",
         ],
-        [np.where(u < 0.35, "E11", "E12"), "E41", np.where(u < 0.85, "E4A", "E4B"), np.where(u < 0.8, "E5", "E6"), other],
+        [
+            np.where(u < 0.35, "E11", "E12"),
+            "E41",
+            np.where(u < 0.85, "E4A", "E4B"),
+            np.where(u < 0.8, "E5", "E6"),
+            other,
+        ],
         "",
     )
 

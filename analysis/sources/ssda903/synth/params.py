@@ -88,11 +88,16 @@ ADOPTION = {
     "match_before_order": 0.08,  # matched before the placement order (scorecard A2 counts 0 days)
     "breakdown": 0.05,  # an earlier adoptive placement broke down before the one that led to adoption
     "missing_ad1": 0.03,  # the AD1 row is missing in the year of adoption
-    "missing_placed": 0.03,  # the Placed for Adoption row is missing (decision not recorded)
+    # the Placed for Adoption row missing: none, as DfE's rules 551 and 553 flag every such child
+    "missing_placed": 0.0,
 }
 
-#: Postcodes: share of episodes with HOME_POST blank, PL_POST blank, and PL_POST in a form no postcode has.
-POSTCODE_FLAWS = {"home_blank": 0.015, "placement_blank": 0.01, "placement_invalid": 0.004}
+#: Home postcodes: share of children whose HOME_POST is blank, and cut to the outward code (not a postcode).
+#: Zero by default: DfE's rules 392a-c flag every missing or invalid postcode (outside UASC and short
+#: breaks, which have none, as they should), and the default authority is to pass DfE's rules with only
+#: their documented false positives. Raise them to exercise "distance not known" beyond UASC.
+#: Placement postcodes are always given (DfE's rule 169 needs them outside short breaks).
+POSTCODE_FLAWS = {"home_blank": 0.0, "home_invalid": 0.0}
 
 #: The difference between in-house and agency carers' reach, a stated parameter: the chance a
 #: placement is inside the authority / within about 45 miles / further, by internal category.
