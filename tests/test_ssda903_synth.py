@@ -68,6 +68,9 @@ def test_the_default_passes_the_report_validation_with_no_errors(model):
     findings = validate(raw)
     errors = findings[findings["severity"] == "error"]
     assert errors.empty, errors.head(10).to_string()
+    # and each child's whole history, as a paper loads it (a child adopted comes back, if at all, as a new child)
+    stacked = validate(load.stack(raw))
+    assert (stacked["severity"] != "error").all(), stacked[stacked["severity"] == "error"].head(10).to_string()
 
 
 @pytest.mark.parametrize(
@@ -241,5 +244,5 @@ def test_any_authority_matches_its_published_counts(tmp_path, la):
         assert fig["cla_started"]["synthetic"] == fig["cla_started"]["published"]
         pub = fig["cla_ceased"]["published"]
         assert abs(fig["cla_ceased"]["synthetic"] - pub) <= max(0.03 * pub, 1)
-    findings = validate(load.load_return(folder))
+    findings = validate(load.stack(load.load_return(folder)))
     assert (findings["severity"] != "error").all(), findings[findings["severity"] == "error"].head().to_string()

@@ -35,15 +35,15 @@ REENTRY_HAZARD = {
     # Mc Grath-Lone et al. (ISPCAN 2016), children leaving care in 2007: 5.9% of special guardianship
     # exits re-entered within five years (0.012 a year).
     "special guardianship": (0.012, 0.012, 0.012, 0.012),
-    # Selwyn et al. (2014), Beyond the Adoption Order: 3.2% of adoptions disrupted within 12 years.
-    "adoption": (0.0027, 0.0027, 0.0027, 0.0027),
     # Assumption: "other" exits before 18 that can come back (living with relatives without parental
     # responsibility E13, any other reason E8), like a child arrangements order.
     "other": (0.20, 0.08, 0.025, 0.015),
 }
 #: REC codes after which a child may come back into care (moves abroad, custody, death, adult care,
-#: another authority taking over and every exit at 18 cannot).
-REENTRY_RECS = frozenset({"E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E11", "E12", "E8"})
+#: another authority taking over and every exit at 18 cannot). Nor can adoption (E11/E12) under the same
+#: CHILD: an adopted child takes a new identity, so one whose adoption breaks down (Selwyn et al. 2014,
+#: Beyond the Adoption Order: 3.2% within 12 years) comes back as a new child, as in real returns.
+REENTRY_RECS = frozenset({"E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E8"})
 #: No re-entry at or after this age (years): the child would be 18 before a new period meant anything.
 REENTRY_MAX_AGE = 17.5
 
@@ -122,7 +122,7 @@ STAY_IN_CATEGORY = {"under_1": 0.55, "1_4": 0.55, "5_9": 0.55, "10_15": 0.45, "1
 SOURCES = {
     "REENTRY_HAZARD": (
         "return home: Goldacre et al. (2022) Br J Soc Work 52(8):4756-77; special guardianship: Mc Grath-Lone "
-        "et al. (ISPCAN 2016); adoption: Selwyn et al. (2014) Beyond the Adoption Order; others: assumption"
+        "et al. (ISPCAN 2016); others: assumption; adopted children come back under a new CHILD (REENTRY_RECS)"
     ),
     "ROUTE_SHARES": "assumption",
     "EXIT_KNOTS": "assumption (shapes); levels calibrated each year to the published leavers and reasons",
