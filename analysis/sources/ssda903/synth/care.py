@@ -553,8 +553,10 @@ def _period_rows(ctx: dict, placements: list[dict], ls: list[tuple[int, str]], c
     for j, at in enumerate(changes):
         new_pl = at in pl_at
         new_ls = at in ls_at and (cur_ls is None or ls_at[at] != cur_ls)
-        if not new_pl and cur_pl is not None and cur_pl["place"] in ("A3", "A5"):
-            continue  # DfE's rule 217: an A3/A5 episode starts with RNE S, T or U, so no L change within one
+        if not new_pl and cur_pl is not None and cur_pl["place"] in ("A3", "A5", *_TEMPORARY):
+            # DfE's rules 217 and 380: an A3/A5 episode starts with RNE S, T or U and a temporary one with
+            # P or B, so no legal-status-only (L) episode within either
+            continue
         if new_pl:
             cur_pl = pl_at[at]
         if at in ls_at:
