@@ -526,6 +526,38 @@ def test_long_term_stability():
     assert got["age"].tolist() == [12, 12, 12, 12]
 
 
+def test_temporary_placements_and_same_carer_code_changes_in_stability():
+    # Year 2021: 1 April 2020 to 31 March 2021. Every placement change counts, temporary ones included.
+    rows = [
+        # T1: fostered since 2019; a temporary placement (T4, no provider) 1-5 June 2020, back with the same
+        #     carers: U6, T4, U6 -> 3 placements in the year
+        ep("T1", "2019-01-01", "2020-06-01", "S", place="U6", rec="X1"),
+        ep("T1", "2020-06-01", "2020-06-05", "P", place="T4", provider="", rec="X1"),
+        ep("T1", "2020-06-05", None, "P", place="U6"),
+        # T2: the same carers' placement becomes long-term (U6 -> U4, RNE T) on 1 Sep 2020 -> 2 placements
+        ep("T2", "2019-01-01", "2020-09-01", "S", place="U6", rec="X1"),
+        ep("T2", "2020-09-01", None, "T", place="U4"),
+        # T3: in care since 2018, U6 -> U4 with the same carers on 1 Jan 2020: the placement changed (not
+        #     stable), the carer did not (stable with same_carer)
+        ep("T3", "2018-01-01", "2020-01-01", "S", place="U6", rec="X1"),
+        ep("T3", "2020-01-01", None, "T", place="U4"),
+        # T4: in care since 2018; carers on holiday: T3 placement 1-10 Jul 2020 (RNE P), then back (RNE P):
+        #     a change of carer both ways, so not stable either way
+        ep("T4", "2018-01-01", "2020-07-01", "S", place="U4", rec="X1"),
+        ep("T4", "2020-07-01", "2020-07-10", "P", place="T3", provider="", rec="X1"),
+        ep("T4", "2020-07-10", None, "P", place="U4"),
+    ]
+    p = prepared(rows, dict.fromkeys(("T1", "T2", "T3", "T4"), "2012-01-01"))
+    assert E.placements_in_year(p, 2021).to_dict() == {"T1": 3, "T2": 2, "T3": 1, "T4": 3}
+    assert E.counts_by_year(p, [2021])["cla_31_march"].tolist() == [4]  # a temporary placement is no exit
+    # long-term cohort on 31 March 2021: in care since 30 Sep 2018 or earlier -> T3 and T4
+    got = E.long_term_stability(p, 2021).set_index("CHILD")["stable"].to_dict()
+    assert got == {"T3": False, "T4": False}
+    carer = E.long_term_stability(p, 2021, same_carer=True).set_index("CHILD")
+    assert carer["stable"].to_dict() == {"T3": True, "T4": False}
+    assert carer["placement_start"]["T3"] == ts("2018-01-01")
+
+
 # --------------------------------------------------------------------------- robustness
 
 

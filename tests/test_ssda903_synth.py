@@ -68,14 +68,17 @@ def test_the_default_passes_the_report_validation_with_no_errors(model):
     findings = validate(raw)
     errors = findings[findings["severity"] == "error"]
     assert errors.empty, errors.head(10).to_string()
+    # and each child's whole history, as a paper loads it (a child adopted comes back, if at all, as a new child)
+    stacked = validate(load.stack(raw))
+    assert (stacked["severity"] != "error").all(), stacked[stacked["severity"] == "error"].head(10).to_string()
 
 
 @pytest.mark.parametrize(
     "measure, ours, tolerance",
     [
-        ("cla_31_march", "cla_31_march", 0.03),
-        ("cla_started", "cla_started", 0.05),
-        ("cla_ceased", "cla_ceased", 0.05),
+        ("cla_31_march", "cla_31_march", 0.0),
+        ("cla_started", "cla_started", 0.0),
+        ("cla_ceased", "cla_ceased", 0.03),
     ],
 )
 def test_counts_within_tolerance_of_published_every_year(model, published_la, measure, ours, tolerance):
@@ -160,7 +163,10 @@ def test_adoption_tables_agree_with_episodes(model):
     ret, prepared, _ = model
     ad1 = ret.tables["ad1"]
     adopted = prepared[prepared["REC"].isin(["E11", "E12"])]
-    assert set(ad1["CHILD"]) == set(adopted["CHILD"])
+    # every AD1 row is an adoption; a few adoptions lack their AD1 row, as in real returns (params.ADOPTION)
+    assert set(ad1["CHILD"]) <= set(adopted["CHILD"])
+    missing = set(adopted["CHILD"]) - set(ad1["CHILD"])
+    assert 1 <= len(missing) <= 0.08 * adopted["CHILD"].nunique(), len(missing)
     placed = prepared[prepared["PLACE"].isin(["A3", "A4", "A5", "A6"])]
     assert set(adopted["CHILD"]) <= set(placed["CHILD"])
     assert (ad1["DATE_MATCH"] >= ad1["DATE_INT"]).all()
@@ -173,3 +179,70 @@ def test_bad_arguments_are_input_errors():
         synth.parse_years("soon")
     with pytest.raises(InputError, match="not a local authority"):
         synth.generate("Atlantis", 2016, 2017, 1)
+
+
+#: Each path real returns take (issue 14, parts 1 and 3) and the fewest times it must occur in the default
+#: data (counted from the returns by synth.calibration.path_counts; about half what seed 2018 gives).
+PATH_MINIMUMS = {
+    "children_with_more_than_one_period": 200,  # re-entry after going home or to relatives
+    "uasc_starting_aged_15_to_17": 200,
+    "left_at_18_care_leaver_codes": 400,  # E5, E6, E17, E7 on or after the 18th birthday
+    "short_break_episodes_v3": 300,
+    "short_break_episodes_v4": 10,
+    "temporary_placements_t0_t4": 100,
+    "same_carer_code_changes": 150,  # U6 -> U4 or U3 -> U1 with the same carers (RNE T/U)
+    "foster_placements_becoming_adoptive_a3_a5": 25,
+    "adoption_by_consent_a4": 10,
+    "matched_before_placement_order": 10,
+    "adoptive_placements_broken_down": 3,
+    "adopted_by_foster_carers": 25,
+    "adoptions_missing_ad1": 3,
+}
+
+
+def test_every_path_real_returns_take_occurs_in_the_default(model):
+    from analysis.sources.ssda903.synth import calibration
+
+    ret, prepared, _ = model
+    seen = calibration.path_counts(ret, prepared)
+    short = {k: (seen[k], n) for k, n in PATH_MINIMUMS.items() if seen[k] < n}
+    assert not short, short
+    # UASC arrive mostly at 15-17
+    assert seen["uasc_starting_aged_15_to_17"] >= 3 * seen["uasc_starting_under_15"], seen
+
+
+def test_at_least_5_percent_of_children_have_more_than_one_period(model):
+    _, prepared, _ = model
+    n = E.periods(prepared).groupby("CHILD").size()
+    assert (n > 1).mean() >= 0.05, (n > 1).mean()
+    # short breaks are in the returns but in no count
+    assert prepared.attrs["dropped"]["short_breaks"] > 0
+
+
+def test_calibration_json_sets_every_calibrated_figure_beside_the_published_one(model):
+    report = __import__("json").loads((DEFAULT / "calibration.json").read_text())
+    _, _, counts = model
+    assert report["synthetic"] is True and sorted(map(int, report["years"])) == YEARS
+    for y, fig in report["years"].items():
+        for m in ("cla_31_march", "cla_started", "cla_ceased"):
+            assert fig[m]["synthetic"] == counts.loc[int(y), m]
+        assert fig["cla_31_march"]["synthetic"] == fig["cla_31_march"]["published"]
+        assert fig["cla_started"]["synthetic"] == fig["cla_started"]["published"]
+        for block in ("ceased_reason_shares", "age_shares_31_march", "placement_shares_31_march"):
+            assert all({"synthetic", "published"} <= set(v) for v in fig[block].values())
+    assert "REENTRY_HAZARD" in report["parameters"] and report["paths"]["children_with_more_than_one_period"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("la", ["Rutland", "Wigan", "Lancashire"])  # small unitary, metropolitan borough, county
+def test_any_authority_matches_its_published_counts(tmp_path, la):
+    folder = synth.write(synth.generate(la, 2017, 2019, 11), tmp_path / la)
+    report = __import__("json").loads((folder / "calibration.json").read_text())
+    assert report["la"] == published.resolve_la(published.load_published(), la).la_name
+    for fig in report["years"].values():  # 2018 and 2019 (the first year's starters began before the data)
+        assert fig["cla_31_march"]["synthetic"] == fig["cla_31_march"]["published"]
+        assert fig["cla_started"]["synthetic"] == fig["cla_started"]["published"]
+        pub = fig["cla_ceased"]["published"]
+        assert abs(fig["cla_ceased"]["synthetic"] - pub) <= max(0.03 * pub, 1)
+    findings = validate(load.stack(load.load_return(folder)))
+    assert (findings["severity"] != "error").all(), findings[findings["severity"] == "error"].head().to_string()

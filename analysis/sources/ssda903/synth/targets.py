@@ -13,7 +13,7 @@ from analysis.paper import REPO_ROOT
 from analysis.sources import published
 
 #: Bumped whenever the generator's output changes for the same inputs.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 DEFAULT_OUT = REPO_ROOT / "data" / "ssda903" / "cambridgeshire-synthetic"
 
@@ -102,17 +102,7 @@ _ETHNIC = (
     ("OOTH", 1),
 )
 
-#: Chance a placement of each category is in the authority / near / far.
-_PLACE_REACH = {
-    "inhouse": (0.90, 0.09, 0.01),
-    "otherla": (0.10, 0.55, 0.35),
-    "ifa": (0.45, 0.35, 0.20),
-    "kinship": (0.65, 0.20, 0.15),
-    "residential": (0.25, 0.30, 0.45),
-    "independent": (0.70, 0.20, 0.10),
-    "parents": (0.85, 0.10, 0.05),
-    "adoption": (0.40, 0.40, 0.20),
-}
+#: Where placements are (inside the authority, near, far) is a stated parameter: params.PLACE_REACH.
 
 
 # --------------------------------------------------------------------------- targets
@@ -133,6 +123,7 @@ class Targets:
     placement_shares: dict[int, dict[str, float]] = field(default_factory=dict)  # foster/parents/adoption/residential
     provider_shares: dict[int, dict[str, float]] = field(default_factory=dict)  # own/other_la/private_voluntary/parents
     uasc_share: float = 0.05
+    uasc: dict[int, float] = field(default_factory=dict)  # UASC looked after at 31 March, where published
 
 
 def _la_values(table: pd.DataFrame, code: str, measure: str) -> dict[int, float]:
@@ -260,7 +251,8 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
     started = _fill(_la_values(table, code, "cla_started"), years, "starters", la_query)
     ceased = _fill(_la_values(table, code, "cla_ceased"), years, "leavers", la_query)
     uasc = _la_values(table, code, "cla_uasc")
-    uasc_share = float(np.mean([uasc[y] / cla[y] for y in years if y in uasc and cla[y]])) if uasc else 0.05
+    ratios = [uasc[y] / cla[y] for y in years if y in uasc and cla[y] and not np.isnan(uasc[y])]
+    uasc_share = float(np.mean(ratios)) if ratios else 0.05
     return Targets(
         la=la,
         years=years,
@@ -273,4 +265,5 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
         placement_shares=_mix_shares(table, code, years, _PLACEMENT_MEASURES, "foster"),
         provider_shares=_mix_shares(table, code, years, _PROVIDER_MEASURES, "own"),
         uasc_share=min(max(uasc_share, 0.0), 0.3),
+        uasc={y: v for y, v in uasc.items() if y in years and not np.isnan(v)},
     )

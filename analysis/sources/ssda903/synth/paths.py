@@ -1,0 +1,95 @@
+"""Paths real returns take outside the periods of care: short breaks, and flawed home postcodes.
+
+* **Short breaks.** Disabled children (category of need N2) looked after under
+  an agreed series of short breaks: LS V3 (each break recorded as its own
+  episode, RNE S, a few nights) or V4 (one episode for each year's
+  agreement). DfE leaves them out of every count, and so does the episode
+  model (:func:`analysis.sources.ssda903.episodes.prepare`). As DfE's rules
+  require (214, 398, 420), a short break has no postcodes and no URN.
+* **Home postcodes** missing or not a full postcode (an outward code only), as
+  in real returns; the distance from home is then not known. Off by default
+  (:data:`.params.POSTCODE_FLAWS`: DfE's rules 392a-c flag them); UASC have
+  no home postcode in any case. Placement postcodes are always given: DfE's
+  rule 169 needs them for every episode but short breaks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.sources.ssda903.synth import params as P
+from analysis.sources.ssda903.synth.flows import _YEAR, _birthdays, _Population, _year_end, _year_start
+from analysis.sources.ssda903.synth.targets import Targets
+
+
+def short_break_children(pop: _Population, rng: np.random.Generator, tg: Targets, scale: float) -> list[dict]:
+    """Add the children on short breaks to ``pop`` (no periods of care); return each one's series.
+
+    About :data:`.params.SHORT_BREAK_PER_100` children per 100 looked after are on a series at any
+    time; a series lasts two to six years and ends by the child's 18th birthday.
+    """
+    first, last = tg.years[0], tg.years[-1]
+    mean_stock = float(np.mean([tg.cla[y] for y in tg.years])) * scale
+    per_year = mean_stock * P.SHORT_BREAK_PER_100 / 100 / 4.0  # a series lasts four years on average
+    n = int(rng.poisson(per_year * len(tg.years)))
+    start = rng.integers(_year_start(first) - 2 * 365, _year_end(last) - 30, n)
+    age = rng.uniform(5.0, 15.5, n)
+    dob = start - (age * _YEAR).astype(np.int64)
+    length = (rng.uniform(2.0, 6.0, n) * _YEAR).astype(np.int64)
+    end = np.minimum(start + length, _birthdays(dob, 18) - 1)
+    v4 = rng.random(n) < P.SHORT_BREAK_V4_SHARE
+    kids = pop.add_children(rng, dob, np.zeros(n, dtype=bool))
+    return [
+        {"child": int(c), "start": int(s), "end": int(e), "v4": bool(v)} for c, s, e, v in zip(kids, start, end, v4)
+    ]
+
+
+def _breaks(rng: np.random.Generator, series: dict, data_end: int) -> list[tuple[int, int]]:
+    """The (DECOM, DEC) of each episode of a series: one per break (V3) or per year's agreement (V4)."""
+    s, e = series["start"], series["end"]
+    out = []
+    if series["v4"]:
+        while s < e and s <= data_end:
+            stop = min(s + 364, e)
+            out.append((s, stop))
+            s = stop + 1 + int(rng.integers(0, 30))
+        return out
+    day = s
+    while day < e and day <= data_end:
+        nights = int(rng.integers(1, 4))
+        out.append((day, day + nights))
+        day += nights + int(rng.integers(21, 60))  # about one break a month
+    return out
+
+
+def short_break_episodes(
+    rng: np.random.Generator, series: list[dict], ids: list[str], homes: list[str], data_end: int
+) -> pd.DataFrame:
+    """Episode rows (as :func:`.care._episodes` makes them, plus ``_child``) for every short break."""
+    rows = []
+    for sr in series:
+        code = "V4" if sr["v4"] else "V3"
+        place, provider = ("U6", "PR1") if rng.random() < 0.4 else ("K2", "PR1" if rng.random() < 0.5 else "PR4")
+        for decom, dec in _breaks(rng, sr, data_end):
+            rows.append(
+                [ids[sr["child"]], decom, "S", code, "N2", place, provider, "", "", ""]
+                + [-1, dec if dec < data_end else -1, "E8" if dec < data_end else "", "", sr["child"]]
+            )
+    columns = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "HOME_POST", "PL_POST", "URN"]
+    return pd.DataFrame(rows, columns=[*columns, "_period", "DEC", "REC", "REASON_PLACE_CHANGE", "_child"])
+
+
+def flawed_homes(rng: np.random.Generator, homes: list[str]) -> list[str]:
+    """Home postcodes with a few blank and a few cut to the outward code (``CB4 1AB`` -> ``CB4``)."""
+    f = P.POSTCODE_FLAWS
+    u = rng.random(len(homes))
+    out = []
+    for home, x in zip(homes, u):
+        if home and x < f["home_blank"]:
+            out.append("")
+        elif home and x < f["home_blank"] + f["home_invalid"]:
+            out.append(home.split(" ")[0])
+        else:
+            out.append(home)
+    return out
