@@ -282,8 +282,9 @@ def _plain(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", html_lib.unescape(text)).split())
 
 
-#: How far after a table's caption (or its previous row) the next row must start, in characters.
-PDF_WINDOW = 2000
+#: How far after a table's caption its rows are looked for, in characters (a table may run over a page
+#: break, and a PDF's text layer may give a page's blocks out of order).
+PDF_REACH = 20000
 
 
 def _match_end(wanted: list[str], tokens: list[str]) -> int | None:
@@ -314,16 +315,31 @@ def _row_labels(table: Table) -> list[str]:
     return out
 
 
+def _printed_row(text: str, label: str, shown: list[str], start: int, stop: int, tokens: int) -> int:
+    """Where a row is printed: the first place after ``start`` (before ``stop``) where ``label`` is followed
+    by the count cells ``shown`` in order within the row's own ``tokens`` words (its other cells, which may
+    wrap between them), or -1 when nowhere."""
+    k = text.find(label, start, stop)
+    while k >= 0:
+        stop_at = _match_end(shown, text[k + len(label) :].split()[:tokens])
+        if stop_at is not None:
+            return k
+        k = text.find(label, k + 1, stop)
+    return -1
+
+
 def pdf_problems(pages: list[str], page_tables: list[Table]) -> list[tuple[str, str]]:
     """Problems in the child-level tables of a PDF, given the text of its pages and the tables of the
     HTML pages it was printed from: ``(kind, where)`` pairs (no values).
 
-    Each child-level table whose caption the PDF prints is read there row by row: a row starts with its
-    label (:func:`_row_labels`), within :data:`PDF_WINDOW` characters of the caption or of the row before.
-    Its count cells must follow in order, as on the checked page (a long text cell may wrap onto lines
-    between them); otherwise it is a problem ("table in the PDF not as on the checked page"), and so is a
-    count from 1 to 5 among them that the checked page's row does not show. The tables behind charts are
-    collapsed in print (only the chart, its title and caption are printed) and are not read.
+    Each child-level table whose caption the PDF prints is read there row by row. A row is printed where
+    its label (:func:`_row_labels`) is followed by its count cells in order, as on the checked page (a
+    long text cell may wrap onto lines between them), within :data:`PDF_REACH` characters of the caption:
+    a table may run over a page break, and the text layer may give a page's blocks out of order. A row
+    printed nowhere is a problem ("table in the PDF not as on the checked page"); where its label is
+    followed by a count from 1 to 5 the checked page does not show, that is "unsuppressed small count".
+    The tables behind charts are collapsed in print (only the chart, its title and caption are printed)
+    and are not read.
     """
     starts, parts, at = [], [], 0
     for page in pages:
@@ -342,29 +358,22 @@ def pdf_problems(pages: list[str], page_tables: list[Table]) -> list[tuple[str, 
             continue
         pos += len(caption)
         cols = count_columns(table)
-        found = []  # (row number, where its label starts, where it ends)
-        for n, label in enumerate(_row_labels(table)):
-            k = text.find(label, pos, pos + PDF_WINDOW + len(label)) if label else -1
-            if k < 0:
-                if n:  # the table was printed but this row is not where it should be
-                    where = f"page {page_of(pos)}, table {short_caption(table)!r}, row {n + 1}"
-                    out.append(("table in the PDF not as on the checked page", where))
-                break
-            found.append((n, k, k + len(label)))
-            pos = k + len(label)
-        for i, (n, k, end) in enumerate(found):
-            row = table.rows[n]
-            reach = end + len(_plain(" ".join(row))) + PDF_WINDOW // 10
-            tokens = text[end : min(reach, found[i + 1][1]) if i + 1 < len(found) else reach].split()
+        for n, (row, label) in enumerate(zip(table.rows, _row_labels(table))):
             shown = [_plain(row[j]) for j in cols if j < len(row)]
-            stop = _match_end(shown, tokens)
-            where = f"page {page_of(k)}, table {short_caption(table)!r}, row {n + 1}"
-            if stop is None:
-                out.append(("table in the PDF not as on the checked page", where))
+            tokens = len(_plain(" ".join(row)).split()) - len(label.split()) + 1
+            if label and _printed_row(text, label, shown, pos, pos + PDF_REACH, tokens) >= 0:
+                continue
+            first = text.find(label, pos, pos + PDF_REACH) if label else -1
+            where = f"page {page_of(max(first, pos))}, table {short_caption(table)!r}, row {n + 1}"
+            out.append(("table in the PDF not as on the checked page", where))
             on_page = {t for cell in row for t in _plain(cell).split()}
-            read = tokens[: stop if stop is not None else len(row)]
-            if any(t.isdigit() and disclosure.is_small([int(t)])[0] and t not in on_page for t in read):
-                out.append(("unsuppressed small count (1 to 5)", where))
+            k = first
+            while k >= 0:  # wherever the label is followed by a small count the checked page does not show
+                read = text[k + len(label) :].split()[: len(row) - 1]
+                if any(t.isdigit() and disclosure.is_small([int(t)])[0] and t not in on_page for t in read):
+                    out.append(("unsuppressed small count (1 to 5)", where))
+                    break
+                k = text.find(label, k + 1, pos + PDF_REACH)
     return out
 
 
