@@ -255,6 +255,8 @@ def _mix_table(cell: str) -> str:
 
 
 def test_a_pdf_table_is_read_against_the_page_it_was_printed_from():
+    import pandas as pd
+
     from analysis.report import pagescan
 
     page = _mix_table("c").replace("15</td>", "15</td>")  # Kinship hidden, and the total too
@@ -271,6 +273,21 @@ def test_a_pdf_table_is_read_against_the_page_it_was_printed_from():
     missing = printed.replace("Kinship c\n", "")
     assert [k for k, _ in pagescan.pdf_problems([missing], tables)] == ["table in the PDF not as on the checked page"]
     assert pagescan.pdf_problems(["Where children live"], tables) == []
+    # a word broken after its hyphen at the end of a line
+    hyphen = pagescan.tables(
+        table_html(
+            pd.DataFrame(
+                {"Severity": ["warning", "warning"], "Rule": ["first-episode-not-s-truncated", "x"], "N": ["9", "8"]}
+            ),
+            caption="Findings (child-level data)",
+        )
+    )
+    assert (
+        pagescan.pdf_problems(
+            ["Findings (child-level data) warning first-episode-not-s-\ntruncated 9 warning x 8"], hyphen
+        )
+        == []
+    )
     # ligatures and line breaks as a PDF's text layer gives them back
     wrapped = printed.replace("Placements at 31 March", "Placements at\n31 March").replace(
         "In-house 120", "In-house\n120"

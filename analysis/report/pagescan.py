@@ -278,8 +278,10 @@ def disclosure_problems(page_html: str) -> list[str]:
 
 
 def _plain(text: str) -> str:
-    """Text as a PDF's text layer gives it back: ligatures unfolded (NFKC), whitespace as single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", html_lib.unescape(text)).split())
+    """Text as a PDF's text layer gives it back: ligatures unfolded (NFKC), whitespace as single spaces,
+    and a word broken after a hyphen at the end of a line joined again ("not-s- truncated")."""
+    text = " ".join(unicodedata.normalize("NFKC", html_lib.unescape(text)).split())
+    return re.sub(r"(?<=\w-) (?=\w)", "", text)
 
 
 #: How far after a table's caption its rows are looked for, in characters (a table may run over a page
