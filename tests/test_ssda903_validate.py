@@ -932,6 +932,22 @@ def test_adopted_child_without_ad1_is_a_warning(tmp_path):
     assert hit["message"].iloc[0] == "child was adopted (REC 'E11') in 2016-17 but has no AD1 row."
 
 
+def test_previous_permanence_codes_and_dates_are_checked(tmp_path):
+    tables = baseline()
+    tables["previous_permanence"] = [
+        ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
+        ["0002", "02/11/2005", "P2", "873", "ZZ/ZZ/2010"],  # line 2: a valid option, a partial date
+        ["0005", "30/01/2000", "P9", "999", "01/01/2099"],  # line 3: no such option; a future date
+    ]
+    findings = validate(load_return(write_return(tmp_path, tables)))
+    pp = findings[findings["file"] == f"{YEAR_DIR}/previous_permanence.csv"]
+    assert pp[["row", "child", "column", "rule", "severity"]].values.tolist() == [
+        [3, "0005", "DATE_PERM", "future-date", "error"],
+        [3, "0005", "PREV_PERM", "invalid-prev-perm", "warning"],
+    ]
+    assert pp["message"].iloc[1] == "PREV_PERM 'P9' is not a valid code; expected one of P1, P2, P3, P4, Z1."
+
+
 def test_sex_codes_follow_the_collection_year(tmp_path):
     # the same child coded 1/2 is wrong in a 2024-25 return, M/F right
     tables = {
