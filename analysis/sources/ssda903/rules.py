@@ -132,6 +132,20 @@ VALIDATE_RULES: dict[str, Rule] = _rules(
         "DATE_PLACED is before the child's first episode in the data, which starts a period (RNE S).",
     ),
     ("placed-ceased-before-placed", "error", "placed_adoption", "DATE_PLACED_CEASED is before DATE_PLACED."),
+    (
+        "placed-for-adoption-missing",
+        "warning",
+        "episodes",
+        "A child placed for adoption (A3-A6) or with a placement order (E1) has no Placed for Adoption row.",
+    ),
+    # completeness (analysis.sources.ssda903.completeness)
+    (
+        "home-postcode-missing",
+        "warning",
+        "episodes",
+        "HOME_POST is blank for a child who is not UASC (outside short breaks): no distance from home.",
+    ),
+    ("home-postcode-invalid", "warning", "episodes", "HOME_POST is not a full postcode: no distance from home."),
 )
 
 #: Every rule the loader and the validator report, by id.
