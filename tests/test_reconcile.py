@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace as dataclasses_replace
 from pathlib import Path
 
 import numpy as np
@@ -330,6 +331,74 @@ def test_default_paper_reconciles_within_5_percent_every_year():
     assert figures["reconciliation_years"] == "2013-2017"
     assert figures["reconciliation_max_diff_pct"] <= 5.0
     assert figures["reconciliation_caution"] == ""
+
+
+def _calibration(years: dict) -> dict:
+    return {"synthetic": True, "la": "Testshire", "years": years}
+
+
+def test_calibration_table_sets_each_figure_synthetic_beside_published_each_year():
+    report = _calibration(
+        {
+            "2016": {
+                "cla_31_march": {"synthetic": 1210, "published": 1210.0},
+                "cla_started": {"synthetic": 400, "published": 400.0},
+                "cla_ceased": {"synthetic": 380, "published": 377.0},
+                "uasc_31_march": {"synthetic": 3, "published": 4.0},  # a count of 1 to 5: suppressed
+                "ceased_reason_shares": {"adoption": {"synthetic": 0.1138, "published": 0.1123}},
+                "age_shares_31_march": {"16_over": {"synthetic": 0.25, "published": None}},
+            },
+            "2017": {
+                "cla_31_march": {"synthetic": 1300, "published": 1300.0},
+                "cla_started": {"synthetic": 410, "published": 410.0},
+                "cla_ceased": {"synthetic": 320, "published": 321.0},
+                "ceased_reason_shares": {"adoption": {"synthetic": 0.09, "published": 0.1}},
+            },
+            "2018": {"cla_31_march": {"synthetic": 1, "published": 1.0}},  # not among the years used
+        }
+    )
+    table = dq.calibration_display(report, years=(2015, 2016, 2017))
+    assert list(table.columns) == ["Figure", "2016", "2017"]
+    assert table.set_index("Figure").to_dict("index") == {
+        "Looked after at 31 March": {"2016": "1,210 (1,210)", "2017": "1,300 (1,300)"},
+        "Started to be looked after": {"2016": "400 (400)", "2017": "410 (410)"},
+        "Ceased to be looked after": {"2016": "380 (377)", "2017": "320 (321)"},
+        "UASC looked after at 31 March": {"2016": "c (4)", "2017": "–"},
+        "Ceased: adopted (% of leavers)": {"2016": "11.4% (11.2%)", "2017": "9.0% (10.0%)"},
+        "Aged 16+ (% at 31 March)": {"2016": "25.0% (–)", "2017": "–"},
+    }
+    res = dq.DataQuality(data=None, dfe=None, reconciliation=_rec([]), la_name="Testshire", calibration=report)
+    spec = dq.calibration_table(res)
+    assert spec["population"] == dq.CALIBRATION_POPULATION and "SYNTHETIC" in spec["caption"]
+    assert list(spec["table"].columns) == ["Figure", "2016", "2017", "2018"]  # no paper: every year
+
+
+def test_calibration_table_for_real_returns_says_nothing_was_calibrated(tmp_path):
+    table = dq.calibration_display(None)
+    assert table.to_dict("list") == {"Calibration": ["the returns are real: no figure was calibrated"]}
+    (tmp_path / "calibration.json").write_text(json.dumps(_calibration({})))
+    real = _child(_prepared(), synthetic=False, manifest={})
+    assert dq.calibration_report(dataclasses_replace(real, source=tmp_path)) is None  # real: never read
+    made_up = dataclasses_replace(real, source=tmp_path, synthetic=True)
+    assert dq.calibration_report(made_up) == _calibration({})
+    assert dq.calibration_report(dataclasses_replace(made_up, source=tmp_path / "none")) is None
+
+
+def test_default_paper_shows_its_calibration_for_the_paper_years():
+    from analysis.report import charts, pagescan
+
+    ctx = context.load(DEFAULT_PAPER)
+    res = dq.compute(ctx, child_context.load(ctx.paper))
+    spec = dq.calibration_table(res)
+    table = spec["table"].set_index("Figure")
+    assert list(table.columns) == ["2013", "2014", "2015", "2016", "2017"]
+    stock = res.reconciliation[res.reconciliation["measure"] == "cla_31_march"].set_index("year")
+    for y in table.columns:  # the calibrated stock is the reconciled one, and matches DfE's exactly
+        n = f"{int(stock.loc[int(y), 'returns']):,}"
+        assert table.loc["Looked after at 31 March", y] == f"{n} ({n})"
+    html = charts.table_html(**spec)
+    assert f'data-population="{dq.CALIBRATION_POPULATION}"' in html
+    assert pagescan.disclosure_problems(html) == []
 
 
 def test_opening_page_carries_the_caution_near_the_top_only_with_the_data_quality_chapter():

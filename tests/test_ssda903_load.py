@@ -76,6 +76,34 @@ def test_unparseable_dates_are_nat_and_reported(tmp_path):
     assert messages[1] == "DOB is not a valid date (expected dd/mm/YYYY or YYYY-MM-DD)."  # a DOB is never echoed
 
 
+PP_COLS = "CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM"
+
+
+def test_previous_permanence_is_read_and_dfe_partial_dates_are_dates(tmp_path):
+    files = one_year(header_rows=["0001,1,14/03/2009,WBRI,,,", "0002,2,ZZ/11/2005,BAFR,,,"])
+    rows = [
+        "0001,14/03/2009,P1,873,ZZ/05/2012",  # known to the month: read as its last day, as DfE does
+        "0002,02/11/2005,P2,999,ZZ/ZZ/2013",  # known to the year: its last day
+        "0003,02/11/2005,P4,999,ZZ/ZZ/ZZZZ",  # not known at all: missing, but not an invalid date
+        "0004,02/11/2005,Z1,,",
+        "0005,02/11/2005,P3,881,31/02/2012",  # not a date
+        "0006,02/11/2005,P3,881,ZZ/13/2012",  # no such month
+    ]
+    files["previous_permanence.csv"] = "\n".join([PP_COLS, *rows]) + "\n"
+    ret = load_return(write(tmp_path / "la", files), year=2017)
+    pp = ret.tables["prev_perm"]
+    assert pp["CHILD"].tolist() == ["0001", "0002", "0003", "0004", "0005", "0006"]
+    assert pp["DATE_PERM"].dtype == "datetime64[ns]"
+    assert pp["DATE_PERM"].iloc[:2].tolist() == [pd.Timestamp("2012-05-31"), pd.Timestamp("2013-12-31")]
+    assert pp["DATE_PERM"].iloc[2:].isna().all() and pp["PREV_PERM"].tolist()[2:4] == ["P4", "Z1"]
+    bad = ret.findings[ret.findings["rule"] == "date-format"]
+    assert bad[["file", "row", "column", "severity"]].values.tolist() == [
+        ["header.csv", 3, "DOB", "error"],  # only DATE_PERM may be a partial date
+        ["previous_permanence.csv", 6, "DATE_PERM", "error"],
+        ["previous_permanence.csv", 7, "DATE_PERM", "error"],
+    ]
+
+
 def test_bom_column_case_spaces_and_padded_values(tmp_path):
     header = "\ufeff child , Sex,dob ,Ethnic,upn,Mother,mc_dob\r\n 0001 , 1 ,14/03/2009, WBRI,,,\r\n"
     files = one_year()
@@ -438,6 +466,28 @@ def test_stack_deduplicates_and_closes_open_episodes(tmp_path):
     # the input is not changed
     assert ret.tables["episodes"]["DEC"].isna().sum() == 6 and len(ret.tables["episodes"]) == 7
     assert len(ret.tables["header"]) == 6
+
+
+def test_stack_keeps_each_previous_permanence_once(tmp_path):
+    root = tmp_path / "la"
+    for year, rows in (
+        ("2017", ["A,01/01/2010,P2,873,05/05/2015", "B,01/01/2011,Z1,,"]),
+        ("2018", ["A,01/01/2010,P2,873,05/05/2015", "B,01/01/2011,Z1,,", "C,01/01/2012,P1,999,ZZ/ZZ/2014"]),
+    ):
+        files = one_year(
+            header_rows=["A,1,01/01/2010,WBRI,,,", "B,2,01/01/2011,WBRI,,,", "C,1,01/01/2012,WBRI,,,"],
+            episode_rows=[f"A,01/06/{int(year) - 1},S,C2,N1,U4,PR1,,,,,,"],
+        )
+        files["previous_permanence.csv"] = "\n".join([PP_COLS, *rows]) + "\n"
+        write(root / year, files)
+    pp = stack(load_return(root)).tables["prev_perm"]
+    # A's order repeated in 2018 is one record (the latest); B's Z1 rows are one per start, all kept
+    assert pp[["CHILD", "PREV_PERM", "YEAR"]].values.tolist() == [
+        ["B", "Z1", 2017],
+        ["A", "P2", 2018],
+        ["B", "Z1", 2018],
+        ["C", "P1", 2018],
+    ]
 
 
 def test_stack_of_a_single_year_changes_nothing_but_the_flag(tmp_path):

@@ -197,6 +197,10 @@ PATH_MINIMUMS = {
     "adoptive_placements_broken_down": 3,
     "adopted_by_foster_carers": 25,
     "adoptions_missing_ad1": 3,
+    "previous_permanence_adopted_p1": 5,  # a new child adopted before (an adopted child comes back as new)
+    "previous_permanence_special_guardianship_p2": 8,  # most: back after an order made here
+    "previous_permanence_child_arrangements_p3": 8,
+    "previous_permanence_unknown_p4": 2,
 }
 
 
@@ -209,6 +213,32 @@ def test_every_path_real_returns_take_occurs_in_the_default(model):
     assert not short, short
     # UASC arrive mostly at 15-17
     assert seen["uasc_starting_aged_15_to_17"] >= 3 * seen["uasc_starting_under_15"], seen
+
+
+def test_every_child_starting_from_april_2016_has_one_previous_permanence_row(model):
+    _, prepared, _ = model
+    raw = load.load_return(DEFAULT)
+    ep, pp = raw.tables["episodes"], raw.tables["prev_perm"]
+    assert sorted(pp["YEAR"].unique()) == list(range(2017, 2026))  # the table exists from 2016-17
+    for y in range(2017, 2026):
+        rows = pp[pp["YEAR"] == y]
+        started = ep[(ep["YEAR"] == y) & (ep["RNE"] == "S") & (ep["DECOM"] >= pd.Timestamp(y - 1, 4, 1))]
+        assert rows["CHILD"].is_unique and set(rows["CHILD"]) == set(started["CHILD"]), y
+        assert rows.loc[rows["PREV_PERM"] == "Z1", ["LA_PERM", "DATE_PERM"]].isna().all().all()
+        assert rows.loc[rows["PREV_PERM"] != "Z1", ["LA_PERM"]].notna().all().all()
+    # a child back after an order made here carries it: P2 (special guardianship) or P3 (child arrangements),
+    # this authority, the day the order was made (the day the earlier period ended)
+    per = E.periods(prepared).sort_values(["CHILD", "start"])
+    per["prev_rec"] = per.groupby("CHILD")["reason"].shift()
+    per["prev_end"] = per.groupby("CHILD")["end"].shift()
+    back = per[per["prev_rec"].isin(["E41", "E45", "E46", "E47", "E48"]) & (per["start"] >= pd.Timestamp(2016, 4, 1))]
+    assert len(back) >= 10
+    got = pp.set_index(["CHILD", "YEAR"])
+    for child, rec, end, year in zip(back["CHILD"], back["prev_rec"], back["prev_end"], back["entry_year"]):
+        row = got.loc[(child, int(year))]
+        assert row["PREV_PERM"] == ("P3" if rec == "E41" else "P2"), child
+        assert row["LA_PERM"] == "873" and row["DATE_PERM"] == end, child
+    assert pp["DATE_PERM"].notna().sum() < (pp["PREV_PERM"] != "Z1").sum()  # a few dates only partly known
 
 
 def test_at_least_5_percent_of_children_have_more_than_one_period(model):

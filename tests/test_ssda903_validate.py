@@ -932,6 +932,58 @@ def test_adopted_child_without_ad1_is_a_warning(tmp_path):
     assert hit["message"].iloc[0] == "child was adopted (REC 'E11') in 2016-17 but has no AD1 row."
 
 
+def test_missing_or_invalid_home_postcodes_are_warnings_once_per_child(tmp_path):
+    tables = baseline()
+    edit(tables, "episodes", 2, HOME_POST="")  # 0001: blank on both episodes, warned once (line 2)
+    edit(tables, "episodes", 3, HOME_POST="")
+    edit(tables, "episodes", 4, HOME_POST="LM7")  # 0002: the outward code only
+    edit(tables, "episodes", 5, HOME_POST="LM78NP")  # a full postcode without its space is fine
+    edit(tables, "episodes", 10, HOME_POST="")
+    edit(tables, "episodes", 10, LS="V3", PLACE="U6", PLACE_PROVIDER="PR1")  # 0005: a short break has none
+    findings = validate(load_return(write_return(tmp_path, tables)))
+    hits = findings[findings["rule"].str.startswith("home-postcode")]
+    assert hits[["file", "row", "child", "column", "rule", "severity"]].values.tolist() == [
+        [E, 2, "0001", "HOME_POST", "home-postcode-missing", "warning"],
+        [E, 4, "0002", "HOME_POST", "home-postcode-invalid", "warning"],
+    ]
+    assert hits["message"].tolist() == [
+        "HOME_POST is blank for a child who is not UASC in 2016-17 (the child's first such episode): "
+        "the distance from home cannot be worked out.",
+        "HOME_POST is not a full postcode in 2016-17 (the child's first such episode): "
+        "the distance from home cannot be worked out.",
+    ]
+    assert not (findings["severity"] == "error").any()  # the UASC child 0004 has none, as it should
+
+
+def test_placed_for_adoption_row_missing_is_a_warning(tmp_path):
+    tables = baseline()
+    tables["placed_for_adoption"] = [PLACED]
+    findings = validate(load_return(write_return(tmp_path, tables)))
+    hit = findings[findings["rule"] == "placed-for-adoption-missing"]
+    assert hit[["file", "row", "child", "column", "severity"]].values.tolist() == [[E, 7, "0003", "PLACE", "warning"]]
+    assert hit["message"].iloc[0] == (
+        "child is placed for adoption (PLACE A3-A6) in 2016-17 but has no Placed for Adoption row "
+        "(the date of the decision to place for adoption)."
+    )
+    assert not (findings["severity"] == "error").any()
+
+
+def test_previous_permanence_codes_and_dates_are_checked(tmp_path):
+    tables = baseline()
+    tables["previous_permanence"] = [
+        ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
+        ["0002", "02/11/2005", "P2", "873", "ZZ/ZZ/2010"],  # line 2: a valid option, a partial date
+        ["0005", "30/01/2000", "P9", "999", "01/01/2099"],  # line 3: no such option; a future date
+    ]
+    findings = validate(load_return(write_return(tmp_path, tables)))
+    pp = findings[findings["file"] == f"{YEAR_DIR}/previous_permanence.csv"]
+    assert pp[["row", "child", "column", "rule", "severity"]].values.tolist() == [
+        [3, "0005", "DATE_PERM", "future-date", "error"],
+        [3, "0005", "PREV_PERM", "invalid-prev-perm", "warning"],
+    ]
+    assert pp["message"].iloc[1] == "PREV_PERM 'P9' is not a valid code; expected one of P1, P2, P3, P4, Z1."
+
+
 def test_sex_codes_follow_the_collection_year(tmp_path):
     # the same child coded 1/2 is wrong in a 2024-25 return, M/F right
     tables = {

@@ -2,19 +2,22 @@
 
 The book shows counts of findings by rule (through the suppression function:
 they are derived from child-level data), the rules applied, DfE's own
-rules' results with the findings judged false positives and why, and the
+rules' results with the findings judged false positives and why, the
 returns' counts of children looked after, starting and ceasing set beside
-DfE's published figures for the authority (:mod:`analysis.sources.ssda903.reconcile`). Child IDs
+DfE's published figures for the authority (:mod:`analysis.sources.ssda903.reconcile`) and, when
+the data are SYNTHETIC, every figure they were calibrated to, synthetic against published, from the
+folder's ``calibration.json`` (:mod:`analysis.sources.ssda903.synth.calibration`). Child IDs
 never appear: the full report with IDs is the analyst's CSV
 (``python -m analysis validate``), not a published page.
 
 One call, :func:`compute` ``(ctx, data)``, returns the :class:`DataQuality` result; every page
 function (:func:`key_figures`, :func:`findings_table`, :func:`dfe_table`, :func:`rules_table`,
-:func:`reconciliation_table`) takes it.
+:func:`reconciliation_table`, :func:`calibration_table`) takes it.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,13 +39,15 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 @dataclass(frozen=True)
 class DataQuality:
     """What the data-quality page shows: the child-level data (with the validation's findings), the
-    summary of DfE's rules on them (None if they were never run on this data) and the returns'
-    counts beside the authority's published figures (:func:`analysis.sources.ssda903.reconcile.reconcile`)."""
+    summary of DfE's rules on them (None if they were never run on this data), the returns'
+    counts beside the authority's published figures (:func:`analysis.sources.ssda903.reconcile.reconcile`)
+    and, for SYNTHETIC data, the folder's calibration report (None for real returns)."""
 
     data: ChildData
     dfe: pd.DataFrame | None
     reconciliation: pd.DataFrame
     la_name: str
+    calibration: dict | None = None
 
 
 def compute(ctx: Context, data: ChildData) -> DataQuality:
@@ -53,7 +58,13 @@ def compute(ctx: Context, data: ChildData) -> DataQuality:
     published figures in ``ctx.table``.
     """
     rec = reconcile.compare(data.prepared, data.years, ctx.table, ctx.la.old_la_code)
-    return DataQuality(data=data, dfe=dfe_summary(data), reconciliation=rec, la_name=ctx.la.la_name)
+    return DataQuality(
+        data=data,
+        dfe=dfe_summary(data),
+        reconciliation=rec,
+        la_name=ctx.la.la_name,
+        calibration=calibration_report(data),
+    )
 
 
 def _signed(value: int) -> str:
@@ -284,3 +295,126 @@ def reconciliation_marks(table: pd.DataFrame) -> dict:
 def rules_table(res: DataQuality) -> dict:
     """The validation rules the report applies, with its caption (not child-level: the same for any data)."""
     return {"table": validate.rules_table(), "caption": "Validation rules applied to the SSDA903 returns"}
+
+
+# --------------------------------------------------------------------------- the synthetic authority's calibration
+
+#: The population the calibration table shows figures of (for the publish gate).
+CALIBRATION_POPULATION = "calibrated figures of the synthetic returns"
+
+#: calibration.json's counts, in the order the page shows them.
+_CALIBRATED_COUNTS = {
+    "cla_31_march": "Looked after at 31 March",
+    "cla_started": "Started to be looked after",
+    "cla_ceased": "Ceased to be looked after",
+    "uasc_31_march": "UASC looked after at 31 March",
+}
+#: calibration.json's blocks of shares: block -> (what the share is of, labels of its parts).
+_CALIBRATED_SHARES = {
+    "ceased_reason_shares": (
+        "of leavers",
+        {
+            "adoption": "Ceased: adopted",
+            "special guardianship": "Ceased: special guardianship order",
+            "child arrangements order": "Ceased: child arrangements order",
+            "return home": "Ceased: returned home",
+            "independent living": "Ceased: independent living",
+            "other": "Ceased: other reasons",
+        },
+    ),
+    "age_shares_31_march": (
+        "at 31 March",
+        {"under_1": "Aged under 1", "1_4": "Aged 1-4", "5_9": "Aged 5-9", "10_15": "Aged 10-15", "16_over": "Aged 16+"},
+    ),
+    "placement_shares_31_march": (
+        "at 31 March",
+        {
+            "foster": "Placement: foster care",
+            "adoption": "Placement: placed for adoption",
+            "parents": "Placement: with parents",
+            "residential": "Placement: residential and other",
+        },
+    ),
+    "provider_shares_31_march": (
+        "at 31 March",
+        {
+            "own": "Provider: own authority",
+            "other_la": "Provider: other authority",
+            "private_voluntary": "Provider: private or voluntary",
+            "parents": "Provider: parents",
+        },
+    ),
+}
+
+
+def calibration_report(data: ChildData | None) -> dict | None:
+    """The SYNTHETIC folder's ``calibration.json`` (None for real returns, or a folder without one)."""
+    from analysis.sources.ssda903.synth.calibration import FILE
+
+    if data is None or not data.synthetic:
+        return None
+    path = Path(data.source) / FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _count_text(value) -> str:
+    return "–" if value is None else f"{round(float(value)):,}"
+
+
+def _share_text(value) -> str:
+    return "–" if value is None else f"{100 * float(value):.1f}%"
+
+
+def calibration_display(report: dict | None, years=None) -> pd.DataFrame:
+    """Every calibrated figure of a SYNTHETIC folder, one row each, one column a year: "synthetic (published)".
+
+    ``report`` is the folder's ``calibration.json``; ``years`` (default: all) are the years shown (the
+    paper's). Counts are the synthetic data's, measured as the report measures real returns; they go
+    through :func:`analysis.report.disclosure.suppress` like every count from child-level data (a count
+    of 1 to 5 shows as ``c``). Shares are percentages. The published figure is DfE's (the nearest year's
+    where DfE published none, as calibrated).
+    """
+    if not report:
+        return pd.DataFrame({"Calibration": ["the returns are real: no figure was calibrated"]})
+    wanted = None if years is None else {int(y) for y in years}
+    shown = sorted(y for y in report.get("years", {}) if wanted is None or int(y) in wanted)
+    if not shown:
+        return pd.DataFrame({"Calibration": ["no calibrated year is among the years used"]})
+    figures = [report["years"][y] for y in shown]
+    rows: dict[str, list[str]] = {}
+    counts = pd.DataFrame(
+        {y: [float(f.get(m, {}).get("synthetic", 0) or 0) for m in _CALIBRATED_COUNTS] for y, f in zip(shown, figures)},
+        index=list(_CALIBRATED_COUNTS),
+    )
+    released = disclosure.suppress(counts).table()
+    for m, label in _CALIBRATED_COUNTS.items():
+        if not any(m in f for f in figures):
+            continue
+        rows[label] = [
+            f"{released.loc[m, y]} ({_count_text(f[m].get('published'))})" if m in f else "–"
+            for y, f in zip(shown, figures)
+        ]
+    for block, (of, labels) in _CALIBRATED_SHARES.items():
+        for key, label in labels.items():
+            cells = [f.get(block, {}).get(key) for f in figures]
+            if all(c is None for c in cells):
+                continue
+            rows[f"{label} (% {of})"] = [
+                "–" if c is None else f"{_share_text(c.get('synthetic'))} ({_share_text(c.get('published'))})"
+                for c in cells
+            ]
+    return pd.DataFrame([[label, *cells] for label, cells in rows.items()], columns=["Figure", *shown])
+
+
+def calibration_table(res: DataQuality) -> dict:
+    """:func:`calibration_display` for the paper's years, with its caption, for
+    :func:`analysis.report.charts.show_table`."""
+    years = res.data.years if res.data is not None else None
+    return {
+        "table": calibration_display(res.calibration, years),
+        "caption": (
+            f"SYNTHETIC data: each figure the made-up history was calibrated to, synthetic (published), "
+            f"{res.la_name}, by collection year (child-level data)"
+        ),
+        "population": CALIBRATION_POPULATION,
+    }

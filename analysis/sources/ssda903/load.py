@@ -533,7 +533,10 @@ def stack(ret: Return903) -> Return903:
     * The same episode (CHILD, DECOM) in successive returns keeps the latest
       YEAR's row; Header and UASC keep each child's latest row; AD1 and
       PlacedAdoption are de-duplicated on (CHILD, DATE_INT) and
-      (CHILD, DATE_PLACED), keeping the latest.
+      (CHILD, DATE_PLACED), keeping the latest; a Previous Permanence row
+      repeated in a later return (same CHILD, PREV_PERM and DATE_PERM) too.
+      A child's Previous Permanence rows for different periods (one each
+      time the child starts to be looked after) are all kept.
     * Each child's episodes are sorted by DECOM. An open episode (blank DEC)
       followed by a later episode is closed on that episode's DECOM with REC
       X1 (info finding ``closed-across-years``), unless the later episode
@@ -547,6 +550,7 @@ def stack(ret: Return903) -> Return903:
     tables["uasc"] = _drop_older(tables["uasc"], ["CHILD"])
     tables["ad1"] = _drop_older(tables["ad1"], ["CHILD", "DATE_INT"])
     tables["placed_adoption"] = _drop_older(tables["placed_adoption"], ["CHILD", "DATE_PLACED"])
+    tables["prev_perm"] = _drop_older(tables["prev_perm"], ["CHILD", "PREV_PERM", "DATE_PERM"])
     ep = _drop_older(tables["episodes"], ["CHILD", "DECOM"])
     ep = ep.take(episode_order(ep)).reset_index(drop=True)
     close, keep_open = _open_followed(ep)

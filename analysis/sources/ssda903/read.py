@@ -322,8 +322,37 @@ def _to_dates(text: pd.Series) -> pd.Series:
     return pd.Series(out, index=text.index)
 
 
+_PARTIAL_DATE = re.compile(r"(\d{1,2}|ZZ)/(\d{1,2}|ZZ)/(\d{4}|ZZZZ)", re.I)
+
+
+def _partial_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """DfE's partial dates (:data:`spec.PARTIAL_DATE_COLUMNS`) in ``text``: (dates, which were partial dates).
+
+    ``ZZ/05/2012`` is 31 May 2012 and ``ZZ/ZZ/2012`` 31 December 2012, the latest day each can be; a year
+    given as ``ZZZZ`` is not known at all (NaT). Text that is no partial date is left NaT and not marked.
+    """
+    dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    ok = pd.Series(False, index=text.index)
+    for i, value in text.items():
+        m = _PARTIAL_DATE.fullmatch(str(value).strip())
+        if m is None:
+            continue
+        day, month, year = (g.upper() for g in m.groups())
+        if "Z" not in day + month + year or (month != "ZZ" and not 1 <= int(month) <= 12):
+            continue  # a whole date that did not parse (31/02/2012), or no month: not a partial date
+        ok[i] = True
+        if year == "ZZZZ":
+            continue
+        if month == "ZZ":
+            dates[i] = pd.Timestamp(int(year), 12, 31)
+        else:
+            dates[i] = pd.Timestamp(int(year), int(month), 1) + pd.offsets.MonthEnd(0)
+    return dates, ok
+
+
 def _parse_dates(frame: pd.DataFrame, table: str, rel: str, out: _Findings) -> None:
-    """Replace the text of date columns by datetime64[ns]; report values that are not dates."""
+    """Replace the text of date columns by datetime64[ns]; report values that are not dates (DfE's partial
+    dates, ``ZZ/ZZ/2012``, are dates in :data:`spec.PARTIAL_DATE_COLUMNS`)."""
     for c in spec.TABLES[table]:
         if c not in spec.DATE_COLUMNS:
             continue
@@ -336,6 +365,10 @@ def _parse_dates(frame: pd.DataFrame, table: str, rel: str, out: _Findings) -> N
         if out_of_range.any():
             parsed[out_of_range] = pd.NaT
         bad = parsed.isna() & text.notna()
+        if c in spec.PARTIAL_DATE_COLUMNS and bad.any():
+            partial, ok = _partial_dates(text[bad])
+            parsed[partial.index[ok.to_numpy()]] = partial[ok]
+            bad[ok.index[ok.to_numpy()]] = False
         if bad.any():
             rows = frame.loc[bad]
             plain = f"{c} is not a valid date (expected dd/mm/YYYY or YYYY-MM-DD)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.sources.ssda903 import spec
 from analysis.sources.ssda903.findings import (
     LOAD_RULES,
     Rule,
@@ -52,8 +53,14 @@ VALIDATE_RULES: dict[str, Rule] = _rules(
         "FOSTER_CARE (0/1), NB_ADOPTR (1/2), SEX_ADOPTR or LS_ADOPTR is not a valid code.",
     ),
     ("invalid-reason-placed-ceased", "warning", "placed_adoption", "REASON_PLACED_CEASED is not RD1-RD4."),
+    ("invalid-prev-perm", "warning", "prev_perm", "PREV_PERM (previous permanence option) is not P1-P4 or Z1."),
     # dates
-    ("future-date", "error", "header, episodes, uasc, ad1, placed_adoption", "A date (other than DUC) is after today."),
+    (
+        "future-date",
+        "error",
+        "header, episodes, uasc, ad1, placed_adoption, prev_perm",
+        "A date (other than DUC) is after today.",
+    ),
     ("dob-after-decom", "error", "episodes", "An episode starts before the child's date of birth."),
     ("dec-before-decom", "error", "episodes", "DEC is before DECOM."),
     ("date-after-year-end", "error", "episodes", "DECOM or DEC is after 31 March of the collection year."),
@@ -125,6 +132,20 @@ VALIDATE_RULES: dict[str, Rule] = _rules(
         "DATE_PLACED is before the child's first episode in the data, which starts a period (RNE S).",
     ),
     ("placed-ceased-before-placed", "error", "placed_adoption", "DATE_PLACED_CEASED is before DATE_PLACED."),
+    (
+        "placed-for-adoption-missing",
+        "warning",
+        "episodes",
+        "A child placed for adoption (A3-A6) or with a placement order (E1) has no Placed for Adoption row.",
+    ),
+    # completeness (analysis.sources.ssda903.completeness)
+    (
+        "home-postcode-missing",
+        "warning",
+        "episodes",
+        "HOME_POST is blank for a child who is not UASC (outside short breaks): no distance from home.",
+    ),
+    ("home-postcode-invalid", "warning", "episodes", "HOME_POST is not a full postcode: no distance from home."),
 )
 
 #: Every rule the loader and the validator report, by id.
@@ -156,6 +177,7 @@ _FIXED_CODES = (
     ("ad1", "SEX_ADOPTR", ("M1", "F1", "MM", "FF", "MF"), "invalid-ad1-code"),
     ("ad1", "LS_ADOPTR", ("L0", "L11", "L12", "L2", "L3", "L4"), "invalid-ad1-code"),
     ("placed_adoption", "REASON_PLACED_CEASED", ("RD1", "RD2", "RD3", "RD4"), "invalid-reason-placed-ceased"),
+    ("prev_perm", "PREV_PERM", tuple(spec.PREV_PERM), "invalid-prev-perm"),
 )
 
 #: Dates that cannot be in the future (DUC, when UASC status ceases, usually is).
@@ -165,6 +187,7 @@ _NOT_FUTURE = {
     "uasc": ("DOB",),
     "ad1": ("DOB", "DATE_INT", "DATE_MATCH"),
     "placed_adoption": ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
+    "prev_perm": ("DOB", "DATE_PERM"),
 }
 
 _ADOPTED = ("E11", "E12")

@@ -95,6 +95,21 @@ DATE_COLUMNS = {
     "DOLO_END",
 }
 
+#: Date columns where DfE allows a partial date: ``ZZ`` for an unknown day or month, ``ZZZZ`` for an unknown
+#: year (``ZZ/ZZ/2012``). The loader reads one as the latest day it can be (DfE's validator does the same), or
+#: as missing when the year is unknown, and reports neither as an invalid date.
+PARTIAL_DATE_COLUMNS = frozenset({"DATE_PERM"})
+
+#: PREV_PERM, the child's permanence option before this period of care (Previous Permanence table, collected
+#: for children starting to be looked after from 1 April 2016).
+PREV_PERM = {
+    "P1": "Adoption",
+    "P2": "Special guardianship order",
+    "P3": "Residence order or child arrangements order setting out with whom the child is to live",
+    "P4": "Unknown",
+    "Z1": "Child has not previously had a permanence option",
+}
+
 # --------------------------------------------------------------------------- code lists
 
 RNE = {

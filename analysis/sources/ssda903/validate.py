@@ -2,7 +2,8 @@
 
 :func:`validate` checks a loaded :class:`~analysis.sources.ssda903.load.Return903`
 (schema, code lists by collection year, dates, the sequence of each child's
-episodes, adoption consistency) and returns the loader's findings plus its
+episodes, adoption consistency, and what DfE asks for that the analysis can do
+without: :mod:`analysis.sources.ssda903.completeness`) and returns the loader's findings plus its
 own, one row per problem (columns ``file,row,child,column,rule,message,severity``).
 Errors are problems that would make the analysis wrong; warnings deserve a
 look; info notes what the loader assumed. Every rule has a stable id in
@@ -34,6 +35,7 @@ from analysis.sources.ssda903.checks import (
     _check_provider_and_rec,
     _check_sequence,
 )
+from analysis.sources.ssda903.completeness import check_completeness
 from analysis.sources.ssda903.findings import (
     FINDING_COLUMNS,
     SEVERITIES,
@@ -81,6 +83,7 @@ def validate(ret: Return903, *, today: date | None = None) -> pd.DataFrame:
     _check_dates(c)
     _check_links(c)
     _check_sequence(c)
+    check_completeness(c)
     return sort_findings(concat_findings([ret.findings, *c.parts]))
 
 

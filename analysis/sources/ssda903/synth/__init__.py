@@ -38,7 +38,10 @@ How it is made (``python -m analysis synth --la CODE --years FIRST-LAST --seed N
    on short breaks (V3/V4, :mod:`.paths`), whom the counts leave out.
 5. **Returns** are written one folder per collection year, as the authority
    would have submitted them that year: an episode still open at 31 March has
-   no end date in that year's return. ``calibration.json`` (:mod:`.calibration`)
+   no end date in that year's return. From 2016-17 each has the Previous
+   Permanence table: a row for every child starting to be looked after, the
+   order a child comes back after (special guardianship P2, child arrangements
+   P3) or a new child's earlier adoption or order (:mod:`.paths`), else Z1. ``calibration.json`` (:mod:`.calibration`)
    sets every calibrated figure, measured as the report measures real returns,
    beside the published one, each year.
 

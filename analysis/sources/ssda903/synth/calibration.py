@@ -104,6 +104,7 @@ def path_counts(ret, prepared: pd.DataFrame) -> dict[str, int]:
     after = prepared.groupby("period_id")["PLACE"].shift(-1)
     home = ep["HOME_POST"].fillna("").astype(str).str.strip()
     same_carer_code = prepared["RNE"].isin(["T", "U"]) & prepared["PLACE"].isin(["U1", "U4"])
+    prev_perm = ret.tables.get("prev_perm", pd.DataFrame(columns=["PREV_PERM"]))["PREV_PERM"].astype(str)
     return {
         "children_with_more_than_one_period": int((n_periods > 1).sum()),
         "uasc_starting_aged_15_to_17": int((uasc_starts["age_at_start"] >= 15).sum()),
@@ -127,6 +128,10 @@ def path_counts(ret, prepared: pd.DataFrame) -> dict[str, int]:
         ),
         "adopted_by_foster_carers": int(ad1["FOSTER_CARE"].astype(str).eq("1").sum()),
         "adoptions_missing_ad1": int(len(adopted - set(ad1["CHILD"].astype(str)))),
+        "previous_permanence_adopted_p1": int((prev_perm == "P1").sum()),
+        "previous_permanence_special_guardianship_p2": int((prev_perm == "P2").sum()),
+        "previous_permanence_child_arrangements_p3": int((prev_perm == "P3").sum()),
+        "previous_permanence_unknown_p4": int((prev_perm == "P4").sum()),
         "home_postcode_blank": int((home == "").sum()),
         "home_postcode_invalid": int(((home != "") & ~home.str.upper().str.match(_POSTCODE)).sum()),
     }

@@ -92,6 +92,22 @@ ADOPTION = {
     "missing_placed": 0.0,
 }
 
+#: Previous permanence (the Previous Permanence table, collected from 2016-17 for every child starting to be
+#: looked after). A child who comes back into care here after a special guardianship order (P2) or a child
+#: arrangements order (P3) made when they left carries it: this authority's code and the day the order was
+#: made. New children who had a permanence option before are drawn, per non-UASC new child aged 2 or more
+#: at entry, at these rates (assumption; DfE publishes the national numbers, self-declared, with its
+#: looked-after children statistics): previously adopted (P1; an adopted child whose adoption breaks down
+#: comes back as a new child), under a special guardianship or child arrangements order made elsewhere or
+#: earlier (P2, P3), and permanence of an unknown kind (P4). Every other starter is Z1.
+PREVIOUS_PERMANENCE = {"P1": 0.012, "P2": 0.006, "P3": 0.004, "P4": 0.003}
+#: Where a new child's previous permanence was arranged (LA_PERM): this authority, another English
+#: authority, outside the UK (NUK), not known (999); weights (assumption).
+PREVIOUS_PERMANENCE_WHERE = (("own", 45), ("other", 40), ("NUK", 5), ("999", 10))
+#: Of new children's previous permanence dates, the shares known only to the month (ZZ/mm/YYYY) and only
+#: to the year (ZZ/ZZ/YYYY), as DfE allows (assumption).
+PREVIOUS_PERMANENCE_PARTIAL_DATE = (0.10, 0.10)
+
 #: Home postcodes: share of children whose HOME_POST is blank, and cut to the outward code (not a postcode).
 #: Zero by default: DfE's rules 392a-c flag every missing or invalid postcode (outside UASC and short
 #: breaks, which have none, as they should), and the default authority is to pass DfE's rules with only
@@ -132,6 +148,7 @@ SOURCES = {
     "BECOMES_LONG_TERM": "assumption",
     "ADOPTION": "assumption",
     "POSTCODE_FLAWS": "assumption",
+    "PREVIOUS_PERMANENCE": "re-entries after an order: the order as made here; new children: assumption",
     "PLACE_REACH": "stated parameter (assumption): in-house carers near home, agency carers further",
     "STAY_IN_CATEGORY": "assumption",
 }

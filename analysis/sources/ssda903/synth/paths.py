@@ -1,4 +1,4 @@
-"""Paths real returns take outside the periods of care: short breaks, and flawed home postcodes.
+"""Paths real returns take outside the periods of care: short breaks, previous permanence, flawed home postcodes.
 
 * **Short breaks.** Disabled children (category of need N2) looked after under
   an agreed series of short breaks: LS V3 (each break recorded as its own
@@ -6,6 +6,10 @@
   agreement). DfE leaves them out of every count, and so does the episode
   model (:func:`analysis.sources.ssda903.episodes.prepare`). As DfE's rules
   require (214, 398, 420), a short break has no postcodes and no URN.
+* **Previous permanence** of new children (:data:`.params.PREVIOUS_PERMANENCE`):
+  a few were adopted, or under a special guardianship or child arrangements
+  order, before they came into this authority's care. (A child who comes back
+  after an order made here carries that order: :mod:`.returns`.)
 * **Home postcodes** missing or not a full postcode (an outward code only), as
   in real returns; the distance from home is then not known. Off by default
   (:data:`.params.POSTCODE_FLAWS`: DfE's rules 392a-c flag them); UASC have
@@ -92,4 +96,52 @@ def flawed_homes(rng: np.random.Generator, homes: list[str]) -> list[str]:
             out.append(home.split(" ")[0])
         else:
             out.append(home)
+    return out
+
+
+#: A few English authorities' codes (LA_PERM) for permanence arranged elsewhere, all in DfE's list (rule 633).
+_OTHER_LAS = ("874", "881", "919", "926", "935", "822", "823", "925", "202", "209", "330", "350")
+
+
+def _date_perm(rng: np.random.Generator, day: int, start: int) -> str:
+    """DATE_PERM of a new child's previous permanence: dd/mm/YYYY, or known only to the month or the year
+    (when even the last day it could be is before ``start``, the day the child came into care here)."""
+    when = pd.Timestamp(int(day), unit="D")
+    text, begun = when.strftime("%d/%m/%Y"), pd.Timestamp(int(start), unit="D")
+    u = rng.random()
+    month_only, year_only = P.PREVIOUS_PERMANENCE_PARTIAL_DATE
+    if u < year_only and pd.Timestamp(when.year, 12, 31) < begun:
+        return "ZZ/ZZ/" + text[-4:]
+    if year_only <= u < year_only + month_only and when + pd.offsets.MonthEnd(0) < begun:
+        return "ZZ" + text[2:]
+    return text
+
+
+def previous_permanence(pop: _Population, rng: np.random.Generator, own_la: str) -> dict[int, tuple[str, str, str]]:
+    """New children who had a permanence option before they came into care here: child -> (PREV_PERM, LA_PERM,
+    DATE_PERM), drawn per child in order (:data:`.params.PREVIOUS_PERMANENCE`; every other child is Z1)."""
+    first = {}
+    for period, child in enumerate(pop.p_child):
+        first.setdefault(child, period)
+    codes, rates = zip(*P.PREVIOUS_PERMANENCE.items())
+    cdf = np.cumsum(rates)
+    where, weights = zip(*P.PREVIOUS_PERMANENCE_WHERE)
+    out: dict[int, tuple[str, str, str]] = {}
+    for child in range(len(pop.dob)):
+        u = rng.random()
+        period = first.get(child)
+        if period is None or pop.uasc[child]:
+            continue
+        start, dob = pop.p_start[period], pop.dob[child]
+        if start - dob < 2 * _YEAR or u >= cdf[-1]:
+            continue
+        code = codes[int(np.searchsorted(cdf, u, side="right"))]
+        if code == "P4":
+            out[child] = (code, "999", "ZZ/ZZ/ZZZZ")
+            continue
+        at = rng.choice(len(where), p=np.asarray(weights) / sum(weights))
+        la = {"own": own_la, "other": _OTHER_LAS[int(rng.integers(0, len(_OTHER_LAS)))]}.get(where[at], where[at])
+        # an adoption order at 1 to 7, an order elsewhere any time from six months old to two months before
+        lo, hi = (dob + 365, dob + 7 * 365) if code == "P1" else (dob + 182, start - 60)
+        out[child] = (code, la, _date_perm(rng, int(rng.integers(lo, max(min(hi, start - 60), lo + 1))), start))
     return out

@@ -96,7 +96,8 @@ def generate(
     for col in ("_child", "_period", "DECOM", "DEC"):
         episodes[col] = episodes[col].astype(np.int64)
 
-    returns = _returns(draws, tg, pop, episodes, plans, ids, years)
+    prior = paths.previous_permanence(pop, np.random.default_rng([seed, 8]), tg.la.old_la_code)
+    returns = _returns(draws, tg, pop, episodes, plans, ids, years, prior)
     paths_seen = {"short_break_children": len(breaks)}
     params = {
         "generator_version": GENERATOR_VERSION,
@@ -265,10 +266,50 @@ def _year_adoptions(
     return _by_child(ad1), _by_child(pa)
 
 
+#: The first collection year with a Previous Permanence table (children starting from 1 April 2016).
+PREV_PERM_FROM = 2017
+#: PREV_PERM of a child who comes back after leaving care here by each reason group (others: Z1).
+_PREV_PERM_OF = {"special guardianship": "P2", "child arrangements order": "P3"}
+
+
+def _year_prev_perm(
+    pop: _Population, sel: pd.DataFrame, ids: np.ndarray, prior: dict, la_code: str, y: int
+) -> pd.DataFrame:
+    """Year ``y``'s Previous Permanence table: a row for each child starting to be looked after in the year
+    (their last start if more than one), as DfE's rules 630 and INT35 want.
+
+    A child coming back after a special guardianship or child arrangements order made when they left care
+    here has P2 or P3, this authority and the day the order was made; a new child may have had permanence
+    before (``prior``, :func:`.paths.previous_permanence`); every other child is Z1, with no LA or date.
+    """
+    starts = sel[(sel["RNE"] == "S") & (sel["DECOM"] >= _year_start(y))]
+    last = starts.sort_values("DECOM", kind="stable").drop_duplicates("_child", keep="last")
+    rows = []
+    for child, period in zip(last["_child"].tolist(), last["_period"].tolist()):
+        prev = pop.p_prev[period] if period >= 0 else -1
+        code = _PREV_PERM_OF.get(pop.p_group[prev], "") if prev >= 0 else ""
+        if code:
+            record = (code, la_code, _dates_text(pd.Series([pop.p_end[prev]])).iloc[0])
+        else:
+            record = prior.get(child, ("Z1", "", ""))
+        rows.append([ids[child], int(pop.dob[child]), *record])
+    table = pd.DataFrame(rows, columns=["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"])
+    table["DOB"] = _dates_text(table["DOB"].astype("int64")) if len(table) else table["DOB"]
+    return _by_child(table)
+
+
 def _returns(
-    d: _Draws, tg: Targets, pop: _Population, ep: pd.DataFrame, plans: list[_Plan], ids: list[str], years: list[int]
+    d: _Draws,
+    tg: Targets,
+    pop: _Population,
+    ep: pd.DataFrame,
+    plans: list[_Plan],
+    ids: list[str],
+    years: list[int],
+    prior: dict,
 ) -> dict[int, dict[str, pd.DataFrame]]:
-    """One return per year in ``years``: its Header, Episodes, UASC, AD1 and Placed for Adoption tables."""
+    """One return per year in ``years``: its Header, Episodes, UASC, AD1 and Placed for Adoption tables, and
+    from 2016-17 its Previous Permanence table (``prior``: new children's previous permanence)."""
     id_arr = np.asarray(ids, dtype=object)
     upns, eth = _child_codes(tg, pop)
     adopted = {p: plan.adoption for p, plan in enumerate(plans) if plan.adoption}
@@ -280,6 +321,8 @@ def _returns(
         uasc = _year_uasc(pop, id_arr, kids, y)
         ad1, pa = _year_adoptions(d, pop, adopted, set(sel["_period"].unique().tolist()), ids, y)
         out[y] = {"header": header, "episodes": episodes, "uasc": uasc, "ad1": ad1, "placed_adoption": pa}
+        if y >= PREV_PERM_FROM:
+            out[y]["prev_perm"] = _year_prev_perm(pop, sel, id_arr, prior, tg.la.old_la_code, y)
     return out
 
 
@@ -289,6 +332,7 @@ FILE_FOR = {
     "uasc": "uasc.csv",
     "ad1": "ad1.csv",
     "placed_adoption": "placed_for_adoption.csv",
+    "prev_perm": "previous_permanence.csv",
 }
 
 _README = """# SYNTHETIC SSDA903 returns: {la} ({first}-{last})
@@ -315,7 +359,11 @@ asylum-seekers at 15-17, leave at 18, have short breaks (V3/V4, left out of
 every count), temporary placements (T0-T4), placements that become long-term or
 adoptive with the same carers, adoptions by consent, matches before the
 placement order, adoptive placements that break down and a few adoptions with
-no AD1 row: the paths real returns take.
+no AD1 row: the paths real returns take. From 2016-17 each return has the
+Previous Permanence table (`previous_permanence.csv`): a row for every child
+starting to be looked after, P2 or P3 for a child coming back after a special
+guardianship or child arrangements order made here, a few new children
+adopted or under an order before, Z1 for the rest.
 
 Postcodes are real postcodes drawn at random (homes inside the authority,
 placements inside, nearby or further away depending on the placement type)
