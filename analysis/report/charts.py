@@ -240,3 +240,14 @@ def suppressed_crosses(fig: go.Figure, at: list, names: list[str], *, horizontal
             cliponaxis=False,
         )
     )
+
+
+def suppressed_segment(fig: go.Figure, x: list, y: list[float], hover: str) -> None:
+    """One stacked-bar segment standing for the suppressed categories together (grey, hatched, named
+    :data:`SUPPRESSED_SEGMENT` in the legend), so each bar reaches its shown total; ``y`` is NaN where no
+    category is suppressed, and nothing is drawn when none is. ``hover`` is the hover text's template."""
+    if all(pd.isna(v) for v in y):
+        return
+    fig.add_trace(
+        go.Bar(x=x, y=y, name=SUPPRESSED_SEGMENT, marker=SUPPRESSED_MARKER, hovertemplate=hover + "<extra></extra>")
+    )

@@ -192,17 +192,9 @@ def mix_chart(res: Placements) -> dict:
                 hovertemplate=f"{row_label(cat)}<br>%{{x}}: %{{y:.0f}}%<extra></extra>",
             )
         )
-    hidden_share = suppressed_share(shares)
-    if any(not np.isnan(v) for v in hidden_share):
-        fig.add_trace(
-            go.Bar(
-                x=[str(v) for v in h.years],
-                y=hidden_share,
-                name=charts.SUPPRESSED_SEGMENT,
-                marker=charts.SUPPRESSED_MARKER,
-                hovertemplate="Suppressed categories together<br>%{x}: %{y:.0f}%<extra></extra>",
-            )
-        )
+    charts.suppressed_segment(
+        fig, [str(v) for v in h.years], suppressed_share(shares), "Suppressed categories together<br>%{x}: %{y:.0f}%"
+    )
     charts.base_layout(fig, y_title="% of children looked after at 31 March", x_title="31 March")
     fig.update_layout(barmode="stack", height=520, legend={"y": -0.15})
     foster = share(sup, (ALL_FOSTER, y), (ALL_CHILDREN, y))
@@ -309,16 +301,9 @@ def new_placements_chart(res: Placements) -> dict:
         total_shown = not sup.mask.loc[ALL_FOSTER, v]
         # the hidden providers together are the shown total less the shown ones: no hidden count is revealed
         hidden_total.append(float(sup.values.loc[ALL_FOSTER, v] - sum(parts)) if any_hidden and total_shown else np.nan)
-    if any(not np.isnan(v) for v in hidden_total):
-        fig.add_trace(
-            go.Bar(
-                x=[str(v) for v in h.years],
-                y=hidden_total,
-                name=charts.SUPPRESSED_SEGMENT,
-                marker=charts.SUPPRESSED_MARKER,
-                hovertemplate="Suppressed providers together<br>%{x}: %{y:,.0f} placements<extra></extra>",
-            )
-        )
+    charts.suppressed_segment(
+        fig, [str(v) for v in h.years], hidden_total, "Suppressed providers together<br>%{x}: %{y:,.0f} placements"
+    )
     charts.base_layout(fig, y_title="New foster placements in the year", x_title="Year ending 31 March")
     fig.update_layout(barmode="stack")
     total = sup.table().loc[ALL_FOSTER, y]
