@@ -142,18 +142,37 @@ def dfe_summary(data: ChildData) -> pd.DataFrame | None:
     if not path.exists():
         return None
     table = pd.read_csv(path, dtype={"rule": str}, keep_default_na=False)
+    if "deliberate_defect" not in table:  # a summary made before deliberate defects were judged
+        table["deliberate_defect"] = ""
     table = table[table["year"].astype(int) <= max(data.years)]
     table["findings"] = table["findings"].astype(float)
     return table
 
 
+def _judged(false_positive: str, deliberate: str) -> str:
+    """How the page judges a row of DfE's findings."""
+    if false_positive:
+        return "false positive: " + false_positive
+    if deliberate:
+        return "deliberate defect of the SYNTHETIC data: " + deliberate
+    return "to investigate"
+
+
+def _unexplained(table: pd.DataFrame) -> pd.Series:
+    """Rows of DfE's findings neither judged false positives nor deliberate defects of SYNTHETIC data."""
+    deliberate = table["deliberate_defect"] if "deliberate_defect" in table else pd.Series("", index=table.index)
+    return (table["false_positive_reason"] == "") & (deliberate == "")
+
+
 def dfe_display(table: pd.DataFrame | None) -> pd.DataFrame:
-    """The DfE summary for the page: counts suppressed, the false-positive judgement spelled out."""
+    """The DfE summary for the page: counts suppressed, the judgement spelled out (a false positive of the
+    rule; in SYNTHETIC data, a defect made on purpose; else "to investigate")."""
     if table is None:
         return pd.DataFrame({"DfE rules": ["not run on this data: python -m analysis validate DIR --dfe-rules"]})
     if table.empty:
         return pd.DataFrame({"DfE rules": ["no findings in any year"]})
-    grid = table.set_index(table["year"].astype(str) + "|" + table["rule"])[["findings"]]
+    deliberate = table["deliberate_defect"] if "deliberate_defect" in table else pd.Series("", index=table.index)
+    grid = table.set_index(table["year"].astype(str) + "|" + table["rule"] + "|" + deliberate)[["findings"]]
     shown = disclosure.suppress(grid).table()
     return pd.DataFrame(
         {
@@ -161,7 +180,7 @@ def dfe_display(table: pd.DataFrame | None) -> pd.DataFrame:
             "DfE rule": table["rule"].str.replace("dfe-", "", regex=False).to_numpy(),
             "Findings": shown["findings"].to_numpy(),
             "Message": table["message"].to_numpy(),
-            "Judged": ["false positive: " + r if r else "to investigate" for r in table["false_positive_reason"]],
+            "Judged": [_judged(f, d) for f, d in zip(table["false_positive_reason"], deliberate)],
         }
     )
 
@@ -170,7 +189,7 @@ def key_figures(res: DataQuality) -> list[dict]:
     """Key figures for the chapter."""
     data, dfe = res.data, res.dfe
     sev = data.findings["severity"].value_counts()
-    real = 0 if dfe is None or dfe.empty else int(dfe.loc[dfe["false_positive_reason"] == "", "findings"].sum())
+    real = 0 if dfe is None or dfe.empty else int(dfe.loc[_unexplained(dfe), "findings"].sum())
     return [
         {
             "name": "dq_years",
@@ -201,7 +220,7 @@ def key_figures(res: DataQuality) -> list[dict]:
             "name": "dq_dfe_findings_to_investigate",
             "value": real,
             "unit": "count",
-            "label": "Findings of DfE's rules not judged false positives",
+            "label": "Findings of DfE's rules judged neither false positives nor deliberate defects of SYNTHETIC data",
         },
         *_reconciliation_figures(res),
         {

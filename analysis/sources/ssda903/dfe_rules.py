@@ -62,6 +62,15 @@ FALSE_POSITIVES: dict[str, tuple[int, int, str]] = {
             "mismatch."
         ),
     ),
+    "dfe-362": (
+        2018,
+        2018,
+        (
+            "The rule joins a child's emergency protection orders into one whenever the first is followed by "
+            "another episode: a child with two separate EPOs in the year (of 8 and 4 days, in two periods of "
+            "care) is read as under one EPO from the first's start to the second's end, over 21 days."
+        ),
+    ),
     "dfe-225": (
         2000,
         2015,
@@ -77,6 +86,64 @@ def false_positive_reason(rule: str, year: int) -> str:
     """Why a finding of ``rule`` in ``year`` is a false positive ("" when it is not judged one)."""
     first, last, reason = FALSE_POSITIVES.get(rule, (0, 0, ""))
     return reason if first <= year <= last else ""
+
+
+#: Findings of DfE's rules that the deliberate defects of a SYNTHETIC folder cause (the generator lists each
+#: defect, its kind, child and year, in the folder's ``calibration.json``): kind -> (the rules, why). These
+#: are not false positives: the rules are right and the data are wrong on purpose, as a few real returns
+#: are, so that the report's handling of such data is exercised. A finding is judged so only when its child
+#: has that defect (in that year's return, for a defect one return holds); a rule's other findings stay "to
+#: investigate".
+DELIBERATE_DEFECTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "home_postcode_blank": (
+        ("dfe-392a", "dfe-392b"),
+        "the child's home postcode is left blank on purpose (synth params.POSTCODE_FLAWS), as in a few real "
+        "returns, so the distance from home is not known",
+    ),
+    "home_postcode_invalid": (
+        ("dfe-392a", "dfe-392c"),
+        "the child's home postcode is cut to its outward code on purpose (synth params.POSTCODE_FLAWS), as in "
+        "a few real returns, so the distance from home is not known",
+    ),
+    "placed_for_adoption_missing": (
+        ("dfe-551", "dfe-553"),
+        "the child's Placed for Adoption row is left out on purpose (synth params.ADOPTION, missing_placed), "
+        "as in a few real returns",
+    ),
+    "late_start": (
+        ("dfe-NoE", "dfe-562"),
+        "a late episode on purpose (synth params.LATE_EPISODES): the child started in the last weeks of the "
+        "year before, which that year's return left out and this one adds",
+    ),
+    "provider_corrected": (
+        ("dfe-503E",),
+        "a late correction on purpose (synth params.LATE_EPISODES): last year's return gave this placement's "
+        "provider wrongly and this one corrects it",
+    ),
+}
+#: A folder's deliberate defects: (kind, child) -> the years of the returns that hold them (0: every year).
+Defects = dict[tuple[str, str], set[int]]
+
+
+def deliberate_defects(directory: Path) -> Defects:
+    """The deliberate defects a SYNTHETIC folder's ``calibration.json`` lists (none for real returns)."""
+    directory = Path(directory)
+    path = directory / "calibration.json"
+    if not (directory / "SYNTHETIC").exists() or not path.exists():
+        return {}
+    out: Defects = {}
+    for d in json.loads(path.read_text(encoding="utf-8")).get("deliberate_defects", []):
+        out.setdefault((str(d["kind"]), str(d["child"])), set()).add(int(d.get("year") or 0))
+    return out
+
+
+def deliberate_reason(rule: str, child: str, year: int, defects: Defects) -> str:
+    """Why a finding of ``rule`` on ``child`` in ``year``'s return is a deliberate defect ("" when it is not)."""
+    for kind, (rules, reason) in DELIBERATE_DEFECTS.items():
+        years = defects.get((kind, str(child)))
+        if rule in rules and years and (0 in years or year in years):
+            return reason
+    return ""
 
 
 #: DfE table names (as the validator reports them) -> our file names.
@@ -196,7 +263,7 @@ def run(
         )
         frames.append(_convert(raw, year, folders[year].name, meta))
     findings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
-    summary(findings).to_csv(out_dir / "dfe_rules_summary.csv", index=False)
+    summary(findings, deliberate_defects(directory)).to_csv(out_dir / "dfe_rules_summary.csv", index=False)
     return findings
 
 
@@ -217,20 +284,30 @@ def _convert(raw: pd.DataFrame, year: int, folder: str, meta: dict) -> pd.DataFr
     )
 
 
-def summary(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings counted by collection year and rule, with the message and any false-positive reason."""
+SUMMARY_COLUMNS = ["year", "rule", "findings", "message", "false_positive_reason", "deliberate_defect"]
+
+
+def summary(findings: pd.DataFrame, defects: Defects | None = None) -> pd.DataFrame:
+    """Findings counted by collection year and rule, with the message, any false-positive reason and, for
+    findings on a deliberate defect of SYNTHETIC data (``defects``, :func:`deliberate_defects`), why: a rule
+    whose findings in a year are partly such defects has two rows, those and the rest."""
     if findings.empty:
-        return pd.DataFrame(columns=["year", "rule", "findings", "message", "false_positive_reason"])
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
     year = findings["file"].str.split("/").str[0].map(_year_or_text)
+    defects = defects or {}
+    deliberate = [
+        deliberate_reason(r, c, int(y), defects) if defects and str(y).isdigit() else ""
+        for r, c, y in zip(findings["rule"], findings["child"].fillna("").astype(str), year)
+    ]
     out = (
-        findings.assign(year=year)
-        .groupby(["year", "rule"], as_index=False)
+        findings.assign(year=year, deliberate_defect=deliberate)
+        .groupby(["year", "rule", "deliberate_defect"], as_index=False)
         .agg(findings=("rule", "size"), message=("message", "first"))
     )
     out["false_positive_reason"] = [
         false_positive_reason(r, int(y)) if str(y).isdigit() else "" for r, y in zip(out["rule"], out["year"])
     ]
-    return out.sort_values(["year", "rule"]).reset_index(drop=True)
+    return out.sort_values(["year", "rule", "deliberate_defect"]).reset_index(drop=True)[SUMMARY_COLUMNS]
 
 
 def _year_or_text(name: str):

@@ -20,7 +20,14 @@ Folder layouts (tables are recognised by file name, never by position):
   argument or, failing that, the year ending 31 March after the latest
   DECOM/DEC in Episodes (reported as an info finding).
 
-:func:`stack` turns several returns into one history of episodes.
+:func:`stack` turns several returns into one history of episodes. Real returns
+are resubmitted and corrected: an episode a later year's return gives again
+(same CHILD and DECOM) with other details keeps the later return's row, and a
+child first recorded in a later return although the child's care began in an
+earlier year (a late entry) is taken from that return, so the stacked history
+has what the authority last recorded. Each year's return on its own keeps
+what was submitted that year (its counts can then differ from the stacked
+history's by the late entries).
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ How it is made (``python -m analysis synth --la CODE --years FIRST-LAST --seed N
    15-17, the rest at the published ages of starters). Children reaching 18
    leave on their birthday through the care-leaver codes; every other exit is
    drawn from hazards by time in care, age and route, each year's level set so
-   the stock at 31 March equals the published figure and each reason's so the
-   reasons match the published proportions. A few children start twice in a
+   the stock at 31 March equals the published figure, each reason's so the
+   reasons match the published proportions and each age band's so the ages at
+   31 March come near that year's published ages. A few children start twice in a
    year so the published leavers add up as well.
 2. **Episodes.** Each period is split into placement spells (moves at an
    age-dependent rate) and legal-status spells (interim care order to full
@@ -41,15 +42,25 @@ How it is made (``python -m analysis synth --la CODE --years FIRST-LAST --seed N
    no end date in that year's return. From 2016-17 each has the Previous
    Permanence table: a row for every child starting to be looked after, the
    order a child comes back after (special guardianship P2, child arrangements
-   P3) or a new child's earlier adoption or order (:mod:`.paths`), else Z1. ``calibration.json`` (:mod:`.calibration`)
-   sets every calibrated figure, measured as the report measures real returns,
-   beside the published one, each year.
+   P3) or a new child's earlier adoption or order (:mod:`.paths`), else Z1.
+   ``calibration.json`` (:mod:`.calibration`) sets every calibrated figure,
+   measured as the report measures real returns, beside the published one,
+   each year.
+6. **Deliberate defects**, as real returns have them (:mod:`.paths`,
+   :data:`.params.POSTCODE_FLAWS`, :data:`.params.LATE_EPISODES`,
+   ``ADOPTION["missing_placed"]``): a few home postcodes blank or cut short,
+   a few Placed for Adoption rows left out, late episodes (a child a year's
+   return misses and the next adds; a provider the next corrects). Each is
+   listed in ``calibration.json`` (``deliberate_defects``), against which the
+   summary of DfE's rules (:mod:`analysis.sources.ssda903.dfe_rules`) judges
+   the findings they cause.
 
 Everything is deterministic for a seed. The package: :mod:`.targets` (what is
 calibrated to), :mod:`.params` (what is assumed, with sources), :mod:`.flows`
 (periods of care), :mod:`.care` (placements, legal statuses, episodes),
-:mod:`.paths` (short breaks, postcodes), :mod:`.returns` (the yearly tables,
-writing them, the CLI), :mod:`.calibration` (calibration.json).
+:mod:`.paths` (short breaks, previous permanence, postcodes, late episodes),
+:mod:`.returns` (the yearly tables, writing them, the CLI), :mod:`.calibration`
+(calibration.json).
 """
 
 from analysis.sources.ssda903.synth.care import hash_int

@@ -67,7 +67,9 @@ def _year_figures(counts: pd.Series, prepared: pd.DataFrame, tg: Targets, y: int
         "cla_started": pair(int(counts["cla_started"]), tg.started[y] * scale),
         "cla_ceased": pair(int(counts["cla_ceased"]), tg.ceased[y] * scale),
         "ceased_reason_shares": {g: pair(_r(counts[c] / ceased), tg.reasons[y][g]) for g, c in _REASON_COLUMNS.items()},
-        "age_shares_31_march": {b: pair(_r(counts[c] / stock), tg.stock_ages[b]) for b, c in _AGE_COLUMNS.items()},
+        "age_shares_31_march": {
+            b: pair(_r(counts[c] / stock), tg.stock_ages_in(y)[b]) for b, c in _AGE_COLUMNS.items()
+        },
     }
     pub_pl, pub_pr = tg.placement_shares.get(y, {}), tg.provider_shares.get(y, {})
     out["placement_shares_31_march"] = {g: pair(v, pub_pl.get(g)) for g, v in placement.items()}
@@ -82,8 +84,9 @@ def _year_figures(counts: pd.Series, prepared: pd.DataFrame, tg: Targets, y: int
 _POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
 
 
-def path_counts(ret, prepared: pd.DataFrame) -> dict[str, int]:
-    """How often each path real returns take occurs in stacked returns ``ret`` (``prepared``: its episode model).
+def path_counts(ret, prepared: pd.DataFrame, raw=None) -> dict[str, int]:
+    """How often each path real returns take occurs in stacked returns ``ret`` (``prepared``: its episode model;
+    ``raw``: the returns before stacking, for the late episodes).
 
     Counted from the returns as written, the way an analyst would find them.
     """
@@ -134,12 +137,38 @@ def path_counts(ret, prepared: pd.DataFrame) -> dict[str, int]:
         "previous_permanence_unknown_p4": int((prev_perm == "P4").sum()),
         "home_postcode_blank": int((home == "").sum()),
         "home_postcode_invalid": int(((home != "") & ~home.str.upper().str.match(_POSTCODE)).sum()),
+        "adoptions_missing_placed_for_adoption": _missing_placed(ret),
+        **(_late_counts(raw) if raw is not None else {}),
     }
 
 
-def measure(folder: Path, tg: Targets, scale: float, simulated: dict[int, dict]) -> dict:
-    """The calibration report of the returns in ``folder`` (as written, before the manifest)."""
-    ret = load.stack(load.load_return(folder))
+def _missing_placed(ret) -> int:
+    """Children placed for adoption (A3-A6) or with a placement order (E1) but no Placed for Adoption row."""
+    ep, pa = ret.tables["episodes"], ret.tables["placed_adoption"]
+    decided = ep.loc[ep["PLACE"].isin(["A3", "A4", "A5", "A6"]) | (ep["LS"] == "E1"), "CHILD"]
+    return int(len(set(decided) - set(pa["CHILD"])))
+
+
+def _late_counts(raw) -> dict[str, int]:
+    """Late episodes in returns ``raw`` (not stacked): children whose start a later return adds (their first
+    episode began in an earlier year of the data than the first return that has them), and episodes whose
+    provider a later return changes."""
+    ep = raw.tables["episodes"]
+    first = ep.groupby("CHILD").agg(decom=("DECOM", "min"), year=("YEAR", "min"))
+    begun = load.collection_year_of(first["decom"])
+    late = (begun < first["year"]) & (begun >= min(raw.years))
+    carried = ep.sort_values("YEAR").groupby(["CHILD", "DECOM"])["PLACE_PROVIDER"].agg(["nunique", "size"])
+    return {
+        "late_episodes_added": int(late.sum()),
+        "late_episodes_corrected": int(((carried["size"] > 1) & (carried["nunique"] > 1)).sum()),
+    }
+
+
+def measure(folder: Path, tg: Targets, scale: float, simulated: dict[int, dict], defects: list[dict]) -> dict:
+    """The calibration report of the returns in ``folder`` (as written, before the manifest), with the
+    deliberate defects the generator made (``defects``, :func:`.returns._defects`)."""
+    raw = load.load_return(folder)
+    ret = load.stack(raw)
     prepared = E.prepare(ret.tables["episodes"], ret.tables["header"])
     uasc = ret.tables.get("uasc")
     prepared.attrs["uasc_children"] = set(uasc["CHILD"].astype(str)) if uasc is not None else set()
@@ -159,7 +188,8 @@ def measure(folder: Path, tg: Targets, scale: float, simulated: dict[int, dict])
         "children_with_more_than_one_period": int((n_periods > 1).sum()),
         "share_with_more_than_one_period": _r(float((n_periods > 1).mean()) if len(n_periods) else 0.0),
         "short_break_episodes_excluded": int(prepared.attrs["dropped"]["short_breaks"]),
-        "paths": path_counts(ret, prepared),
+        "paths": path_counts(ret, prepared, raw),
+        "deliberate_defects": defects,
         "years": {str(y): _year_figures(counts.loc[y], prepared, tg, y, scale) for y in years},
         "simulation": {str(y): {k: int(v) for k, v in s.items()} for y, s in sorted(simulated.items())},
         "parameters": P.as_dict(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -543,24 +544,43 @@ def _within_spell(d: _Draws, pl: dict, end: int) -> list[dict]:
     return sorted(out, key=lambda x: x["at"])
 
 
+def _after_temporary(placements: list[dict], ls: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """``ls`` with each change made during a temporary placement (T0-T4) moved to the day after the child
+    returns: DfE's rules want the temporary placement to start with RNE P or B (380) and the return to be
+    RNE P to the same placement (383), so the change cannot be recorded inside it nor with the return."""
+    spans = [(a["at"], b["at"]) for a, b in pairwise(placements) if a["place"] in _TEMPORARY and b["at"] > a["at"]]
+    out = []
+    for at, code in ls:
+        back = next((end for begin, end in spans if begin < at <= end), None)
+        out.append((back + 1 if back is not None else at, code))
+    return sorted(dict(out).items())
+
+
 def _period_rows(ctx: dict, placements: list[dict], ls: list[tuple[int, str]], cin: str, p: int) -> list[list]:
     """Episode rows of one period: a new one at every change of placement or legal status, with its RNE."""
     rows = []
+    ls = _after_temporary(placements, ls)
     changes = sorted({pt["at"] for pt in placements} | {at for at, _ in ls})
     ls_at = dict(ls)
     pl_at = {pt["at"]: pt for pt in placements}
     cur_ls, cur_pl = None, None
+    pending = None  # a legal status made during an A3/A5 placement, recorded with the next placement
     for j, at in enumerate(changes):
         new_pl = at in pl_at
-        new_ls = at in ls_at and (cur_ls is None or ls_at[at] != cur_ls)
+        code = ls_at.get(at, pending)
+        new_ls = code is not None and (cur_ls is None or code != cur_ls)
         if not new_pl and cur_pl is not None and cur_pl["place"] in ("A3", "A5", *_TEMPORARY):
             # DfE's rules 217 and 380: an A3/A5 episode starts with RNE S, T or U and a temporary one with
-            # P or B, so no legal-status-only (L) episode within either
+            # P or B, so no legal-status-only (L) episode within either: a new status during an A3/A5
+            # placement is recorded with the next placement, which then changes both (RNE B or U); one
+            # during a temporary placement has been moved to the day after it (_after_temporary)
+            pending = ls_at.get(at, pending)
             continue
         if new_pl:
             cur_pl = pl_at[at]
-        if at in ls_at:
-            cur_ls = ls_at[at]
+        if code is not None:
+            cur_ls = code
+        pending = None
         if j == 0:
             rne = "S"
         elif new_pl and new_ls:

@@ -21,7 +21,10 @@ Each collection year, in order:
    hazard; the year's overall hazard level is set so exactly the number of
    children leave that makes the stock at 31 March the published figure, and
    each cause's level (a few rounds of proportional fitting) so the reasons
-   match the published shares.
+   match the published shares, and each age band's level (the band a child
+   would be in on 31 March) so the ages of the children still looked after
+   then come near that year's published ages. The totals stay exact: the
+   levels only choose which children leave.
 """
 
 from __future__ import annotations
@@ -334,6 +337,7 @@ class _AtRisk:
     grid: _Grid
     rates: dict[str, np.ndarray]  # reason group -> rows x steps (per year)
     draw: np.ndarray  # unit-exponential draws
+    band_end: np.ndarray  # each row's age band (index into AGE_BANDS) on 31 March, were it to stay
 
     @classmethod
     def of(cls, pop: _Population, rng: np.random.Generator, periods: np.ndarray, ys: int, ye: int) -> _AtRisk:
@@ -346,11 +350,17 @@ class _AtRisk:
         age = (grid.mid[None, :] - dob[:, None]) / _YEAR
         age0 = ((start - dob) / _YEAR)[:, None]
         route = np.asarray(pop.p_route, dtype=object)[periods][:, None]
-        return cls(periods, grid, _cause_rates(t, age, age0, route), rng.exponential(1.0, len(periods)))
+        rates = _cause_rates(t, age, age0, route)
+        return cls(periods, grid, rates, rng.exponential(1.0, len(periods)), _band_of((ye - dob) / _YEAR))
 
-    def select(self, n: int, level: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The ``n`` rows whose exits come first at cause levels ``level``: rows, exit days, reason probabilities."""
+    def select(
+        self, n: int, level: dict[str, float], age_level: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ``n`` rows whose exits come first at cause levels ``level`` (and, for each age band a child
+        would be in on 31 March, ``age_level``): rows, exit days, reason probabilities."""
         total = sum(level[g] * r for g, r in self.rates.items())
+        if age_level is not None:
+            total = total * age_level[self.band_end][:, None]
         step_h = total * self.grid.exposure / _YEAR
         cum = np.cumsum(step_h, axis=1)
         ratio = np.where(cum[:, -1] > 0, self.draw / np.maximum(cum[:, -1], 1e-300), np.inf)
@@ -366,29 +376,58 @@ class _AtRisk:
         return rows, days, probs
 
 
+_AGE_STEP = (0.7, 1.4)  # the most an age band's level moves in one round of fitting
+
+
+@dataclass
+class _Levels:
+    """The hazard levels fitted each year (and carried to the next as its start): each cause's, so the
+    reasons match the published quotas, and each age band's, so the ages at 31 March match the published
+    shares (``ages``: the target shares, and the stock's counts by band that are not at risk)."""
+
+    cause: dict[str, float]
+    age: np.ndarray
+    ages: tuple[np.ndarray, np.ndarray] | None = None
+
+    def fit(self, risk: _AtRisk, n: int, quota: dict[str, float], rounds: int = 15) -> None:
+        """A few rounds of proportional fitting of both kinds of level (the exits stay exactly ``n``)."""
+        for _ in range(rounds):
+            rows, _days, probs = risk.select(n, self.cause, self.age)
+            expected = probs.sum(axis=0)
+            for gi, g in enumerate(REASON_GROUPS):
+                step = ((quota[g] + 0.3) / (expected[gi] + 0.3)) ** 0.9
+                self.cause[g] = float(np.clip(self.cause[g] * step, 1e-3, 1e3))
+            if self.ages is None:
+                continue
+            target, fixed = self.ages
+            staying = np.ones(len(risk.periods), dtype=bool)
+            staying[rows] = False
+            counts = np.bincount(risk.band_end[staying], minlength=len(AGE_BANDS)) + fixed
+            share = counts / max(counts.sum(), 1)
+            # a band with more children at 31 March than published: more of them leave
+            self.age *= np.clip((share + 0.005) / (target + 0.005), _AGE_STEP[0], _AGE_STEP[1])
+            np.clip(self.age, 0.05, 20.0, out=self.age)
+
+
 def _hazard_exits(
     pop: _Population,
     rng: np.random.Generator,
     at_risk: np.ndarray,
     n: int,
     quota: dict[str, float],
-    level: dict[str, float],
+    levels: _Levels,
     year: tuple[int, int],
 ) -> np.ndarray:
-    """Close ``n`` of ``at_risk`` by hazard, with reasons near ``quota``; return the periods closed.
+    """Close ``n`` of ``at_risk`` by hazard, with reasons near ``quota`` and the ages that stay near the
+    published ones; return the periods closed.
 
-    ``level`` (cause -> multiplier) is refitted in place, starting from last year's; ``year`` is
-    (1 April, 31 March) as days.
+    ``levels`` are refitted in place, starting from last year's; ``year`` is (1 April, 31 March) as days.
     """
     if n <= 0 or not len(at_risk):
         return np.zeros(0, dtype=np.int64)
     risk = _AtRisk.of(pop, rng, at_risk, *year)
-    for _ in range(5):  # proportional fitting of each cause's level to the reasons' quotas
-        rows, days, probs = risk.select(n, level)
-        expected = probs.sum(axis=0)
-        for gi, g in enumerate(REASON_GROUPS):
-            level[g] = float(np.clip(level[g] * ((quota[g] + 0.3) / (expected[gi] + 0.3)) ** 0.9, 1e-3, 1e3))
-    rows, days, probs = risk.select(n, level)
+    levels.fit(risk, n, quota)
+    rows, days, probs = risk.select(n, levels.cause, levels.age)
     remaining = np.array([quota[g] for g in REASON_GROUPS], dtype=float)
     groups = np.empty(len(rows), dtype=object)
     for i in rng.permutation(len(rows)):  # reasons drawn in turn, weighted towards the quotas still open
@@ -411,7 +450,7 @@ def _initial_stock(pop: _Population, rng: np.random.Generator, tg: Targets, scal
     first = tg.years[0]
     s0 = _year_start(first)
     n0 = max(int(round((tg.cla[first] - tg.started[first] + tg.ceased[first]) * scale)), 0)
-    age0 = _draw_ages(rng, _band_counts(tg.stock_ages, n0))
+    age0 = _draw_ages(rng, _band_counts(tg.stock_ages_in(first), n0))
     rng.shuffle(age0)
     dob0 = s0 - np.maximum((age0 * _YEAR).astype(np.int64), 2)  # born before care began
     in_care = np.minimum((rng.exponential(2.2, n0) * _YEAR).astype(np.int64), s0 - dob0 - 1)
@@ -463,7 +502,14 @@ def _one_year(
     quota = {g: max(q, 0.0) for g, q in quota.items()}
     at_risk = live[~ageing & ~np.isin(live, second)]
     n_exit = len(live) - int(ageing.sum()) - stock
-    closed = _hazard_exits(pop, rng, at_risk, n_exit, quota, state["level"], (ys, ye))
+    levels = state["levels"]
+    kept = live[~ageing & np.isin(live, second)]  # in the stock at 31 March whatever the hazards
+    kept_dob = np.asarray(pop.dob, dtype=np.int64)[np.asarray(pop.p_child, dtype=np.int64)[kept]]
+    levels.ages = (
+        np.array([tg.stock_ages_in(y)[b] for b in AGE_BANDS]),
+        np.bincount(_band_of((ye - kept_dob) / _YEAR), minlength=len(AGE_BANDS)),
+    )
+    closed = _hazard_exits(pop, rng, at_risk, n_exit, quota, levels, (ys, ye))
     gone = np.concatenate([live[ageing], closed])
     for p in gone:
         if pop.p_rec[int(p)] in P.REENTRY_RECS or pop.p_group[int(p)] == "special guardianship":
@@ -476,7 +522,7 @@ def simulate(tg: Targets, rng: np.random.Generator, scale: float) -> _Population
     """Every child's periods of care over ``tg.years`` (see the module docstring)."""
     pop = _Population()
     open_p = _initial_stock(pop, rng, tg, scale)
-    state = {"scale": scale, "pool": {}, "level": dict.fromkeys(REASON_GROUPS, 1.0)}
+    state = {"scale": scale, "pool": {}, "levels": _Levels(dict.fromkeys(REASON_GROUPS, 1.0), np.ones(len(AGE_BANDS)))}
     for y in tg.years:
         open_p = _one_year(pop, rng, tg, y, open_p, state)
     return pop

