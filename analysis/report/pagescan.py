@@ -30,8 +30,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import pandas as pd
-
 from analysis.report import disclosure
 
 #: Column headers ending with one of these hold something other than counts (the house convention).
@@ -377,10 +375,3 @@ def pdf_problems(pages: list[str], page_tables: list[Table]) -> list[tuple[str, 
                     break
                 k = text.find(label, k + 1, pos + PDF_REACH)
     return out
-
-
-def frame(table: Table) -> pd.DataFrame:
-    """A table's body as a DataFrame of text (columns its header), for tests and reports."""
-    width = max((len(r) for r in table.rows), default=len(table.header))
-    header = (table.header + [f"column {j + 1}" for j in range(len(table.header), width)])[:width]
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in table.rows], columns=header)

@@ -34,7 +34,7 @@ between them declared. A cell hidden in one view therefore cannot be worked
 out from another view of the same children. New foster placements are a
 second such table (:func:`new_placements_table`), spend a third
 (:func:`annual_spend`). Percentages are suppressed with their counts
-(:func:`share`), charts plot a suppressed value as a gap, and a key figure
+(:func:`share`), charts draw a suppressed value as a grey cross or one hatched segment labelled 'Suppressed', and a key figure
 that would be suppressed is the text ``"suppressed"``.
 
 Every display table built from child-level data has a caption (or, for the
